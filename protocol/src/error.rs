@@ -122,6 +122,43 @@ pub enum ProtocolError {
 pub type Result<T, E = ProtocolError> = std::result::Result<T, E>;
 
 impl ProtocolError {
+    /// A stable short name for the error, for JSON error bodies and test vectors.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ProtocolError::TooLarge { .. } => "too_large",
+            ProtocolError::Decode { .. } => "decode",
+            ProtocolError::Encode { .. } => "encode",
+            ProtocolError::TrailingBytes { .. } => "trailing_bytes",
+            ProtocolError::Invalid { .. } => "invalid",
+            ProtocolError::BadSignature { .. } => "bad_signature",
+            ProtocolError::UnknownSigner { .. } => "unknown_signer",
+            ProtocolError::SignerMismatch { .. } => "signer_mismatch",
+            ProtocolError::KeyNotValidAt { .. } => "key_not_valid_at",
+            ProtocolError::SeqGap { .. } => "seq_gap",
+            ProtocolError::PrevMismatch { .. } => "prev_mismatch",
+            ProtocolError::Equivocation { .. } => "equivocation",
+            ProtocolError::CharterThreshold { .. } => "charter_threshold",
+            ProtocolError::CharterNotNext { .. } => "charter_not_next",
+            ProtocolError::CharterPredecessor { .. } => "charter_predecessor",
+            ProtocolError::CardPrefix { .. } => "card_prefix",
+            ProtocolError::CardBase45 { .. } => "card_base45",
+            ProtocolError::CardZlib { .. } => "card_zlib",
+            ProtocolError::CardBomb { .. } => "card_bomb",
+            ProtocolError::CardCose { .. } => "card_cose",
+            ProtocolError::CardClaim { .. } => "card_claim",
+            ProtocolError::CardAlgorithm { .. } => "card_algorithm",
+            ProtocolError::CardExpired { .. } => "card_expired",
+            ProtocolError::CardNotYetValid { .. } => "card_not_yet_valid",
+            ProtocolError::CardNoAttestation { .. } => "card_no_attestation",
+            ProtocolError::CardHolderMismatch => "card_holder_mismatch",
+            ProtocolError::CardStatus { .. } => "card_status",
+            ProtocolError::HandoffNotForUs { .. } => "handoff_not_for_us",
+            ProtocolError::HandoffOpen { .. } => "handoff_open",
+            ProtocolError::HandoffSeal { .. } => "handoff_seal",
+            ProtocolError::Qr { .. } => "qr",
+        }
+    }
+
     pub(crate) fn invalid(what: &'static str, detail: impl Into<String>) -> Self {
         ProtocolError::Invalid {
             what,

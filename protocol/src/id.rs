@@ -38,15 +38,14 @@ impl FromStr for AffiliateId {
             Some(format!("{s:?} must start with an upper-case letter A-Z"))
         } else if s.ends_with('-') {
             Some(format!("{s:?} must not end with '-'"))
-        } else if let Some(bad) = s
-            .chars()
-            .find(|c| !(c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '-'))
-        {
-            Some(format!(
-                "{s:?} contains {bad:?}; use only A-Z, 0-9 and '-' (e.g. KSPI, NTUC-PHL)"
-            ))
         } else {
-            None
+            s.chars()
+                .find(|c| !(c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '-'))
+                .map(|bad| {
+                    format!(
+                        "{s:?} contains {bad:?}; use only A-Z, 0-9 and '-' (e.g. KSPI, NTUC-PHL)"
+                    )
+                })
         };
         match problem {
             Some(detail) => Err(ProtocolError::invalid("affiliate code", detail)),

@@ -75,8 +75,10 @@ impl PublicKey {
         self.0.to_bytes()
     }
 
-    /// Strict RFC 8032 verification (no malleable or small-order signatures).
-    pub(crate) fn verify_strict_raw(&self, message: &[u8], signature: &SignatureBytes) -> bool {
+    /// Strict RFC 8032 verification of `signature` over exactly `message`.
+    /// Protocol objects are verified through [`crate::Signed`], which adds the
+    /// domain tag; this is the bare primitive, for test vectors and COSE.
+    pub fn verify_strict_raw(&self, message: &[u8], signature: &SignatureBytes) -> bool {
         let sig = ed25519_dalek::Signature::from_bytes(&signature.0);
         self.0.verify_strict(message, &sig).is_ok()
     }
