@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Runs every test of unionfed: formatting, lints, the Rust test suites, the
+# independent verifier of the protocol test vectors, and a short fuzz run of
+# every decoder. This is the README's test command; CI runs it via .ci/run.
+#
+# Environment:
+#   FUZZ_SECONDS  seconds per fuzz target (default 10; 0 skips fuzzing)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+FUZZ_SECONDS="${FUZZ_SECONDS:-10}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (all targets, warnings are errors)"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "cargo test"
+cargo test --workspace
+
+step "protocol test vectors, checked by an independent Python verifier"
+venv=target/interop-venv
+if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv"
+fi
+"$venv/bin/pip" install --quiet --disable-pip-version-check -r protocol/interop/requirements.txt
+"$venv/bin/python" protocol/interop/verify_vectors.py
+
+if [ "$FUZZ_SECONDS" -gt 0 ]; then
+    step "fuzz every protocol decoder for ${FUZZ_SECONDS}s each"
+    if ! command -v cargo-fuzz >/dev/null 2>&1; then
+        cargo install cargo-fuzz --locked --quiet
+    fi
+    # cargo-fuzz needs unstable sanitizer flags; the stable toolchain allows
+    # them with RUSTC_BOOTSTRAP for this build only.
+    (
+        cd protocol
+        export RUSTC_BOOTSTRAP=1
+        mkdir -p ../target/fuzz-logs
+        for target in $(cargo fuzz list); do
+            log="../target/fuzz-logs/$target.log"
+            if ! cargo fuzz run "$target" -- -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 >"$log" 2>&1; then
+                tail -n 60 "$log"
+                echo "fuzz target $target failed; the crashing input is under protocol/fuzz/artifacts/$target/"
+                exit 1
+            fi
+            printf '%s: %s\n' "$target" "$(grep -E '^Done' "$log")"
+        done
+    )
+fi
+
+step "all tests passed"
