@@ -1,6 +1,9 @@
 use crate::fixture::{attestation, chain, Federation, T0};
 use proptest::prelude::*;
-use unionfed_protocol::entry::{extend_chain, Body, Head, RepresentationCommitment};
+use unionfed_protocol::entry::{
+    extend_chain, Body, CharterSignature, Head, RepresentationCommitment, RepresentationEnd,
+    RepresentationEndReason,
+};
 use unionfed_protocol::{
     AffiliateSigningKey, Entry, Equivocation, MemberId, MemberStatus, ProtocolError, Seq,
     SignatureBytes, Signed, SignedEntry, Timestamp,
@@ -18,6 +21,18 @@ fn every_body_kind_round_trips_through_signing_and_verification() {
             home: "NTUC-PHL".parse().unwrap(),
             from: T0,
             until: None,
+        }),
+        Body::RepresentationEnd(RepresentationEnd {
+            member,
+            home: "NTUC-PHL".parse().unwrap(),
+            representing: "KSPI".parse().unwrap(),
+            ended: T0,
+            reason: RepresentationEndReason::ReturnedHome,
+        }),
+        Body::CharterSignature(CharterSignature {
+            version: 1,
+            charter_hash: fed.document.hash(),
+            signature: fed.document.signature_by(&kspi.key),
         }),
         Body::Unknown {
             kind: 999,

@@ -125,3 +125,71 @@ fn every_truncation_of_a_page_fails() {
         assert!(SyncResponse::decode(&page[..cut]).is_err(), "cut at {cut}");
     }
 }
+
+#[test]
+fn handoff_messages_round_trip() {
+    use unionfed_protocol::wire::{HandoffRequest, HandoffResponse};
+    use unionfed_protocol::{HandoffId, HandoffKind, HandoffSeal, Receipt, SignedReceipt};
+    let fed = Federation::new(3);
+    let (kspi, mtuc) = (fed.get("KSPI"), fed.get("MTUC"));
+    let signed = HandoffSeal {
+        id: HandoffId::random(),
+        sender: kspi.id.clone(),
+        recipient: mtuc.id.clone(),
+        kind: HandoffKind::TRANSFER_REQUEST,
+        created_at: crate::fixture::T0,
+        recipient_key: &mtuc.enc.public(),
+        plaintext: b"request",
+    }
+    .seal(&kspi.key)
+    .unwrap();
+    let handoff = signed.verify(&fed.charter).unwrap();
+    let receipt = SignedReceipt::sign(
+        &Receipt::for_handoff(&signed, &handoff, crate::fixture::T0),
+        &mtuc.key,
+    )
+    .unwrap();
+    for m in [
+        HandoffRequest::Deliver(signed.clone()),
+        HandoffRequest::Deposit(signed),
+        HandoffRequest::Receipt(receipt.clone()),
+    ] {
+        assert_eq!(HandoffRequest::decode(&m.encode().unwrap()).unwrap(), m);
+    }
+    for m in [
+        HandoffResponse::Receipt(receipt),
+        HandoffResponse::Held {
+            handoff: handoff.id,
+        },
+        HandoffResponse::Noted,
+        HandoffResponse::Refused {
+            message: "not in the charter".into(),
+        },
+    ] {
+        assert_eq!(HandoffResponse::decode(&m.encode().unwrap()).unwrap(), m);
+    }
+}
+
+#[test]
+fn node_records_round_trip() {
+    use unionfed_protocol::{NodeRecord, SignedNodeRecord, Timestamp};
+    let fed = Federation::new(3);
+    let kspi = fed.get("KSPI");
+    let record = NodeRecord {
+        affiliate: kspi.id.clone(),
+        serial: 7,
+        peer_id: vec![0, 36, 8, 1],
+        addresses: vec!["/ip4/127.0.0.1/udp/4100/quic-v1".into()],
+        encryption_key: kspi.enc.public(),
+        issued_at: crate::fixture::T0,
+        valid_from: crate::fixture::T0,
+        valid_until: Some(Timestamp(crate::fixture::T0.0 + 10)),
+    };
+    let signed = SignedNodeRecord::sign(&record, &kspi.key).unwrap();
+    let wire = postcard::to_stdvec(&signed).unwrap();
+    let back: SignedNodeRecord = postcard::from_bytes(&wire).unwrap();
+    assert_eq!(back.verify(&fed.charter).unwrap(), record);
+    let mut bad = record.clone();
+    bad.addresses = vec!["x".repeat(300)];
+    assert!(SignedNodeRecord::sign(&bad, &kspi.key).is_err());
+}
