@@ -47,3 +47,5 @@ pub const MAX_REPRESENTING: usize = 16;
 pub const MAX_RECEIPT_BYTES: usize = 1024;
 /// Largest unknown entry body that is still stored and relayed.
 pub const MAX_BODY_BYTES: usize = MAX_ENTRY_BYTES - 256;
+/// Largest status snapshot an offline verifier will read.
+pub const MAX_STATUS_SNAPSHOT_BYTES: usize = 512 * 1024 * 1024;

@@ -213,3 +213,18 @@ impl WireMessage for HandoffResponse {
     const WHAT: &'static str = "handoff response";
     const MAX_BYTES: usize = 64 * 1024;
 }
+
+/// What an offline verifier needs besides the charter: the latest attestation
+/// of each member and the representation entries in force, each still signed
+/// by its author, so the node that served the snapshot need not be trusted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusSnapshot {
+    pub charter_version: u32,
+    pub generated_at: crate::id::Timestamp,
+    pub entries: Vec<SignedEntry>,
+}
+
+impl WireMessage for StatusSnapshot {
+    const WHAT: &'static str = "status snapshot";
+    const MAX_BYTES: usize = crate::limits::MAX_STATUS_SNAPSHOT_BYTES;
+}

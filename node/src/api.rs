@@ -1,0 +1,234 @@
+//! The HTTP API: `/api/v1/...` JSON for scripts and partners, `/healthz` and
+//! `/metrics` for operators. Every failure is a JSON body
+//! `{ "error": code, "message": ... }`; bad input never gets a 500.
+
+pub mod cards;
+pub mod federation;
+pub mod members;
+mod rate_limit;
+
+use crate::error::NodeError;
+use crate::node::NodeState;
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+use utoipa::OpenApi;
+
+pub(crate) type AppState = Arc<NodeState>;
+
+/// A JSON error with an HTTP status.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+/// The body of every error response.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// A stable code, e.g. `not_found`, `invalid_input`, `missing_token`.
+    pub error: &'static str,
+    /// What was wrong, and what to do.
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (
+            self.status,
+            Json(ErrorBody {
+                error: self.code,
+                message: self.message,
+            }),
+        )
+            .into_response()
+    }
+}
+
+impl From<NodeError> for ApiError {
+    fn from(e: NodeError) -> ApiError {
+        match e {
+            NodeError::NotFound { .. } => {
+                ApiError::new(StatusCode::NOT_FOUND, "not_found", e.to_string())
+            }
+            NodeError::Invalid(m) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", m)
+            }
+            NodeError::Protocol(p) => {
+                ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, p.code(), p.to_string())
+            }
+            NodeError::NetworkStopped => ApiError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "shutting_down",
+                e.to_string(),
+            ),
+            other => {
+                tracing::error!(error = %other, "request failed");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "the node could not complete the request; nothing was changed. The operator can find the cause in the node's log",
+                )
+            }
+        }
+    }
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(r: JsonRejection) -> ApiError {
+        let (code, status) = match &r {
+            JsonRejection::JsonDataError(_) => ("invalid_json", StatusCode::UNPROCESSABLE_ENTITY),
+            JsonRejection::JsonSyntaxError(_) => ("malformed_json", StatusCode::BAD_REQUEST),
+            JsonRejection::MissingJsonContentType(_) => {
+                ("json_content_type", StatusCode::UNSUPPORTED_MEDIA_TYPE)
+            }
+            _ if r.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                ("body_too_large", StatusCode::PAYLOAD_TOO_LARGE)
+            }
+            _ => ("bad_body", r.status()),
+        };
+        ApiError::new(status, code, r.body_text())
+    }
+}
+
+/// `axum::Json` whose rejections are [`ApiError`]s.
+#[derive(Debug, FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct ApiJson<T>(pub T);
+
+/// Proof that the request carried this node's admin token.
+#[derive(Debug)]
+pub struct Admin;
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Admin, ApiError> {
+        let header = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "missing_token",
+                    "this endpoint needs the header `Authorization: Bearer <token>`",
+                )
+            })?;
+        let token = header.strip_prefix("Bearer ").unwrap_or_default().trim();
+        let hash = hex::encode(Sha256::digest(token.as_bytes()));
+        if token.is_empty() || hash != state.config.admin_token_sha256 {
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "wrong_token",
+                "the token is not valid for this node",
+            ));
+        }
+        Ok(Admin)
+    }
+}
+
+/// A member id from the path.
+pub(crate) fn parse_member_id(id: &str) -> Result<unionfed_protocol::MemberId, ApiError> {
+    id.parse().map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_member_id",
+            format!("{id:?} is not a member id (32 hexadecimal digits)"),
+        )
+    })
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "unionfed node API", version = "1", description = "A unionfed node's JSON API. Endpoints marked with a lock need `Authorization: Bearer <token>`."),
+    paths(
+        members::create, members::read, members::update, members::set_status, members::card,
+        members::card_svg, members::card_png, cards::verify, federation::federation,
+        federation::status_snapshot, federation::submit_charter, federation::healthz, federation::metrics
+    ),
+    components(schemas(
+        ErrorBody, crate::members::MemberRecord, crate::members::NewMember, crate::members::MemberPatch,
+        crate::members::StatusChange, crate::card_check::CardVerdict, crate::card_check::Problem,
+        members::CardText, cards::VerifyRequest, federation::Federation, federation::AffiliateView,
+        federation::HeadView, federation::CharterSubmission, federation::CharterOutcome, federation::Health
+    )),
+    modifiers(&BearerAuth)
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "token",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
+async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "no_route",
+        "there is no such endpoint; see /api/v1/openapi.json",
+    )
+}
+
+/// The whole HTTP surface of a node.
+pub fn router(state: AppState) -> Router {
+    let limiter = Arc::new(rate_limit::RateLimiter::new(
+        state.config.public_rate_limit_per_minute,
+    ));
+    let public = Router::new()
+        .route("/api/v1/cards/verify", post(cards::verify))
+        .route("/api/v1/status-snapshot", get(federation::status_snapshot))
+        .route_layer(axum::middleware::from_fn_with_state(
+            limiter,
+            rate_limit::limit,
+        ));
+    Router::new()
+        .route("/api/v1/members", post(members::create))
+        .route(
+            "/api/v1/members/{id}",
+            get(members::read).patch(members::update),
+        )
+        .route("/api/v1/members/{id}/status", post(members::set_status))
+        .route("/api/v1/members/{id}/card", get(members::card))
+        .route("/api/v1/members/{id}/card.svg", get(members::card_svg))
+        .route("/api/v1/members/{id}/card.png", get(members::card_png))
+        .route("/api/v1/federation", get(federation::federation))
+        .route("/api/v1/charter", post(federation::submit_charter))
+        .route("/api/v1/openapi.json", get(openapi))
+        .route("/healthz", get(federation::healthz))
+        .route("/metrics", get(federation::metrics))
+        .merge(public)
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
+        .with_state(state)
+}

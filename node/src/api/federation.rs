@@ -1,0 +1,199 @@
+//! The federation as this node sees it, the status snapshot for offline
+//! verifiers, charter submission, and the operator endpoints.
+
+use super::{Admin, ApiError, ApiJson, AppState};
+use crate::node::{affiliate_of, now};
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use unionfed_protocol::wire::{StatusSnapshot, WireMessage};
+use unionfed_protocol::CharterDocument;
+use utoipa::ToSchema;
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AffiliateView {
+    pub id: String,
+    pub name: String,
+    pub country: String,
+    pub status: String,
+    /// Whether a node of this affiliate is connected to this node now.
+    pub connected: bool,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HeadView {
+    pub author: String,
+    /// Contiguous entries held.
+    pub seq: u64,
+    pub hash: String,
+    /// Entries some peer holds that this node does not yet.
+    pub lag: u64,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Federation {
+    pub federation: String,
+    pub charter_version: u32,
+    pub charter_hash: String,
+    pub threshold: u16,
+    pub this_affiliate: String,
+    pub peer_id: String,
+    pub affiliates: Vec<AffiliateView>,
+    pub peers_connected: Vec<String>,
+    pub heads: Vec<HeadView>,
+    pub equivocations: usize,
+}
+
+/// The charter, peers, heads and lag per author.
+#[utoipa::path(get, path = "/api/v1/federation", responses((status = 200, body = Federation), (status = 401, body = super::ErrorBody)),
+    security(("token" = [])))]
+pub(crate) async fn federation(
+    _: Admin,
+    State(state): State<AppState>,
+) -> Result<Json<Federation>, ApiError> {
+    let held = state.charter();
+    let peers = state
+        .network
+        .connected_peers()
+        .await
+        .map_err(crate::error::NodeError::from)?;
+    let connected: Vec<_> = peers
+        .iter()
+        .filter_map(|p| affiliate_of(&held.charter, p))
+        .collect();
+    let mut heads: Vec<HeadView> = state
+        .store
+        .heads()?
+        .into_iter()
+        .map(|h| HeadView {
+            lag: state.lag(&h.author),
+            author: h.author.to_string(),
+            seq: h.seq.get(),
+            hash: h.hash.to_string(),
+        })
+        .collect();
+    heads.sort_by(|a, b| a.author.cmp(&b.author));
+    Ok(Json(Federation {
+        federation: held.charter.federation.clone(),
+        charter_version: held.charter.version,
+        charter_hash: hex::encode(held.hash),
+        threshold: held.charter.threshold,
+        this_affiliate: state.config.affiliate.to_string(),
+        peer_id: state.network.local_peer_id().to_string(),
+        affiliates: held
+            .charter
+            .affiliates
+            .iter()
+            .map(|a| AffiliateView {
+                id: a.id.to_string(),
+                name: a.name.clone(),
+                country: a.country.to_string(),
+                status: format!("{:?}", a.status).to_lowercase(),
+                connected: connected.contains(&a.id),
+            })
+            .collect(),
+        peers_connected: connected.iter().map(|a| a.to_string()).collect(),
+        heads,
+        equivocations: state.store.equivocation_count(),
+    }))
+}
+
+/// Every member's latest attestation and the representation entries, each
+/// signed by its author (postcard `StatusSnapshot`), for offline verifiers:
+/// `unionfed card verify UF1:... --charter F --status-snapshot S`.
+#[utoipa::path(get, path = "/api/v1/status-snapshot",
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 429, body = super::ErrorBody)))]
+pub(crate) async fn status_snapshot(
+    State(state): State<AppState>,
+) -> Result<impl IntoResponse, ApiError> {
+    let snapshot = StatusSnapshot {
+        charter_version: state.charter().charter.version,
+        generated_at: now(),
+        entries: state.store.snapshot_entries()?,
+    };
+    let bytes = snapshot.encode().map_err(crate::error::NodeError::from)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/octet-stream"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"status-snapshot.ufs\"",
+            ),
+        ],
+        bytes,
+    ))
+}
+
+/// A charter version, as the hex of its postcard `CharterDocument`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CharterSubmission {
+    pub charter: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CharterOutcome {
+    pub adopted: bool,
+    pub version: u32,
+}
+
+/// Submits the next charter version, signed by the threshold; the node
+/// adopts it and gossips it to every peer.
+#[utoipa::path(post, path = "/api/v1/charter", request_body = CharterSubmission,
+    responses((status = 200, body = CharterOutcome), (status = 422, body = super::ErrorBody)), security(("token" = [])))]
+pub(crate) async fn submit_charter(
+    _: Admin,
+    State(state): State<AppState>,
+    ApiJson(submission): ApiJson<CharterSubmission>,
+) -> Result<Json<CharterOutcome>, ApiError> {
+    let doc: CharterDocument = hex::decode(submission.charter.trim())
+        .ok()
+        .and_then(|b| postcard::from_bytes(&b).ok())
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_charter",
+                "charter must be the hex of a charter file made by `unionfed charter`",
+            )
+        })?;
+    let adopted = state.propose_charter(doc).await?;
+    Ok(Json(CharterOutcome {
+        adopted,
+        version: state.charter().charter.version,
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    pub status: &'static str,
+    pub affiliate: String,
+    pub charter_version: u32,
+    pub peers_connected: usize,
+}
+
+/// Liveness and a little state, for operators and load balancers.
+#[utoipa::path(get, path = "/healthz", responses((status = 200, body = Health)))]
+pub(crate) async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
+    let peers = state
+        .network
+        .connected_peers()
+        .await
+        .map_err(crate::error::NodeError::from)?;
+    Ok(Json(Health {
+        status: "ok",
+        affiliate: state.config.affiliate.to_string(),
+        charter_version: state.charter().charter.version,
+        peers_connected: peers.len(),
+    }))
+}
+
+/// Prometheus text exposition.
+#[utoipa::path(get, path = "/metrics", responses((status = 200, content_type = "text/plain", body = String)))]
+pub(crate) async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(),
+    )
+}

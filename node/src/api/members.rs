@@ -1,0 +1,125 @@
+//! Members and their cards. Every endpoint needs the admin token.
+
+use super::{parse_member_id, Admin, ApiError, ApiJson, AppState};
+use crate::members::{MemberPatch, MemberRecord, NewMember, StatusChange};
+use axum::extract::{Path, State};
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
+use axum::Json;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// A card as text.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CardText {
+    /// `UF1:` followed by base45; put it in a QR code or check it with `POST /api/v1/cards/verify`.
+    pub card: String,
+}
+
+/// Enrols a member and appends their first attestation.
+#[utoipa::path(post, path = "/api/v1/members", request_body = NewMember,
+    responses((status = 201, body = MemberRecord), (status = 401, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("token" = [])))]
+pub(crate) async fn create(
+    _: Admin,
+    State(state): State<AppState>,
+    ApiJson(input): ApiJson<NewMember>,
+) -> Result<(StatusCode, Json<MemberRecord>), ApiError> {
+    let record = state.enrol(input).await?;
+    Ok((StatusCode::CREATED, Json(record)))
+}
+
+/// A member's record.
+#[utoipa::path(get, path = "/api/v1/members/{id}", params(("id" = String, Path, description = "member id")),
+    responses((status = 200, body = MemberRecord), (status = 404, body = super::ErrorBody)), security(("token" = [])))]
+pub(crate) async fn read(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<MemberRecord>, ApiError> {
+    Ok(Json(state.member(&parse_member_id(&id)?)?))
+}
+
+/// Changes a member's personal fields.
+#[utoipa::path(patch, path = "/api/v1/members/{id}", request_body = MemberPatch, params(("id" = String, Path)),
+    responses((status = 200, body = MemberRecord), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("token" = [])))]
+pub(crate) async fn update(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(patch): ApiJson<MemberPatch>,
+) -> Result<Json<MemberRecord>, ApiError> {
+    Ok(Json(
+        state.update_member(&parse_member_id(&id)?, patch).await?,
+    ))
+}
+
+/// Sets the membership status and appends the attestation that says so.
+#[utoipa::path(post, path = "/api/v1/members/{id}/status", request_body = StatusChange, params(("id" = String, Path)),
+    responses((status = 200, body = MemberRecord), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("token" = [])))]
+pub(crate) async fn set_status(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(change): ApiJson<StatusChange>,
+) -> Result<Json<MemberRecord>, ApiError> {
+    Ok(Json(
+        state.set_status(&parse_member_id(&id)?, change).await?,
+    ))
+}
+
+/// A freshly signed card for an active member.
+#[utoipa::path(get, path = "/api/v1/members/{id}/card", params(("id" = String, Path)),
+    responses((status = 200, body = CardText), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("token" = [])))]
+pub(crate) async fn card(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<CardText>, ApiError> {
+    Ok(Json(CardText {
+        card: state.issue_card(&parse_member_id(&id)?)?,
+    }))
+}
+
+/// The card as an SVG QR code.
+#[utoipa::path(get, path = "/api/v1/members/{id}/card.svg", params(("id" = String, Path)),
+    responses((status = 200, content_type = "image/svg+xml", body = String), (status = 404, body = super::ErrorBody)),
+    security(("token" = [])))]
+pub(crate) async fn card_svg(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    let text = state.issue_card(&parse_member_id(&id)?)?;
+    let svg = unionfed_protocol::qr::svg(&text, 320).map_err(crate::error::NodeError::from)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        svg,
+    ))
+}
+
+/// The card as a PNG QR code.
+#[utoipa::path(get, path = "/api/v1/members/{id}/card.png", params(("id" = String, Path)),
+    responses((status = 200, content_type = "image/png", body = Vec<u8>), (status = 404, body = super::ErrorBody)),
+    security(("token" = [])))]
+pub(crate) async fn card_png(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    let text = state.issue_card(&parse_member_id(&id)?)?;
+    let png = unionfed_protocol::qr::png(&text, 6).map_err(crate::error::NodeError::from)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/png"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        png,
+    ))
+}

@@ -1,0 +1,120 @@
+//! The card-check verdict, shared by the HTTP API (answering from the local
+//! replica) and the offline CLI (answering from a status snapshot).
+
+use crate::storage::Representation;
+use serde::Serialize;
+use std::collections::BTreeSet;
+use unionfed_protocol::{
+    AffiliateId, Charter, DecodedCard, MemberId, MembershipAttestation, Timestamp,
+};
+use utoipa::ToSchema;
+
+/// Why a card is not good, as a stable code and a sentence.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Problem {
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// The answer to "is this card good?".
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CardVerdict {
+    pub valid: bool,
+    /// Membership status from the latest attestation this node holds.
+    pub status: Option<String>,
+    pub issuer: Option<String>,
+    pub member_id: Option<String>,
+    pub holder_name: Option<String>,
+    /// Affiliates representing the member now.
+    pub representing: Vec<String>,
+    pub issued_at: Option<u64>,
+    pub expires_at: Option<u64>,
+    /// Sequence number of the attestation the verdict rests on.
+    pub checked_against_seq: Option<u64>,
+    pub problems: Vec<Problem>,
+}
+
+/// Where the verdict looks up attestations and representations.
+pub trait Replica {
+    fn latest_attestation(
+        &self,
+        issuer: &AffiliateId,
+        member: &MemberId,
+    ) -> Option<(u64, MembershipAttestation)>;
+    fn representations(&self, member: &MemberId) -> Vec<Representation>;
+}
+
+fn problem(e: &unionfed_protocol::ProtocolError) -> Problem {
+    Problem {
+        code: e.code(),
+        message: e.to_string(),
+    }
+}
+
+/// Checks `text` against `charter` and `replica` at `now`.
+pub fn check(text: &str, charter: &Charter, replica: &impl Replica, now: Timestamp) -> CardVerdict {
+    let mut verdict = CardVerdict {
+        valid: false,
+        status: None,
+        issuer: None,
+        member_id: None,
+        holder_name: None,
+        representing: Vec::new(),
+        issued_at: None,
+        expires_at: None,
+        checked_against_seq: None,
+        problems: Vec::new(),
+    };
+    let decoded = match DecodedCard::decode(text) {
+        Ok(d) => d,
+        Err(e) => {
+            verdict.problems.push(problem(&e));
+            return verdict;
+        }
+    };
+    let claims = decoded.claims_unverified().clone();
+    verdict.issuer = Some(claims.issuer.to_string());
+    verdict.member_id = Some(claims.member.to_string());
+    verdict.issued_at = Some(claims.issued_at.secs());
+    verdict.expires_at = Some(claims.expires_at.secs());
+    if let Err(e) = decoded.verify(charter, now) {
+        verdict.problems.push(problem(&e));
+        // A card whose signature fails says nothing we may repeat.
+        if matches!(
+            e,
+            unionfed_protocol::ProtocolError::BadSignature { .. }
+                | unionfed_protocol::ProtocolError::UnknownSigner { .. }
+                | unionfed_protocol::ProtocolError::KeyNotValidAt { .. }
+        ) {
+            verdict.member_id = None;
+            return verdict;
+        }
+    }
+    verdict.holder_name = Some(claims.holder_name.clone());
+    let latest = replica.latest_attestation(&claims.issuer, &claims.member);
+    if let Some((seq, att)) = &latest {
+        verdict.status = Some(att.status.to_string());
+        verdict.checked_against_seq = Some(*seq);
+    }
+    if let Err(e) = claims.check_attestation(latest.as_ref().map(|(_, a)| a)) {
+        verdict.problems.push(problem(&e));
+    }
+    let records = replica.representations(&claims.member);
+    let mut representing: BTreeSet<String> = records
+        .iter()
+        .filter(|r| r.home == claims.issuer && r.in_force_at(now))
+        .map(|r| r.representing.to_string())
+        .collect();
+    for a in &claims.representing {
+        // The card's list holds unless the log says that representation is over.
+        if !records
+            .iter()
+            .any(|r| &r.representing == a && !r.in_force_at(now))
+        {
+            representing.insert(a.to_string());
+        }
+    }
+    verdict.representing = representing.into_iter().collect();
+    verdict.valid = verdict.problems.is_empty();
+    verdict
+}

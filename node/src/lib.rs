@@ -1,0 +1,19 @@
+//! The unionfed node: the daemon an affiliate runs. `node::start` runs a whole
+//! node in-process; the `unionfed` binary wraps it in a command line.
+
+pub mod api;
+pub mod card_check;
+pub mod config;
+pub mod error;
+pub mod identity;
+pub mod members;
+pub mod metrics;
+pub mod network;
+pub mod node;
+pub mod replication;
+pub mod setup;
+pub mod storage;
+
+pub use config::Config;
+pub use error::{NodeError, Result};
+pub use node::{start, NodeHandle, NodeState};

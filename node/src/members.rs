@@ -1,0 +1,317 @@
+//! Members: enrolment, personal data kept at home, status changes and cards.
+//! Personal fields live only in this node's store; what replicates is the
+//! attestation, which carries a salted hash instead of the holder's name.
+
+use crate::error::{NodeError, Result};
+use crate::node::{now, NodeState};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use unionfed_protocol::card::{self, CardClaims};
+use unionfed_protocol::entry::{Body, HolderCommitment, MemberStatus, MembershipAttestation};
+use unionfed_protocol::limits::MAX_HOLDER_NAME_BYTES;
+use unionfed_protocol::{CountryCode, MemberId, Timestamp};
+use utoipa::ToSchema;
+
+const DAY: u64 = 86_400;
+const MAX_FIELD: usize = 200;
+const MAX_REASON: usize = 500;
+
+/// A member as this node keeps them. Never leaves the node except inside an
+/// encrypted handoff the member consented to.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct MemberRecord {
+    #[schema(value_type = String, example = "3f2a9c0e7b5d4e1f8a6b2c3d4e5f6a7b")]
+    pub id: MemberId,
+    pub holder_name: String,
+    /// `YYYY-MM-DD`.
+    pub date_of_birth: Option<String>,
+    pub contact: Option<String>,
+    pub sector: Option<String>,
+    pub employer: Option<String>,
+    #[schema(value_type = Option<String>, example = "ID")]
+    pub origin_country: Option<CountryCode>,
+    #[schema(value_type = Option<String>, example = "MY")]
+    pub destination_country: Option<CountryCode>,
+    #[schema(value_type = String, example = "active")]
+    pub status: MemberStatus,
+    pub status_reason: Option<String>,
+    #[schema(value_type = u64)]
+    pub member_since: Timestamp,
+    #[schema(value_type = u64)]
+    pub valid_until: Timestamp,
+    /// Salt of the holder commitment, hex; also printed on the card.
+    pub salt: String,
+    #[schema(value_type = u64)]
+    pub created_at: Timestamp,
+    #[schema(value_type = u64)]
+    pub updated_at: Timestamp,
+    /// Sequence number of the latest attestation in this node's log.
+    pub attestation_seq: u64,
+}
+
+/// A new member, as staff enter them.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewMember {
+    pub holder_name: String,
+    pub date_of_birth: Option<String>,
+    pub contact: Option<String>,
+    pub sector: Option<String>,
+    pub employer: Option<String>,
+    #[schema(value_type = Option<String>, example = "ID")]
+    pub origin_country: Option<CountryCode>,
+    #[schema(value_type = Option<String>, example = "MY")]
+    pub destination_country: Option<CountryCode>,
+}
+
+/// Changes to a member's personal fields; absent fields stay as they are.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MemberPatch {
+    pub holder_name: Option<String>,
+    pub date_of_birth: Option<String>,
+    pub contact: Option<String>,
+    pub sector: Option<String>,
+    pub employer: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub origin_country: Option<CountryCode>,
+    #[schema(value_type = Option<String>)]
+    pub destination_country: Option<CountryCode>,
+}
+
+/// A status change with its reason.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusChange {
+    #[schema(value_type = String, example = "suspended")]
+    pub status: MemberStatus,
+    pub reason: String,
+}
+
+fn check_text(field: &str, value: &str, max: usize) -> Result<()> {
+    if value.len() > max {
+        return Err(NodeError::Invalid(format!(
+            "{field} is {} bytes; at most {max}",
+            value.len()
+        )));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(NodeError::Invalid(format!(
+            "{field} contains control characters"
+        )));
+    }
+    Ok(())
+}
+
+fn check_name(name: &str) -> Result<()> {
+    if name.trim().is_empty() {
+        return Err(NodeError::Invalid(
+            "holder_name is empty; enter the name the member uses".into(),
+        ));
+    }
+    check_text("holder_name", name, MAX_HOLDER_NAME_BYTES)
+}
+
+fn check_date(date: &str) -> Result<()> {
+    let parts: Vec<&str> = date.split('-').collect();
+    let ok = matches!(parts.as_slice(), [y, m, d]
+        if y.len() == 4 && m.len() == 2 && d.len() == 2
+        && y.parse::<u32>().is_ok_and(|y| (1900..=2100).contains(&y))
+        && m.parse::<u32>().is_ok_and(|m| (1..=12).contains(&m))
+        && d.parse::<u32>().is_ok_and(|d| (1..=31).contains(&d)));
+    if ok {
+        Ok(())
+    } else {
+        Err(NodeError::Invalid(format!(
+            "date_of_birth {date:?} is not a date like 1994-07-21"
+        )))
+    }
+}
+
+fn check_optional(field: &str, value: &Option<String>) -> Result<()> {
+    value
+        .as_deref()
+        .map_or(Ok(()), |v| check_text(field, v, MAX_FIELD))
+}
+
+impl NewMember {
+    fn validate(&self) -> Result<()> {
+        check_name(&self.holder_name)?;
+        if let Some(d) = &self.date_of_birth {
+            check_date(d)?;
+        }
+        check_optional("contact", &self.contact)?;
+        check_optional("sector", &self.sector)?;
+        check_optional("employer", &self.employer)
+    }
+}
+
+impl MemberPatch {
+    fn validate(&self) -> Result<()> {
+        if let Some(n) = &self.holder_name {
+            check_name(n)?;
+        }
+        if let Some(d) = &self.date_of_birth {
+            check_date(d)?;
+        }
+        check_optional("contact", &self.contact)?;
+        check_optional("sector", &self.sector)?;
+        check_optional("employer", &self.employer)
+    }
+}
+
+impl MemberRecord {
+    fn salt(&self) -> Result<[u8; 16]> {
+        hex::decode(&self.salt)
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| {
+                NodeError::Storage(format!("member {}: stored salt is unreadable", self.id))
+            })
+    }
+
+    fn commitment(&self, state: &NodeState) -> Result<HolderCommitment> {
+        Ok(card::holder_commitment(
+            &state.config.affiliate,
+            &self.id,
+            &self.salt()?,
+            &self.holder_name,
+        ))
+    }
+
+    fn attestation(&self, state: &NodeState) -> Result<Body> {
+        Ok(Body::Attestation(MembershipAttestation {
+            member: self.id,
+            status: self.status,
+            member_since: self.member_since,
+            valid_until: self.valid_until,
+            holder_commitment: self.commitment(state)?,
+        }))
+    }
+}
+
+fn fresh_salt() -> String {
+    let mut salt = [0u8; 16];
+    rand::thread_rng().fill_bytes(&mut salt);
+    hex::encode(salt)
+}
+
+impl NodeState {
+    /// Enrols a member: stores the record and appends the first attestation,
+    /// both durable before this returns.
+    pub async fn enrol(&self, input: NewMember) -> Result<MemberRecord> {
+        input.validate()?;
+        let at = now();
+        let mut record = MemberRecord {
+            id: MemberId::random(),
+            holder_name: input.holder_name.trim().to_owned(),
+            date_of_birth: input.date_of_birth,
+            contact: input.contact,
+            sector: input.sector,
+            employer: input.employer,
+            origin_country: input.origin_country,
+            destination_country: input.destination_country,
+            status: MemberStatus::Active,
+            status_reason: None,
+            member_since: at,
+            valid_until: Timestamp(
+                at.secs() + u64::from(self.config.membership_validity_days) * DAY,
+            ),
+            salt: fresh_salt(),
+            created_at: at,
+            updated_at: at,
+            attestation_seq: 0,
+        };
+        let body = record.attestation(self)?;
+        self.append(body, Some(&mut record)).await?;
+        self.metrics.members.set(self.store.member_count() as i64);
+        Ok(record)
+    }
+
+    pub fn member(&self, id: &MemberId) -> Result<MemberRecord> {
+        self.store.member(id)?.ok_or_else(|| NodeError::NotFound {
+            what: "member",
+            id: id.to_string(),
+        })
+    }
+
+    /// Changes personal fields. A new holder name means a new salt and a new
+    /// attestation, so cards with the old name stop verifying.
+    pub async fn update_member(&self, id: &MemberId, patch: MemberPatch) -> Result<MemberRecord> {
+        patch.validate()?;
+        let _guard = self.member_lock.lock().await;
+        let mut record = self.member(id)?;
+        let renamed = patch
+            .holder_name
+            .as_deref()
+            .is_some_and(|n| n.trim() != record.holder_name);
+        if let Some(n) = patch.holder_name {
+            record.holder_name = n.trim().to_owned();
+        }
+        record.date_of_birth = patch.date_of_birth.or(record.date_of_birth);
+        record.contact = patch.contact.or(record.contact);
+        record.sector = patch.sector.or(record.sector);
+        record.employer = patch.employer.or(record.employer);
+        record.origin_country = patch.origin_country.or(record.origin_country);
+        record.destination_country = patch.destination_country.or(record.destination_country);
+        record.updated_at = now();
+        if renamed {
+            record.salt = fresh_salt();
+            let body = record.attestation(self)?;
+            self.append(body, Some(&mut record)).await?;
+        } else {
+            self.store.put_member(&record)?;
+            self.store.flush().await?;
+        }
+        Ok(record)
+    }
+
+    /// Sets the membership status and appends the attestation that says so.
+    pub async fn set_status(&self, id: &MemberId, change: StatusChange) -> Result<MemberRecord> {
+        if change.reason.trim().is_empty() {
+            return Err(NodeError::Invalid(
+                "reason is empty; say why the status changes".into(),
+            ));
+        }
+        check_text("reason", &change.reason, MAX_REASON)?;
+        let _guard = self.member_lock.lock().await;
+        let mut record = self.member(id)?;
+        record.status = change.status;
+        record.status_reason = Some(change.reason);
+        record.updated_at = now();
+        let body = record.attestation(self)?;
+        self.append(body, Some(&mut record)).await?;
+        Ok(record)
+    }
+
+    /// Signs a card for an active member.
+    pub fn issue_card(&self, id: &MemberId) -> Result<String> {
+        let record = self.member(id)?;
+        if record.status != MemberStatus::Active {
+            return Err(NodeError::Invalid(format!(
+                "member {id} is {}; only active members get a card",
+                record.status
+            )));
+        }
+        let at = now();
+        let expires = (at.secs() + u64::from(self.config.card_validity_days) * DAY)
+            .min(record.valid_until.secs());
+        let representing = self
+            .store
+            .representations(id)?
+            .into_iter()
+            .filter(|r| r.home == self.config.affiliate && r.in_force_at(at))
+            .map(|r| r.representing)
+            .collect();
+        let claims = CardClaims {
+            issuer: self.config.affiliate.clone(),
+            member: *id,
+            holder_name: record.holder_name.clone(),
+            salt: record.salt()?,
+            issued_at: at,
+            expires_at: Timestamp(expires),
+            representing,
+        };
+        Ok(card::issue(&claims, &self.keys.signing)?)
+    }
+}

@@ -1,0 +1,462 @@
+//! A whole node in-process: `start(data_dir, config) -> NodeHandle`. The
+//! daemon runs one; tests run several.
+
+use crate::config::Config;
+use crate::error::{NodeError, Result};
+use crate::identity::NodeKeys;
+use crate::members::MemberRecord;
+use crate::metrics::Metrics;
+use crate::network::{self, Client, NetworkConfig};
+use crate::storage::{Applied, Store};
+use libp2p::{Multiaddr, PeerId};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+use unionfed_protocol::charter::AffiliateStatus;
+use unionfed_protocol::entry::Body;
+use unionfed_protocol::wire::{GossipMessage, WireMessage};
+use unionfed_protocol::{
+    AffiliateId, Charter, CharterDocument, Entry, Seq, SignedEntry, Timestamp,
+};
+
+/// Seconds since the Unix epoch, now.
+pub fn now() -> Timestamp {
+    Timestamp(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+    )
+}
+
+/// The charter a node holds, decoded once.
+#[derive(Debug, Clone)]
+pub struct HeldCharter {
+    pub doc: CharterDocument,
+    pub charter: Arc<Charter>,
+    pub hash: [u8; 32],
+}
+
+impl HeldCharter {
+    fn new(doc: CharterDocument, charter: Charter) -> HeldCharter {
+        HeldCharter {
+            hash: doc.hash(),
+            charter: Arc::new(charter),
+            doc,
+        }
+    }
+}
+
+/// Everything a running node shares between its tasks.
+pub struct NodeState {
+    pub config: Config,
+    pub data_dir: PathBuf,
+    pub keys: NodeKeys,
+    pub store: Store,
+    pub network: Client,
+    pub metrics: Metrics,
+    charter: RwLock<HeldCharter>,
+    /// Highest head each author has been reported at by any peer.
+    remote_heads: Mutex<HashMap<AffiliateId, u64>>,
+    own_head_ready: watch::Sender<bool>,
+    append_lock: tokio::sync::Mutex<()>,
+    pub(crate) member_lock: tokio::sync::Mutex<()>,
+    pub(crate) syncing: Mutex<std::collections::HashSet<PeerId>>,
+}
+
+impl std::fmt::Debug for NodeState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NodeState")
+            .field("affiliate", &self.config.affiliate)
+            .finish_non_exhaustive()
+    }
+}
+
+impl NodeState {
+    pub fn charter(&self) -> HeldCharter {
+        match self.charter.read() {
+            Ok(c) => c.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Appends an entry to this affiliate's own log, durably, and publishes it.
+    /// When `member` is given, its `attestation_seq` is set and it is written
+    /// in the same transaction.
+    pub async fn append(
+        &self,
+        body: Body,
+        member: Option<&mut MemberRecord>,
+    ) -> Result<SignedEntry> {
+        self.wait_own_head().await;
+        let _guard = self.append_lock.lock().await;
+        let author = self.config.affiliate.clone();
+        let head = self.store.head(&author)?;
+        let seq = match &head {
+            Some(h) => h.seq.next()?,
+            None => Seq::FIRST,
+        };
+        let entry = Entry {
+            author,
+            seq,
+            prev: head.map(|h| h.hash),
+            time: now(),
+            body,
+        };
+        let signed = SignedEntry::sign(&entry, &self.keys.signing)?;
+        let member = member.map(|m| {
+            m.attestation_seq = seq.get();
+            &*m
+        });
+        let outcome = self
+            .store
+            .apply_with_member(&[(signed.clone(), entry)], member)?;
+        if outcome.first() != Some(&Applied::Stored) {
+            return Err(NodeError::Storage(format!(
+                "own entry #{seq} was not stored ({outcome:?}); the log may have been restored from an old backup"
+            )));
+        }
+        self.store.flush().await?;
+        self.metrics.entries_stored.inc();
+        self.update_author_metrics(&self.config.affiliate);
+        match GossipMessage::Entry(signed.clone()).encode() {
+            Ok(bytes) => {
+                if let Err(e) = self.network.publish(bytes).await {
+                    tracing::warn!(%e, "could not publish entry; peers will pull it");
+                }
+            }
+            Err(e) => tracing::warn!(%e, "could not encode entry for gossip"),
+        }
+        Ok(signed)
+    }
+
+    async fn wait_own_head(&self) {
+        let mut ready = self.own_head_ready.subscribe();
+        let _ = ready.wait_for(|r| *r).await;
+    }
+
+    pub(crate) fn mark_own_head_confirmed(&self) {
+        self.own_head_ready.send_replace(true);
+    }
+
+    /// Notes that a peer holds `author` up to `seq`.
+    pub(crate) fn note_remote_head(&self, author: &AffiliateId, seq: u64) {
+        if let Ok(mut heads) = self.remote_heads.lock() {
+            let known = heads.entry(author.clone()).or_insert(0);
+            *known = (*known).max(seq);
+        }
+        self.update_author_metrics(author);
+    }
+
+    /// Entries peers hold for `author` that this node does not.
+    pub fn lag(&self, author: &AffiliateId) -> u64 {
+        let ours = self
+            .store
+            .head(author)
+            .ok()
+            .flatten()
+            .map_or(0, |h| h.seq.get());
+        let theirs = self
+            .remote_heads
+            .lock()
+            .map(|h| h.get(author).copied().unwrap_or(0))
+            .unwrap_or(0);
+        theirs.saturating_sub(ours)
+    }
+
+    pub(crate) fn update_author_metrics(&self, author: &AffiliateId) {
+        let ours = self
+            .store
+            .head(author)
+            .ok()
+            .flatten()
+            .map_or(0, |h| h.seq.get());
+        self.metrics
+            .set_author(author.as_str(), ours, self.lag(author));
+    }
+
+    /// Adopts `doc` if it is the valid successor of the charter held.
+    /// `Ok(false)` when it is not newer (nothing to do).
+    pub async fn adopt_charter(&self, doc: CharterDocument) -> Result<bool> {
+        let held = self.charter();
+        let offered = doc.charter()?;
+        if offered.version <= held.charter.version {
+            return Ok(false);
+        }
+        let next = doc
+            .verify_successor(&held.charter, &held.hash)
+            .inspect_err(|_| {
+                self.metrics.verify_failures.inc();
+            })?;
+        self.store.put_charter(next.version, &doc)?;
+        self.store.flush().await?;
+        tracing::info!(version = next.version, "adopted charter");
+        let peers = allowed_peers(&next, &self.config)?;
+        if let Ok(mut slot) = self.charter.write() {
+            *slot = HeldCharter::new(doc.clone(), next);
+        }
+        self.network.set_peers(peers).await?;
+        Ok(true)
+    }
+
+    /// Adopts a charter version submitted here and gossips it to every peer.
+    pub async fn propose_charter(&self, doc: CharterDocument) -> Result<bool> {
+        let adopted = self.adopt_charter(doc.clone()).await?;
+        if adopted {
+            self.network
+                .publish(GossipMessage::Charter(doc).encode()?)
+                .await?;
+        }
+        Ok(adopted)
+    }
+}
+
+/// The peers a charter lets in: every node of every active affiliate except
+/// ourselves, plus configured addresses.
+fn allowed_peers(charter: &Charter, config: &Config) -> Result<HashMap<PeerId, Vec<Multiaddr>>> {
+    let at = now();
+    let mut peers: HashMap<PeerId, Vec<Multiaddr>> = HashMap::new();
+    for a in charter.active_affiliates() {
+        if a.id == config.affiliate {
+            continue;
+        }
+        for record in a.node_records()? {
+            if !record.is_valid_at(at) {
+                continue;
+            }
+            let Ok(peer) = PeerId::from_bytes(&record.peer_id) else {
+                tracing::warn!(affiliate = %a.id, "node record has an unreadable peer id");
+                continue;
+            };
+            let addresses = record.addresses.iter().filter_map(|s| s.parse().ok());
+            peers.entry(peer).or_default().extend(addresses);
+        }
+    }
+    for p in &config.peers {
+        if let (Ok(peer), Ok(address)) = (p.peer_id.parse::<PeerId>(), p.address.parse()) {
+            if let Some(list) = peers.get_mut(&peer) {
+                list.push(address);
+            }
+        }
+    }
+    Ok(peers)
+}
+
+/// The affiliate a peer belongs to, by the charter's node records.
+pub fn affiliate_of(charter: &Charter, peer: &PeerId) -> Option<AffiliateId> {
+    let bytes = peer.to_bytes();
+    charter.affiliates.iter().find_map(|a| {
+        a.nodes
+            .iter()
+            .filter_map(|n| n.decode_unverified().ok())
+            .any(|r| r.peer_id == bytes)
+            .then(|| a.id.clone())
+    })
+}
+
+/// A running node.
+#[derive(Debug)]
+pub struct NodeHandle {
+    state: Arc<NodeState>,
+    http_addr: SocketAddr,
+    shutdown: CancellationToken,
+    tasks: TaskTracker,
+}
+
+impl NodeHandle {
+    pub fn state(&self) -> &Arc<NodeState> {
+        &self.state
+    }
+
+    pub fn http_addr(&self) -> SocketAddr {
+        self.http_addr
+    }
+
+    pub fn peer_id(&self) -> PeerId {
+        self.state.network.local_peer_id()
+    }
+
+    pub fn affiliate(&self) -> &AffiliateId {
+        &self.state.config.affiliate
+    }
+
+    /// Stops every task and flushes the store.
+    pub async fn shutdown(self) -> Result<()> {
+        self.shutdown.cancel();
+        self.tasks.close();
+        self.tasks.wait().await;
+        self.state.store.flush_blocking()
+    }
+
+    /// Waits until `shutdown` is called elsewhere or a task ends.
+    pub async fn stopped(&self) {
+        self.shutdown.cancelled().await;
+    }
+
+    pub fn shutdown_token(&self) -> CancellationToken {
+        self.shutdown.clone()
+    }
+}
+
+fn load_charter(store: &Store, data_dir: &Path, config: &Config) -> Result<HeldCharter> {
+    if let Some(doc) = store.charter()? {
+        let charter = doc.charter()?;
+        return Ok(HeldCharter::new(doc, charter));
+    }
+    let path = data_dir.join(&config.charter_file);
+    let bytes = std::fs::read(&path).map_err(|e| {
+        NodeError::Config(format!(
+            "no charter yet: cannot read {}: {e}; build one with `unionfed charter draft` and `unionfed charter sign`",
+            path.display()
+        ))
+    })?;
+    let doc: CharterDocument = postcard::from_bytes(&bytes)
+        .map_err(|e| NodeError::Config(format!("{} is not a charter file: {e}", path.display())))?;
+    let charter = doc.verify_genesis().map_err(|e| {
+        NodeError::Config(format!(
+            "{}: {e}; collect the missing signatures with `unionfed charter sign`",
+            path.display()
+        ))
+    })?;
+    store.put_charter(charter.version, &doc)?;
+    store.flush_blocking()?;
+    Ok(HeldCharter::new(doc, charter))
+}
+
+/// Starts a node from the data folder and configuration.
+pub async fn start(data_dir: &Path, config: Config) -> Result<NodeHandle> {
+    config.validate()?;
+    let keys = NodeKeys::load(data_dir)?;
+    let store = Store::open(&data_dir.join("store"))?;
+    let held = load_charter(&store, data_dir, &config)?;
+    let listed = held.charter.affiliate(&config.affiliate).ok_or_else(|| {
+        NodeError::Config(format!(
+            "the charter (v{}) does not list {}; this node cannot take part until a charter that lists it is adopted",
+            held.charter.version, config.affiliate
+        ))
+    })?;
+    if listed.status != AffiliateStatus::Active {
+        tracing::warn!(
+            "{} is suspended in the charter; peers will refuse this node",
+            config.affiliate
+        );
+    }
+    if !listed
+        .signing_keys
+        .iter()
+        .any(|k| k.key == keys.signing.public())
+    {
+        return Err(NodeError::Config(format!(
+            "the charter lists other signing keys for {} than this node's; is this the right data folder?",
+            config.affiliate
+        )));
+    }
+    let metrics = Metrics::new();
+    let listen = config
+        .p2p_listen
+        .iter()
+        .map(|a| {
+            a.parse()
+                .map_err(|_| NodeError::Config(format!("{a:?} is not a multiaddr")))
+        })
+        .collect::<Result<Vec<Multiaddr>>>()?;
+    let net_config = NetworkConfig {
+        listen,
+        idle_timeout: Duration::from_secs(config.idle_timeout_secs),
+        max_connections: config.max_connections,
+        redial_max_backoff: Duration::from_secs(config.redial_max_backoff_secs),
+    };
+    let (client, events, event_loop) =
+        network::new(keys.p2p.clone(), &net_config, metrics.clone())?;
+    client
+        .set_peers(allowed_peers(&held.charter, &config)?)
+        .await?;
+
+    let listener = tokio::net::TcpListener::bind(config.http_listen)
+        .await
+        .map_err(|e| {
+            NodeError::Config(format!(
+                "cannot listen for HTTP on {}: {e}; change http_listen or stop what uses that port",
+                config.http_listen
+            ))
+        })?;
+    let http_addr = listener
+        .local_addr()
+        .map_err(|e| NodeError::Config(e.to_string()))?;
+
+    let grace = Duration::from_secs(config.startup_sync_grace_secs);
+    let state = Arc::new(NodeState {
+        data_dir: data_dir.to_path_buf(),
+        keys,
+        store,
+        network: client,
+        metrics,
+        charter: RwLock::new(held),
+        remote_heads: Mutex::new(HashMap::new()),
+        own_head_ready: watch::channel(false).0,
+        append_lock: tokio::sync::Mutex::new(()),
+        member_lock: tokio::sync::Mutex::new(()),
+        syncing: Mutex::new(Default::default()),
+        config,
+    });
+    state.metrics.members.set(state.store.member_count() as i64);
+    state
+        .metrics
+        .equivocations
+        .set(state.store.equivocation_count() as i64);
+    for head in state.store.heads()? {
+        state.update_author_metrics(&head.author);
+    }
+
+    let shutdown = CancellationToken::new();
+    let tasks = TaskTracker::new();
+    tasks.spawn(event_loop.run(shutdown.clone()));
+    tasks.spawn(crate::replication::run(
+        state.clone(),
+        events,
+        shutdown.clone(),
+    ));
+    {
+        let state = state.clone();
+        let shutdown = shutdown.clone();
+        tasks.spawn(async move {
+            tokio::select! {
+                () = tokio::time::sleep(grace) => {
+                    if !*state.own_head_ready.borrow() {
+                        tracing::info!("no peer confirmed this node's log head in time; appending from the local head");
+                    }
+                    state.mark_own_head_confirmed();
+                }
+                () = shutdown.cancelled() => {}
+            }
+        });
+    }
+    let router = crate::api::router(state.clone());
+    let http_shutdown = shutdown.clone();
+    tasks.spawn(async move {
+        let serve = axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move { http_shutdown.cancelled().await });
+        if let Err(e) = serve.await {
+            tracing::error!(%e, "HTTP server stopped");
+        }
+    });
+    tracing::info!(
+        affiliate = %state.config.affiliate,
+        peer_id = %state.network.local_peer_id(),
+        http = %http_addr,
+        "node started"
+    );
+    Ok(NodeHandle {
+        state,
+        http_addr,
+        shutdown,
+        tasks,
+    })
+}

@@ -1,0 +1,317 @@
+//! Replication: push on gossip, pull by heads exchange on connect and on a
+//! jittered timer. Any node serves any author's entries; everything is
+//! verified against the charter before it is stored.
+
+use crate::error::{NodeError, Result};
+use crate::network::Event;
+use crate::node::NodeState;
+use crate::storage::Applied;
+use libp2p::gossipsub::MessageAcceptance;
+use libp2p::PeerId;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+use unionfed_protocol::limits::{MAX_ENTRIES_PER_PAGE, MAX_SYNC_MESSAGE_BYTES};
+use unionfed_protocol::wire::{GossipMessage, Heads, SyncRequest, SyncResponse, WireMessage};
+use unionfed_protocol::{AffiliateId, Entry, Seq, SignedEntry};
+
+/// Charter versions sent in one answer.
+const CHARTERS_PER_ANSWER: usize = 16;
+
+/// Handles network events until shutdown.
+pub async fn run(
+    state: Arc<NodeState>,
+    mut events: mpsc::Receiver<Event>,
+    shutdown: CancellationToken,
+) {
+    let interval = Duration::from_secs(state.config.heads_interval_secs);
+    let mut timer =
+        tokio::time::interval_at(tokio::time::Instant::now() + jitter(interval), interval);
+    loop {
+        tokio::select! {
+            () = shutdown.cancelled() => break,
+            event = events.recv() => match event {
+                Some(event) => on_event(&state, event).await,
+                None => break,
+            },
+            _ = timer.tick() => {
+                tokio::time::sleep(jitter(interval) / 5).await;
+                if let Ok(peers) = state.network.connected_peers().await {
+                    for peer in peers {
+                        spawn_sync(&state, peer);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn jitter(base: Duration) -> Duration {
+    let millis = base.as_millis().max(1) as u64;
+    Duration::from_millis(millis / 2 + rand::random::<u64>() % millis)
+}
+
+async fn on_event(state: &Arc<NodeState>, event: Event) {
+    match event {
+        Event::Gossip { source, id, data } => {
+            let acceptance = on_gossip(state, source, &data).await;
+            if matches!(acceptance, MessageAcceptance::Reject) {
+                state.metrics.gossip_rejected.inc();
+            }
+            let _ = state
+                .network
+                .report_validation(id, source, acceptance)
+                .await;
+        }
+        Event::SyncRequest {
+            peer,
+            request,
+            channel,
+        } => {
+            let state = state.clone();
+            tokio::spawn(async move {
+                let response = answer(&state, request).unwrap_or_else(|e| {
+                    tracing::warn!(%peer, %e, "could not answer a sync request");
+                    SyncResponse::Refused {
+                        message: e.to_string(),
+                    }
+                });
+                let _ = state.network.respond_sync(channel, response).await;
+            });
+        }
+        Event::Connected(peer) => spawn_sync(state, peer),
+        Event::Disconnected(_) => {}
+    }
+}
+
+async fn on_gossip(state: &Arc<NodeState>, source: PeerId, data: &[u8]) -> MessageAcceptance {
+    let message = match GossipMessage::decode(data) {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::debug!(%source, %e, "malformed gossip");
+            return MessageAcceptance::Reject;
+        }
+    };
+    match message {
+        GossipMessage::Entry(signed) => match ingest(state, vec![signed]).await {
+            Ok(outcomes) => match outcomes.first() {
+                Some(Applied::Stored) | Some(Applied::Equivocation) => MessageAcceptance::Accept,
+                Some(Applied::Gap { .. }) => {
+                    spawn_sync(state, source);
+                    MessageAcceptance::Ignore
+                }
+                _ => MessageAcceptance::Ignore,
+            },
+            Err(e) => {
+                tracing::debug!(%source, %e, "gossiped entry refused");
+                MessageAcceptance::Reject
+            }
+        },
+        GossipMessage::Charter(doc) => match state.adopt_charter(doc).await {
+            Ok(true) => MessageAcceptance::Accept,
+            Ok(false) => MessageAcceptance::Ignore,
+            Err(e) => {
+                tracing::warn!(%source, %e, "gossiped charter refused");
+                MessageAcceptance::Reject
+            }
+        },
+        GossipMessage::Equivocation(evidence) => {
+            let held = state.charter();
+            match evidence.verify(held.charter.as_ref()) {
+                Ok(_) => {
+                    let pair = vec![evidence.first.clone(), evidence.second.clone()];
+                    let _ = ingest(state, pair).await;
+                    MessageAcceptance::Accept
+                }
+                Err(_) => MessageAcceptance::Reject,
+            }
+        }
+    }
+}
+
+/// Verifies entries against the charter, stores them in one transaction and
+/// flushes. Fails on the first entry that does not verify: a peer that sends
+/// one bad entry has nothing more to say in that message.
+pub async fn ingest(state: &NodeState, entries: Vec<SignedEntry>) -> Result<Vec<Applied>> {
+    let held = state.charter();
+    let mut verified: Vec<(SignedEntry, Entry)> = Vec::with_capacity(entries.len());
+    for signed in entries {
+        match signed.verify(held.charter.as_ref()) {
+            Ok(entry) => verified.push((signed, entry)),
+            Err(e) => {
+                state.metrics.verify_failures.inc();
+                return Err(NodeError::Protocol(e));
+            }
+        }
+    }
+    let outcomes = match state.store.apply(&verified) {
+        Ok(o) => o,
+        Err(e) => {
+            state.metrics.verify_failures.inc();
+            return Err(e);
+        }
+    };
+    state.store.flush().await?;
+    let mut touched: Vec<&AffiliateId> = Vec::new();
+    for ((_, entry), outcome) in verified.iter().zip(&outcomes) {
+        match outcome {
+            Applied::Stored => {
+                state.metrics.entries_stored.inc();
+            }
+            Applied::Equivocation => {
+                tracing::warn!(author = %entry.author, seq = %entry.seq, "equivocation: two different entries at one position; both kept");
+                state
+                    .metrics
+                    .equivocations
+                    .set(state.store.equivocation_count() as i64);
+            }
+            _ => {}
+        }
+        if !touched.contains(&&entry.author) {
+            touched.push(&entry.author);
+        }
+    }
+    for author in touched {
+        state.update_author_metrics(author);
+    }
+    Ok(outcomes)
+}
+
+fn answer(state: &NodeState, request: SyncRequest) -> Result<SyncResponse> {
+    Ok(match request {
+        SyncRequest::Heads(theirs) => {
+            for h in &theirs.heads {
+                state.note_remote_head(&h.author, h.seq.get());
+            }
+            SyncResponse::Heads(our_heads(state)?)
+        }
+        SyncRequest::GetRange {
+            author,
+            from,
+            limit,
+        } => {
+            let limit = limit.min(MAX_ENTRIES_PER_PAGE) as usize;
+            let (entries, more) =
+                state
+                    .store
+                    .range(&author, from, limit, MAX_SYNC_MESSAGE_BYTES - 4096)?;
+            SyncResponse::Entries { entries, more }
+        }
+        SyncRequest::GetCharters { after } => {
+            SyncResponse::Charters(state.store.charters_after(after, CHARTERS_PER_ANSWER)?)
+        }
+    })
+}
+
+fn our_heads(state: &NodeState) -> Result<Heads> {
+    Ok(Heads {
+        charter_version: state.charter().charter.version,
+        heads: state.store.heads()?,
+    })
+}
+
+/// Starts a heads exchange with `peer` unless one is running.
+pub fn spawn_sync(state: &Arc<NodeState>, peer: PeerId) {
+    let fresh = state
+        .syncing
+        .lock()
+        .map(|mut s| s.insert(peer))
+        .unwrap_or(false);
+    if !fresh {
+        return;
+    }
+    let state = state.clone();
+    tokio::spawn(async move {
+        if let Err(e) = sync_with(&state, peer).await {
+            tracing::debug!(%peer, %e, "sync incomplete; will retry on the next round");
+        }
+        if let Ok(mut s) = state.syncing.lock() {
+            s.remove(&peer);
+        }
+    });
+}
+
+/// Exchanges heads with `peer` and pulls everything it has that we lack:
+/// newer charters first, then each author's missing entries, page by page.
+pub async fn sync_with(state: &NodeState, peer: PeerId) -> Result<()> {
+    let theirs = match state
+        .network
+        .sync(peer, SyncRequest::Heads(our_heads(state)?))
+        .await?
+    {
+        SyncResponse::Heads(h) => h,
+        SyncResponse::Refused { message } => {
+            return Err(NodeError::Network(format!("{peer} refused: {message}")))
+        }
+        _ => {
+            return Err(NodeError::Network(format!(
+                "{peer} answered heads with something else"
+            )))
+        }
+    };
+    let held = state.charter().charter.version;
+    if theirs.charter_version > held {
+        if let SyncResponse::Charters(docs) = state
+            .network
+            .sync(peer, SyncRequest::GetCharters { after: held })
+            .await?
+        {
+            for doc in docs {
+                if let Err(e) = state.adopt_charter(doc).await {
+                    tracing::warn!(%peer, %e, "charter from peer refused");
+                    break;
+                }
+            }
+        }
+    }
+    for head in &theirs.heads {
+        state.note_remote_head(&head.author, head.seq.get());
+        pull(state, peer, &head.author, head.seq.get()).await?;
+    }
+    state.mark_own_head_confirmed();
+    Ok(())
+}
+
+/// Pulls `author`'s entries from `peer` until we hold `target` or the peer
+/// has no more.
+async fn pull(state: &NodeState, peer: PeerId, author: &AffiliateId, target: u64) -> Result<()> {
+    loop {
+        let have = state.store.head(author)?.map_or(0, |h| h.seq.get());
+        if have >= target {
+            return Ok(());
+        }
+        let request = SyncRequest::GetRange {
+            author: author.clone(),
+            from: Seq::new(have + 1)?,
+            limit: MAX_ENTRIES_PER_PAGE,
+        };
+        let (entries, more) = match state.network.sync(peer, request).await? {
+            SyncResponse::Entries { entries, more } => (entries, more),
+            other => {
+                return Err(NodeError::Network(format!(
+                    "{peer} answered a range request with {}",
+                    match other {
+                        SyncResponse::Refused { message } => message,
+                        _ => "something else".into(),
+                    }
+                )))
+            }
+        };
+        if entries.is_empty() {
+            return Ok(());
+        }
+        if entries.iter().any(|e| e.signer() != author) {
+            state.metrics.verify_failures.inc();
+            return Err(NodeError::Network(format!(
+                "{peer} sent entries of another author for {author}"
+            )));
+        }
+        let outcomes = ingest(state, entries).await?;
+        if !outcomes.contains(&Applied::Stored)
+            || !more && state.store.head(author)?.map_or(0, |h| h.seq.get()) < target
+        {
+            return Ok(());
+        }
+    }
+}

@@ -1,0 +1,107 @@
+//! Setting up an affiliate: a data folder with keys, configuration and a
+//! public identity; and a genesis charter built from identities.
+
+use crate::config::Config;
+use crate::error::{io_at, NodeError, Result};
+use crate::identity::{identity_path, Identity, NodeKeys};
+use crate::node::now;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use std::net::SocketAddr;
+use std::path::Path;
+use unionfed_protocol::{AffiliateId, Charter, CharterDocument, CountryCode, Timestamp};
+use zeroize::Zeroizing;
+
+/// What `unionfed init` asks for.
+#[derive(Debug, Clone)]
+pub struct InitOptions {
+    pub affiliate: AffiliateId,
+    pub name: String,
+    pub country: CountryCode,
+    pub p2p_listen: Vec<String>,
+    pub p2p_announce: Vec<String>,
+    pub http_listen: SocketAddr,
+}
+
+/// What `unionfed init` made. The token is shown once and never stored.
+#[derive(Debug)]
+pub struct Initialised {
+    pub config: Config,
+    pub identity: Identity,
+    pub admin_token: Zeroizing<String>,
+}
+
+/// A new random API token and its SHA-256 (hex).
+pub fn new_token() -> (Zeroizing<String>, String) {
+    let mut bytes = Zeroizing::new([0u8; 32]);
+    rand::thread_rng().fill_bytes(bytes.as_mut());
+    let token = Zeroizing::new(format!("uf_{}", hex::encode(bytes.as_ref())));
+    let hash = hex::encode(Sha256::digest(token.as_bytes()));
+    (token, hash)
+}
+
+/// Creates keys, the configuration and the identity file in `data_dir`.
+/// Refuses a folder that already holds a node.
+pub fn init(data_dir: &Path, options: InitOptions) -> Result<Initialised> {
+    if data_dir.join(crate::config::CONFIG_FILE).exists() {
+        return Err(NodeError::Config(format!(
+            "{} already holds a node; choose another --data-dir",
+            data_dir.display()
+        )));
+    }
+    std::fs::create_dir_all(data_dir).map_err(io_at(data_dir))?;
+    let (token, hash) = new_token();
+    let mut config = Config::new(options.affiliate, options.name, options.country, hash);
+    if !options.p2p_listen.is_empty() {
+        config.p2p_listen = options.p2p_listen;
+    }
+    config.p2p_announce = options.p2p_announce;
+    config.http_listen = options.http_listen;
+    config.validate()?;
+    let keys = NodeKeys::generate();
+    keys.write(data_dir)?;
+    config.write(data_dir)?;
+    let identity = Identity::new(&config, &keys, now())?;
+    identity.write(&identity_path(data_dir))?;
+    Ok(Initialised {
+        config,
+        identity,
+        admin_token: token,
+    })
+}
+
+/// A genesis charter (v1, unsigned) listing the affiliates of `identities`.
+pub fn draft_genesis(
+    federation: &str,
+    threshold: u16,
+    identities: &[Identity],
+) -> Result<CharterDocument> {
+    let issued_at = now();
+    // Keys count from a little before issue, so that clocks a few minutes
+    // apart do not make fresh entries look older than their key.
+    let since = Timestamp(issued_at.secs().saturating_sub(3600));
+    let affiliates = identities
+        .iter()
+        .map(|i| i.charter_affiliate(since))
+        .collect::<Result<Vec<_>>>()?;
+    let charter = Charter {
+        federation: federation.to_owned(),
+        version: 1,
+        previous: None,
+        threshold,
+        issued_at,
+        affiliates,
+    };
+    Ok(CharterDocument::draft(&charter)?)
+}
+
+pub fn read_charter(path: &Path) -> Result<CharterDocument> {
+    let bytes = std::fs::read(path).map_err(io_at(path))?;
+    postcard::from_bytes(&bytes)
+        .map_err(|e| NodeError::Invalid(format!("{} is not a charter file: {e}", path.display())))
+}
+
+pub fn write_charter(path: &Path, doc: &CharterDocument) -> Result<()> {
+    let bytes = postcard::to_stdvec(doc).map_err(|e| NodeError::Invalid(e.to_string()))?;
+    std::fs::write(path, bytes).map_err(io_at(path))
+}

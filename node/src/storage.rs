@@ -1,0 +1,549 @@
+//! The only module that touches sled. Everything else sees domain methods.
+//!
+//! Trees and keys (all integers big-endian, so ranges sort):
+//!
+//! | tree | key | value |
+//! |---|---|---|
+//! | `meta` | `schema` | u32 schema version |
+//! | `meta` | `charter/` + version u32 | postcard `CharterDocument` |
+//! | `entries` | author + seq u64 | postcard `Signed<Entry>` |
+//! | `heads` | author | postcard `Head` |
+//! | `attestations` | issuer + member id | seq u64 of the latest attestation |
+//! | `representations` | member id + representing affiliate | postcard `Representation` |
+//! | `equivocations` | author + seq u64 + entry hash | postcard `Equivocation` |
+//! | `members` | member id | JSON `MemberRecord` (personal data, never replicated) |
+//!
+//! "author" in a key is one length byte and the affiliate code.
+//!
+//! Durability: writers call [`Store::flush`] before acknowledging. Flushes are
+//! grouped: while one runs, every request that arrives waits for the next one,
+//! so many writers share one fsync.
+
+use crate::error::{NodeError, Result};
+use crate::members::MemberRecord;
+use serde::{Deserialize, Serialize};
+use sled::transaction::{ConflictableTransactionError, TransactionalTree};
+use sled::Transactional;
+use std::path::Path;
+use tokio::sync::{mpsc, oneshot};
+use unionfed_protocol::entry::{extend_chain, Body, Head, RepresentationEndReason};
+use unionfed_protocol::wire::AuthorHead;
+use unionfed_protocol::{
+    AffiliateId, CharterDocument, Entry, Equivocation, MemberId, MembershipAttestation, Seq,
+    SignedEntry, Timestamp,
+};
+
+/// The schema this build writes and reads.
+pub const SCHEMA_VERSION: u32 = 1;
+/// Flush requests that may wait at once; more wait for room.
+const FLUSH_QUEUE: usize = 4096;
+
+/// What happened to an entry offered to the store.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Applied {
+    /// Stored; it extended the author's log.
+    Stored,
+    /// Already held, byte for byte.
+    Duplicate,
+    /// The author's log here ends at `have`; the entry is further on.
+    Gap { have: u64 },
+    /// A different entry is held at this position: both kept as evidence.
+    Equivocation,
+}
+
+/// A representation commitment as the index keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Representation {
+    pub member: MemberId,
+    pub home: AffiliateId,
+    pub representing: AffiliateId,
+    pub from: Timestamp,
+    pub until: Option<Timestamp>,
+    pub ended: Option<(Timestamp, RepresentationEndReason)>,
+    pub seq: u64,
+}
+
+impl Representation {
+    pub fn in_force_at(&self, at: Timestamp) -> bool {
+        self.from <= at
+            && self.until.is_none_or(|u| at < u)
+            && self.ended.is_none_or(|(ended, _)| at < ended)
+    }
+}
+
+/// The node's store.
+#[derive(Clone)]
+pub struct Store {
+    db: sled::Db,
+    meta: sled::Tree,
+    entries: sled::Tree,
+    heads: sled::Tree,
+    attestations: sled::Tree,
+    representations: sled::Tree,
+    equivocations: sled::Tree,
+    members: sled::Tree,
+    flush_requests: mpsc::Sender<oneshot::Sender<Result<(), String>>>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").finish_non_exhaustive()
+    }
+}
+
+fn author_key(author: &AffiliateId) -> Vec<u8> {
+    let mut key = Vec::with_capacity(1 + author.as_str().len() + 8);
+    // Affiliate codes are at most 12 bytes.
+    key.push(author.as_str().len() as u8);
+    key.extend_from_slice(author.as_str().as_bytes());
+    key
+}
+
+fn entry_key(author: &AffiliateId, seq: u64) -> Vec<u8> {
+    let mut key = author_key(author);
+    key.extend_from_slice(&seq.to_be_bytes());
+    key
+}
+
+fn attestation_key(issuer: &AffiliateId, member: &MemberId) -> Vec<u8> {
+    let mut key = author_key(issuer);
+    key.extend_from_slice(member.as_bytes());
+    key
+}
+
+fn representation_key(member: &MemberId, representing: &AffiliateId) -> Vec<u8> {
+    let mut key = member.as_bytes().to_vec();
+    key.extend_from_slice(&author_key(representing));
+    key
+}
+
+fn charter_key(version: u32) -> Vec<u8> {
+    let mut key = b"charter/".to_vec();
+    key.extend_from_slice(&version.to_be_bytes());
+    key
+}
+
+fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>> {
+    postcard::to_stdvec(value).map_err(|e| NodeError::Storage(format!("encode: {e}")))
+}
+
+fn decode<T: serde::de::DeserializeOwned>(what: &str, bytes: &[u8]) -> Result<T> {
+    postcard::from_bytes(bytes)
+        .map_err(|e| NodeError::Storage(format!("stored {what} is unreadable: {e}")))
+}
+
+fn abort(e: NodeError) -> ConflictableTransactionError<NodeError> {
+    ConflictableTransactionError::Abort(e)
+}
+
+impl Store {
+    /// Opens (or creates) the store at `path`. Must run inside a tokio
+    /// runtime: it starts the task that groups flushes.
+    pub fn open(path: &Path) -> Result<Store> {
+        let db = sled::Config::new()
+            .path(path)
+            .cache_capacity(256 * 1024 * 1024)
+            .open()
+            .map_err(|e| {
+                NodeError::Storage(format!(
+                    "cannot open the store at {}: {e}; is another unionfed using this data folder?",
+                    path.display()
+                ))
+            })?;
+        let meta = db.open_tree("meta")?;
+        match meta.get("schema")? {
+            None => {
+                meta.insert("schema", &SCHEMA_VERSION.to_be_bytes())?;
+                db.flush()?;
+            }
+            Some(v) => {
+                let found = v
+                    .as_ref()
+                    .try_into()
+                    .map(u32::from_be_bytes)
+                    .map_err(|_| NodeError::Storage("schema version is unreadable".into()))?;
+                if found != SCHEMA_VERSION {
+                    return Err(NodeError::Schema {
+                        path: path.display().to_string(),
+                        found,
+                        expected: SCHEMA_VERSION,
+                        hint: if found > SCHEMA_VERSION {
+                            "upgrade unionfed to a build that knows this schema"
+                        } else {
+                            "this build cannot migrate it; restore a backup made by a matching build"
+                        },
+                    });
+                }
+            }
+        }
+        let (flush_requests, flush_queue) = mpsc::channel(FLUSH_QUEUE);
+        tokio::spawn(group_flush(db.clone(), flush_queue));
+        Ok(Store {
+            meta,
+            entries: db.open_tree("entries")?,
+            heads: db.open_tree("heads")?,
+            attestations: db.open_tree("attestations")?,
+            representations: db.open_tree("representations")?,
+            equivocations: db.open_tree("equivocations")?,
+            members: db.open_tree("members")?,
+            db,
+            flush_requests,
+        })
+    }
+
+    /// Returns once everything written before the call is on disk.
+    pub async fn flush(&self) -> Result<()> {
+        let (done, wait) = oneshot::channel();
+        self.flush_requests
+            .send(done)
+            .await
+            .map_err(|_| NodeError::Storage("the flush task has stopped".into()))?;
+        wait.await
+            .map_err(|_| NodeError::Storage("the flush task has stopped".into()))?
+            .map_err(NodeError::Storage)
+    }
+
+    /// Flushes synchronously, for shutdown.
+    pub fn flush_blocking(&self) -> Result<()> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Bytes the store takes on disk.
+    pub fn size_on_disk(&self) -> Result<u64> {
+        Ok(self.db.size_on_disk()?)
+    }
+
+    // --- charter -------------------------------------------------------
+
+    /// The newest charter held.
+    pub fn charter(&self) -> Result<Option<CharterDocument>> {
+        match self.meta.scan_prefix("charter/").last() {
+            Some(item) => Ok(Some(decode("charter", &item?.1)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Keeps a verified charter version (history is kept for peers catching up).
+    pub fn put_charter(&self, version: u32, doc: &CharterDocument) -> Result<()> {
+        self.meta.insert(charter_key(version), encode(doc)?)?;
+        Ok(())
+    }
+
+    /// Charter versions after `after`, oldest first, at most `limit`.
+    pub fn charters_after(&self, after: u32, limit: usize) -> Result<Vec<CharterDocument>> {
+        let start = charter_key(after.saturating_add(1));
+        self.meta
+            .range(start..charter_key(u32::MAX))
+            .take(limit)
+            .map(|item| decode("charter", &item?.1))
+            .collect()
+    }
+
+    // --- log -----------------------------------------------------------
+
+    pub fn head(&self, author: &AffiliateId) -> Result<Option<Head>> {
+        self.heads
+            .get(author_key(author))?
+            .map(|v| decode("head", &v))
+            .transpose()
+    }
+
+    pub fn heads(&self) -> Result<Vec<AuthorHead>> {
+        self.heads
+            .iter()
+            .map(|item| {
+                let (key, value) = item?;
+                let author = std::str::from_utf8(key.get(1..).unwrap_or_default())
+                    .ok()
+                    .and_then(|s| s.parse().ok())
+                    .ok_or_else(|| NodeError::Storage("a head key is unreadable".into()))?;
+                let head: Head = decode("head", &value)?;
+                Ok(AuthorHead {
+                    author,
+                    seq: head.seq,
+                    hash: head.hash,
+                })
+            })
+            .collect()
+    }
+
+    pub fn entry(&self, author: &AffiliateId, seq: Seq) -> Result<Option<SignedEntry>> {
+        self.entries
+            .get(entry_key(author, seq.get()))?
+            .map(|v| decode("entry", &v))
+            .transpose()
+    }
+
+    /// Up to `limit` contiguous entries of `author` from `from`, stopping
+    /// early before `max_bytes`; `true` when more follow.
+    pub fn range(
+        &self,
+        author: &AffiliateId,
+        from: Seq,
+        limit: usize,
+        max_bytes: usize,
+    ) -> Result<(Vec<SignedEntry>, bool)> {
+        let head = self.head(author)?.map_or(0, |h| h.seq.get());
+        let mut out = Vec::new();
+        let mut bytes = 0;
+        let end = entry_key(author, head.saturating_add(1));
+        for item in self.entries.range(entry_key(author, from.get())..end) {
+            let (_, value) = item?;
+            if out.len() == limit || bytes + value.len() + 16 > max_bytes {
+                return Ok((out, true));
+            }
+            bytes += value.len() + 16;
+            out.push(decode("entry", &value)?);
+        }
+        Ok((out, false))
+    }
+
+    /// Offers verified entries (in order) to the store in one transaction.
+    /// `entries` must already have passed signature verification.
+    pub fn apply(&self, entries: &[(SignedEntry, Entry)]) -> Result<Vec<Applied>> {
+        self.apply_with_member(entries, None)
+    }
+
+    /// Like [`Store::apply`], and writes `member` in the same transaction: used
+    /// when this node appends its own attestation for a member it enrols.
+    pub fn apply_with_member(
+        &self,
+        entries: &[(SignedEntry, Entry)],
+        member: Option<&MemberRecord>,
+    ) -> Result<Vec<Applied>> {
+        let member_bytes = member
+            .map(|m| {
+                serde_json::to_vec(m)
+                    .map(|b| (m.id, b))
+                    .map_err(|e| NodeError::Storage(e.to_string()))
+            })
+            .transpose()?;
+        let trees = (
+            &self.entries,
+            &self.heads,
+            &self.attestations,
+            &self.representations,
+            &self.equivocations,
+            &self.members,
+        );
+        let result = trees.transaction(|(entries_t, heads_t, att_t, rep_t, eq_t, members_t)| {
+            let mut outcomes = Vec::with_capacity(entries.len());
+            for (signed, entry) in entries {
+                outcomes.push(apply_one(
+                    entries_t, heads_t, att_t, rep_t, eq_t, signed, entry,
+                )?);
+            }
+            if let Some((id, bytes)) = &member_bytes {
+                members_t.insert(id.as_bytes().as_slice(), bytes.as_slice())?;
+            }
+            Ok(outcomes)
+        })?;
+        Ok(result)
+    }
+
+    // --- indexes -------------------------------------------------------
+
+    /// The latest attestation by `issuer` about `member`, with its entry.
+    pub fn latest_attestation(
+        &self,
+        issuer: &AffiliateId,
+        member: &MemberId,
+    ) -> Result<Option<(SignedEntry, MembershipAttestation)>> {
+        let Some(seq) = self.attestations.get(attestation_key(issuer, member))? else {
+            return Ok(None);
+        };
+        let seq = u64::from_be_bytes(
+            seq.as_ref()
+                .try_into()
+                .map_err(|_| NodeError::Storage("attestation index is unreadable".into()))?,
+        );
+        let Some(bytes) = self.entries.get(entry_key(issuer, seq))? else {
+            return Ok(None);
+        };
+        let signed: SignedEntry = decode("entry", &bytes)?;
+        // Stored entries were verified before they were stored.
+        match signed.decode_unverified()?.body {
+            Body::Attestation(att) => Ok(Some((signed, att))),
+            _ => Err(NodeError::Storage(
+                "attestation index points at another kind of entry".into(),
+            )),
+        }
+    }
+
+    /// Every representation of `member` the log knows, in force or not.
+    pub fn representations(&self, member: &MemberId) -> Result<Vec<Representation>> {
+        self.representations
+            .scan_prefix(member.as_bytes())
+            .map(|item| decode("representation", &item?.1))
+            .collect()
+    }
+
+    /// The entries an offline verifier needs: every latest attestation and
+    /// every representation entry, still signed by their authors.
+    pub fn snapshot_entries(&self) -> Result<Vec<SignedEntry>> {
+        let mut out = Vec::new();
+        for item in self.attestations.iter() {
+            let (key, seq) = item?;
+            let len = usize::from(*key.first().unwrap_or(&0));
+            let author = key.get(1..1 + len).unwrap_or_default();
+            let mut ek = vec![len as u8];
+            ek.extend_from_slice(author);
+            ek.extend_from_slice(&seq);
+            if let Some(v) = self.entries.get(ek)? {
+                out.push(decode("entry", &v)?);
+            }
+        }
+        for item in self.representations.iter() {
+            let rep: Representation = decode("representation", &item?.1)?;
+            if let Some(e) = self.entry(&rep.representing, Seq::new(rep.seq)?)? {
+                out.push(e);
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn equivocations(&self) -> Result<Vec<Equivocation>> {
+        self.equivocations
+            .iter()
+            .map(|item| decode("equivocation", &item?.1))
+            .collect()
+    }
+
+    pub fn equivocation_count(&self) -> usize {
+        self.equivocations.len()
+    }
+
+    // --- members (personal data, this node only) -----------------------
+
+    pub fn member(&self, id: &MemberId) -> Result<Option<MemberRecord>> {
+        self.members
+            .get(id.as_bytes())?
+            .map(|v| {
+                serde_json::from_slice(&v)
+                    .map_err(|e| NodeError::Storage(format!("member record is unreadable: {e}")))
+            })
+            .transpose()
+    }
+
+    pub fn put_member(&self, record: &MemberRecord) -> Result<()> {
+        let bytes = serde_json::to_vec(record).map_err(|e| NodeError::Storage(e.to_string()))?;
+        self.members.insert(record.id.as_bytes(), bytes)?;
+        Ok(())
+    }
+
+    pub fn member_count(&self) -> usize {
+        self.members.len()
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn apply_one(
+    entries: &TransactionalTree,
+    heads: &TransactionalTree,
+    attestations: &TransactionalTree,
+    representations: &TransactionalTree,
+    equivocations: &TransactionalTree,
+    signed: &SignedEntry,
+    entry: &Entry,
+) -> std::result::Result<Applied, ConflictableTransactionError<NodeError>> {
+    let author = &entry.author;
+    let head: Option<Head> = heads
+        .get(author_key(author))?
+        .map(|v| decode("head", &v))
+        .transpose()
+        .map_err(abort)?;
+    if let Some(h) = head.filter(|h| entry.seq <= h.seq) {
+        let key = entry_key(author, entry.seq.get());
+        let held: SignedEntry = match entries.get(&key)? {
+            Some(v) => decode("entry", &v).map_err(abort)?,
+            None => {
+                return Err(abort(NodeError::Storage(format!(
+                    "{author}#{} is missing below head #{}",
+                    entry.seq, h.seq
+                ))))
+            }
+        };
+        if held.bytes() == signed.bytes() {
+            return Ok(Applied::Duplicate);
+        }
+        let mut key = key;
+        key.extend_from_slice(&signed.hash().0);
+        let evidence = Equivocation {
+            first: held,
+            second: signed.clone(),
+        };
+        equivocations.insert(key, encode(&evidence).map_err(abort)?)?;
+        return Ok(Applied::Equivocation);
+    }
+    let have = head.map_or(0, |h| h.seq.get());
+    if entry.seq.get() > have + 1 {
+        return Ok(Applied::Gap { have });
+    }
+    let new_head = extend_chain(head.as_ref(), entry, signed.hash())
+        .map_err(|e| abort(NodeError::Protocol(e)))?;
+    entries.insert(
+        entry_key(author, entry.seq.get()),
+        encode(signed).map_err(abort)?,
+    )?;
+    heads.insert(author_key(author), encode(&new_head).map_err(abort)?)?;
+    match &entry.body {
+        Body::Attestation(att) => {
+            attestations.insert(
+                attestation_key(author, &att.member),
+                &entry.seq.get().to_be_bytes(),
+            )?;
+        }
+        Body::Representation(rep) => {
+            let state = Representation {
+                member: rep.member,
+                home: rep.home.clone(),
+                representing: author.clone(),
+                from: rep.from,
+                until: rep.until,
+                ended: None,
+                seq: entry.seq.get(),
+            };
+            representations.insert(
+                representation_key(&rep.member, author),
+                encode(&state).map_err(abort)?,
+            )?;
+        }
+        Body::RepresentationEnd(end) => {
+            let key = representation_key(&end.member, &end.representing);
+            if let Some(v) = representations.get(&key)? {
+                let mut state: Representation = decode("representation", &v).map_err(abort)?;
+                // Only the two parties to a representation can end it.
+                if (author == &state.representing || author == &state.home)
+                    && state.home == end.home
+                {
+                    state.ended = Some((end.ended, end.reason));
+                    representations.insert(key, encode(&state).map_err(abort)?)?;
+                }
+            }
+        }
+        Body::CharterSignature(_) | Body::Unknown { .. } => {}
+    }
+    Ok(Applied::Stored)
+}
+
+async fn group_flush(
+    db: sled::Db,
+    mut requests: mpsc::Receiver<oneshot::Sender<Result<(), String>>>,
+) {
+    while let Some(first) = requests.recv().await {
+        let mut waiting = vec![first];
+        while let Ok(next) = requests.try_recv() {
+            waiting.push(next);
+        }
+        let db = db.clone();
+        let result = match tokio::task::spawn_blocking(move || db.flush()).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) => Err(format!("flush failed: {e}")),
+            Err(e) => Err(format!("flush task failed: {e}")),
+        };
+        for done in waiting {
+            let _ = done.send(result.clone());
+        }
+    }
+}
