@@ -86,3 +86,366 @@ async fn a_card_issued_at_one_affiliate_verifies_at_another_until_revoked() {
     assert_eq!(verdict["problems"][0]["code"], "card_status");
     net.shutdown().await;
 }
+
+fn author_seq(heads: &[(String, u64)], author: &str) -> u64 {
+    heads
+        .iter()
+        .find(|(a, _)| a == author)
+        .map_or(0, |(_, s)| *s)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn partitioned_nodes_converge_after_the_partition_heals() {
+    let net = TestNet::new(3).await;
+    net.wait_connected().await;
+    let (a, b, c) = (
+        net.node(0).peer_id(),
+        net.node(1).peer_id(),
+        net.node(2).peer_id(),
+    );
+    // Cut NTUC-PHL off from both others, from both sides.
+    for (node, peer) in [(0, c), (1, c), (2, a), (2, b)] {
+        net.node(node)
+            .state()
+            .network
+            .set_blocked(peer, true)
+            .await
+            .unwrap();
+    }
+    wait_for(10, "NTUC-PHL isolated", || async {
+        let peers = net.node(2).state().network.connected_peers().await.ok()?;
+        peers.is_empty().then_some(())
+    })
+    .await;
+
+    for n in 0..3 {
+        enrol(&net, 0, &format!("KSPI member {n}")).await;
+    }
+    for n in 0..2 {
+        enrol(&net, 2, &format!("NTUC-PHL member {n}")).await;
+    }
+    // The majority side sees KSPI's entries, the isolated node does not.
+    wait_for(10, "MTUC has KSPI's entries", || async {
+        (author_seq(&net.heads(1), "KSPI") == 3).then_some(())
+    })
+    .await;
+    assert_eq!(author_seq(&net.heads(2), "KSPI"), 0);
+    assert_eq!(author_seq(&net.heads(0), "NTUC-PHL"), 0);
+
+    for (node, peer) in [(0, c), (1, c), (2, a), (2, b)] {
+        net.node(node)
+            .state()
+            .network
+            .set_blocked(peer, false)
+            .await
+            .unwrap();
+    }
+    let heads = net.wait_converged(30).await;
+    assert_eq!(author_seq(&heads, "KSPI"), 3);
+    assert_eq!(author_seq(&heads, "NTUC-PHL"), 2);
+    net.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restarted_node_catches_up_even_on_an_author_that_is_down() {
+    let mut net = TestNet::new(3).await;
+    net.wait_connected().await;
+    net.stop(2).await;
+    for n in 0..3 {
+        enrol(&net, 0, &format!("KSPI member {n}")).await;
+    }
+    enrol(&net, 1, "MTUC member").await;
+    wait_for(10, "MTUC has KSPI's entries", || async {
+        (author_seq(&net.heads(1), "KSPI") == 3).then_some(())
+    })
+    .await;
+    // KSPI goes down; NTUC-PHL comes back and must get KSPI's entries from MTUC.
+    net.stop(0).await;
+    net.start(2).await;
+    net.connect_all().await;
+    wait_for(30, "NTUC-PHL caught up from MTUC", || async {
+        let heads = net.heads(2);
+        (author_seq(&heads, "KSPI") == 3 && author_seq(&heads, "MTUC") == 1).then_some(())
+    })
+    .await;
+    net.shutdown().await;
+}
+
+async fn metric(net: &TestNet, i: usize, name: &str) -> u64 {
+    let text = reqwest::get(net.url(i, "/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix(&format!("{name} ")))
+        .map_or(0, |v| v.trim().parse::<f64>().unwrap() as u64)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_outside_the_charter_is_refused() {
+    use futures::StreamExt;
+    use libp2p::swarm::SwarmEvent;
+    let net = TestNet::new(2).await;
+    net.wait_connected().await;
+    let target = net
+        .node(0)
+        .state()
+        .network
+        .listen_addresses()
+        .await
+        .unwrap()[0]
+        .clone();
+
+    let mut outsider = libp2p::SwarmBuilder::with_new_identity()
+        .with_tokio()
+        .with_tcp(
+            libp2p::tcp::Config::default(),
+            libp2p::noise::Config::new,
+            libp2p::yamux::Config::default,
+        )
+        .unwrap()
+        .with_behaviour(|_| libp2p::ping::Behaviour::default())
+        .unwrap()
+        .build();
+    let outsider_id = *outsider.local_peer_id();
+    outsider.dial(target).unwrap();
+    // Drive the outsider until its connection attempt has ended one way or another.
+    let ended = async {
+        loop {
+            match outsider.select_next_some().await {
+                SwarmEvent::ConnectionClosed { .. }
+                | SwarmEvent::OutgoingConnectionError { .. } => break,
+                _ => {}
+            }
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(20), ended)
+        .await
+        .expect("the connection ends");
+    wait_for(10, "refusal counted", || async {
+        (metric(&net, 0, "unionfed_connections_refused_total").await >= 1).then_some(())
+    })
+    .await;
+    let peers = net.node(0).state().network.connected_peers().await.unwrap();
+    assert!(!peers.contains(&outsider_id));
+    assert_eq!(peers, vec![net.node(1).peer_id()]);
+    net.shutdown().await;
+}
+
+fn kspi_key(net: &TestNet) -> unionfed_protocol::AffiliateSigningKey {
+    unionfed_node::identity::NodeKeys::load(net.dir(0))
+        .unwrap()
+        .signing
+}
+
+fn next_entry(net: &TestNet, i: usize, body_tag: u8) -> unionfed_protocol::Entry {
+    let state = net.node(i).state();
+    let head = state.store.head(&state.config.affiliate).unwrap();
+    unionfed_protocol::Entry {
+        author: state.config.affiliate.clone(),
+        seq: head.map_or(unionfed_protocol::Seq::FIRST, |h| h.seq.next().unwrap()),
+        prev: head.map(|h| h.hash),
+        time: unionfed_node::node::now(),
+        body: unionfed_protocol::Body::Unknown {
+            kind: 500,
+            payload: vec![body_tag],
+        },
+    }
+}
+
+async fn publish(net: &TestNet, i: usize, bytes: Vec<u8>) {
+    net.node(i).state().network.publish(bytes).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forged_tampered_and_oversized_gossip_is_rejected_and_valid_traffic_still_flows() {
+    use unionfed_protocol::wire::{GossipMessage, WireMessage};
+    use unionfed_protocol::{AffiliateSigningKey, Signed, SignedEntry};
+    let net = TestNet::new(2).await;
+    net.wait_connected().await;
+    let member = enrol(&net, 0, "Before the attack").await;
+    let text = card(&net, 0, &member).await;
+    wait_for(20, "first entry replicated", || async {
+        (verify(&net, 1, &text).await["valid"] == true).then_some(())
+    })
+    .await;
+
+    // Signed with a key that is not KSPI's.
+    let forged =
+        SignedEntry::sign(&next_entry(&net, 0, 1), &AffiliateSigningKey::generate()).unwrap();
+    publish(&net, 0, GossipMessage::Entry(forged).encode().unwrap()).await;
+    // KSPI's real entry with one byte changed.
+    let real = net
+        .node(0)
+        .state()
+        .store
+        .entry(&"KSPI".parse().unwrap(), unionfed_protocol::Seq::FIRST)
+        .unwrap()
+        .unwrap();
+    let mut bytes = real.bytes().to_vec();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x01;
+    let tampered: SignedEntry = Signed::from_parts(real.signer().clone(), bytes, *real.signature());
+    publish(&net, 0, GossipMessage::Entry(tampered).encode().unwrap()).await;
+    // Not a gossip message at all.
+    publish(&net, 0, b"\xff\xff not postcard".to_vec()).await;
+    // Over the gossip message limit, under the transport's.
+    publish(
+        &net,
+        0,
+        vec![0u8; unionfed_protocol::limits::MAX_GOSSIP_MESSAGE_BYTES + 10],
+    )
+    .await;
+
+    wait_for(20, "four rejections counted at MTUC", || async {
+        (metric(&net, 1, "unionfed_gossip_rejected_total").await >= 4).then_some(())
+    })
+    .await;
+    assert!(metric(&net, 1, "unionfed_verify_failures_total").await >= 2);
+    // Nothing forged was stored ...
+    assert_eq!(author_seq(&net.heads(1), "KSPI"), 1);
+    // ... and KSPI's next real entry still arrives.
+    let second = enrol(&net, 0, "After the attack").await;
+    let text = card(&net, 0, &second).await;
+    wait_for(20, "valid traffic flows", || async {
+        (verify(&net, 1, &text).await["valid"] == true).then_some(())
+    })
+    .await;
+    net.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn equivocation_is_detected_and_both_entries_are_kept() {
+    use unionfed_protocol::wire::{GossipMessage, WireMessage};
+    use unionfed_protocol::SignedEntry;
+    let net = TestNet::new(3).await;
+    net.wait_connected().await;
+    let key = kspi_key(&net);
+    // Two different entries at KSPI#1, both signed with KSPI's real key (a
+    // stolen key, or a node restored from a backup that forked its log).
+    let first = SignedEntry::sign(&next_entry(&net, 0, 1), &key).unwrap();
+    let second = SignedEntry::sign(&next_entry(&net, 0, 2), &key).unwrap();
+    publish(
+        &net,
+        1,
+        GossipMessage::Entry(first.clone()).encode().unwrap(),
+    )
+    .await;
+    wait_for(20, "first entry reached NTUC-PHL", || async {
+        (author_seq(&net.heads(2), "KSPI") == 1).then_some(())
+    })
+    .await;
+    publish(
+        &net,
+        2,
+        GossipMessage::Entry(second.clone()).encode().unwrap(),
+    )
+    .await;
+
+    // KSPI got both by gossip; MTUC and NTUC-PHL each published one and
+    // find the other when they compare heads.
+    for i in 0..3 {
+        let evidence = wait_for(20, "evidence held", || async {
+            let e = net.node(i).state().store.equivocations().unwrap();
+            (!e.is_empty()).then_some(e)
+        })
+        .await;
+        let mut pair = [evidence[0].first.clone(), evidence[0].second.clone()];
+        pair.sort_by_key(|e| e.bytes().to_vec());
+        let mut expected = [first.clone(), second.clone()];
+        expected.sort_by_key(|e| e.bytes().to_vec());
+        assert_eq!(pair, expected);
+        assert_eq!(metric(&net, i, "unionfed_equivocations").await, 1);
+    }
+    let federation: Value = reqwest::Client::new()
+        .get(net.url(1, "/api/v1/federation"))
+        .bearer_auth(&net.tokens[1])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(federation["equivocations"], 1);
+    net.shutdown().await;
+}
+
+async fn charter_version(net: &TestNet, i: usize) -> u64 {
+    let health: Value = reqwest::get(net.url(i, "/healthz"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    health["charter_version"].as_u64().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_charter_signed_by_the_threshold_is_adopted_everywhere_and_one_short_is_refused() {
+    use unionfed_protocol::wire::{GossipMessage, WireMessage};
+    use unionfed_protocol::CharterDocument;
+    let net = TestNet::new(3).await;
+    net.wait_connected().await;
+    let keys: Vec<_> = (0..3)
+        .map(|i| {
+            unionfed_node::identity::NodeKeys::load(net.dir(i))
+                .unwrap()
+                .signing
+        })
+        .collect();
+    let mut v2 = net.charter.charter().unwrap();
+    v2.version = 2;
+    v2.previous = Some(net.charter.hash());
+    v2.issued_at = unionfed_node::node::now();
+    v2.federation = "Test Federation, renamed by vote".into();
+    let mut doc = CharterDocument::draft(&v2).unwrap();
+    doc.sign(&net.configs[0].affiliate, &keys[0]);
+
+    // One signature of the two it needs: the API refuses it ...
+    let response = reqwest::Client::new()
+        .post(net.url(0, "/api/v1/charter"))
+        .bearer_auth(&net.tokens[0])
+        .json(&json!({ "charter": hex::encode(postcard::to_stdvec(&doc).unwrap()) }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 422);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "charter_threshold");
+    assert!(body["message"].as_str().unwrap().contains("has 1 of the 2"));
+    // ... and peers that receive it anyway reject it.
+    publish(
+        &net,
+        0,
+        GossipMessage::Charter(doc.clone()).encode().unwrap(),
+    )
+    .await;
+    wait_for(20, "short charter rejected by peers", || async {
+        (metric(&net, 1, "unionfed_gossip_rejected_total").await >= 1
+            && metric(&net, 2, "unionfed_gossip_rejected_total").await >= 1)
+            .then_some(())
+    })
+    .await;
+    for i in 0..3 {
+        assert_eq!(charter_version(&net, i).await, 1);
+    }
+
+    doc.sign(&net.configs[2].affiliate, &keys[2]);
+    let response = reqwest::Client::new()
+        .post(net.url(0, "/api/v1/charter"))
+        .bearer_auth(&net.tokens[0])
+        .json(&json!({ "charter": hex::encode(postcard::to_stdvec(&doc).unwrap()) }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    for i in 0..3 {
+        wait_for(20, "v2 adopted", || async {
+            (charter_version(&net, i).await == 2).then_some(())
+        })
+        .await;
+    }
+    net.shutdown().await;
+}

@@ -1,7 +1,8 @@
 //! A federation of real nodes in one process: real sled stores in temporary
+//! folders, real libp2p swarms on loopback port 0, real HTTP servers.
+
 // Each test target uses a different part of the TestNet.
 #![allow(dead_code)]
-//! folders, real libp2p swarms on loopback port 0, real HTTP servers.
 
 use std::future::Future;
 use std::path::Path;

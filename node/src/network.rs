@@ -375,17 +375,15 @@ impl EventLoop {
             }
             SwarmEvent::ConnectionClosed {
                 peer_id,
-                num_established,
+                num_established: 0,
                 ..
             } => {
-                if num_established == 0 {
-                    tracing::info!(peer = %peer_id, "peer disconnected");
-                    self.connected.remove(&peer_id);
-                    self.metrics
-                        .peers_connected
-                        .set(self.connected.len() as i64);
-                    self.emit(Event::Disconnected(peer_id));
-                }
+                tracing::info!(peer = %peer_id, "peer disconnected");
+                self.connected.remove(&peer_id);
+                self.metrics
+                    .peers_connected
+                    .set(self.connected.len() as i64);
+                self.emit(Event::Disconnected(peer_id));
             }
             SwarmEvent::IncomingConnectionError {
                 error,

@@ -268,8 +268,33 @@ pub async fn sync_with(state: &NodeState, peer: PeerId) -> Result<()> {
     for head in &theirs.heads {
         state.note_remote_head(&head.author, head.seq.get());
         pull(state, peer, &head.author, head.seq.get()).await?;
+        let ours = state.store.entry(&head.author, head.seq)?;
+        if ours.is_some_and(|e| e.hash() != head.hash) {
+            fetch_conflict(state, peer, &head.author, head.seq).await?;
+        }
     }
     state.mark_own_head_confirmed();
+    Ok(())
+}
+
+/// The peer holds a different entry than we do at `author`#`seq`: fetch it,
+/// so that the store keeps both as evidence of equivocation.
+async fn fetch_conflict(
+    state: &NodeState,
+    peer: PeerId,
+    author: &AffiliateId,
+    seq: Seq,
+) -> Result<()> {
+    let request = SyncRequest::GetRange {
+        author: author.clone(),
+        from: seq,
+        limit: 1,
+    };
+    if let SyncResponse::Entries { entries, .. } = state.network.sync(peer, request).await? {
+        if entries.iter().all(|e| e.signer() == author) {
+            ingest(state, entries).await?;
+        }
+    }
     Ok(())
 }
 

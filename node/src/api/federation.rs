@@ -54,11 +54,7 @@ pub(crate) async fn federation(
     State(state): State<AppState>,
 ) -> Result<Json<Federation>, ApiError> {
     let held = state.charter();
-    let peers = state
-        .network
-        .connected_peers()
-        .await
-        .map_err(crate::error::NodeError::from)?;
+    let peers = state.network.connected_peers().await?;
     let connected: Vec<_> = peers
         .iter()
         .filter_map(|p| affiliate_of(&held.charter, p))
@@ -176,11 +172,7 @@ pub struct Health {
 /// Liveness and a little state, for operators and load balancers.
 #[utoipa::path(get, path = "/healthz", responses((status = 200, body = Health)))]
 pub(crate) async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
-    let peers = state
-        .network
-        .connected_peers()
-        .await
-        .map_err(crate::error::NodeError::from)?;
+    let peers = state.network.connected_peers().await?;
     Ok(Json(Health {
         status: "ok",
         affiliate: state.config.affiliate.to_string(),
