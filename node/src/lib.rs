@@ -4,6 +4,7 @@
 pub mod api;
 pub mod card_check;
 pub mod config;
+pub mod demo;
 pub mod error;
 pub mod identity;
 pub mod members;

@@ -1,1 +1,483 @@
-fn main() {}
+//! `unionfed`: the command an affiliate's IT volunteer runs.
+
+use anyhow::{bail, Context};
+use clap::{Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use unionfed_node::card_check::{self, Replica};
+use unionfed_node::identity::{identity_path, Identity, NodeKeys};
+use unionfed_node::setup::{self, InitOptions};
+use unionfed_node::storage::Representation;
+use unionfed_node::{demo, Config};
+use unionfed_protocol::entry::Body;
+use unionfed_protocol::wire::{StatusSnapshot, WireMessage};
+use unionfed_protocol::{AffiliateId, CountryCode, MemberId, MembershipAttestation, Timestamp};
+
+/// Federated node software for trade unions that organise migrant workers.
+///
+/// Each affiliate runs one node. Start with `unionfed init`, build the
+/// federation's charter with `unionfed charter`, then `unionfed run`.
+/// To see a federation of three nodes on this machine: `unionfed demo`.
+#[derive(Debug, Parser)]
+#[command(name = "unionfed", version, max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Create a new node: keys, configuration and public identity file.
+    ///
+    /// Prints the admin API token once: store it in a password manager; the
+    /// node keeps only its hash. Send identity.json to whoever drafts the
+    /// federation's charter.
+    Init {
+        /// Folder for this node's keys, configuration and store (created).
+        #[arg(long)]
+        data_dir: PathBuf,
+        /// The affiliate's short code, e.g. KSPI (2-12 of A-Z, 0-9, '-').
+        #[arg(long)]
+        affiliate: AffiliateId,
+        /// The affiliate's full name.
+        #[arg(long)]
+        name: String,
+        /// ISO 3166-1 alpha-2 country code, e.g. ID.
+        #[arg(long)]
+        country: CountryCode,
+        /// libp2p listen address; repeat for several (default: TCP and QUIC on 4100).
+        #[arg(long = "p2p-listen")]
+        p2p_listen: Vec<String>,
+        /// Address other affiliates dial, if not the listen address (e.g. behind NAT).
+        #[arg(long = "announce")]
+        announce: Vec<String>,
+        /// HTTP listen address for the API and pages.
+        #[arg(long, default_value = "127.0.0.1:8100")]
+        http_listen: SocketAddr,
+    },
+    /// Build, sign and check the federation's charter.
+    #[command(subcommand)]
+    Charter(CharterCommand),
+    /// Run the node until Ctrl-C or SIGTERM.
+    Run {
+        #[arg(long)]
+        data_dir: PathBuf,
+    },
+    /// Check membership cards.
+    #[command(subcommand)]
+    Card(CardCommand),
+    /// Show a running node's peers, heads and lag.
+    Status {
+        /// The node's HTTP address.
+        #[arg(long, default_value = "http://127.0.0.1:8100")]
+        url: String,
+        /// The admin token (or set UNIONFED_TOKEN).
+        #[arg(long, env = "UNIONFED_TOKEN", hide_env_values = true)]
+        token: String,
+    },
+    /// Start a demo federation of three nodes on this machine with sample
+    /// members, print their addresses and tokens, and stop them on Ctrl-C.
+    Demo {
+        /// Folder for the demo nodes (wiped and recreated).
+        #[arg(long, default_value = "target/unionfed-demo")]
+        dir: PathBuf,
+        /// First port: nodes use base+1.. for HTTP and base+101.. for libp2p.
+        #[arg(long, default_value_t = 8100)]
+        base_port: u16,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CharterCommand {
+    /// Draft a genesis charter (version 1) from the founders' identity files.
+    Draft {
+        /// The federation's name.
+        #[arg(long)]
+        federation: String,
+        /// Signatures a later version needs from affiliates active now.
+        #[arg(long)]
+        threshold: u16,
+        /// Where to write the charter file.
+        #[arg(long)]
+        out: PathBuf,
+        /// identity.json of every founding affiliate.
+        #[arg(required = true)]
+        identities: Vec<PathBuf>,
+    },
+    /// Sign a charter file with this node's affiliate key (in place).
+    Sign {
+        #[arg(long)]
+        data_dir: PathBuf,
+        charter: PathBuf,
+    },
+    /// Print a charter file.
+    Show { charter: PathBuf },
+    /// Check a genesis charter, or a successor against the version before it.
+    Verify {
+        charter: PathBuf,
+        /// The version this one succeeds; omit for a genesis charter.
+        #[arg(long)]
+        previous: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum CardCommand {
+    /// Check a card offline, against a charter file and optionally a status
+    /// snapshot (download one from any node at /api/v1/status-snapshot).
+    Verify {
+        /// The card text, UF1:...
+        card: String,
+        #[arg(long)]
+        charter: PathBuf,
+        #[arg(long)]
+        status_snapshot: Option<PathBuf>,
+    },
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,libp2p_gossipsub=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
+    match cli.command {
+        Command::Init {
+            data_dir,
+            affiliate,
+            name,
+            country,
+            p2p_listen,
+            announce,
+            http_listen,
+        } => {
+            let made = setup::init(
+                &data_dir,
+                InitOptions {
+                    affiliate,
+                    name,
+                    country,
+                    p2p_listen,
+                    p2p_announce: announce,
+                    http_listen,
+                },
+            )?;
+            println!(
+                "Created node {} in {}",
+                made.config.affiliate,
+                data_dir.display()
+            );
+            println!(
+                "  identity (send to the charter's drafter): {}",
+                identity_path(&data_dir).display()
+            );
+            println!(
+                "  configuration: {}",
+                data_dir.join(unionfed_node::config::CONFIG_FILE).display()
+            );
+            println!();
+            println!("Admin API token (shown once; keep it in a password manager):");
+            println!("  {}", made.admin_token.as_str());
+        }
+        Command::Charter(c) => charter(c)?,
+        Command::Run { data_dir } => {
+            init_logging();
+            let config = Config::load(&data_dir)?;
+            let node = unionfed_node::start(&data_dir, config).await?;
+            wait_for_signal(&node.shutdown_token()).await;
+            tracing::info!("stopping");
+            node.shutdown().await?;
+        }
+        Command::Card(CardCommand::Verify {
+            card,
+            charter,
+            status_snapshot,
+        }) => return verify_card_offline(&card, &charter, status_snapshot.as_deref()),
+        Command::Status { url, token } => status(&url, &token).await?,
+        Command::Demo { dir, base_port } => {
+            init_logging();
+            demo::run(&dir, base_port).await?;
+        }
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+async fn wait_for_signal(stopped: &tokio_util::sync::CancellationToken) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = match signal(SignalKind::terminate()) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!(%e, "cannot watch SIGTERM; stop with Ctrl-C");
+            let _ = tokio::signal::ctrl_c().await;
+            return;
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+        () = stopped.cancelled() => {}
+    }
+}
+
+fn charter(command: CharterCommand) -> anyhow::Result<()> {
+    match command {
+        CharterCommand::Draft {
+            federation,
+            threshold,
+            out,
+            identities,
+        } => {
+            let ids = identities
+                .iter()
+                .map(|p| Identity::read(p))
+                .collect::<Result<Vec<_>, _>>()?;
+            let doc = setup::draft_genesis(&federation, threshold, &ids)?;
+            setup::write_charter(&out, &doc)?;
+            println!(
+                "Wrote {} (v1, {} affiliates, threshold {threshold}). Each founder now runs:",
+                out.display(),
+                ids.len()
+            );
+            println!(
+                "  unionfed charter sign --data-dir <their data folder> {}",
+                out.display()
+            );
+        }
+        CharterCommand::Sign { data_dir, charter } => {
+            let config = Config::load(&data_dir)?;
+            let keys = NodeKeys::load(&data_dir)?;
+            let mut doc = setup::read_charter(&charter)?;
+            let c = doc.charter()?;
+            let listed = c.affiliate(&config.affiliate).with_context(|| {
+                format!("charter v{} does not list {}", c.version, config.affiliate)
+            })?;
+            if c.version == 1
+                && !listed
+                    .signing_keys
+                    .iter()
+                    .any(|k| k.key == keys.signing.public())
+            {
+                bail!(
+                    "the charter lists another signing key for {}; is this the right data folder?",
+                    config.affiliate
+                );
+            }
+            doc.sign(&config.affiliate, &keys.signing);
+            setup::write_charter(&charter, &doc)?;
+            println!("Signed {} as {}.", charter.display(), config.affiliate);
+            if c.version == 1 {
+                match doc.verify_genesis() {
+                    Ok(_) => println!("The charter is complete: copy it to every node's data folder as charter.ufc."),
+                    Err(e) => println!("Still needed: {e}"),
+                }
+            }
+        }
+        CharterCommand::Show { charter } => {
+            let doc = setup::read_charter(&charter)?;
+            let c = doc.charter()?;
+            println!("{} — charter v{}", c.federation, c.version);
+            println!("hash: {}", hex::encode(doc.hash()));
+            println!("threshold: {}  issued at: {}", c.threshold, c.issued_at);
+            for a in &c.affiliates {
+                let signed = doc.signatures.iter().any(|s| s.affiliate == a.id);
+                println!(
+                    "  {:<10} {:<2} {:<9} {}{}",
+                    a.id.as_str(),
+                    a.country.as_str(),
+                    format!("{:?}", a.status).to_lowercase(),
+                    a.name,
+                    if signed { "  [signed]" } else { "" }
+                );
+            }
+        }
+        CharterCommand::Verify { charter, previous } => {
+            let doc = setup::read_charter(&charter)?;
+            let c = match previous {
+                None => doc.verify_genesis()?,
+                Some(p) => {
+                    let prev = setup::read_charter(&p)?;
+                    doc.verify_successor(&prev.charter()?, &prev.hash())?
+                }
+            };
+            println!(
+                "charter v{} is valid ({} affiliates).",
+                c.version,
+                c.affiliates.len()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Attestations and representations read from a verified status snapshot.
+struct SnapshotReplica {
+    attestations: std::collections::HashMap<(AffiliateId, MemberId), (u64, MembershipAttestation)>,
+    representations: Vec<Representation>,
+}
+
+impl Replica for SnapshotReplica {
+    fn latest_attestation(
+        &self,
+        issuer: &AffiliateId,
+        member: &MemberId,
+    ) -> Option<(u64, MembershipAttestation)> {
+        self.attestations.get(&(issuer.clone(), *member)).cloned()
+    }
+
+    fn representations(&self, member: &MemberId) -> Vec<Representation> {
+        self.representations
+            .iter()
+            .filter(|r| &r.member == member)
+            .cloned()
+            .collect()
+    }
+}
+
+fn verify_card_offline(
+    card: &str,
+    charter_path: &std::path::Path,
+    snapshot: Option<&std::path::Path>,
+) -> anyhow::Result<std::process::ExitCode> {
+    let doc = setup::read_charter(charter_path)?;
+    let charter = if doc.charter()?.version == 1 {
+        doc.verify_genesis()?
+    } else {
+        eprintln!(
+            "note: charter v{} is trusted as given; check its hash with your federation",
+            doc.charter()?.version
+        );
+        doc.charter()?
+    };
+    let mut replica = SnapshotReplica {
+        attestations: Default::default(),
+        representations: Vec::new(),
+    };
+    if let Some(path) = snapshot {
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let snapshot = StatusSnapshot::decode(&bytes)
+            .with_context(|| format!("{} is not a status snapshot", path.display()))?;
+        let mut refused = 0;
+        for signed in &snapshot.entries {
+            let Ok(entry) = signed.verify(&charter) else {
+                refused += 1;
+                continue;
+            };
+            match entry.body {
+                Body::Attestation(att) => {
+                    let key = (entry.author.clone(), att.member);
+                    let newer = replica
+                        .attestations
+                        .get(&key)
+                        .is_none_or(|(seq, _)| *seq < entry.seq.get());
+                    if newer {
+                        replica.attestations.insert(key, (entry.seq.get(), att));
+                    }
+                }
+                Body::Representation(rep) => replica.representations.push(Representation {
+                    member: rep.member,
+                    home: rep.home,
+                    representing: entry.author.clone(),
+                    from: rep.from,
+                    until: rep.until,
+                    ended: None,
+                    seq: entry.seq.get(),
+                }),
+                _ => {}
+            }
+        }
+        if refused > 0 {
+            eprintln!("warning: {refused} snapshot entries did not verify against the charter and were ignored");
+        }
+        println!(
+            "snapshot of {} taken at {}",
+            path.display(),
+            snapshot.generated_at
+        );
+    } else {
+        println!("no status snapshot given: the signature and expiry are checked, the membership status is not");
+    }
+    let now = Timestamp(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs()),
+    );
+    let mut verdict = card_check::check(card, &charter, &replica, now);
+    if snapshot.is_none() {
+        // Without a snapshot the status is unknown, not bad.
+        verdict.problems.retain(|p| p.code != "card_no_attestation");
+        verdict.valid = verdict.problems.is_empty() && verdict.holder_name.is_some();
+    }
+    println!("{}", serde_json::to_string_pretty(&verdict)?);
+    Ok(if verdict.valid {
+        std::process::ExitCode::SUCCESS
+    } else {
+        std::process::ExitCode::from(2)
+    })
+}
+
+async fn status(url: &str, token: &str) -> anyhow::Result<()> {
+    let response = reqwest::Client::new()
+        .get(format!("{}/api/v1/federation", url.trim_end_matches('/')))
+        .bearer_auth(token)
+        .send()
+        .await
+        .with_context(|| format!("cannot reach the node at {url}; is `unionfed run` running?"))?;
+    let status = response.status();
+    let body: serde_json::Value = response
+        .json()
+        .await
+        .context("the node's answer is not JSON")?;
+    if !status.is_success() {
+        bail!("{}: {}", body["error"], body["message"]);
+    }
+    println!(
+        "{} — charter v{} — this node: {}",
+        body["federation"].as_str().unwrap_or_default(),
+        body["charter_version"],
+        body["this_affiliate"].as_str().unwrap_or_default()
+    );
+    println!("peers connected: {}", body["peers_connected"]);
+    println!("{:<10} {:>10} {:>8}", "author", "entries", "lag");
+    for h in body["heads"].as_array().into_iter().flatten() {
+        println!(
+            "{:<10} {:>10} {:>8}",
+            h["author"].as_str().unwrap_or_default(),
+            h["seq"].as_u64().unwrap_or(0),
+            h["lag"].as_u64().unwrap_or(0)
+        );
+    }
+    if body["equivocations"].as_u64().unwrap_or(0) > 0 {
+        println!(
+            "ALERT: {} equivocations held as evidence",
+            body["equivocations"]
+        );
+    }
+    Ok(())
+}

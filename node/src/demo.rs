@@ -1,0 +1,302 @@
+//! `unionfed demo`: three affiliates on this machine, as three real
+//! `unionfed run` processes, with a genesis charter and sample members.
+
+use crate::identity::NodeKeys;
+use crate::setup::{self, InitOptions};
+use anyhow::{bail, Context};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use tokio::process::{Child, Command};
+
+struct DemoNode {
+    code: &'static str,
+    name: &'static str,
+    country: &'static str,
+    members: &'static [&'static str],
+}
+
+const NODES: [DemoNode; 3] = [
+    DemoNode {
+        code: "KSPI",
+        name: "Konfederasi Serikat Pekerja Indonesia",
+        country: "ID",
+        members: &["Siti Rahayu", "Dewi Lestari", "Agus Santoso"],
+    },
+    DemoNode {
+        code: "MTUC",
+        name: "Malaysian Trades Union Congress",
+        country: "MY",
+        members: &["Nurul Aini binti Hassan"],
+    },
+    DemoNode {
+        code: "NTUC-PHL",
+        name: "National Trade Union Center Philippines",
+        country: "PH",
+        members: &["Maria Santos", "Jose Reyes"],
+    },
+];
+
+struct Running {
+    code: &'static str,
+    url: String,
+    token: String,
+    data_dir: PathBuf,
+    child: Child,
+}
+
+/// Runs the demo until Ctrl-C or SIGTERM; stops the nodes cleanly.
+pub async fn run(dir: &Path, base_port: u16) -> anyhow::Result<()> {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).with_context(|| format!("cannot clear {}", dir.display()))?;
+    }
+    std::fs::create_dir_all(dir)?;
+    let exe = std::env::current_exe().context("cannot find the unionfed executable")?;
+
+    let mut prepared = Vec::new();
+    let mut identities = Vec::new();
+    for (i, node) in NODES.iter().enumerate() {
+        let data_dir = dir.join(node.code.to_lowercase());
+        let offset = u16::try_from(i + 1)?;
+        let http = format!("127.0.0.1:{}", base_port + offset);
+        let p2p = format!("/ip4/127.0.0.1/tcp/{}", base_port + 100 + offset);
+        let made = setup::init(
+            &data_dir,
+            InitOptions {
+                affiliate: node.code.parse()?,
+                name: node.name.into(),
+                country: node.country.parse()?,
+                p2p_listen: vec![p2p],
+                p2p_announce: vec![],
+                http_listen: http.parse()?,
+            },
+        )?;
+        identities.push(made.identity);
+        prepared.push((
+            node,
+            data_dir,
+            format!("http://{http}"),
+            made.admin_token.to_string(),
+        ));
+    }
+    let mut charter = setup::draft_genesis(
+        "ASEAN migrant workers' union federation (demo)",
+        2,
+        &identities,
+    )?;
+    for (node, data_dir, _, _) in &prepared {
+        charter.sign(&node.code.parse()?, &NodeKeys::load(data_dir)?.signing);
+    }
+    for (_, data_dir, _, _) in &prepared {
+        setup::write_charter(&data_dir.join("charter.ufc"), &charter)?;
+    }
+
+    let mut running = Vec::new();
+    for (node, data_dir, url, token) in prepared {
+        let log = std::fs::File::create(data_dir.join("node.log"))?;
+        let child = Command::new(&exe)
+            .arg("run")
+            .arg("--data-dir")
+            .arg(&data_dir)
+            .stdout(log.try_clone()?)
+            .stderr(log)
+            .kill_on_drop(true)
+            .spawn()
+            .context("cannot start a node")?;
+        running.push(Running {
+            code: node.code,
+            url,
+            token,
+            data_dir,
+            child,
+        });
+    }
+    let outcome = tokio::select! {
+        r = populate(&running) => r,
+        () = shutdown_signal() => Ok(None),
+    };
+    match outcome {
+        Ok(Some(card)) => {
+            print_summary(&running, &card);
+            tokio::select! {
+                () = shutdown_signal() => {}
+                code = wait_any_exit(&mut running) => eprintln!("a node stopped unexpectedly ({code}); see its node.log"),
+            }
+        }
+        Ok(None) => {}
+        Err(e) => {
+            stop(&mut running).await;
+            return Err(e);
+        }
+    }
+    println!("Stopping the demo nodes...");
+    stop(&mut running).await;
+    println!("Stopped.");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+        }
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+async fn wait_any_exit(running: &mut [Running]) -> String {
+    loop {
+        for r in running.iter_mut() {
+            if let Ok(Some(status)) = r.child.try_wait() {
+                return format!("{} {status}", r.code);
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+/// Asks each node to stop (SIGTERM), waits, and kills what is left.
+async fn stop(running: &mut [Running]) {
+    use nix::sys::signal::{kill, Signal};
+    use nix::unistd::Pid;
+    for r in running.iter() {
+        if let Some(pid) = r.child.id().and_then(|p| i32::try_from(p).ok()) {
+            let _ = kill(Pid::from_raw(pid), Signal::SIGTERM);
+        }
+    }
+    for r in running.iter_mut() {
+        if tokio::time::timeout(Duration::from_secs(15), r.child.wait())
+            .await
+            .is_err()
+        {
+            let _ = r.child.kill().await;
+        }
+    }
+}
+
+/// Waits for the nodes, enrols the sample members, and returns a card issued
+/// at KSPI once MTUC has verified it.
+async fn populate(running: &[Running]) -> anyhow::Result<Option<String>> {
+    let http = reqwest::Client::new();
+    for r in running {
+        wait(
+            60,
+            &format!("{} to connect to both peers", r.code),
+            || async {
+                let health: Value = http
+                    .get(format!("{}/healthz", r.url))
+                    .send()
+                    .await
+                    .ok()?
+                    .json()
+                    .await
+                    .ok()?;
+                (health["peers_connected"].as_u64()? >= 2).then_some(())
+            },
+        )
+        .await
+        .with_context(|| format!("see {}", r.data_dir.join("node.log").display()))?;
+    }
+    let mut first_member = None;
+    for (r, node) in running.iter().zip(NODES.iter()) {
+        for name in node.members {
+            let response = http
+                .post(format!("{}/api/v1/members", r.url))
+                .bearer_auth(&r.token)
+                .json(&json!({
+                    "holder_name": name,
+                    "sector": "manufacturing",
+                    "origin_country": node.country,
+                    "destination_country": if node.country == "MY" { "SG" } else { "MY" },
+                }))
+                .send()
+                .await?;
+            if response.status() != 201 {
+                bail!(
+                    "enrolling {name} at {} failed: {}",
+                    r.code,
+                    response.text().await?
+                );
+            }
+            let body: Value = response.json().await?;
+            if first_member.is_none() {
+                first_member = body["id"].as_str().map(str::to_owned);
+            }
+        }
+    }
+    let member = first_member.context("no member was enrolled")?;
+    let body: Value = http
+        .get(format!("{}/api/v1/members/{member}/card", running[0].url))
+        .bearer_auth(&running[0].token)
+        .send()
+        .await?
+        .json()
+        .await?;
+    let card = body["card"]
+        .as_str()
+        .context("no card in the answer")?
+        .to_owned();
+    wait(30, "MTUC to verify KSPI's card", || async {
+        let verdict: Value = http
+            .post(format!("{}/api/v1/cards/verify", running[1].url))
+            .json(&json!({ "card": card }))
+            .send()
+            .await
+            .ok()?
+            .json()
+            .await
+            .ok()?;
+        (verdict["valid"] == true).then_some(())
+    })
+    .await?;
+    Ok(Some(card))
+}
+
+async fn wait<F, Fut>(secs: u64, what: &str, mut check: F) -> anyhow::Result<()>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<()>>,
+{
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
+    while tokio::time::Instant::now() < deadline {
+        if check().await.is_some() {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    bail!("gave up after {secs}s waiting for {what}")
+}
+
+fn print_summary(running: &[Running], card: &str) {
+    println!();
+    println!("unionfed demo federation is running: three affiliates, one charter, sample members.");
+    println!();
+    for r in running {
+        println!("  {:<9} {}   admin token: {}", r.code, r.url, r.token);
+        println!("            data: {}", r.data_dir.display());
+    }
+    println!();
+    println!("A card issued by KSPI to a member:");
+    println!("  {card}");
+    println!();
+    println!("Check it at MTUC (another affiliate; no token needed):");
+    println!(
+        "  curl -s -X POST {}/api/v1/cards/verify -H 'content-type: application/json' -d '{{\"card\":\"{card}\"}}'",
+        running[1].url
+    );
+    println!();
+    println!("See the federation from NTUC-PHL:");
+    println!(
+        "  curl -s {}/api/v1/federation -H 'authorization: Bearer {}'",
+        running[2].url, running[2].token
+    );
+    println!();
+    println!("API description: {}/api/v1/openapi.json", running[0].url);
+    println!("DEMO READY. Press Ctrl-C to stop.");
+}
