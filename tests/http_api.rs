@@ -1,1 +1,339 @@
-#![allow(clippy::unwrap_used)]
+//! The HTTP API of a real node: every endpoint with good input, and with
+//! malformed JSON, no token, a wrong token, an oversized body and unknown ids.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod testnet;
+
+use reqwest::{Client, Method, StatusCode};
+use serde_json::{json, Value};
+use testnet::TestNet;
+
+struct Api {
+    net: TestNet,
+    http: Client,
+}
+
+impl Api {
+    async fn new() -> Api {
+        Api {
+            net: TestNet::new(2).await,
+            http: Client::new(),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        self.net.url(0, path)
+    }
+
+    fn token(&self) -> &str {
+        &self.net.tokens[0]
+    }
+
+    async fn call(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let mut request = self.http.request(method, self.url(path)).bearer_auth(self.token());
+        if let Some(b) = body {
+            request = request.json(&b);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    async fn enrol(&self) -> Value {
+        let (status, body) = self
+            .call(
+                Method::POST,
+                "/api/v1/members",
+                Some(json!({
+                    "holder_name": "Siti Rahayu",
+                    "date_of_birth": "1994-07-21",
+                    "contact": "+62 812 0000 0000",
+                    "sector": "domestic work",
+                    "employer": "private household",
+                    "origin_country": "ID",
+                    "destination_country": "MY"
+                })),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body
+    }
+}
+
+fn assert_error(status: StatusCode, body: &Value, expected: StatusCode, code: &str) {
+    assert_eq!(status, expected, "{body}");
+    assert_eq!(body["error"], code, "{body}");
+    assert!(!body["message"].as_str().unwrap().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn members_can_be_enrolled_read_changed_and_given_cards() {
+    let api = Api::new().await;
+    let member = api.enrol().await;
+    let id = member["id"].as_str().unwrap();
+    assert_eq!(member["status"], "active");
+    assert_eq!(member["attestation_seq"], 1);
+
+    let (status, read) = api.call(Method::GET, &format!("/api/v1/members/{id}"), None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(read["holder_name"], "Siti Rahayu");
+    assert_eq!(read["employer"], "private household");
+
+    let (status, patched) = api
+        .call(Method::PATCH, &format!("/api/v1/members/{id}"), Some(json!({ "employer": "PT Contoh" })))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(patched["employer"], "PT Contoh");
+    assert_eq!(patched["attestation_seq"], 1, "no new attestation without a new name");
+
+    let (status, renamed) = api
+        .call(Method::PATCH, &format!("/api/v1/members/{id}"), Some(json!({ "holder_name": "Siti R." })))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(renamed["attestation_seq"], 2);
+    assert_ne!(renamed["salt"], member["salt"]);
+
+    let (status, card) = api.call(Method::GET, &format!("/api/v1/members/{id}/card"), None).await;
+    assert_eq!(status, StatusCode::OK);
+    let card = card["card"].as_str().unwrap().to_owned();
+    assert!(card.starts_with("UF1:"));
+    let (status, verdict) = api.call(Method::POST, "/api/v1/cards/verify", Some(json!({ "card": card }))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(verdict["valid"], true, "{verdict}");
+    assert_eq!(verdict["holder_name"], "Siti R.");
+
+    let svg = api
+        .http
+        .get(api.url(&format!("/api/v1/members/{id}/card.svg")))
+        .bearer_auth(api.token())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(svg.headers()["content-type"], "image/svg+xml");
+    assert!(svg.text().await.unwrap().contains("<svg"));
+    let png = api
+        .http
+        .get(api.url(&format!("/api/v1/members/{id}/card.png")))
+        .bearer_auth(api.token())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(png.headers()["content-type"], "image/png");
+    assert_eq!(&png.bytes().await.unwrap()[..4], b"\x89PNG");
+
+    let (status, suspended) = api
+        .call(
+            Method::POST,
+            &format!("/api/v1/members/{id}/status"),
+            Some(json!({ "status": "suspended", "reason": "dues unpaid for six months" })),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(suspended["status"], "suspended");
+    assert_eq!(suspended["attestation_seq"], 3);
+    let (status, body) = api.call(Method::GET, &format!("/api/v1/members/{id}/card"), None).await;
+    assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "invalid_input");
+    let (_, verdict) = api.call(Method::POST, "/api/v1/cards/verify", Some(json!({ "card": card }))).await;
+    assert_eq!(verdict["valid"], false);
+    assert_eq!(verdict["status"], "suspended");
+    api.net.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_requests_get_clear_errors_and_change_nothing() {
+    let api = Api::new().await;
+    let member = api.enrol().await;
+    let id = member["id"].as_str().unwrap().to_owned();
+    let member_path = format!("/api/v1/members/{id}");
+
+    // Malformed JSON.
+    let response = api
+        .http
+        .post(api.url("/api/v1/members"))
+        .bearer_auth(api.token())
+        .header("content-type", "application/json")
+        .body("{\"holder_name\": ")
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    assert_error(status, &response.json().await.unwrap(), StatusCode::BAD_REQUEST, "malformed_json");
+    // Not JSON at all.
+    let response = api
+        .http
+        .post(api.url("/api/v1/members"))
+        .bearer_auth(api.token())
+        .body("holder_name=x")
+        .send()
+        .await
+        .unwrap();
+    let status = response.status();
+    assert_error(status, &response.json().await.unwrap(), StatusCode::UNSUPPORTED_MEDIA_TYPE, "json_content_type");
+    // Wrong types, unknown fields, bad values.
+    for bad in [
+        json!({ "holder_name": 42 }),
+        json!({ "holder_name": "A", "passport_number": "X123" }),
+        json!({ "holder_name": "A", "origin_country": "Indonesia" }),
+    ] {
+        let (status, body) = api.call(Method::POST, "/api/v1/members", Some(bad)).await;
+        assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "invalid_json");
+    }
+    for bad in [
+        json!({ "holder_name": "   " }),
+        json!({ "holder_name": "A", "date_of_birth": "21/07/1994" }),
+        json!({ "holder_name": "A\u{0007}" }),
+    ] {
+        let (status, body) = api.call(Method::POST, "/api/v1/members", Some(bad)).await;
+        assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "invalid_input");
+    }
+    let (status, body) = api
+        .call(Method::POST, &format!("{member_path}/status"), Some(json!({ "status": "expelled", "reason": "x" })))
+        .await;
+    assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "invalid_json");
+    let (status, body) = api
+        .call(Method::POST, &format!("{member_path}/status"), Some(json!({ "status": "revoked", "reason": " " })))
+        .await;
+    assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "invalid_input");
+
+    // Oversized body.
+    let huge = json!({ "holder_name": "x".repeat(100_000) });
+    let (status, body) = api.call(Method::POST, "/api/v1/members", Some(huge)).await;
+    assert_error(status, &body, StatusCode::PAYLOAD_TOO_LARGE, "body_too_large");
+
+    // Unknown and malformed member ids.
+    let unknown = "00000000000000000000000000000000";
+    for path in [
+        format!("/api/v1/members/{unknown}"),
+        format!("/api/v1/members/{unknown}/card"),
+        format!("/api/v1/members/{unknown}/card.svg"),
+    ] {
+        let (status, body) = api.call(Method::GET, &path, None).await;
+        assert_error(status, &body, StatusCode::NOT_FOUND, "not_found");
+    }
+    let (status, body) = api.call(Method::GET, "/api/v1/members/not-an-id", None).await;
+    assert_error(status, &body, StatusCode::BAD_REQUEST, "invalid_member_id");
+    let (status, body) = api.call(Method::GET, "/api/v1/nothing-here", None).await;
+    assert_error(status, &body, StatusCode::NOT_FOUND, "no_route");
+
+    // The member is exactly as enrolled, and the log has only its first entry.
+    let (_, after) = api.call(Method::GET, &member_path, None).await;
+    assert_eq!(after, member);
+    assert_eq!(api.net.heads(0), vec![("KSPI".to_owned(), 1)]);
+    api.net.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_endpoints_need_the_right_token() {
+    let api = Api::new().await;
+    let member = api.enrol().await;
+    let id = member["id"].as_str().unwrap();
+    let endpoints = [
+        (Method::POST, "/api/v1/members".to_owned()),
+        (Method::GET, format!("/api/v1/members/{id}")),
+        (Method::PATCH, format!("/api/v1/members/{id}")),
+        (Method::POST, format!("/api/v1/members/{id}/status")),
+        (Method::GET, format!("/api/v1/members/{id}/card")),
+        (Method::GET, format!("/api/v1/members/{id}/card.svg")),
+        (Method::GET, format!("/api/v1/members/{id}/card.png")),
+        (Method::GET, "/api/v1/federation".to_owned()),
+        (Method::POST, "/api/v1/charter".to_owned()),
+    ];
+    for (method, path) in &endpoints {
+        let response = api.http.request(method.clone(), api.url(path)).json(&json!({})).send().await.unwrap();
+        let status = response.status();
+        assert_error(status, &response.json().await.unwrap(), StatusCode::UNAUTHORIZED, "missing_token");
+        let response = api
+            .http
+            .request(method.clone(), api.url(path))
+            .bearer_auth(&api.net.tokens[1])
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        assert_error(status, &response.json().await.unwrap(), StatusCode::UNAUTHORIZED, "wrong_token");
+    }
+    api.net.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn public_and_operator_endpoints_answer() {
+    use unionfed_protocol::wire::{StatusSnapshot, WireMessage};
+    let api = Api::new().await;
+    let member = api.enrol().await;
+
+    let (status, verdict) = api
+        .call(Method::POST, "/api/v1/cards/verify", Some(json!({ "card": "HC1:not ours" })))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(verdict["valid"], false);
+    assert_eq!(verdict["problems"][0]["code"], "card_prefix");
+    let (status, body) = api.call(Method::POST, "/api/v1/cards/verify", Some(json!({ "text": "x" }))).await;
+    assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "invalid_json");
+
+    let snapshot = reqwest::get(api.url("/api/v1/status-snapshot")).await.unwrap();
+    assert_eq!(snapshot.headers()["content-type"], "application/octet-stream");
+    let snapshot = StatusSnapshot::decode(&snapshot.bytes().await.unwrap()).unwrap();
+    assert_eq!(snapshot.entries.len(), 1);
+    assert_eq!(snapshot.charter_version, 1);
+
+    let (status, federation) = api.call(Method::GET, "/api/v1/federation", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(federation["this_affiliate"], "KSPI");
+    assert_eq!(federation["charter_version"], 1);
+    assert_eq!(federation["affiliates"].as_array().unwrap().len(), 2);
+    assert_eq!(federation["heads"][0]["author"], "KSPI");
+
+    let health: Value = reqwest::get(api.url("/healthz")).await.unwrap().json().await.unwrap();
+    assert_eq!(health["status"], "ok");
+    let metrics = reqwest::get(api.url("/metrics")).await.unwrap().text().await.unwrap();
+    assert!(metrics.contains("unionfed_members 1"), "{metrics}");
+    assert!(metrics.contains("unionfed_log_entries{author=\"KSPI\"} 1"), "{metrics}");
+
+    let openapi: Value = reqwest::get(api.url("/api/v1/openapi.json")).await.unwrap().json().await.unwrap();
+    for path in [
+        "/api/v1/members",
+        "/api/v1/members/{id}",
+        "/api/v1/members/{id}/status",
+        "/api/v1/members/{id}/card",
+        "/api/v1/members/{id}/card.svg",
+        "/api/v1/members/{id}/card.png",
+        "/api/v1/cards/verify",
+        "/api/v1/federation",
+        "/api/v1/status-snapshot",
+        "/api/v1/charter",
+        "/healthz",
+        "/metrics",
+    ] {
+        assert!(openapi["paths"][path].is_object(), "openapi lacks {path}");
+    }
+    assert!(member["id"].is_string());
+    api.net.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_public_card_check_is_rate_limited_per_address() {
+    let mut net = TestNet::prepare(2);
+    for c in &mut net.configs {
+        c.public_rate_limit_per_minute = 5;
+    }
+    net.start(0).await;
+    let http = Client::new();
+    let mut statuses = Vec::new();
+    for _ in 0..7 {
+        let response = http
+            .post(net.url(0, "/api/v1/cards/verify"))
+            .json(&json!({ "card": "UF1:" }))
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status());
+    }
+    assert!(statuses[..5].iter().all(|s| *s == StatusCode::OK), "{statuses:?}");
+    assert_eq!(statuses[6], StatusCode::TOO_MANY_REQUESTS);
+    // Operator endpoints are not limited.
+    assert_eq!(http.get(net.url(0, "/healthz")).send().await.unwrap().status(), StatusCode::OK);
+    net.shutdown().await;
+}
