@@ -31,14 +31,20 @@ impl Api {
     }
 
     async fn call(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let mut request = self.http.request(method, self.url(path)).bearer_auth(self.token());
+        let mut request = self
+            .http
+            .request(method, self.url(path))
+            .bearer_auth(self.token());
         if let Some(b) = body {
             request = request.json(&b);
         }
         let response = request.send().await.unwrap();
         let status = response.status();
         let text = response.text().await.unwrap();
-        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
     }
 
     async fn enrol(&self) -> Value {
@@ -76,30 +82,51 @@ async fn members_can_be_enrolled_read_changed_and_given_cards() {
     assert_eq!(member["status"], "active");
     assert_eq!(member["attestation_seq"], 1);
 
-    let (status, read) = api.call(Method::GET, &format!("/api/v1/members/{id}"), None).await;
+    let (status, read) = api
+        .call(Method::GET, &format!("/api/v1/members/{id}"), None)
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(read["holder_name"], "Siti Rahayu");
     assert_eq!(read["employer"], "private household");
 
     let (status, patched) = api
-        .call(Method::PATCH, &format!("/api/v1/members/{id}"), Some(json!({ "employer": "PT Contoh" })))
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/members/{id}"),
+            Some(json!({ "employer": "PT Contoh" })),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(patched["employer"], "PT Contoh");
-    assert_eq!(patched["attestation_seq"], 1, "no new attestation without a new name");
+    assert_eq!(
+        patched["attestation_seq"], 1,
+        "no new attestation without a new name"
+    );
 
     let (status, renamed) = api
-        .call(Method::PATCH, &format!("/api/v1/members/{id}"), Some(json!({ "holder_name": "Siti R." })))
+        .call(
+            Method::PATCH,
+            &format!("/api/v1/members/{id}"),
+            Some(json!({ "holder_name": "Siti R." })),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(renamed["attestation_seq"], 2);
     assert_ne!(renamed["salt"], member["salt"]);
 
-    let (status, card) = api.call(Method::GET, &format!("/api/v1/members/{id}/card"), None).await;
+    let (status, card) = api
+        .call(Method::GET, &format!("/api/v1/members/{id}/card"), None)
+        .await;
     assert_eq!(status, StatusCode::OK);
     let card = card["card"].as_str().unwrap().to_owned();
     assert!(card.starts_with("UF1:"));
-    let (status, verdict) = api.call(Method::POST, "/api/v1/cards/verify", Some(json!({ "card": card }))).await;
+    let (status, verdict) = api
+        .call(
+            Method::POST,
+            "/api/v1/cards/verify",
+            Some(json!({ "card": card })),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(verdict["valid"], true, "{verdict}");
     assert_eq!(verdict["holder_name"], "Siti R.");
@@ -133,9 +160,22 @@ async fn members_can_be_enrolled_read_changed_and_given_cards() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(suspended["status"], "suspended");
     assert_eq!(suspended["attestation_seq"], 3);
-    let (status, body) = api.call(Method::GET, &format!("/api/v1/members/{id}/card"), None).await;
-    assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "invalid_input");
-    let (_, verdict) = api.call(Method::POST, "/api/v1/cards/verify", Some(json!({ "card": card }))).await;
+    let (status, body) = api
+        .call(Method::GET, &format!("/api/v1/members/{id}/card"), None)
+        .await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+    );
+    let (_, verdict) = api
+        .call(
+            Method::POST,
+            "/api/v1/cards/verify",
+            Some(json!({ "card": card })),
+        )
+        .await;
     assert_eq!(verdict["valid"], false);
     assert_eq!(verdict["status"], "suspended");
     api.net.shutdown().await;
@@ -159,7 +199,12 @@ async fn bad_requests_get_clear_errors_and_change_nothing() {
         .await
         .unwrap();
     let status = response.status();
-    assert_error(status, &response.json().await.unwrap(), StatusCode::BAD_REQUEST, "malformed_json");
+    assert_error(
+        status,
+        &response.json().await.unwrap(),
+        StatusCode::BAD_REQUEST,
+        "malformed_json",
+    );
     // Not JSON at all.
     let response = api
         .http
@@ -170,7 +215,12 @@ async fn bad_requests_get_clear_errors_and_change_nothing() {
         .await
         .unwrap();
     let status = response.status();
-    assert_error(status, &response.json().await.unwrap(), StatusCode::UNSUPPORTED_MEDIA_TYPE, "json_content_type");
+    assert_error(
+        status,
+        &response.json().await.unwrap(),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "json_content_type",
+    );
     // Wrong types, unknown fields, bad values.
     for bad in [
         json!({ "holder_name": 42 }),
@@ -178,7 +228,12 @@ async fn bad_requests_get_clear_errors_and_change_nothing() {
         json!({ "holder_name": "A", "origin_country": "Indonesia" }),
     ] {
         let (status, body) = api.call(Method::POST, "/api/v1/members", Some(bad)).await;
-        assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "invalid_json");
+        assert_error(
+            status,
+            &body,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_json",
+        );
     }
     for bad in [
         json!({ "holder_name": "   " }),
@@ -186,21 +241,49 @@ async fn bad_requests_get_clear_errors_and_change_nothing() {
         json!({ "holder_name": "A\u{0007}" }),
     ] {
         let (status, body) = api.call(Method::POST, "/api/v1/members", Some(bad)).await;
-        assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "invalid_input");
+        assert_error(
+            status,
+            &body,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_input",
+        );
     }
     let (status, body) = api
-        .call(Method::POST, &format!("{member_path}/status"), Some(json!({ "status": "expelled", "reason": "x" })))
+        .call(
+            Method::POST,
+            &format!("{member_path}/status"),
+            Some(json!({ "status": "expelled", "reason": "x" })),
+        )
         .await;
-    assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "invalid_json");
+    assert_error(
+        status,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_json",
+    );
     let (status, body) = api
-        .call(Method::POST, &format!("{member_path}/status"), Some(json!({ "status": "revoked", "reason": " " })))
+        .call(
+            Method::POST,
+            &format!("{member_path}/status"),
+            Some(json!({ "status": "revoked", "reason": " " })),
+        )
         .await;
-    assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "invalid_input");
+    assert_error(
+        status,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+    );
 
     // Oversized body.
     let huge = json!({ "holder_name": "x".repeat(100_000) });
     let (status, body) = api.call(Method::POST, "/api/v1/members", Some(huge)).await;
-    assert_error(status, &body, StatusCode::PAYLOAD_TOO_LARGE, "body_too_large");
+    assert_error(
+        status,
+        &body,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "body_too_large",
+    );
 
     // Unknown and malformed member ids.
     let unknown = "00000000000000000000000000000000";
@@ -212,7 +295,9 @@ async fn bad_requests_get_clear_errors_and_change_nothing() {
         let (status, body) = api.call(Method::GET, &path, None).await;
         assert_error(status, &body, StatusCode::NOT_FOUND, "not_found");
     }
-    let (status, body) = api.call(Method::GET, "/api/v1/members/not-an-id", None).await;
+    let (status, body) = api
+        .call(Method::GET, "/api/v1/members/not-an-id", None)
+        .await;
     assert_error(status, &body, StatusCode::BAD_REQUEST, "invalid_member_id");
     let (status, body) = api.call(Method::GET, "/api/v1/nothing-here", None).await;
     assert_error(status, &body, StatusCode::NOT_FOUND, "no_route");
@@ -241,9 +326,20 @@ async fn admin_endpoints_need_the_right_token() {
         (Method::POST, "/api/v1/charter".to_owned()),
     ];
     for (method, path) in &endpoints {
-        let response = api.http.request(method.clone(), api.url(path)).json(&json!({})).send().await.unwrap();
+        let response = api
+            .http
+            .request(method.clone(), api.url(path))
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap();
         let status = response.status();
-        assert_error(status, &response.json().await.unwrap(), StatusCode::UNAUTHORIZED, "missing_token");
+        assert_error(
+            status,
+            &response.json().await.unwrap(),
+            StatusCode::UNAUTHORIZED,
+            "missing_token",
+        );
         let response = api
             .http
             .request(method.clone(), api.url(path))
@@ -253,7 +349,12 @@ async fn admin_endpoints_need_the_right_token() {
             .await
             .unwrap();
         let status = response.status();
-        assert_error(status, &response.json().await.unwrap(), StatusCode::UNAUTHORIZED, "wrong_token");
+        assert_error(
+            status,
+            &response.json().await.unwrap(),
+            StatusCode::UNAUTHORIZED,
+            "wrong_token",
+        );
     }
     api.net.shutdown().await;
 }
@@ -265,16 +366,36 @@ async fn public_and_operator_endpoints_answer() {
     let member = api.enrol().await;
 
     let (status, verdict) = api
-        .call(Method::POST, "/api/v1/cards/verify", Some(json!({ "card": "HC1:not ours" })))
+        .call(
+            Method::POST,
+            "/api/v1/cards/verify",
+            Some(json!({ "card": "HC1:not ours" })),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(verdict["valid"], false);
     assert_eq!(verdict["problems"][0]["code"], "card_prefix");
-    let (status, body) = api.call(Method::POST, "/api/v1/cards/verify", Some(json!({ "text": "x" }))).await;
-    assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "invalid_json");
+    let (status, body) = api
+        .call(
+            Method::POST,
+            "/api/v1/cards/verify",
+            Some(json!({ "text": "x" })),
+        )
+        .await;
+    assert_error(
+        status,
+        &body,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_json",
+    );
 
-    let snapshot = reqwest::get(api.url("/api/v1/status-snapshot")).await.unwrap();
-    assert_eq!(snapshot.headers()["content-type"], "application/octet-stream");
+    let snapshot = reqwest::get(api.url("/api/v1/status-snapshot"))
+        .await
+        .unwrap();
+    assert_eq!(
+        snapshot.headers()["content-type"],
+        "application/octet-stream"
+    );
     let snapshot = StatusSnapshot::decode(&snapshot.bytes().await.unwrap()).unwrap();
     assert_eq!(snapshot.entries.len(), 1);
     assert_eq!(snapshot.charter_version, 1);
@@ -286,13 +407,31 @@ async fn public_and_operator_endpoints_answer() {
     assert_eq!(federation["affiliates"].as_array().unwrap().len(), 2);
     assert_eq!(federation["heads"][0]["author"], "KSPI");
 
-    let health: Value = reqwest::get(api.url("/healthz")).await.unwrap().json().await.unwrap();
+    let health: Value = reqwest::get(api.url("/healthz"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(health["status"], "ok");
-    let metrics = reqwest::get(api.url("/metrics")).await.unwrap().text().await.unwrap();
+    let metrics = reqwest::get(api.url("/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(metrics.contains("unionfed_members 1"), "{metrics}");
-    assert!(metrics.contains("unionfed_log_entries{author=\"KSPI\"} 1"), "{metrics}");
+    assert!(
+        metrics.contains("unionfed_log_entries{author=\"KSPI\"} 1"),
+        "{metrics}"
+    );
 
-    let openapi: Value = reqwest::get(api.url("/api/v1/openapi.json")).await.unwrap().json().await.unwrap();
+    let openapi: Value = reqwest::get(api.url("/api/v1/openapi.json"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     for path in [
         "/api/v1/members",
         "/api/v1/members/{id}",
@@ -331,9 +470,19 @@ async fn the_public_card_check_is_rate_limited_per_address() {
             .unwrap();
         statuses.push(response.status());
     }
-    assert!(statuses[..5].iter().all(|s| *s == StatusCode::OK), "{statuses:?}");
+    assert!(
+        statuses[..5].iter().all(|s| *s == StatusCode::OK),
+        "{statuses:?}"
+    );
     assert_eq!(statuses[6], StatusCode::TOO_MANY_REQUESTS);
     // Operator endpoints are not limited.
-    assert_eq!(http.get(net.url(0, "/healthz")).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        http.get(net.url(0, "/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
     net.shutdown().await;
 }

@@ -1,0 +1,89 @@
+//! The README's first command: `unionfed demo` starts three nodes, a card
+//! issued at one verifies at another over HTTP, and Ctrl-C stops everything.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use nix::sys::signal::{kill, Signal};
+use nix::unistd::Pid;
+use serde_json::{json, Value};
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::Command;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_starts_verifies_a_card_across_affiliates_and_stops_cleanly() {
+    let dir = tempfile::TempDir::new().unwrap();
+    // Ports away from the demo's default so a running demo does not clash.
+    let base = 20_000 + (std::process::id() % 400) as u16 * 100;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_unionfed"))
+        .args(["demo", "--dir"])
+        .arg(dir.path().join("demo"))
+        .args(["--base-port", &base.to_string()])
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut printed = Vec::new();
+    let ready = tokio::time::timeout(Duration::from_secs(180), async {
+        while let Some(line) = lines.next_line().await.unwrap() {
+            let done = line.contains("DEMO READY");
+            printed.push(line);
+            if done {
+                return;
+            }
+        }
+        panic!("the demo ended before it was ready: {printed:#?}");
+    })
+    .await;
+    assert!(ready.is_ok(), "the demo was not ready in time");
+
+    // The printed curl line names MTUC's URL and KSPI's card.
+    let curl = printed.iter().find(|l| l.contains("cards/verify")).unwrap();
+    let url = curl
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap();
+    let card = curl
+        .split("\"card\":\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    assert!(url.contains(&(base + 2).to_string()), "{url} is not MTUC's");
+    let verdict: Value = reqwest::Client::new()
+        .post(url)
+        .json(&json!({ "card": card }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(verdict["valid"], true, "{verdict}");
+    assert_eq!(verdict["issuer"], "KSPI");
+    assert!(printed.iter().any(|l| l.contains("admin token: uf_")));
+
+    let pid = Pid::from_raw(i32::try_from(child.id().unwrap()).unwrap());
+    kill(pid, Signal::SIGINT).unwrap();
+    let status = tokio::time::timeout(Duration::from_secs(60), child.wait())
+        .await
+        .expect("the demo stops")
+        .unwrap();
+    assert!(status.success(), "{status}");
+    let mut rest = Vec::new();
+    while let Some(line) = lines.next_line().await.unwrap() {
+        rest.push(line);
+    }
+    assert!(rest.iter().any(|l| l == "Stopped."), "{rest:#?}");
+    // Every node is gone: nothing answers on their ports.
+    for offset in 1..=3 {
+        let answer = reqwest::get(format!("http://127.0.0.1:{}/healthz", base + offset)).await;
+        assert!(
+            answer.is_err(),
+            "a demo node still answers on {}",
+            base + offset
+        );
+    }
+}
