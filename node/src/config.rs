@@ -271,3 +271,72 @@ const CONFIG_HEADER: &str = "\
 # the keys are in keys/, the admin token only as its SHA-256.
 # Environment overrides: UNIONFED_HTTP_LISTEN, UNIONFED_ADMIN_TOKEN_SHA256.
 ";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        Config::new(
+            "KSPI".parse().unwrap(),
+            "Konfederasi Serikat Pekerja Indonesia".into(),
+            "ID".parse().unwrap(),
+            "ab".repeat(32),
+        )
+    }
+
+    #[test]
+    fn the_example_configuration_is_valid() {
+        let text = include_str!("../../deploy/unionfed.example.toml");
+        let parsed: Config = toml::from_str(text).unwrap();
+        parsed.validate().unwrap();
+    }
+
+    #[test]
+    fn a_written_configuration_loads_back() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let c = config();
+        c.write(dir.path()).unwrap();
+        let back = Config::load(dir.path()).unwrap();
+        assert_eq!(back.affiliate, c.affiliate);
+        assert_eq!(back.http_listen, c.http_listen);
+        assert_eq!(back.p2p_listen, c.p2p_listen);
+    }
+
+    #[test]
+    fn validation_says_what_is_wrong() {
+        let mut c = config();
+        c.admin_token_sha256 = "not a hash".into();
+        assert!(c
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("admin_token_sha256"));
+        let mut c = config();
+        c.p2p_listen = vec!["localhost:4100".into()];
+        assert!(c
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("not a multiaddr"));
+        let mut c = config();
+        c.heads_interval_secs = 0;
+        assert!(c
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("heads_interval_secs"));
+        let unknown = format!(
+            "{}\nfavourite_colour = \"red\"\n",
+            toml::to_string(&config()).unwrap()
+        );
+        assert!(toml::from_str::<Config>(&unknown).is_err());
+    }
+
+    #[test]
+    fn a_missing_configuration_says_to_run_init() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let err = Config::load(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("unionfed init"), "{err}");
+    }
+}

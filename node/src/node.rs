@@ -66,6 +66,8 @@ pub struct NodeState {
     append_lock: tokio::sync::Mutex<()>,
     pub(crate) member_lock: tokio::sync::Mutex<()>,
     pub(crate) syncing: Mutex<std::collections::HashSet<PeerId>>,
+    /// Every task of the node, so that shutdown can wait for all of them.
+    pub(crate) tasks: TaskTracker,
 }
 
 impl std::fmt::Debug for NodeState {
@@ -389,6 +391,7 @@ pub async fn start(data_dir: &Path, config: Config) -> Result<NodeHandle> {
         .map_err(|e| NodeError::Config(e.to_string()))?;
 
     let grace = Duration::from_secs(config.startup_sync_grace_secs);
+    let tasks = TaskTracker::new();
     let state = Arc::new(NodeState {
         data_dir: data_dir.to_path_buf(),
         keys,
@@ -401,6 +404,7 @@ pub async fn start(data_dir: &Path, config: Config) -> Result<NodeHandle> {
         append_lock: tokio::sync::Mutex::new(()),
         member_lock: tokio::sync::Mutex::new(()),
         syncing: Mutex::new(Default::default()),
+        tasks: tasks.clone(),
         config,
     });
     state.metrics.members.set(state.store.member_count() as i64);
@@ -413,7 +417,6 @@ pub async fn start(data_dir: &Path, config: Config) -> Result<NodeHandle> {
     }
 
     let shutdown = CancellationToken::new();
-    let tasks = TaskTracker::new();
     tasks.spawn(event_loop.run(shutdown.clone()));
     tasks.spawn(crate::replication::run(
         state.clone(),

@@ -69,8 +69,9 @@ async fn on_event(state: &Arc<NodeState>, event: Event) {
             request,
             channel,
         } => {
+            let tasks = state.tasks.clone();
             let state = state.clone();
-            tokio::spawn(async move {
+            tasks.spawn(async move {
                 let response = answer(&state, request).unwrap_or_else(|e| {
                     tracing::warn!(%peer, %e, "could not answer a sync request");
                     SyncResponse::Refused {
@@ -221,8 +222,9 @@ pub fn spawn_sync(state: &Arc<NodeState>, peer: PeerId) {
     if !fresh {
         return;
     }
+    let tasks = state.tasks.clone();
     let state = state.clone();
-    tokio::spawn(async move {
+    tasks.spawn(async move {
         if let Err(e) = sync_with(&state, peer).await {
             tracing::debug!(%peer, %e, "sync incomplete; will retry on the next round");
         }

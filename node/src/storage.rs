@@ -16,8 +16,8 @@
 //! "author" in a key is one length byte and the affiliate code.
 //!
 //! Durability: writers call [`Store::flush`] before acknowledging. Flushes are
-//! grouped: while one runs, every request that arrives waits for the next one,
-//! so many writers share one fsync.
+//! grouped: while one runs, the writers that arrive meanwhile queue behind it
+//! and the first of them flushes for all, so many writers share one fsync.
 
 use crate::error::{NodeError, Result};
 use crate::members::MemberRecord;
@@ -25,7 +25,8 @@ use serde::{Deserialize, Serialize};
 use sled::transaction::{ConflictableTransactionError, TransactionalTree};
 use sled::Transactional;
 use std::path::Path;
-use tokio::sync::{mpsc, oneshot};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use unionfed_protocol::entry::{extend_chain, Body, Head, RepresentationEndReason};
 use unionfed_protocol::wire::AuthorHead;
 use unionfed_protocol::{
@@ -35,8 +36,6 @@ use unionfed_protocol::{
 
 /// The schema this build writes and reads.
 pub const SCHEMA_VERSION: u32 = 1;
-/// Flush requests that may wait at once; more wait for room.
-const FLUSH_QUEUE: usize = 4096;
 
 /// What happened to an entry offered to the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,7 +81,16 @@ pub struct Store {
     representations: sled::Tree,
     equivocations: sled::Tree,
     members: sled::Tree,
-    flush_requests: mpsc::Sender<oneshot::Sender<Result<(), String>>>,
+    flushes: Arc<GroupFlush>,
+}
+
+/// Group commit: each flush request takes a ticket; a flush that starts after
+/// a ticket was taken covers that ticket's writes.
+#[derive(Default)]
+struct GroupFlush {
+    requested: AtomicU64,
+    completed: AtomicU64,
+    leader: tokio::sync::Mutex<()>,
 }
 
 impl std::fmt::Debug for Store {
@@ -137,8 +145,7 @@ fn abort(e: NodeError) -> ConflictableTransactionError<NodeError> {
 }
 
 impl Store {
-    /// Opens (or creates) the store at `path`. Must run inside a tokio
-    /// runtime: it starts the task that groups flushes.
+    /// Opens (or creates) the store at `path`.
     pub fn open(path: &Path) -> Result<Store> {
         let db = sled::Config::new()
             .path(path)
@@ -176,8 +183,6 @@ impl Store {
                 }
             }
         }
-        let (flush_requests, flush_queue) = mpsc::channel(FLUSH_QUEUE);
-        tokio::spawn(group_flush(db.clone(), flush_queue));
         Ok(Store {
             meta,
             entries: db.open_tree("entries")?,
@@ -187,20 +192,26 @@ impl Store {
             equivocations: db.open_tree("equivocations")?,
             members: db.open_tree("members")?,
             db,
-            flush_requests,
+            flushes: Arc::default(),
         })
     }
 
     /// Returns once everything written before the call is on disk.
     pub async fn flush(&self) -> Result<()> {
-        let (done, wait) = oneshot::channel();
-        self.flush_requests
-            .send(done)
+        let g = &self.flushes;
+        let ticket = g.requested.fetch_add(1, Ordering::SeqCst) + 1;
+        let _leader = g.leader.lock().await;
+        if g.completed.load(Ordering::SeqCst) >= ticket {
+            return Ok(());
+        }
+        // Every ticket up to here was taken after its writes: this flush covers them all.
+        let covered = g.requested.load(Ordering::SeqCst);
+        let db = self.db.clone();
+        tokio::task::spawn_blocking(move || db.flush())
             .await
-            .map_err(|_| NodeError::Storage("the flush task has stopped".into()))?;
-        wait.await
-            .map_err(|_| NodeError::Storage("the flush task has stopped".into()))?
-            .map_err(NodeError::Storage)
+            .map_err(|e| NodeError::Storage(format!("flush task failed: {e}")))??;
+        g.completed.fetch_max(covered, Ordering::SeqCst);
+        Ok(())
     }
 
     /// Flushes synchronously, for shutdown.
@@ -527,23 +538,105 @@ fn apply_one(
     Ok(Applied::Stored)
 }
 
-async fn group_flush(
-    db: sled::Db,
-    mut requests: mpsc::Receiver<oneshot::Sender<Result<(), String>>>,
-) {
-    while let Some(first) = requests.recv().await {
-        let mut waiting = vec![first];
-        while let Ok(next) = requests.try_recv() {
-            waiting.push(next);
-        }
-        let db = db.clone();
-        let result = match tokio::task::spawn_blocking(move || db.flush()).await {
-            Ok(Ok(_)) => Ok(()),
-            Ok(Err(e)) => Err(format!("flush failed: {e}")),
-            Err(e) => Err(format!("flush task failed: {e}")),
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use unionfed_protocol::{AffiliateSigningKey, Seq};
+
+    fn entry(
+        key: &AffiliateSigningKey,
+        seq: u64,
+        prev: Option<&SignedEntry>,
+        tag: u8,
+    ) -> (SignedEntry, Entry) {
+        let e = Entry {
+            author: "KSPI".parse().unwrap(),
+            seq: Seq::new(seq).unwrap(),
+            prev: prev.map(|p| p.hash()),
+            time: Timestamp(1_790_000_000 + seq),
+            body: Body::Unknown {
+                kind: 900,
+                payload: vec![tag],
+            },
         };
-        for done in waiting {
-            let _ = done.send(result.clone());
+        (SignedEntry::sign(&e, key).unwrap(), e)
+    }
+
+    #[tokio::test]
+    async fn entries_are_stored_in_order_and_conflicts_kept_as_evidence() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let key = AffiliateSigningKey::generate();
+        let e1 = entry(&key, 1, None, 0);
+        let e2 = entry(&key, 2, Some(&e1.0), 0);
+        let e3 = entry(&key, 3, Some(&e2.0), 0);
+        assert_eq!(store.apply(&[e1.clone()]).unwrap(), vec![Applied::Stored]);
+        assert_eq!(
+            store.apply(&[e3.clone()]).unwrap(),
+            vec![Applied::Gap { have: 1 }]
+        );
+        assert_eq!(
+            store.apply(&[e2.clone(), e3.clone(), e1.clone()]).unwrap(),
+            vec![Applied::Stored, Applied::Stored, Applied::Duplicate]
+        );
+        let other = entry(&key, 2, Some(&e1.0), 1);
+        assert_eq!(store.apply(&[other]).unwrap(), vec![Applied::Equivocation]);
+        assert_eq!(store.equivocation_count(), 1);
+        let (page, more) = store
+            .range(&"KSPI".parse().unwrap(), Seq::new(2).unwrap(), 1, 1 << 20)
+            .unwrap();
+        assert_eq!((page.len(), more), (1, true));
+        assert_eq!(page[0], e2.0);
+        store.flush().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_broken_chain_is_refused_and_nothing_of_the_batch_is_written() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let key = AffiliateSigningKey::generate();
+        let e1 = entry(&key, 1, None, 0);
+        let stray = entry(&key, 1, None, 7);
+        let wrong_prev = entry(&key, 2, Some(&stray.0), 0);
+        assert!(store.apply(&[e1.clone(), wrong_prev]).is_err());
+        assert!(
+            store.head(&"KSPI".parse().unwrap()).unwrap().is_none(),
+            "the batch was not atomic"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_store_from_another_schema_is_refused_with_a_reason() {
+        let dir = tempfile::TempDir::new().unwrap();
+        {
+            let db = sled::open(dir.path()).unwrap();
+            db.open_tree("meta")
+                .unwrap()
+                .insert("schema", &99u32.to_be_bytes())
+                .unwrap();
+            db.flush().unwrap();
         }
+        let err = Store::open(dir.path()).unwrap_err().to_string();
+        assert!(
+            err.contains("schema version 99") && err.contains("upgrade unionfed"),
+            "{err}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_store_reopens_with_what_it_held() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let key = AffiliateSigningKey::generate();
+        let e1 = entry(&key, 1, None, 0);
+        {
+            let store = Store::open(dir.path()).unwrap();
+            store.apply(&[e1.clone()]).unwrap();
+            store.flush().await.unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(
+            store.entry(&"KSPI".parse().unwrap(), Seq::FIRST).unwrap(),
+            Some(e1.0)
+        );
     }
 }
