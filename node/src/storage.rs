@@ -570,9 +570,12 @@ mod tests {
         let e1 = entry(&key, 1, None, 0);
         let e2 = entry(&key, 2, Some(&e1.0), 0);
         let e3 = entry(&key, 3, Some(&e2.0), 0);
-        assert_eq!(store.apply(&[e1.clone()]).unwrap(), vec![Applied::Stored]);
         assert_eq!(
-            store.apply(&[e3.clone()]).unwrap(),
+            store.apply(std::slice::from_ref(&e1)).unwrap(),
+            vec![Applied::Stored]
+        );
+        assert_eq!(
+            store.apply(std::slice::from_ref(&e3)).unwrap(),
             vec![Applied::Gap { have: 1 }]
         );
         assert_eq!(
@@ -630,7 +633,7 @@ mod tests {
         let e1 = entry(&key, 1, None, 0);
         {
             let store = Store::open(dir.path()).unwrap();
-            store.apply(&[e1.clone()]).unwrap();
+            store.apply(std::slice::from_ref(&e1)).unwrap();
             store.flush().await.unwrap();
         }
         let store = Store::open(dir.path()).unwrap();
