@@ -13,8 +13,7 @@ use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::process::{Child, Command};
-use unionfed_node::identity::NodeKeys;
-use unionfed_node::setup::{self, InitOptions};
+use unionfed_node::setup::{self, LocalAffiliate};
 use unionfed_node::Config;
 
 const WRITERS: usize = 4;
@@ -67,27 +66,25 @@ async fn acknowledged_enrolments_survive_sigkill() {
         .unwrap_or(200);
     let exe = env!("CARGO_BIN_EXE_unionfed");
     let dir = tempfile::TempDir::new().unwrap();
-    let data = dir.path().join("node");
     let port = free_port();
-    let made = setup::init(
-        &data,
-        InitOptions {
-            affiliate: "KSPI".parse().unwrap(),
+    let mut made = setup::create_federation(
+        dir.path(),
+        "Crash test",
+        1,
+        &[LocalAffiliate {
+            code: "KSPI".into(),
             name: "Crash test".into(),
-            country: "ID".parse().unwrap(),
-            p2p_listen: vec!["/ip4/127.0.0.1/tcp/0".into()],
-            p2p_announce: vec![],
+            country: "ID".into(),
+            p2p_listen: "/ip4/127.0.0.1/tcp/0".into(),
             http_listen: format!("127.0.0.1:{port}").parse().unwrap(),
-        },
+        }],
     )
     .unwrap();
+    let (data, made) = made.remove(0);
     // Alone in its federation: no peer to wait for before appending.
     let mut config: Config = made.config;
     config.startup_sync_grace_secs = 0;
     config.write(&data).unwrap();
-    let mut charter = setup::draft_genesis("Crash test", 1, &[made.identity]).unwrap();
-    charter.sign(&config.affiliate, &NodeKeys::load(&data).unwrap().signing);
-    setup::write_charter(&data.join("charter.ufc"), &charter).unwrap();
 
     let token = made.admin_token.to_string();
     let base = format!("http://127.0.0.1:{port}");

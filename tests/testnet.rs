@@ -5,11 +5,10 @@
 #![allow(dead_code)]
 
 use std::future::Future;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tempfile::TempDir;
-use unionfed_node::identity::NodeKeys;
-use unionfed_node::setup::{self, InitOptions};
+use unionfed_node::setup::{self, LocalAffiliate};
 use unionfed_node::{Config, NodeHandle};
 use unionfed_protocol::CharterDocument;
 
@@ -40,7 +39,8 @@ pub(crate) struct TestNet {
     pub(crate) configs: Vec<Config>,
     pub(crate) tokens: Vec<String>,
     pub(crate) charter: CharterDocument,
-    dirs: Vec<TempDir>,
+    dirs: Vec<PathBuf>,
+    _root: TempDir,
 }
 
 impl TestNet {
@@ -56,50 +56,43 @@ impl TestNet {
 
     /// Creates the data folders and the charter without starting anything.
     pub(crate) fn prepare(n: usize) -> TestNet {
-        let dirs: Vec<TempDir> = (0..n).map(|_| TempDir::new().unwrap()).collect();
+        let root = TempDir::new().unwrap();
+        let affiliates: Vec<LocalAffiliate> = (0..n)
+            .map(|i| LocalAffiliate {
+                code: CODES[i].into(),
+                name: format!("Union {}", CODES[i]),
+                country: COUNTRIES[i].into(),
+                p2p_listen: "/ip4/127.0.0.1/tcp/0".into(),
+                http_listen: "127.0.0.1:0".parse().unwrap(),
+            })
+            .collect();
+        let made =
+            setup::create_federation(root.path(), "Test Federation", 2, &affiliates).unwrap();
         let mut configs = Vec::new();
         let mut tokens = Vec::new();
-        let mut identities = Vec::new();
-        for (i, dir) in dirs.iter().enumerate() {
-            let made = setup::init(
-                dir.path(),
-                InitOptions {
-                    affiliate: CODES[i].parse().unwrap(),
-                    name: format!("Union {}", CODES[i]),
-                    country: COUNTRIES[i].parse().unwrap(),
-                    p2p_listen: vec!["/ip4/127.0.0.1/tcp/0".into()],
-                    p2p_announce: vec![],
-                    http_listen: "127.0.0.1:0".parse().unwrap(),
-                },
-            )
-            .unwrap();
-            let mut config = made.config;
+        let mut dirs = Vec::new();
+        for (dir, init) in made {
+            let mut config = init.config;
             config.heads_interval_secs = 2;
             config.startup_sync_grace_secs = 1;
             config.redial_max_backoff_secs = 1;
             configs.push(config);
-            tokens.push(made.admin_token.to_string());
-            identities.push(made.identity);
+            tokens.push(init.admin_token.to_string());
+            dirs.push(dir);
         }
-        let mut charter = setup::draft_genesis("Test Federation", 2, &identities).unwrap();
-        for (i, dir) in dirs.iter().enumerate() {
-            let keys = NodeKeys::load(dir.path()).unwrap();
-            charter.sign(&configs[i].affiliate, &keys.signing);
-        }
-        for dir in &dirs {
-            setup::write_charter(&dir.path().join("charter.ufc"), &charter).unwrap();
-        }
+        let charter = setup::read_charter(&dirs[0].join("charter.ufc")).unwrap();
         TestNet {
             nodes: (0..n).map(|_| None).collect(),
             configs,
             tokens,
             charter,
             dirs,
+            _root: root,
         }
     }
 
     pub(crate) fn dir(&self, i: usize) -> &Path {
-        self.dirs[i].path()
+        &self.dirs[i]
     }
 
     pub(crate) fn node(&self, i: usize) -> &NodeHandle {
@@ -111,7 +104,7 @@ impl TestNet {
     }
 
     pub(crate) async fn start(&mut self, i: usize) {
-        let handle = unionfed_node::start(self.dirs[i].path(), self.configs[i].clone())
+        let handle = unionfed_node::start(&self.dirs[i], self.configs[i].clone())
             .await
             .unwrap();
         self.nodes[i] = Some(handle);

@@ -1,8 +1,7 @@
 //! `unionfed demo`: three affiliates on this machine, as three real
 //! `unionfed run` processes, with a genesis charter and sample members.
 
-use crate::identity::NodeKeys;
-use crate::setup::{self, InitOptions};
+use crate::setup::{self, LocalAffiliate};
 use anyhow::{bail, Context};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -53,43 +52,27 @@ pub async fn run(dir: &Path, base_port: u16) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir)?;
     let exe = std::env::current_exe().context("cannot find the unionfed executable")?;
 
-    let mut prepared = Vec::new();
-    let mut identities = Vec::new();
-    for (i, node) in NODES.iter().enumerate() {
-        let data_dir = dir.join(node.code.to_lowercase());
-        let offset = u16::try_from(i + 1)?;
-        let http = format!("127.0.0.1:{}", base_port + offset);
-        let p2p = format!("/ip4/127.0.0.1/tcp/{}", base_port + 100 + offset);
-        let made = setup::init(
-            &data_dir,
-            InitOptions {
-                affiliate: node.code.parse()?,
-                name: node.name.into(),
-                country: node.country.parse()?,
-                p2p_listen: vec![p2p],
-                p2p_announce: vec![],
-                http_listen: http.parse()?,
-            },
-        )?;
-        identities.push(made.identity);
-        prepared.push((
-            node,
-            data_dir,
-            format!("http://{http}"),
-            made.admin_token.to_string(),
-        ));
-    }
-    let mut charter = setup::draft_genesis(
+    let affiliates: Vec<LocalAffiliate> = NODES
+        .iter()
+        .zip(1u16..)
+        .map(|(node, offset)| LocalAffiliate {
+            code: node.code.into(),
+            name: node.name.into(),
+            country: node.country.into(),
+            p2p_listen: format!("/ip4/127.0.0.1/tcp/{}", base_port + 100 + offset),
+            http_listen: std::net::SocketAddr::from(([127, 0, 0, 1], base_port + offset)),
+        })
+        .collect();
+    let made = setup::create_federation(
+        dir,
         "ASEAN migrant workers' union federation (demo)",
         2,
-        &identities,
+        &affiliates,
     )?;
-    for (node, data_dir, _, _) in &prepared {
-        charter.sign(&node.code.parse()?, &NodeKeys::load(data_dir)?.signing);
-    }
-    for (_, data_dir, _, _) in &prepared {
-        setup::write_charter(&data_dir.join("charter.ufc"), &charter)?;
-    }
+    let prepared = NODES.iter().zip(made).map(|(node, (data_dir, init))| {
+        let url = format!("http://{}", init.config.http_listen);
+        (node, data_dir, url, init.admin_token.to_string())
+    });
 
     let mut running = Vec::new();
     for (node, data_dir, url, token) in prepared {

@@ -2,6 +2,7 @@
 //! node in-process; the `unionfed` binary wraps it in a command line.
 
 pub mod api;
+pub mod bench;
 pub mod card_check;
 pub mod config;
 pub mod demo;

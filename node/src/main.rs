@@ -8,7 +8,7 @@ use unionfed_node::card_check::{self, Replica};
 use unionfed_node::identity::{identity_path, Identity, NodeKeys};
 use unionfed_node::setup::{self, InitOptions};
 use unionfed_node::storage::Representation;
-use unionfed_node::{demo, Config};
+use unionfed_node::{bench, demo, Config};
 use unionfed_protocol::entry::Body;
 use unionfed_protocol::wire::{StatusSnapshot, WireMessage};
 use unionfed_protocol::{AffiliateId, CountryCode, MemberId, MembershipAttestation, Timestamp};
@@ -75,6 +75,10 @@ enum Command {
         #[arg(long, env = "UNIONFED_TOKEN", hide_env_values = true)]
         token: String,
     },
+    /// Measure the figures the design names, each with its ratio to
+    /// ed25519 verify_strict on all cores measured in the same run.
+    #[command(subcommand)]
+    Bench(BenchCommand),
     /// Start a demo federation of three nodes on this machine with sample
     /// members, print their addresses and tokens, and stop them on Ctrl-C.
     Demo {
@@ -84,6 +88,36 @@ enum Command {
         /// First port: nodes use base+1.. for HTTP and base+101.. for libp2p.
         #[arg(long, default_value_t = 8100)]
         base_port: u16,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum BenchCommand {
+    /// A fresh node pulls N attestations from one peer over libp2p.
+    CatchUp {
+        #[arg(long, default_value_t = 1_000_000)]
+        entries: u64,
+    },
+    /// POST /api/v1/cards/verify on loopback (uses wrk when installed).
+    CardCheck {
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        #[arg(long, default_value_t = 32)]
+        connections: usize,
+    },
+    /// Time from an attestation issued at one node to stored at every node.
+    Propagation {
+        #[arg(long, default_value_t = 10)]
+        nodes: usize,
+        #[arg(long, default_value_t = 200)]
+        samples: usize,
+    },
+    /// RSS and disk of a node holding N attestations and M members.
+    Footprint {
+        #[arg(long, default_value_t = 1_000_000)]
+        entries: u64,
+        #[arg(long, default_value_t = 100_000)]
+        members: u64,
     },
 }
 
@@ -220,6 +254,27 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             status_snapshot,
         }) => return verify_card_offline(&card, &charter, status_snapshot.as_deref()),
         Command::Status { url, token } => status(&url, &token).await?,
+        Command::Bench(b) => {
+            let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("error"));
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(filter)
+                .with_writer(std::io::stderr)
+                .try_init();
+            match b {
+                BenchCommand::CatchUp { entries } => bench::catch_up(entries).await?,
+                BenchCommand::CardCheck {
+                    seconds,
+                    connections,
+                } => bench::card_check(seconds, connections).await?,
+                BenchCommand::Propagation { nodes, samples } => {
+                    bench::propagation(nodes, samples).await?
+                }
+                BenchCommand::Footprint { entries, members } => {
+                    bench::footprint(entries, members).await?
+                }
+            }
+        }
         Command::Demo { dir, base_port } => {
             init_logging();
             demo::run(&dir, base_port).await?;

@@ -66,6 +66,8 @@ pub struct NodeState {
     append_lock: tokio::sync::Mutex<()>,
     pub(crate) member_lock: tokio::sync::Mutex<()>,
     pub(crate) syncing: Mutex<std::collections::HashSet<PeerId>>,
+    /// Counts entries stored from peers; watch it to see replication happen.
+    pub stored: watch::Sender<u64>,
     /// Every task of the node, so that shutdown can wait for all of them.
     pub(crate) tasks: TaskTracker,
 }
@@ -405,6 +407,7 @@ pub async fn start(data_dir: &Path, config: Config) -> Result<NodeHandle> {
         member_lock: tokio::sync::Mutex::new(()),
         syncing: Mutex::new(Default::default()),
         tasks: tasks.clone(),
+        stored: watch::channel(0).0,
         config,
     });
     state.metrics.members.set(state.store.member_count() as i64);

@@ -14,7 +14,7 @@ use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use unionfed_protocol::limits::{MAX_ENTRIES_PER_PAGE, MAX_SYNC_MESSAGE_BYTES};
 use unionfed_protocol::wire::{GossipMessage, Heads, SyncRequest, SyncResponse, WireMessage};
-use unionfed_protocol::{AffiliateId, Entry, Seq, SignedEntry};
+use unionfed_protocol::{AffiliateId, Charter, Entry, Seq, SignedEntry};
 
 /// Charter versions sent in one answer.
 const CHARTERS_PER_ANSWER: usize = 16;
@@ -136,16 +136,13 @@ async fn on_gossip(state: &Arc<NodeState>, source: PeerId, data: &[u8]) -> Messa
 /// one bad entry has nothing more to say in that message.
 pub async fn ingest(state: &NodeState, entries: Vec<SignedEntry>) -> Result<Vec<Applied>> {
     let held = state.charter();
-    let mut verified: Vec<(SignedEntry, Entry)> = Vec::with_capacity(entries.len());
-    for signed in entries {
-        match signed.verify(held.charter.as_ref()) {
-            Ok(entry) => verified.push((signed, entry)),
-            Err(e) => {
-                state.metrics.verify_failures.inc();
-                return Err(NodeError::Protocol(e));
-            }
+    let verified = match verify_all(held.charter.clone(), entries).await {
+        Ok(v) => v,
+        Err(e) => {
+            state.metrics.verify_failures.inc();
+            return Err(e);
         }
-    }
+    };
     let outcomes = match state.store.apply(&verified) {
         Ok(o) => o,
         Err(e) => {
@@ -159,6 +156,7 @@ pub async fn ingest(state: &NodeState, entries: Vec<SignedEntry>) -> Result<Vec<
         match outcome {
             Applied::Stored => {
                 state.metrics.entries_stored.inc();
+                state.stored.send_modify(|n| *n += 1);
             }
             Applied::Equivocation => {
                 tracing::warn!(author = %entry.author, seq = %entry.seq, "equivocation: two different entries at one position; both kept");
@@ -177,6 +175,51 @@ pub async fn ingest(state: &NodeState, entries: Vec<SignedEntry>) -> Result<Vec<
         state.update_author_metrics(author);
     }
     Ok(outcomes)
+}
+
+/// Pages smaller than this are verified on the calling task.
+const PARALLEL_VERIFY_MIN: usize = 64;
+
+/// Verifies every entry strictly, on all cores for a large page.
+async fn verify_all(
+    charter: Arc<Charter>,
+    entries: Vec<SignedEntry>,
+) -> Result<Vec<(SignedEntry, Entry)>> {
+    fn verify_chunk(
+        charter: &Charter,
+        chunk: Vec<SignedEntry>,
+    ) -> Result<Vec<(SignedEntry, Entry)>> {
+        chunk
+            .into_iter()
+            .map(|signed| {
+                let entry = signed.verify(charter)?;
+                Ok((signed, entry))
+            })
+            .collect()
+    }
+    if entries.len() < PARALLEL_VERIFY_MIN {
+        return verify_chunk(&charter, entries);
+    }
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let per_chunk = entries.len().div_ceil(threads);
+    let mut rest = entries;
+    let mut jobs = Vec::new();
+    while !rest.is_empty() {
+        let tail = rest.split_off(per_chunk.min(rest.len()));
+        let chunk = std::mem::replace(&mut rest, tail);
+        let charter = charter.clone();
+        jobs.push(tokio::task::spawn_blocking(move || {
+            verify_chunk(&charter, chunk)
+        }));
+    }
+    let mut verified = Vec::new();
+    for job in jobs {
+        let part = job
+            .await
+            .map_err(|e| NodeError::Storage(format!("verification task failed: {e}")))??;
+        verified.extend(part);
+    }
+    Ok(verified)
 }
 
 fn answer(state: &NodeState, request: SyncRequest) -> Result<SyncResponse> {

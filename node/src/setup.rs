@@ -105,3 +105,49 @@ pub fn write_charter(path: &Path, doc: &CharterDocument) -> Result<()> {
     let bytes = postcard::to_stdvec(doc).map_err(|e| NodeError::Invalid(e.to_string()))?;
     std::fs::write(path, bytes).map_err(io_at(path))
 }
+
+/// One affiliate of a federation made on this machine (demo, tests, benchmarks).
+#[derive(Debug, Clone)]
+pub struct LocalAffiliate {
+    pub code: String,
+    pub name: String,
+    pub country: String,
+    pub p2p_listen: String,
+    pub http_listen: SocketAddr,
+}
+
+/// Creates one data folder per affiliate under `root` (named after the code,
+/// lower case), a genesis charter signed by all of them with `threshold`, and
+/// a copy of it in each folder.
+pub fn create_federation(
+    root: &Path,
+    federation: &str,
+    threshold: u16,
+    affiliates: &[LocalAffiliate],
+) -> Result<Vec<(std::path::PathBuf, Initialised)>> {
+    let mut made = Vec::new();
+    for a in affiliates {
+        let dir = root.join(a.code.to_lowercase());
+        let init = init(
+            &dir,
+            InitOptions {
+                affiliate: a.code.parse()?,
+                name: a.name.clone(),
+                country: a.country.parse()?,
+                p2p_listen: vec![a.p2p_listen.clone()],
+                p2p_announce: vec![],
+                http_listen: a.http_listen,
+            },
+        )?;
+        made.push((dir, init));
+    }
+    let identities: Vec<Identity> = made.iter().map(|(_, m)| m.identity.clone()).collect();
+    let mut charter = draft_genesis(federation, threshold, &identities)?;
+    for (dir, m) in &made {
+        charter.sign(&m.config.affiliate, &NodeKeys::load(dir)?.signing);
+    }
+    for (dir, _) in &made {
+        write_charter(&dir.join("charter.ufc"), &charter)?;
+    }
+    Ok(made)
+}

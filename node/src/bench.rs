@@ -1,0 +1,576 @@
+//! `unionfed bench ...`: the figures the design names, each printed next to
+//! the raw limit measured in the same run (ed25519 `verify_strict` on all
+//! cores), so a ratio means the same on a loaded or an idle machine.
+
+use crate::members::NewMember;
+use crate::node::{now, NodeHandle};
+use crate::setup::{self, LocalAffiliate};
+use crate::storage::Store;
+use crate::Config;
+use anyhow::{bail, Context};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use unionfed_protocol::entry::{Body, HolderCommitment, MemberStatus, MembershipAttestation};
+use unionfed_protocol::{AffiliateSigningKey, Entry, MemberId, Seq, SignedEntry, Timestamp};
+
+const CODES: [&str; 10] = [
+    "KSPI", "MTUC", "NTUC-PHL", "KSBSI", "CLC", "SBSI", "TUCP", "CTUM", "LFTU", "SERC",
+];
+const COUNTRIES: [&str; 10] = ["ID", "MY", "PH", "ID", "KH", "ID", "PH", "MM", "LA", "SG"];
+
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// `verify_strict` per second on all cores, over entry-sized messages.
+pub fn verify_strict_rate(duration: Duration) -> anyhow::Result<f64> {
+    let key = AffiliateSigningKey::generate();
+    let entry = SignedEntry::sign(&attestation_entry(1, None, MemberId::random())?, &key)?;
+    let public = key.public();
+    let stop = Arc::new(AtomicBool::new(false));
+    let count = Arc::new(AtomicU64::new(0));
+    let threads: Vec<_> = (0..cores())
+        .map(|_| {
+            let (stop, count, entry) = (stop.clone(), count.clone(), entry.clone());
+            std::thread::spawn(move || {
+                let message =
+                    unionfed_protocol::signed::signing_message("unionfed/entry/v1", entry.bytes());
+                let mut n = 0u64;
+                while !stop.load(Ordering::Relaxed) {
+                    for _ in 0..64 {
+                        std::hint::black_box(public.verify_strict_raw(&message, entry.signature()));
+                    }
+                    n += 64;
+                }
+                count.fetch_add(n, Ordering::Relaxed);
+            })
+        })
+        .collect();
+    let started = Instant::now();
+    std::thread::sleep(duration);
+    stop.store(true, Ordering::Relaxed);
+    for t in threads {
+        let _ = t.join();
+    }
+    Ok(count.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64())
+}
+
+fn attestation_entry(
+    seq: u64,
+    prev: Option<unionfed_protocol::EntryHash>,
+    member: MemberId,
+) -> anyhow::Result<Entry> {
+    Ok(Entry {
+        author: CODES[0].parse()?,
+        seq: Seq::new(seq)?,
+        prev,
+        time: now(),
+        body: Body::Attestation(MembershipAttestation {
+            member,
+            status: MemberStatus::Active,
+            member_since: now(),
+            valid_until: Timestamp(now().secs() + 365 * 86_400),
+            holder_commitment: HolderCommitment(rand::random()),
+        }),
+    })
+}
+
+/// Builds `n` chained attestation entries by `key`, signed on all cores.
+fn signed_chain(
+    key: &AffiliateSigningKey,
+    n: u64,
+    members: &[MemberId],
+) -> anyhow::Result<Vec<(SignedEntry, Entry)>> {
+    let mut entries = Vec::with_capacity(n as usize);
+    let mut prev = None;
+    for seq in 1..=n {
+        let member = members[(seq as usize - 1) % members.len()];
+        let entry = attestation_entry(seq, prev, member)?;
+        let bytes = unionfed_protocol::encoding::encode("entry", &entry)?;
+        prev = Some(unionfed_protocol::EntryHash(
+            sha2::Digest::finalize(sha2::Digest::chain_update(
+                <sha2::Sha256 as sha2::Digest>::new(),
+                &bytes,
+            ))
+            .into(),
+        ));
+        entries.push(entry);
+    }
+    let seed = key.seed();
+    let chunk = entries.len().div_ceil(cores());
+    let signed: Vec<Vec<(SignedEntry, Entry)>> = std::thread::scope(|scope| {
+        let jobs: Vec<_> = entries
+            .chunks(chunk.max(1))
+            .map(|part| {
+                let key = AffiliateSigningKey::from_seed(&seed);
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|e| SignedEntry::sign(e, &key).map(|s| (s, e.clone())))
+                        .collect::<Result<Vec<_>, _>>()
+                })
+            })
+            .collect();
+        jobs.into_iter()
+            .map(|j| {
+                j.join()
+                    .map_err(|_| anyhow::anyhow!("a signing thread panicked"))?
+                    .map_err(Into::into)
+            })
+            .collect::<anyhow::Result<Vec<_>>>()
+    })?;
+    Ok(signed.into_iter().flatten().collect())
+}
+
+struct Cluster {
+    nodes: Vec<NodeHandle>,
+    _root: tempfile::TempDir,
+}
+
+async fn prepare(
+    n: usize,
+    tune: impl Fn(&mut Config),
+) -> anyhow::Result<(tempfile::TempDir, Vec<(PathBuf, Config, String)>)> {
+    let root = tempfile::TempDir::new()?;
+    let affiliates: Vec<LocalAffiliate> = (0..n)
+        .map(|i| LocalAffiliate {
+            code: CODES[i].into(),
+            name: format!("Benchmark union {}", CODES[i]),
+            country: COUNTRIES[i].into(),
+            p2p_listen: "/ip4/127.0.0.1/tcp/0".into(),
+            http_listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        })
+        .collect();
+    let made = setup::create_federation(root.path(), "Benchmark federation", 1, &affiliates)?;
+    let prepared = made
+        .into_iter()
+        .map(|(dir, init)| {
+            let mut config = init.config;
+            config.startup_sync_grace_secs = 1;
+            config.redial_max_backoff_secs = 1;
+            tune(&mut config);
+            (dir, config, init.admin_token.to_string())
+        })
+        .collect();
+    Ok((root, prepared))
+}
+
+async fn start_cluster(
+    root: tempfile::TempDir,
+    prepared: Vec<(PathBuf, Config, String)>,
+) -> anyhow::Result<Cluster> {
+    let mut nodes = Vec::new();
+    for (dir, config, _) in prepared {
+        nodes.push(crate::start(&dir, config).await?);
+    }
+    let mut addresses = Vec::new();
+    for node in &nodes {
+        let mut listen = Vec::new();
+        for _ in 0..200 {
+            listen = node.state().network.listen_addresses().await?;
+            if !listen.is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        addresses.push((node.peer_id(), listen));
+    }
+    for node in &nodes {
+        for (peer, listen) in &addresses {
+            if *peer != node.peer_id() {
+                for a in listen {
+                    node.state().network.add_address(*peer, a.clone()).await?;
+                }
+            }
+        }
+    }
+    let want = nodes.len() - 1;
+    for node in &nodes {
+        wait(60, "full mesh", || async {
+            node.state()
+                .network
+                .connected_peers()
+                .await
+                .ok()
+                .filter(|p| p.len() >= want)
+                .map(|_| ())
+        })
+        .await?;
+    }
+    Ok(Cluster { nodes, _root: root })
+}
+
+async fn wait<F, Fut>(secs: u64, what: &str, mut check: F) -> anyhow::Result<()>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<()>>,
+{
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while Instant::now() < deadline {
+        if check().await.is_some() {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    bail!("gave up after {secs}s waiting for {what}")
+}
+
+fn ratio_line(what: &str, rate: f64, verify: f64) {
+    println!(
+        "{what}: {rate:.0}/s; verify_strict on {} cores in this run: {verify:.0}/s; ratio {:.2}",
+        cores(),
+        rate / verify
+    );
+}
+
+/// A fresh node pulls `entries` attestations from one peer over libp2p,
+/// verifying and storing all of them.
+pub async fn catch_up(entries: u64) -> anyhow::Result<()> {
+    let (root, prepared) = prepare(2, |_| {}).await?;
+    let (source_dir, source_config, _) = &prepared[0];
+    println!(
+        "generating and signing {entries} entries for {} ...",
+        source_config.affiliate
+    );
+    let key = crate::identity::NodeKeys::load(source_dir)?.signing;
+    let members: Vec<MemberId> = (0..entries.min(100_000))
+        .map(|_| MemberId::random())
+        .collect();
+    let chain = signed_chain(&key, entries, &members)?;
+    {
+        let store = Store::open(&source_dir.join("store"))?;
+        for batch in chain.chunks(1000) {
+            store.apply(batch)?;
+        }
+        store.flush().await?;
+    }
+    drop(chain);
+    let verify = verify_strict_rate(Duration::from_secs(3))?;
+    println!("starting the source and a fresh node ...");
+    let cluster = start_cluster(root, prepared).await?;
+    let author = cluster.nodes[0].affiliate().clone();
+    let fresh = cluster.nodes[1].state().clone();
+    let started = Instant::now();
+    let mut stored = fresh.stored.subscribe();
+    loop {
+        let have = fresh.store.head(&author)?.map_or(0, |h| h.seq.get());
+        if have >= entries {
+            break;
+        }
+        if started.elapsed() > Duration::from_secs(3600) {
+            bail!("catch-up stalled at {have} of {entries}");
+        }
+        let _ = tokio::time::timeout(Duration::from_secs(1), stored.changed()).await;
+    }
+    let secs = started.elapsed().as_secs_f64();
+    println!("catch-up of {entries} entries over libp2p took {secs:.1}s");
+    ratio_line(
+        "catch-up (decode, verify, store, flush)",
+        entries as f64 / secs,
+        verify,
+    );
+    for node in cluster.nodes {
+        node.shutdown().await?;
+    }
+    Ok(())
+}
+
+/// `POST /api/v1/cards/verify` requests per second on loopback.
+pub async fn card_check(seconds: u64, connections: usize) -> anyhow::Result<()> {
+    let (root, prepared) = prepare(2, |c| c.public_rate_limit_per_minute = u32::MAX).await?;
+    let cluster = start_cluster(root, prepared).await?;
+    let issuer = cluster.nodes[0].state().clone();
+    let record = issuer
+        .enrol(NewMember {
+            holder_name: "Siti Rahayu".into(),
+            date_of_birth: None,
+            contact: None,
+            sector: None,
+            employer: None,
+            origin_country: None,
+            destination_country: None,
+        })
+        .await?;
+    let card = issuer.issue_card(&record.id)?;
+    let url = format!(
+        "http://{}/api/v1/cards/verify",
+        cluster.nodes[1].http_addr()
+    );
+    let body = json!({ "card": card }).to_string();
+    let http = reqwest::Client::new();
+    wait(30, "the card to verify at the second node", || async {
+        let v: serde_json::Value = http
+            .post(&url)
+            .header("content-type", "application/json")
+            .body(body.clone())
+            .send()
+            .await
+            .ok()?
+            .json()
+            .await
+            .ok()?;
+        (v["valid"] == true).then_some(())
+    })
+    .await?;
+    let verify = verify_strict_rate(Duration::from_secs(3))?;
+    let rate = match which_wrk() {
+        Some(wrk) => run_wrk(&wrk, &url, &body, seconds, connections)?,
+        None => {
+            println!("wrk not found (apt-get install wrk); using the built-in load generator, which shares the cores");
+            in_process_load(&url, &body, seconds, connections).await
+        }
+    };
+    ratio_line("card check over HTTP", rate, verify);
+    for node in cluster.nodes {
+        node.shutdown().await?;
+    }
+    Ok(())
+}
+
+fn which_wrk() -> Option<PathBuf> {
+    std::env::var_os("PATH")?
+        .to_str()?
+        .split(':')
+        .map(|d| Path::new(d).join("wrk"))
+        .find(|p| p.is_file())
+}
+
+fn run_wrk(
+    wrk: &Path,
+    url: &str,
+    body: &str,
+    seconds: u64,
+    connections: usize,
+) -> anyhow::Result<f64> {
+    let script = tempfile::NamedTempFile::new()?;
+    std::fs::write(
+        script.path(),
+        format!(
+            "wrk.method = \"POST\"\nwrk.body = [[{body}]]\nwrk.headers[\"Content-Type\"] = \"application/json\"\n"
+        ),
+    )?;
+    let out = std::process::Command::new(wrk)
+        .args([
+            "-t2",
+            &format!("-c{connections}"),
+            &format!("-d{seconds}s"),
+            "-s",
+        ])
+        .arg(script.path())
+        .arg(url)
+        .output()
+        .context("cannot run wrk")?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    print!("{text}");
+    if text.contains("Non-2xx") {
+        bail!("wrk saw error responses");
+    }
+    text.lines()
+        .find_map(|l| l.strip_prefix("Requests/sec:"))
+        .and_then(|v| v.trim().parse().ok())
+        .context("wrk printed no Requests/sec")
+}
+
+async fn in_process_load(url: &str, body: &str, seconds: u64, connections: usize) -> f64 {
+    let count = Arc::new(AtomicU64::new(0));
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let started = Instant::now();
+    let workers: Vec<_> = (0..connections)
+        .map(|_| {
+            let (count, url, body) = (count.clone(), url.to_owned(), body.to_owned());
+            tokio::spawn(async move {
+                let http = reqwest::Client::new();
+                while Instant::now() < deadline {
+                    let ok = http
+                        .post(&url)
+                        .header("content-type", "application/json")
+                        .body(body.clone())
+                        .send()
+                        .await
+                        .is_ok_and(|r| r.status().is_success());
+                    if ok {
+                        count.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        let _ = w.await;
+    }
+    count.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64()
+}
+
+/// Time from an attestation issued at one node to stored at every node.
+pub async fn propagation(nodes: usize, samples: usize) -> anyhow::Result<()> {
+    if !(2..=CODES.len()).contains(&nodes) {
+        bail!("--nodes must be between 2 and {}", CODES.len());
+    }
+    let (root, prepared) = prepare(nodes, |_| {}).await?;
+    let cluster = start_cluster(root, prepared).await?;
+    let issuer = cluster.nodes[0].state().clone();
+    let author = issuer.config.affiliate.clone();
+    // Let gossipsub build its mesh before measuring.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let mut all_stored = Vec::with_capacity(samples);
+    let mut local = Vec::with_capacity(samples);
+    for _ in 0..samples {
+        let started = Instant::now();
+        let record = issuer
+            .enrol(NewMember {
+                holder_name: "Propagation sample".into(),
+                date_of_birth: None,
+                contact: None,
+                sector: None,
+                employer: None,
+                origin_country: None,
+                destination_country: None,
+            })
+            .await?;
+        local.push(started.elapsed());
+        let seq = record.attestation_seq;
+        for node in &cluster.nodes[1..] {
+            let state = node.state();
+            let mut stored = state.stored.subscribe();
+            while state.store.head(&author)?.map_or(0, |h| h.seq.get()) < seq {
+                if tokio::time::timeout(Duration::from_secs(30), stored.changed())
+                    .await
+                    .is_err()
+                {
+                    bail!(
+                        "{} did not receive entry #{seq} within 30s",
+                        node.affiliate()
+                    );
+                }
+            }
+        }
+        all_stored.push(started.elapsed());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let pct = |v: &mut Vec<Duration>, p: f64| {
+        v.sort();
+        v[((v.len() as f64 - 1.0) * p).round() as usize]
+    };
+    println!(
+        "propagation over {nodes} nodes, {samples} attestations: stored at every node p50 {:.2} ms, p99 {:.2} ms \
+         (of which the local append with fsync: p50 {:.2} ms, p99 {:.2} ms)",
+        pct(&mut all_stored, 0.5).as_secs_f64() * 1e3,
+        pct(&mut all_stored, 0.99).as_secs_f64() * 1e3,
+        pct(&mut local, 0.5).as_secs_f64() * 1e3,
+        pct(&mut local, 0.99).as_secs_f64() * 1e3,
+    );
+    for node in cluster.nodes {
+        node.shutdown().await?;
+    }
+    Ok(())
+}
+
+/// RSS of a `unionfed run` process and the size on disk of its store, holding
+/// `entries` attestations and `members` member records.
+pub async fn footprint(entries: u64, members: u64) -> anyhow::Result<()> {
+    let (_root, prepared) = prepare(1, |_| {}).await?;
+    let (dir, config, token) = &prepared[0];
+    let mut config = config.clone();
+    config.http_listen = std::net::SocketAddr::from(([127, 0, 0, 1], free_port()?));
+    config.startup_sync_grace_secs = 0;
+    config.write(dir)?;
+    println!("writing {members} members and {entries} attestations ...");
+    let key = crate::identity::NodeKeys::load(dir)?.signing;
+    let ids: Vec<MemberId> = (0..members.max(1)).map(|_| MemberId::random()).collect();
+    {
+        let store = Store::open(&dir.join("store"))?;
+        for (i, id) in ids.iter().enumerate() {
+            let at = now();
+            store.put_member(&crate::members::MemberRecord {
+                id: *id,
+                holder_name: format!("Member {i}"),
+                date_of_birth: Some("1990-01-01".into()),
+                contact: Some("+62 812 0000 0000".into()),
+                sector: Some("construction".into()),
+                employer: Some("PT Contoh Konstruksi".into()),
+                origin_country: "ID".parse().ok(),
+                destination_country: "MY".parse().ok(),
+                status: MemberStatus::Active,
+                status_reason: None,
+                member_since: at,
+                valid_until: at,
+                salt: hex::encode(rand::random::<[u8; 16]>()),
+                created_at: at,
+                updated_at: at,
+                attestation_seq: 0,
+            })?;
+        }
+        let chain = signed_chain(&key, entries, &ids)?;
+        for batch in chain.chunks(1000) {
+            store.apply(batch)?;
+        }
+        store.flush().await?;
+    }
+    let exe = std::env::current_exe()?;
+    let mut child = tokio::process::Command::new(exe)
+        .args(["run", "--data-dir"])
+        .arg(dir)
+        .env("RUST_LOG", "warn")
+        .kill_on_drop(true)
+        .spawn()?;
+    let http = reqwest::Client::new();
+    let base = format!("http://{}", config.http_listen);
+    wait(120, "the node to start", || async {
+        http.get(format!("{base}/healthz"))
+            .send()
+            .await
+            .ok()
+            .filter(|r| r.status().is_success())
+            .map(|_| ())
+    })
+    .await?;
+    // Touch the data the way a working day does: read members, check cards.
+    for id in ids.iter().take(1000) {
+        let _ = http
+            .get(format!("{base}/api/v1/members/{id}"))
+            .bearer_auth(token)
+            .send()
+            .await?;
+    }
+    let pid = child.id().context("the node has no pid")?;
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+    let rss = status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .unwrap_or("VmRSS: ?")
+        .to_owned();
+    let hwm = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .unwrap_or("VmHWM: ?")
+        .to_owned();
+    let disk = dir_size(&dir.join("store"))?;
+    println!(
+        "node holding {entries} attestations and {members} members: {rss} ({hwm} peak); store on disk {:.1} MiB",
+        disk as f64 / (1024.0 * 1024.0)
+    );
+    let _ = child.kill().await;
+    Ok(())
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
+}
+
+fn dir_size(path: &Path) -> anyhow::Result<u64> {
+    let mut total = 0;
+    for entry in std::fs::read_dir(path)? {
+        let entry = entry?;
+        let meta = entry.metadata()?;
+        total += if meta.is_dir() {
+            dir_size(&entry.path())?
+        } else {
+            meta.len()
+        };
+    }
+    Ok(total)
+}
