@@ -449,3 +449,71 @@ async fn a_charter_signed_by_the_threshold_is_adopted_everywhere_and_one_short_i
     }
     net.shutdown().await;
 }
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_restored_from_an_old_backup_continues_its_log_instead_of_forking_it() {
+    let mut net = TestNet::new(3).await;
+    net.wait_connected().await;
+    enrol(&net, 0, "Enrolled before the backup").await;
+    net.stop(0).await;
+    let backup = tempfile::TempDir::new().unwrap();
+    copy_dir(&net.dir(0).join("store"), backup.path());
+    net.start(0).await;
+    net.connect_all().await;
+    enrol(&net, 0, "Enrolled after the backup 1").await;
+    enrol(&net, 0, "Enrolled after the backup 2").await;
+    wait_for(20, "peers hold KSPI#3", || async {
+        (author_seq(&net.heads(1), "KSPI") == 3 && author_seq(&net.heads(2), "KSPI") == 3)
+            .then_some(())
+    })
+    .await;
+
+    // The disk is lost; the affiliate restores last week's backup.
+    net.stop(0).await;
+    std::fs::remove_dir_all(net.dir(0).join("store")).unwrap();
+    copy_dir(backup.path(), &net.dir(0).join("store"));
+    net.start(0).await;
+    assert_eq!(
+        author_seq(&net.heads(0), "KSPI"),
+        1,
+        "the backup holds only the first entry"
+    );
+    net.connect_all().await;
+    let response = reqwest::Client::new()
+        .post(net.url(0, "/api/v1/members"))
+        .bearer_auth(&net.tokens[0])
+        .json(&json!({ "holder_name": "Enrolled after the restore" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 201);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(
+        body["attestation_seq"], 4,
+        "the restored node continued from the federation's head"
+    );
+    net.wait_converged(20).await;
+    for i in 0..3 {
+        assert!(net
+            .node(i)
+            .state()
+            .store
+            .equivocations()
+            .unwrap()
+            .is_empty());
+    }
+    net.shutdown().await;
+}

@@ -138,6 +138,32 @@ enum CharterCommand {
         #[arg(required = true)]
         identities: Vec<PathBuf>,
     },
+    /// Draft the next version of a charter: add, suspend, reactivate or remove
+    /// affiliates, or change the threshold. It then needs `threshold`
+    /// signatures from affiliates active in the current version.
+    Next {
+        /// The charter in force now.
+        #[arg(long)]
+        from: PathBuf,
+        /// Where to write the draft.
+        #[arg(long)]
+        out: PathBuf,
+        /// identity.json of an affiliate to add (repeatable).
+        #[arg(long)]
+        add: Vec<PathBuf>,
+        /// Affiliate code to suspend (repeatable).
+        #[arg(long)]
+        suspend: Vec<AffiliateId>,
+        /// Affiliate code to make active again (repeatable).
+        #[arg(long)]
+        reactivate: Vec<AffiliateId>,
+        /// Affiliate code to remove from the charter (repeatable).
+        #[arg(long)]
+        remove: Vec<AffiliateId>,
+        /// New threshold for the version after this one.
+        #[arg(long)]
+        threshold: Option<u16>,
+    },
     /// Sign a charter file with this node's affiliate key (in place).
     Sign {
         #[arg(long)]
@@ -323,6 +349,69 @@ fn charter(command: CharterCommand) -> anyhow::Result<()> {
                 "  unionfed charter sign --data-dir <their data folder> {}",
                 out.display()
             );
+        }
+        CharterCommand::Next {
+            from,
+            out,
+            add,
+            suspend,
+            reactivate,
+            remove,
+            threshold,
+        } => {
+            use unionfed_protocol::charter::AffiliateStatus;
+            let current_doc = setup::read_charter(&from)?;
+            let mut next = current_doc.charter()?;
+            next.version += 1;
+            next.previous = Some(current_doc.hash());
+            next.issued_at = unionfed_node::node::now();
+            for path in &add {
+                let identity = Identity::read(path)?;
+                if next.affiliate(&identity.affiliate).is_some() {
+                    bail!("{} is already in the charter", identity.affiliate);
+                }
+                next.affiliates
+                    .push(identity.charter_affiliate(next.issued_at)?);
+            }
+            let mut set_status =
+                |ids: &[AffiliateId], status: AffiliateStatus| -> anyhow::Result<()> {
+                    for id in ids {
+                        let a = next
+                            .affiliates
+                            .iter_mut()
+                            .find(|a| &a.id == id)
+                            .with_context(|| format!("{id} is not in the charter"))?;
+                        a.status = status;
+                    }
+                    Ok(())
+                };
+            set_status(&suspend, AffiliateStatus::Suspended)?;
+            set_status(&reactivate, AffiliateStatus::Active)?;
+            for id in &remove {
+                let before = next.affiliates.len();
+                next.affiliates.retain(|a| &a.id != id);
+                if next.affiliates.len() == before {
+                    bail!("{id} is not in the charter");
+                }
+            }
+            if let Some(t) = threshold {
+                next.threshold = t;
+            }
+            let doc = unionfed_protocol::CharterDocument::draft(&next)?;
+            setup::write_charter(&out, &doc)?;
+            let current = current_doc.charter()?;
+            println!(
+                "Wrote {} (v{}). It needs {} signatures from affiliates active in v{}; each runs:",
+                out.display(),
+                next.version,
+                current.threshold,
+                current.version
+            );
+            println!(
+                "  unionfed charter sign --data-dir <their data folder> {}",
+                out.display()
+            );
+            println!("then submit it to any node: POST /api/v1/charter");
         }
         CharterCommand::Sign { data_dir, charter } => {
             let config = Config::load(&data_dir)?;
