@@ -59,7 +59,7 @@ pub struct NodeState {
     pub store: Store,
     pub network: Client,
     pub metrics: Metrics,
-    charter: RwLock<HeldCharter>,
+    charter: RwLock<Arc<HeldCharter>>,
     /// Highest head each author has been reported at by any peer.
     remote_heads: Mutex<HashMap<AffiliateId, u64>>,
     own_head_ready: watch::Sender<bool>,
@@ -81,7 +81,8 @@ impl std::fmt::Debug for NodeState {
 }
 
 impl NodeState {
-    pub fn charter(&self) -> HeldCharter {
+    /// The charter held now (cheap: a shared pointer).
+    pub fn charter(&self) -> Arc<HeldCharter> {
         match self.charter.read() {
             Ok(c) => c.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
@@ -201,7 +202,7 @@ impl NodeState {
         tracing::info!(version = next.version, "adopted charter");
         let peers = allowed_peers(&next, &self.config)?;
         if let Ok(mut slot) = self.charter.write() {
-            *slot = HeldCharter::new(doc.clone(), next);
+            *slot = Arc::new(HeldCharter::new(doc.clone(), next));
         }
         self.network.set_peers(peers).await?;
         Ok(true)
@@ -400,7 +401,7 @@ pub async fn start(data_dir: &Path, config: Config) -> Result<NodeHandle> {
         store,
         network: client,
         metrics,
-        charter: RwLock::new(held),
+        charter: RwLock::new(Arc::new(held)),
         remote_heads: Mutex::new(HashMap::new()),
         own_head_ready: watch::channel(false).0,
         append_lock: tokio::sync::Mutex::new(()),

@@ -344,30 +344,16 @@ async fn fetch_conflict(
 }
 
 /// Pulls `author`'s entries from `peer` until we hold `target` or the peer
-/// has no more.
+/// has no more. The next page is requested while the current one is being
+/// verified and stored.
 async fn pull(state: &NodeState, peer: PeerId, author: &AffiliateId, target: u64) -> Result<()> {
+    let have = state.store.head(author)?.map_or(0, |h| h.seq.get());
+    if have >= target {
+        return Ok(());
+    }
+    let mut page = fetch_page(state, peer, author, have + 1).await?;
     loop {
-        let have = state.store.head(author)?.map_or(0, |h| h.seq.get());
-        if have >= target {
-            return Ok(());
-        }
-        let request = SyncRequest::GetRange {
-            author: author.clone(),
-            from: Seq::new(have + 1)?,
-            limit: MAX_ENTRIES_PER_PAGE,
-        };
-        let (entries, more) = match state.network.sync(peer, request).await? {
-            SyncResponse::Entries { entries, more } => (entries, more),
-            other => {
-                return Err(NodeError::Network(format!(
-                    "{peer} answered a range request with {}",
-                    match other {
-                        SyncResponse::Refused { message } => message,
-                        _ => "something else".into(),
-                    }
-                )))
-            }
-        };
+        let (from, entries, more) = page;
         if entries.is_empty() {
             return Ok(());
         }
@@ -377,11 +363,44 @@ async fn pull(state: &NodeState, peer: PeerId, author: &AffiliateId, target: u64
                 "{peer} sent entries of another author for {author}"
             )));
         }
-        let outcomes = ingest(state, entries).await?;
-        if !outcomes.contains(&Applied::Stored)
-            || !more && state.store.head(author)?.map_or(0, |h| h.seq.get()) < target
-        {
+        let next_from = from + entries.len() as u64;
+        let prefetch = async {
+            if more && next_from <= target {
+                Some(fetch_page(state, peer, author, next_from).await)
+            } else {
+                None
+            }
+        };
+        let (outcomes, next) = tokio::join!(ingest(state, entries), prefetch);
+        if !outcomes?.contains(&Applied::Stored) {
             return Ok(());
         }
+        match next {
+            Some(next) => page = next?,
+            None => return Ok(()),
+        }
+    }
+}
+
+/// One `GetRange` page: where it starts, the entries, and whether more follow.
+async fn fetch_page(
+    state: &NodeState,
+    peer: PeerId,
+    author: &AffiliateId,
+    from: u64,
+) -> Result<(u64, Vec<SignedEntry>, bool)> {
+    let request = SyncRequest::GetRange {
+        author: author.clone(),
+        from: Seq::new(from)?,
+        limit: MAX_ENTRIES_PER_PAGE,
+    };
+    match state.network.sync(peer, request).await? {
+        SyncResponse::Entries { entries, more } => Ok((from, entries, more)),
+        SyncResponse::Refused { message } => Err(NodeError::Network(format!(
+            "{peer} refused a range request: {message}"
+        ))),
+        _ => Err(NodeError::Network(format!(
+            "{peer} answered a range request with something else"
+        ))),
     }
 }

@@ -1,19 +1,25 @@
 //! The only module that touches sled. Everything else sees domain methods.
 //!
-//! Trees and keys (all integers big-endian, so ranges sort):
+//! Two trees. `meta` holds the schema version (`schema`, u32) and every
+//! charter version held (`charter/` + version u32, postcard
+//! `CharterDocument`). `data` holds everything else under one-byte prefixes,
+//! so that a page of entries, its index updates and a member record are
+//! written by one atomic batch:
 //!
-//! | tree | key | value |
+//! | prefix | key | value |
 //! |---|---|---|
-//! | `meta` | `schema` | u32 schema version |
-//! | `meta` | `charter/` + version u32 | postcard `CharterDocument` |
-//! | `entries` | author + seq u64 | postcard `Signed<Entry>` |
-//! | `heads` | author | postcard `Head` |
-//! | `attestations` | issuer + member id | seq u64 of the latest attestation |
-//! | `representations` | member id + representing affiliate | postcard `Representation` |
-//! | `equivocations` | author + seq u64 + entry hash | postcard `Equivocation` |
-//! | `members` | member id | JSON `MemberRecord` (personal data, never replicated) |
+//! | `e` | author + seq u64 | postcard `Signed<Entry>` |
+//! | `h` | author | postcard `Head` |
+//! | `a` | issuer + member id | seq u64 of the latest attestation |
+//! | `r` | member id + representing affiliate | postcard `Representation` |
+//! | `q` | author + seq u64 + entry hash | postcard `Equivocation` |
+//! | `m` | member id | JSON `MemberRecord` (personal data, never replicated) |
 //!
-//! "author" in a key is one length byte and the affiliate code.
+//! "author" in a key is one length byte and the affiliate code; integers are
+//! big-endian so ranges sort.
+//!
+//! Writes to `data` are serialised by one lock: each computes its outcome
+//! against the state it reads and applies one `sled::Batch`.
 //!
 //! Durability: writers call [`Store::flush`] before acknowledging. Flushes are
 //! grouped: while one runs, the writers that arrive meanwhile queue behind it
@@ -22,11 +28,10 @@
 use crate::error::{NodeError, Result};
 use crate::members::MemberRecord;
 use serde::{Deserialize, Serialize};
-use sled::transaction::{ConflictableTransactionError, TransactionalTree};
-use sled::Transactional;
+use std::collections::HashMap;
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use unionfed_protocol::entry::{extend_chain, Body, Head, RepresentationEndReason};
 use unionfed_protocol::wire::AuthorHead;
 use unionfed_protocol::{
@@ -36,6 +41,13 @@ use unionfed_protocol::{
 
 /// The schema this build writes and reads.
 pub const SCHEMA_VERSION: u32 = 1;
+
+const ENTRY: u8 = b'e';
+const HEAD: u8 = b'h';
+const ATTESTATION: u8 = b'a';
+const REPRESENTATION: u8 = b'r';
+const EQUIVOCATION: u8 = b'q';
+const MEMBER: u8 = b'm';
 
 /// What happened to an entry offered to the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,12 +87,10 @@ impl Representation {
 pub struct Store {
     db: sled::Db,
     meta: sled::Tree,
-    entries: sled::Tree,
-    heads: sled::Tree,
-    attestations: sled::Tree,
-    representations: sled::Tree,
-    equivocations: sled::Tree,
-    members: sled::Tree,
+    data: sled::Tree,
+    write_lock: Arc<Mutex<()>>,
+    members: Arc<AtomicUsize>,
+    equivocations: Arc<AtomicUsize>,
     flushes: Arc<GroupFlush>,
 }
 
@@ -99,29 +109,41 @@ impl std::fmt::Debug for Store {
     }
 }
 
-fn author_key(author: &AffiliateId) -> Vec<u8> {
-    let mut key = Vec::with_capacity(1 + author.as_str().len() + 8);
+fn push_author(key: &mut Vec<u8>, author: &AffiliateId) {
     // Affiliate codes are at most 12 bytes.
     key.push(author.as_str().len() as u8);
     key.extend_from_slice(author.as_str().as_bytes());
+}
+
+fn author_key(prefix: u8, author: &AffiliateId) -> Vec<u8> {
+    let mut key = Vec::with_capacity(2 + author.as_str().len() + 8 + 32);
+    key.push(prefix);
+    push_author(&mut key, author);
     key
 }
 
 fn entry_key(author: &AffiliateId, seq: u64) -> Vec<u8> {
-    let mut key = author_key(author);
+    let mut key = author_key(ENTRY, author);
     key.extend_from_slice(&seq.to_be_bytes());
     key
 }
 
 fn attestation_key(issuer: &AffiliateId, member: &MemberId) -> Vec<u8> {
-    let mut key = author_key(issuer);
+    let mut key = author_key(ATTESTATION, issuer);
     key.extend_from_slice(member.as_bytes());
     key
 }
 
 fn representation_key(member: &MemberId, representing: &AffiliateId) -> Vec<u8> {
-    let mut key = member.as_bytes().to_vec();
-    key.extend_from_slice(&author_key(representing));
+    let mut key = vec![REPRESENTATION];
+    key.extend_from_slice(member.as_bytes());
+    push_author(&mut key, representing);
+    key
+}
+
+fn member_key(member: &MemberId) -> Vec<u8> {
+    let mut key = vec![MEMBER];
+    key.extend_from_slice(member.as_bytes());
     key
 }
 
@@ -140,8 +162,32 @@ fn decode<T: serde::de::DeserializeOwned>(what: &str, bytes: &[u8]) -> Result<T>
         .map_err(|e| NodeError::Storage(format!("stored {what} is unreadable: {e}")))
 }
 
-fn abort(e: NodeError) -> ConflictableTransactionError<NodeError> {
-    ConflictableTransactionError::Abort(e)
+fn read_seq(bytes: &[u8]) -> Result<u64> {
+    bytes
+        .try_into()
+        .map(u64::from_be_bytes)
+        .map_err(|_| NodeError::Storage("a stored sequence number is unreadable".into()))
+}
+
+/// Writes of one batch, readable before they are applied.
+struct Pending<'a> {
+    data: &'a sled::Tree,
+    batch: sled::Batch,
+    written: HashMap<Vec<u8>, Vec<u8>>,
+}
+
+impl Pending<'_> {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        match self.written.get(key) {
+            Some(v) => Ok(Some(v.clone())),
+            None => Ok(self.data.get(key)?.map(|v| v.to_vec())),
+        }
+    }
+
+    fn insert(&mut self, key: Vec<u8>, value: Vec<u8>) {
+        self.batch.insert(key.as_slice(), value.as_slice());
+        self.written.insert(key, value);
+    }
 }
 
 impl Store {
@@ -183,15 +229,16 @@ impl Store {
                 }
             }
         }
+        let data = db.open_tree("data")?;
+        let members = data.scan_prefix([MEMBER]).count();
+        let equivocations = data.scan_prefix([EQUIVOCATION]).count();
         Ok(Store {
             meta,
-            entries: db.open_tree("entries")?,
-            heads: db.open_tree("heads")?,
-            attestations: db.open_tree("attestations")?,
-            representations: db.open_tree("representations")?,
-            equivocations: db.open_tree("equivocations")?,
-            members: db.open_tree("members")?,
+            data,
             db,
+            write_lock: Arc::default(),
+            members: Arc::new(AtomicUsize::new(members)),
+            equivocations: Arc::new(AtomicUsize::new(equivocations)),
             flushes: Arc::default(),
         })
     }
@@ -254,18 +301,18 @@ impl Store {
     // --- log -----------------------------------------------------------
 
     pub fn head(&self, author: &AffiliateId) -> Result<Option<Head>> {
-        self.heads
-            .get(author_key(author))?
+        self.data
+            .get(author_key(HEAD, author))?
             .map(|v| decode("head", &v))
             .transpose()
     }
 
     pub fn heads(&self) -> Result<Vec<AuthorHead>> {
-        self.heads
-            .iter()
+        self.data
+            .scan_prefix([HEAD])
             .map(|item| {
                 let (key, value) = item?;
-                let author = std::str::from_utf8(key.get(1..).unwrap_or_default())
+                let author = std::str::from_utf8(key.get(2..).unwrap_or_default())
                     .ok()
                     .and_then(|s| s.parse().ok())
                     .ok_or_else(|| NodeError::Storage("a head key is unreadable".into()))?;
@@ -280,7 +327,7 @@ impl Store {
     }
 
     pub fn entry(&self, author: &AffiliateId, seq: Seq) -> Result<Option<SignedEntry>> {
-        self.entries
+        self.data
             .get(entry_key(author, seq.get()))?
             .map(|v| decode("entry", &v))
             .transpose()
@@ -299,7 +346,7 @@ impl Store {
         let mut out = Vec::new();
         let mut bytes = 0;
         let end = entry_key(author, head.saturating_add(1));
-        for item in self.entries.range(entry_key(author, from.get())..end) {
+        for item in self.data.range(entry_key(author, from.get())..end) {
             let (_, value) = item?;
             if out.len() == limit || bytes + value.len() + 16 > max_bytes {
                 return Ok((out, true));
@@ -310,72 +357,72 @@ impl Store {
         Ok((out, false))
     }
 
-    /// Offers verified entries (in order) to the store in one transaction.
+    /// Offers verified entries (in order) to the store in one atomic batch.
     /// `entries` must already have passed signature verification.
     pub fn apply(&self, entries: &[(SignedEntry, Entry)]) -> Result<Vec<Applied>> {
         self.apply_with_member(entries, None)
     }
 
-    /// Like [`Store::apply`], and writes `member` in the same transaction: used
-    /// when this node appends its own attestation for a member it enrols.
+    /// Like [`Store::apply`], and writes `member` in the same batch: used when
+    /// this node appends its own attestation for a member it enrols.
     pub fn apply_with_member(
         &self,
         entries: &[(SignedEntry, Entry)],
         member: Option<&MemberRecord>,
     ) -> Result<Vec<Applied>> {
-        let member_bytes = member
-            .map(|m| {
-                serde_json::to_vec(m)
-                    .map(|b| (m.id, b))
-                    .map_err(|e| NodeError::Storage(e.to_string()))
-            })
-            .transpose()?;
-        let trees = (
-            &self.entries,
-            &self.heads,
-            &self.attestations,
-            &self.representations,
-            &self.equivocations,
-            &self.members,
-        );
-        let result = trees.transaction(|(entries_t, heads_t, att_t, rep_t, eq_t, members_t)| {
-            let mut outcomes = Vec::with_capacity(entries.len());
-            for (signed, entry) in entries {
-                outcomes.push(apply_one(
-                    entries_t, heads_t, att_t, rep_t, eq_t, signed, entry,
-                )?);
+        let _writer = self
+            .write_lock
+            .lock()
+            .map_err(|_| NodeError::Storage("a writer panicked; restart the node".into()))?;
+        let mut pending = Pending {
+            data: &self.data,
+            batch: sled::Batch::default(),
+            written: HashMap::new(),
+        };
+        let mut outcomes = Vec::with_capacity(entries.len());
+        let mut new_equivocations = 0;
+        for (signed, entry) in entries {
+            let outcome = apply_one(&mut pending, signed, entry)?;
+            if outcome == Applied::Equivocation {
+                new_equivocations += 1;
             }
-            if let Some((id, bytes)) = &member_bytes {
-                members_t.insert(id.as_bytes().as_slice(), bytes.as_slice())?;
-            }
-            Ok(outcomes)
-        })?;
-        Ok(result)
+            outcomes.push(outcome);
+        }
+        let mut new_member = false;
+        if let Some(m) = member {
+            let key = member_key(&m.id);
+            new_member = pending.get(&key)?.is_none();
+            let bytes = serde_json::to_vec(m).map_err(|e| NodeError::Storage(e.to_string()))?;
+            pending.insert(key, bytes);
+        }
+        self.data.apply_batch(pending.batch)?;
+        self.equivocations
+            .fetch_add(new_equivocations, Ordering::Relaxed);
+        if new_member {
+            self.members.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(outcomes)
     }
 
     // --- indexes -------------------------------------------------------
 
-    /// The latest attestation by `issuer` about `member`, with its entry.
+    /// The latest attestation by `issuer` about `member`, with its sequence number.
     pub fn latest_attestation(
         &self,
         issuer: &AffiliateId,
         member: &MemberId,
-    ) -> Result<Option<(SignedEntry, MembershipAttestation)>> {
-        let Some(seq) = self.attestations.get(attestation_key(issuer, member))? else {
+    ) -> Result<Option<(u64, MembershipAttestation)>> {
+        let Some(seq) = self.data.get(attestation_key(issuer, member))? else {
             return Ok(None);
         };
-        let seq = u64::from_be_bytes(
-            seq.as_ref()
-                .try_into()
-                .map_err(|_| NodeError::Storage("attestation index is unreadable".into()))?,
-        );
-        let Some(bytes) = self.entries.get(entry_key(issuer, seq))? else {
+        let seq = read_seq(&seq)?;
+        let Some(bytes) = self.data.get(entry_key(issuer, seq))? else {
             return Ok(None);
         };
         let signed: SignedEntry = decode("entry", &bytes)?;
         // Stored entries were verified before they were stored.
         match signed.decode_unverified()?.body {
-            Body::Attestation(att) => Ok(Some((signed, att))),
+            Body::Attestation(att) => Ok(Some((seq, att))),
             _ => Err(NodeError::Storage(
                 "attestation index points at another kind of entry".into(),
             )),
@@ -384,8 +431,10 @@ impl Store {
 
     /// Every representation of `member` the log knows, in force or not.
     pub fn representations(&self, member: &MemberId) -> Result<Vec<Representation>> {
-        self.representations
-            .scan_prefix(member.as_bytes())
+        let mut prefix = vec![REPRESENTATION];
+        prefix.extend_from_slice(member.as_bytes());
+        self.data
+            .scan_prefix(prefix)
             .map(|item| decode("representation", &item?.1))
             .collect()
     }
@@ -394,18 +443,17 @@ impl Store {
     /// every representation entry, still signed by their authors.
     pub fn snapshot_entries(&self) -> Result<Vec<SignedEntry>> {
         let mut out = Vec::new();
-        for item in self.attestations.iter() {
+        for item in self.data.scan_prefix([ATTESTATION]) {
             let (key, seq) = item?;
-            let len = usize::from(*key.first().unwrap_or(&0));
-            let author = key.get(1..1 + len).unwrap_or_default();
-            let mut ek = vec![len as u8];
-            ek.extend_from_slice(author);
+            let len = usize::from(*key.get(1).unwrap_or(&0));
+            let mut ek = vec![ENTRY];
+            ek.extend_from_slice(key.get(1..2 + len).unwrap_or_default());
             ek.extend_from_slice(&seq);
-            if let Some(v) = self.entries.get(ek)? {
+            if let Some(v) = self.data.get(ek)? {
                 out.push(decode("entry", &v)?);
             }
         }
-        for item in self.representations.iter() {
+        for item in self.data.scan_prefix([REPRESENTATION]) {
             let rep: Representation = decode("representation", &item?.1)?;
             if let Some(e) = self.entry(&rep.representing, Seq::new(rep.seq)?)? {
                 out.push(e);
@@ -415,21 +463,21 @@ impl Store {
     }
 
     pub fn equivocations(&self) -> Result<Vec<Equivocation>> {
-        self.equivocations
-            .iter()
+        self.data
+            .scan_prefix([EQUIVOCATION])
             .map(|item| decode("equivocation", &item?.1))
             .collect()
     }
 
     pub fn equivocation_count(&self) -> usize {
-        self.equivocations.len()
+        self.equivocations.load(Ordering::Relaxed)
     }
 
     // --- members (personal data, this node only) -----------------------
 
     pub fn member(&self, id: &MemberId) -> Result<Option<MemberRecord>> {
-        self.members
-            .get(id.as_bytes())?
+        self.data
+            .get(member_key(id))?
             .map(|v| {
                 serde_json::from_slice(&v)
                     .map_err(|e| NodeError::Storage(format!("member record is unreadable: {e}")))
@@ -437,73 +485,63 @@ impl Store {
             .transpose()
     }
 
+    /// Writes a member record that changes no log entry.
     pub fn put_member(&self, record: &MemberRecord) -> Result<()> {
-        let bytes = serde_json::to_vec(record).map_err(|e| NodeError::Storage(e.to_string()))?;
-        self.members.insert(record.id.as_bytes(), bytes)?;
-        Ok(())
+        self.apply_with_member(&[], Some(record)).map(|_| ())
     }
 
     pub fn member_count(&self) -> usize {
-        self.members.len()
+        self.members.load(Ordering::Relaxed)
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn apply_one(
-    entries: &TransactionalTree,
-    heads: &TransactionalTree,
-    attestations: &TransactionalTree,
-    representations: &TransactionalTree,
-    equivocations: &TransactionalTree,
-    signed: &SignedEntry,
-    entry: &Entry,
-) -> std::result::Result<Applied, ConflictableTransactionError<NodeError>> {
+fn apply_one(pending: &mut Pending<'_>, signed: &SignedEntry, entry: &Entry) -> Result<Applied> {
     let author = &entry.author;
-    let head: Option<Head> = heads
-        .get(author_key(author))?
+    let head_key = author_key(HEAD, author);
+    let head: Option<Head> = pending
+        .get(&head_key)?
         .map(|v| decode("head", &v))
-        .transpose()
-        .map_err(abort)?;
+        .transpose()?;
     if let Some(h) = head.filter(|h| entry.seq <= h.seq) {
         let key = entry_key(author, entry.seq.get());
-        let held: SignedEntry = match entries.get(&key)? {
-            Some(v) => decode("entry", &v).map_err(abort)?,
+        let held: SignedEntry = match pending.get(&key)? {
+            Some(v) => decode("entry", &v)?,
             None => {
-                return Err(abort(NodeError::Storage(format!(
+                return Err(NodeError::Storage(format!(
                     "{author}#{} is missing below head #{}",
                     entry.seq, h.seq
-                ))))
+                )))
             }
         };
         if held.bytes() == signed.bytes() {
             return Ok(Applied::Duplicate);
         }
-        let mut key = key;
+        let mut key = author_key(EQUIVOCATION, author);
+        key.extend_from_slice(&entry.seq.get().to_be_bytes());
         key.extend_from_slice(&signed.hash().0);
+        if pending.get(&key)?.is_some() {
+            return Ok(Applied::Duplicate);
+        }
         let evidence = Equivocation {
             first: held,
             second: signed.clone(),
         };
-        equivocations.insert(key, encode(&evidence).map_err(abort)?)?;
+        pending.insert(key, encode(&evidence)?);
         return Ok(Applied::Equivocation);
     }
     let have = head.map_or(0, |h| h.seq.get());
     if entry.seq.get() > have + 1 {
         return Ok(Applied::Gap { have });
     }
-    let new_head = extend_chain(head.as_ref(), entry, signed.hash())
-        .map_err(|e| abort(NodeError::Protocol(e)))?;
-    entries.insert(
-        entry_key(author, entry.seq.get()),
-        encode(signed).map_err(abort)?,
-    )?;
-    heads.insert(author_key(author), encode(&new_head).map_err(abort)?)?;
+    let new_head = extend_chain(head.as_ref(), entry, signed.hash())?;
+    pending.insert(entry_key(author, entry.seq.get()), encode(signed)?);
+    pending.insert(head_key, encode(&new_head)?);
     match &entry.body {
         Body::Attestation(att) => {
-            attestations.insert(
+            pending.insert(
                 attestation_key(author, &att.member),
-                &entry.seq.get().to_be_bytes(),
-            )?;
+                entry.seq.get().to_be_bytes().to_vec(),
+            );
         }
         Body::Representation(rep) => {
             let state = Representation {
@@ -515,21 +553,18 @@ fn apply_one(
                 ended: None,
                 seq: entry.seq.get(),
             };
-            representations.insert(
-                representation_key(&rep.member, author),
-                encode(&state).map_err(abort)?,
-            )?;
+            pending.insert(representation_key(&rep.member, author), encode(&state)?);
         }
         Body::RepresentationEnd(end) => {
             let key = representation_key(&end.member, &end.representing);
-            if let Some(v) = representations.get(&key)? {
-                let mut state: Representation = decode("representation", &v).map_err(abort)?;
+            if let Some(v) = pending.get(&key)? {
+                let mut state: Representation = decode("representation", &v)?;
                 // Only the two parties to a representation can end it.
                 if (author == &state.representing || author == &state.home)
                     && state.home == end.home
                 {
                     state.ended = Some((end.ended, end.reason));
-                    representations.insert(key, encode(&state).map_err(abort)?)?;
+                    pending.insert(key, encode(&state)?);
                 }
             }
         }

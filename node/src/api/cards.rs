@@ -26,9 +26,7 @@ impl Replica for NodeState {
         member: &MemberId,
     ) -> Option<(u64, MembershipAttestation)> {
         match self.store.latest_attestation(issuer, member) {
-            Ok(found) => found.and_then(|(signed, att)| {
-                signed.decode_unverified().ok().map(|e| (e.seq.get(), att))
-            }),
+            Ok(found) => found,
             Err(e) => {
                 tracing::error!(%e, "attestation lookup failed");
                 None
