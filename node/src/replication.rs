@@ -135,21 +135,34 @@ async fn on_gossip(state: &Arc<NodeState>, source: PeerId, data: &[u8]) -> Messa
 /// flushes. Fails on the first entry that does not verify: a peer that sends
 /// one bad entry has nothing more to say in that message.
 pub async fn ingest(state: &NodeState, entries: Vec<SignedEntry>) -> Result<Vec<Applied>> {
-    let held = state.charter();
-    let verified = match verify_all(held.charter.clone(), entries).await {
-        Ok(v) => v,
-        Err(e) => {
+    let verified = verify(state, entries).await?;
+    store_verified(state, verified).await
+}
+
+/// Verifies entries against the charter held now, counting failures.
+async fn verify(state: &NodeState, entries: Vec<SignedEntry>) -> Result<Vec<(SignedEntry, Entry)>> {
+    verify_all(state.charter().charter.clone(), entries)
+        .await
+        .inspect_err(|_| {
             state.metrics.verify_failures.inc();
-            return Err(e);
-        }
-    };
-    let outcomes = match state.store.apply(&verified) {
-        Ok(o) => o,
-        Err(e) => {
-            state.metrics.verify_failures.inc();
-            return Err(e);
-        }
-    };
+        })
+}
+
+/// Stores verified entries in one batch, flushes, and updates the metrics.
+async fn store_verified(
+    state: &NodeState,
+    verified: Vec<(SignedEntry, Entry)>,
+) -> Result<Vec<Applied>> {
+    let store = state.store.clone();
+    let (verified, outcomes) = tokio::task::spawn_blocking(move || {
+        let outcomes = store.apply(&verified);
+        (verified, outcomes)
+    })
+    .await
+    .map_err(|e| NodeError::Storage(format!("storage task failed: {e}")))?;
+    let outcomes = outcomes.inspect_err(|_| {
+        state.metrics.verify_failures.inc();
+    })?;
     state.store.flush().await?;
     let mut touched: Vec<&AffiliateId> = Vec::new();
     for ((_, entry), outcome) in verified.iter().zip(&outcomes) {
@@ -344,42 +357,61 @@ async fn fetch_conflict(
 }
 
 /// Pulls `author`'s entries from `peer` until we hold `target` or the peer
-/// has no more. The next page is requested while the current one is being
-/// verified and stored.
+/// has no more. Three pages are in flight at once: one being stored, the
+/// next being verified, the one after being fetched.
 async fn pull(state: &NodeState, peer: PeerId, author: &AffiliateId, target: u64) -> Result<()> {
     let have = state.store.head(author)?.map_or(0, |h| h.seq.get());
     if have >= target {
         return Ok(());
     }
-    let mut page = fetch_page(state, peer, author, have + 1).await?;
-    loop {
-        let (from, entries, more) = page;
-        if entries.is_empty() {
-            return Ok(());
+    let mut page = Some(fetch_page(state, peer, author, have + 1).await?);
+    let mut to_store: Option<Vec<(SignedEntry, Entry)>> = None;
+    while page.is_some() || to_store.is_some() {
+        let mut next_from = None;
+        let mut fetched_entries = None;
+        if let Some((from, entries, more)) = page.take() {
+            if entries.iter().any(|e| e.signer() != author) {
+                state.metrics.verify_failures.inc();
+                return Err(NodeError::Network(format!(
+                    "{peer} sent entries of another author for {author}"
+                )));
+            }
+            let after = from + entries.len() as u64;
+            if more && !entries.is_empty() && after <= target {
+                next_from = Some(after);
+            }
+            if !entries.is_empty() {
+                fetched_entries = Some(entries);
+            }
         }
-        if entries.iter().any(|e| e.signer() != author) {
-            state.metrics.verify_failures.inc();
-            return Err(NodeError::Network(format!(
-                "{peer} sent entries of another author for {author}"
-            )));
-        }
-        let next_from = from + entries.len() as u64;
-        let prefetch = async {
-            if more && next_from <= target {
-                Some(fetch_page(state, peer, author, next_from).await)
-            } else {
-                None
+        let verifying = async {
+            match fetched_entries {
+                Some(entries) => verify(state, entries).await.map(Some),
+                None => Ok(None),
             }
         };
-        let (outcomes, next) = tokio::join!(ingest(state, entries), prefetch);
-        if !outcomes?.contains(&Applied::Stored) {
-            return Ok(());
+        let storing = async {
+            match to_store.take() {
+                Some(verified) => store_verified(state, verified).await.map(Some),
+                None => Ok(None),
+            }
+        };
+        let fetching = async {
+            match next_from {
+                Some(from) => fetch_page(state, peer, author, from).await.map(Some),
+                None => Ok(None),
+            }
+        };
+        let (verified, stored, fetched) = tokio::join!(verifying, storing, fetching);
+        if let Some(outcomes) = stored? {
+            if !outcomes.contains(&Applied::Stored) {
+                return Ok(());
+            }
         }
-        match next {
-            Some(next) => page = next?,
-            None => return Ok(()),
-        }
+        to_store = verified?;
+        page = fetched?;
     }
+    Ok(())
 }
 
 /// One `GetRange` page: where it starts, the entries, and whether more follow.
