@@ -517,3 +517,33 @@ async fn a_node_restored_from_an_old_backup_continues_its_log_instead_of_forking
     }
     net.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nodes_replicate_over_quic_too() {
+    let mut net = TestNet::prepare(2);
+    for c in &mut net.configs {
+        c.p2p_listen = vec!["/ip4/127.0.0.1/udp/0/quic-v1".into()];
+    }
+    net.start(0).await;
+    net.start(1).await;
+    net.connect_all().await;
+    net.wait_connected().await;
+    let listen = net
+        .node(0)
+        .state()
+        .network
+        .listen_addresses()
+        .await
+        .unwrap();
+    assert!(
+        listen.iter().all(|a| a.to_string().contains("quic-v1")),
+        "{listen:?}"
+    );
+    let member = enrol(&net, 0, "Over QUIC").await;
+    let text = card(&net, 0, &member).await;
+    wait_for(20, "attestation replicated over QUIC", || async {
+        (verify(&net, 1, &text).await["valid"] == true).then_some(())
+    })
+    .await;
+    net.shutdown().await;
+}

@@ -196,6 +196,7 @@ impl Store {
         let db = sled::Config::new()
             .path(path)
             .cache_capacity(256 * 1024 * 1024)
+            .mode(sled::Mode::HighThroughput)
             .open()
             .map_err(|e| {
                 NodeError::Storage(format!(
