@@ -2,6 +2,7 @@
 //! the raw limit measured in the same run (ed25519 `verify_strict` on all
 //! cores), so a ratio means the same on a loaded or an idle machine.
 
+use crate::demo::wait_until as wait;
 use crate::members::NewMember;
 use crate::node::{now, NodeHandle};
 use crate::setup::{self, LocalAffiliate};
@@ -200,21 +201,6 @@ async fn start_cluster(
         .await?;
     }
     Ok(Cluster { nodes, _root: root })
-}
-
-async fn wait<F, Fut>(secs: u64, what: &str, mut check: F) -> anyhow::Result<()>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Option<()>>,
-{
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    while Instant::now() < deadline {
-        if check().await.is_some() {
-            return Ok(());
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    bail!("gave up after {secs}s waiting for {what}")
 }
 
 fn ratio_line(what: &str, rate: f64, verify: f64) {

@@ -168,7 +168,7 @@ async fn stop(running: &mut [Running]) {
 async fn populate(running: &[Running]) -> anyhow::Result<Option<String>> {
     let http = reqwest::Client::new();
     for r in running {
-        wait(
+        wait_until(
             60,
             &format!("{} to connect to both peers", r.code),
             || async {
@@ -225,7 +225,7 @@ async fn populate(running: &[Running]) -> anyhow::Result<Option<String>> {
         .as_str()
         .context("no card in the answer")?
         .to_owned();
-    wait(30, "MTUC to verify KSPI's card", || async {
+    wait_until(30, "MTUC to verify KSPI's card", || async {
         let verdict: Value = http
             .post(format!("{}/api/v1/cards/verify", running[1].url))
             .json(&json!({ "card": card }))
@@ -241,7 +241,8 @@ async fn populate(running: &[Running]) -> anyhow::Result<Option<String>> {
     Ok(Some(card))
 }
 
-async fn wait<F, Fut>(secs: u64, what: &str, mut check: F) -> anyhow::Result<()>
+/// Polls `check` until it returns `Some`, or fails after `secs` seconds.
+pub(crate) async fn wait_until<F, Fut>(secs: u64, what: &str, mut check: F) -> anyhow::Result<()>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Option<()>>,

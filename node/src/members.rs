@@ -134,29 +134,48 @@ fn check_optional(field: &str, value: &Option<String>) -> Result<()> {
         .map_or(Ok(()), |v| check_text(field, v, MAX_FIELD))
 }
 
+/// Checks the personal fields that enrolment and changes share.
+fn check_fields(
+    holder_name: Option<&str>,
+    date_of_birth: Option<&str>,
+    others: [(&str, &Option<String>); 3],
+) -> Result<()> {
+    if let Some(n) = holder_name {
+        check_name(n)?;
+    }
+    if let Some(d) = date_of_birth {
+        check_date(d)?;
+    }
+    others
+        .iter()
+        .try_for_each(|(field, value)| check_optional(field, value))
+}
+
 impl NewMember {
     fn validate(&self) -> Result<()> {
-        check_name(&self.holder_name)?;
-        if let Some(d) = &self.date_of_birth {
-            check_date(d)?;
-        }
-        check_optional("contact", &self.contact)?;
-        check_optional("sector", &self.sector)?;
-        check_optional("employer", &self.employer)
+        check_fields(
+            Some(&self.holder_name),
+            self.date_of_birth.as_deref(),
+            [
+                ("contact", &self.contact),
+                ("sector", &self.sector),
+                ("employer", &self.employer),
+            ],
+        )
     }
 }
 
 impl MemberPatch {
     fn validate(&self) -> Result<()> {
-        if let Some(n) = &self.holder_name {
-            check_name(n)?;
-        }
-        if let Some(d) = &self.date_of_birth {
-            check_date(d)?;
-        }
-        check_optional("contact", &self.contact)?;
-        check_optional("sector", &self.sector)?;
-        check_optional("employer", &self.employer)
+        check_fields(
+            self.holder_name.as_deref(),
+            self.date_of_birth.as_deref(),
+            [
+                ("contact", &self.contact),
+                ("sector", &self.sector),
+                ("employer", &self.employer),
+            ],
+        )
     }
 }
 

@@ -31,6 +31,19 @@ fn base45_of_zlib(data: &[u8]) -> String {
     format!("{CARD_PREFIX}{}", base45::encode(z.finish().unwrap()))
 }
 
+/// The COSE_Sign1 inside a card string.
+fn unpack(text: &str) -> coset::CoseSign1 {
+    use coset::TaggedCborSerializable;
+    let compressed = base45::decode(&text[4..]).unwrap();
+    let mut cose = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::ZlibDecoder::new(&compressed[..]),
+        &mut cose,
+    )
+    .unwrap();
+    coset::CoseSign1::from_tagged_slice(&cose).unwrap()
+}
+
 #[test]
 fn a_valid_card_verifies_and_fits_a_qr_code() {
     let fed = Federation::new(3);
@@ -130,18 +143,11 @@ fn a_card_from_an_unknown_issuer_fails() {
 
 #[test]
 fn a_tampered_claim_fails() {
-    use coset::{CborSerializable, CoseSign1, TaggedCborSerializable};
+    use coset::{CborSerializable, TaggedCborSerializable};
     let fed = Federation::new(3);
     let text = card::issue(&claims(), &fed.get("KSPI").key).unwrap();
     // Unpack, swap the holder name in the payload, pack again unsigned.
-    let compressed = base45::decode(&text[4..]).unwrap();
-    let mut cose = Vec::new();
-    std::io::Read::read_to_end(
-        &mut flate2::read::ZlibDecoder::new(&compressed[..]),
-        &mut cose,
-    )
-    .unwrap();
-    let mut sign1 = CoseSign1::from_tagged_slice(&cose).unwrap();
+    let mut sign1 = unpack(&text);
     let mut set = coset::cwt::ClaimsSet::from_slice(sign1.payload.as_ref().unwrap()).unwrap();
     for (name, value) in &mut set.rest {
         if *name == coset::cwt::ClaimName::PrivateUse(card::CLAIM_HOLDER_NAME) {
@@ -221,14 +227,7 @@ fn a_card_with_another_algorithm_fails() {
     use coset::{iana, CborSerializable, CoseSign1Builder, HeaderBuilder, TaggedCborSerializable};
     let fed = Federation::new(3);
     let text = card::issue(&claims(), &fed.get("KSPI").key).unwrap();
-    let compressed = base45::decode(&text[4..]).unwrap();
-    let mut cose = Vec::new();
-    std::io::Read::read_to_end(
-        &mut flate2::read::ZlibDecoder::new(&compressed[..]),
-        &mut cose,
-    )
-    .unwrap();
-    let original = coset::CoseSign1::from_tagged_slice(&cose).unwrap();
+    let original = unpack(&text);
     let es256 = CoseSign1Builder::new()
         .protected(
             HeaderBuilder::new()
