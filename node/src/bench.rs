@@ -2,12 +2,11 @@
 //! the raw limit measured in the same run (ed25519 `verify_strict` on all
 //! cores), so a ratio means the same on a loaded or an idle machine.
 
+use crate::cluster::{LocalCluster, CODES};
 use crate::demo::wait_until as wait;
 use crate::members::NewMember;
 use crate::node::{now, NodeHandle};
-use crate::setup::{self, LocalAffiliate};
 use crate::storage::Store;
-use crate::Config;
 use anyhow::{bail, Context};
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -16,11 +15,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use unionfed_protocol::entry::{Body, HolderCommitment, MemberStatus, MembershipAttestation};
 use unionfed_protocol::{AffiliateSigningKey, Entry, MemberId, Seq, SignedEntry, Timestamp};
-
-const CODES: [&str; 10] = [
-    "KSPI", "MTUC", "NTUC-PHL", "KSBSI", "CLC", "SBSI", "TUCP", "CTUM", "LFTU", "SERC",
-];
-const COUNTRIES: [&str; 10] = ["ID", "MY", "PH", "ID", "KH", "ID", "PH", "MM", "LA", "SG"];
 
 fn cores() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get())
@@ -125,82 +119,18 @@ fn signed_chain(
     Ok(signed.into_iter().flatten().collect())
 }
 
-struct Cluster {
-    nodes: Vec<NodeHandle>,
-    _root: tempfile::TempDir,
+/// Starts every node of `cluster` and connects them all.
+async fn start_all(cluster: &mut LocalCluster) -> anyhow::Result<()> {
+    for i in 0..cluster.nodes.len() {
+        cluster.start(i).await?;
+    }
+    cluster.connect_all().await?;
+    cluster.wait_connected(60).await?;
+    Ok(())
 }
 
-async fn prepare(
-    n: usize,
-    tune: impl Fn(&mut Config),
-) -> anyhow::Result<(tempfile::TempDir, Vec<(PathBuf, Config, String)>)> {
-    let root = tempfile::TempDir::new()?;
-    let affiliates: Vec<LocalAffiliate> = (0..n)
-        .map(|i| LocalAffiliate {
-            code: CODES[i].into(),
-            name: format!("Benchmark union {}", CODES[i]),
-            country: COUNTRIES[i].into(),
-            p2p_listen: "/ip4/127.0.0.1/tcp/0".into(),
-            http_listen: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
-        })
-        .collect();
-    let made = setup::create_federation(root.path(), "Benchmark federation", 1, &affiliates)?;
-    let prepared = made
-        .into_iter()
-        .map(|(dir, init)| {
-            let mut config = init.config;
-            config.startup_sync_grace_secs = 1;
-            config.redial_max_backoff_secs = 1;
-            tune(&mut config);
-            (dir, config, init.admin_token.to_string())
-        })
-        .collect();
-    Ok((root, prepared))
-}
-
-async fn start_cluster(
-    root: tempfile::TempDir,
-    prepared: Vec<(PathBuf, Config, String)>,
-) -> anyhow::Result<Cluster> {
-    let mut nodes = Vec::new();
-    for (dir, config, _) in prepared {
-        nodes.push(crate::start(&dir, config).await?);
-    }
-    let mut addresses = Vec::new();
-    for node in &nodes {
-        let mut listen = Vec::new();
-        for _ in 0..200 {
-            listen = node.state().network.listen_addresses().await?;
-            if !listen.is_empty() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        addresses.push((node.peer_id(), listen));
-    }
-    for node in &nodes {
-        for (peer, listen) in &addresses {
-            if *peer != node.peer_id() {
-                for a in listen {
-                    node.state().network.add_address(*peer, a.clone()).await?;
-                }
-            }
-        }
-    }
-    let want = nodes.len() - 1;
-    for node in &nodes {
-        wait(60, "full mesh", || async {
-            node.state()
-                .network
-                .connected_peers()
-                .await
-                .ok()
-                .filter(|p| p.len() >= want)
-                .map(|_| ())
-        })
-        .await?;
-    }
-    Ok(Cluster { nodes, _root: root })
+fn node(cluster: &LocalCluster, i: usize) -> anyhow::Result<&NodeHandle> {
+    cluster.nodes[i].as_ref().context("node not running")
 }
 
 fn ratio_line(what: &str, rate: f64, verify: f64) {
@@ -214,13 +144,13 @@ fn ratio_line(what: &str, rate: f64, verify: f64) {
 /// A fresh node pulls `entries` attestations from one peer over libp2p,
 /// verifying and storing all of them.
 pub async fn catch_up(entries: u64) -> anyhow::Result<()> {
-    let (root, prepared) = prepare(2, |_| {}).await?;
-    let (source_dir, source_config, _) = &prepared[0];
+    let mut cluster = LocalCluster::prepare(2, 1, |_| {})?;
+    let source_dir = cluster.dir(0).to_path_buf();
     println!(
         "generating and signing {entries} entries for {} ...",
-        source_config.affiliate
+        cluster.configs[0].affiliate
     );
-    let key = crate::identity::NodeKeys::load(source_dir)?.signing;
+    let key = crate::identity::NodeKeys::load(&source_dir)?.signing;
     let members: Vec<MemberId> = (0..entries.min(100_000))
         .map(|_| MemberId::random())
         .collect();
@@ -235,9 +165,9 @@ pub async fn catch_up(entries: u64) -> anyhow::Result<()> {
     drop(chain);
     let verify = verify_strict_rate(Duration::from_secs(3))?;
     println!("starting the source and a fresh node ...");
-    let cluster = start_cluster(root, prepared).await?;
-    let author = cluster.nodes[0].affiliate().clone();
-    let fresh = cluster.nodes[1].state().clone();
+    start_all(&mut cluster).await?;
+    let author = node(&cluster, 0)?.affiliate().clone();
+    let fresh = node(&cluster, 1)?.state().clone();
     let started = Instant::now();
     let mut stored = fresh.stored.subscribe();
     loop {
@@ -257,17 +187,15 @@ pub async fn catch_up(entries: u64) -> anyhow::Result<()> {
         entries as f64 / secs,
         verify,
     );
-    for node in cluster.nodes {
-        node.shutdown().await?;
-    }
+    cluster.shutdown().await?;
     Ok(())
 }
 
 /// `POST /api/v1/cards/verify` requests per second on loopback.
 pub async fn card_check(seconds: u64, connections: usize) -> anyhow::Result<()> {
-    let (root, prepared) = prepare(2, |c| c.public_rate_limit_per_minute = u32::MAX).await?;
-    let cluster = start_cluster(root, prepared).await?;
-    let issuer = cluster.nodes[0].state().clone();
+    let mut cluster = LocalCluster::prepare(2, 1, |c| c.public_rate_limit_per_minute = u32::MAX)?;
+    start_all(&mut cluster).await?;
+    let issuer = node(&cluster, 0)?.state().clone();
     let record = issuer
         .enrol(NewMember {
             holder_name: "Siti Rahayu".into(),
@@ -282,7 +210,7 @@ pub async fn card_check(seconds: u64, connections: usize) -> anyhow::Result<()> 
     let card = issuer.issue_card(&record.id)?;
     let url = format!(
         "http://{}/api/v1/cards/verify",
-        cluster.nodes[1].http_addr()
+        node(&cluster, 1)?.http_addr()
     );
     let body = json!({ "card": card }).to_string();
     let http = reqwest::Client::new();
@@ -309,9 +237,7 @@ pub async fn card_check(seconds: u64, connections: usize) -> anyhow::Result<()> 
         }
     };
     ratio_line("card check over HTTP", rate, verify);
-    for node in cluster.nodes {
-        node.shutdown().await?;
-    }
+    cluster.shutdown().await?;
     Ok(())
 }
 
@@ -394,9 +320,9 @@ pub async fn propagation(nodes: usize, samples: usize) -> anyhow::Result<()> {
     if !(2..=CODES.len()).contains(&nodes) {
         bail!("--nodes must be between 2 and {}", CODES.len());
     }
-    let (root, prepared) = prepare(nodes, |_| {}).await?;
-    let cluster = start_cluster(root, prepared).await?;
-    let issuer = cluster.nodes[0].state().clone();
+    let mut cluster = LocalCluster::prepare(nodes, 1, |_| {})?;
+    start_all(&mut cluster).await?;
+    let issuer = node(&cluster, 0)?.state().clone();
     let author = issuer.config.affiliate.clone();
     // Let gossipsub build its mesh before measuring.
     tokio::time::sleep(Duration::from_secs(3)).await;
@@ -417,7 +343,7 @@ pub async fn propagation(nodes: usize, samples: usize) -> anyhow::Result<()> {
             .await?;
         local.push(started.elapsed());
         let seq = record.attestation_seq;
-        for node in &cluster.nodes[1..] {
+        for node in cluster.running().skip(1) {
             let state = node.state();
             let mut stored = state.stored.subscribe();
             while state.store.head(&author)?.map_or(0, |h| h.seq.get()) < seq {
@@ -447,18 +373,16 @@ pub async fn propagation(nodes: usize, samples: usize) -> anyhow::Result<()> {
         pct(&mut local, 0.5).as_secs_f64() * 1e3,
         pct(&mut local, 0.99).as_secs_f64() * 1e3,
     );
-    for node in cluster.nodes {
-        node.shutdown().await?;
-    }
+    cluster.shutdown().await?;
     Ok(())
 }
 
 /// RSS of a `unionfed run` process and the size on disk of its store, holding
 /// `entries` attestations and `members` member records.
 pub async fn footprint(entries: u64, members: u64) -> anyhow::Result<()> {
-    let (_root, prepared) = prepare(1, |_| {}).await?;
-    let (dir, config, token) = &prepared[0];
-    let mut config = config.clone();
+    let cluster = LocalCluster::prepare(1, 1, |_| {})?;
+    let (dir, token) = (cluster.dir(0), &cluster.tokens[0]);
+    let mut config = cluster.configs[0].clone();
     config.http_listen = std::net::SocketAddr::from(([127, 0, 0, 1], free_port()?));
     config.startup_sync_grace_secs = 0;
     config.write(dir)?;
