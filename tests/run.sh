@@ -25,7 +25,17 @@ cargo test --workspace
 step "protocol test vectors, checked by an independent Python verifier"
 venv=target/interop-venv
 if [ ! -x "$venv/bin/python" ]; then
-    python3 -m venv "$venv"
+    if ! python3 -m venv "$venv" 2>/dev/null; then
+        # Debian's own python3 needs python3-venv for this.
+        if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+            apt-get update -qq && apt-get install -y -qq python3 python3-venv >/dev/null
+            rm -rf "$venv"
+            python3 -m venv "$venv"
+        else
+            echo "python3 -m venv failed: install python3-venv (sudo apt-get install python3-venv) and run again" >&2
+            exit 1
+        fi
+    fi
 fi
 "$venv/bin/pip" install --quiet --disable-pip-version-check -r protocol/interop/requirements.txt
 "$venv/bin/python" protocol/interop/verify_vectors.py
