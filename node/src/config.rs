@@ -255,21 +255,67 @@ impl Config {
         Ok(())
     }
 
-    /// Writes the configuration with a header that explains it.
+    /// Writes the configuration, each field with a comment that says what it
+    /// is and its default.
     pub fn write(&self, data_dir: &Path) -> Result<()> {
         let path = data_dir.join(CONFIG_FILE);
-        let body = toml::to_string_pretty(self)
-            .map_err(|e| NodeError::Config(format!("cannot encode the configuration: {e}")))?;
-        let text = format!("{CONFIG_HEADER}\n{body}");
+        let encode_error = |e: &dyn std::fmt::Display| {
+            NodeError::Config(format!("cannot encode the configuration: {e}"))
+        };
+        let value = toml::Value::try_from(self).map_err(|e| encode_error(&e))?;
+        let table = value
+            .as_table()
+            .ok_or_else(|| encode_error(&"not a table"))?;
+        let mut text = String::from(CONFIG_HEADER);
+        let mut arrays_of_tables = String::new();
+        for (key, value) in table {
+            let doc = FIELD_DOCS
+                .iter()
+                .find(|(k, _)| k == key)
+                .map_or("", |(_, d)| *d);
+            let mut one = toml::map::Map::new();
+            one.insert(key.clone(), value.clone());
+            let rendered = toml::to_string(&one).map_err(|e| encode_error(&e))?;
+            let block = format!("\n# {doc}\n{rendered}");
+            // Arrays of tables must come after every plain key.
+            if rendered.starts_with("[[") {
+                arrays_of_tables.push_str(&block);
+            } else {
+                text.push_str(&block);
+            }
+        }
+        text.push_str(&arrays_of_tables);
         std::fs::write(&path, text).map_err(io_at(&path))
     }
 }
 
+/// One line about each field, written above it in `unionfed.toml`.
+const FIELD_DOCS: &[(&str, &str)] = &[
+    ("affiliate", "This node's affiliate code, as in the charter."),
+    ("name", "The affiliate's name."),
+    ("country", "ISO 3166-1 alpha-2 country the affiliate works in."),
+    ("p2p_listen", "libp2p listen addresses. Default: TCP and QUIC on port 4100."),
+    ("p2p_announce", "Addresses other affiliates should dial, if not the listen addresses. Default: none."),
+    ("http_listen", "HTTP address of the API and pages. Default 127.0.0.1:8100; env UNIONFED_HTTP_LISTEN."),
+    ("peers", "Extra addresses of peers: [[peers]] peer_id = \"12D3KooW...\" address = \"/ip4/.../tcp/4100\". Default: none."),
+    ("admin_token_sha256", "SHA-256 of the admin API token printed by `unionfed init`; env UNIONFED_ADMIN_TOKEN_SHA256."),
+    ("charter_file", "Genesis charter read on first start, relative to this folder. Default charter.ufc."),
+    ("heads_interval_secs", "Seconds between heads exchanges with each peer (jittered). Default 30."),
+    ("redial_max_backoff_secs", "Longest wait between redials of an unreachable peer. Default 60."),
+    ("idle_timeout_secs", "Seconds an idle connection stays open. Default 3600."),
+    ("max_connections", "Most connections in total. Default 128."),
+    ("startup_sync_grace_secs", "Seconds to wait at start for a peer to confirm this node's log head before appending. Default 10."),
+    ("card_validity_days", "Days a new card is valid, capped by the membership. Default 365."),
+    ("membership_validity_days", "Days a new membership runs before renewal. Default 365."),
+    ("public_rate_limit_per_minute", "Requests per minute per address on the public endpoints. Default 120."),
+    ("max_body_bytes", "Largest HTTP request body in bytes. Default 65536."),
+];
+
 const CONFIG_HEADER: &str = "\
-# unionfed node configuration. Every field and its default is documented in
-# node/src/config.rs and in docs/operations.md. Secrets are not kept here:
-# the keys are in keys/, the admin token only as its SHA-256.
-# Environment overrides: UNIONFED_HTTP_LISTEN, UNIONFED_ADMIN_TOKEN_SHA256.
+# unionfed node configuration (docs/operations.md explains every field).
+# Secrets are not kept here: the keys are in keys/, the admin token only as
+# its SHA-256. Environment overrides: UNIONFED_HTTP_LISTEN,
+# UNIONFED_ADMIN_TOKEN_SHA256, UNIONFED_SIGNING_KEY, UNIONFED_ENCRYPTION_KEY.
 ";
 
 #[cfg(test)]
@@ -331,6 +377,27 @@ mod tests {
             toml::to_string(&config()).unwrap()
         );
         assert!(toml::from_str::<Config>(&unknown).is_err());
+    }
+
+    #[test]
+    fn every_field_is_documented_in_the_written_file() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let mut c = config();
+        c.peers = vec![PeerAddress {
+            peer_id: "12D3KooWSi78hfmKrmTjqiLHze3Z3H324DEbHrHn25Mofk7dxCvv".into(),
+            address: "/ip4/203.0.113.20/tcp/4100".into(),
+        }];
+        c.write(dir.path()).unwrap();
+        let text = std::fs::read_to_string(dir.path().join(CONFIG_FILE)).unwrap();
+        let value = toml::Value::try_from(&c).unwrap();
+        for key in value.as_table().unwrap().keys() {
+            let doc = FIELD_DOCS.iter().find(|(k, _)| k == key).map(|(_, d)| *d);
+            assert!(
+                doc.is_some_and(|d| text.contains(d)),
+                "{key} has no comment"
+            );
+        }
+        assert_eq!(Config::load(dir.path()).unwrap().peers.len(), 1);
     }
 
     #[test]
