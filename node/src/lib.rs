@@ -8,6 +8,7 @@ pub mod cluster;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod handoffs;
 pub mod identity;
 pub mod members;
 pub mod metrics;

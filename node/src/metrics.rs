@@ -21,6 +21,9 @@ pub struct Metrics {
     pub equivocations: Gauge,
     pub members: Gauge,
     pub card_checks: Counter,
+    pub handoffs_delivered: Counter,
+    pub handoffs_received: Counter,
+    pub handoffs_refused: Counter,
     entries_per_author: Family<Labels, Gauge>,
     lag_per_author: Family<Labels, Gauge>,
 }
@@ -51,6 +54,9 @@ impl Metrics {
             equivocations: Gauge::default(),
             members: Gauge::default(),
             card_checks: Counter::default(),
+            handoffs_delivered: Counter::default(),
+            handoffs_received: Counter::default(),
+            handoffs_refused: Counter::default(),
             entries_per_author: Family::default(),
             lag_per_author: Family::default(),
         };
@@ -95,6 +101,21 @@ impl Metrics {
             m.members.clone(),
         );
         registry.register("card_checks", "Cards checked", m.card_checks.clone());
+        registry.register(
+            "handoffs_delivered",
+            "Handoffs sent and receipted by their recipient",
+            m.handoffs_delivered.clone(),
+        );
+        registry.register(
+            "handoffs_received",
+            "Handoffs received and stored",
+            m.handoffs_received.clone(),
+        );
+        registry.register(
+            "handoffs_refused",
+            "Handoffs refused (forged, tampered, not for this node, unopenable)",
+            m.handoffs_refused.clone(),
+        );
         registry.register(
             "log_entries",
             "Contiguous log entries held, per author",

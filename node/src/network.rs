@@ -23,7 +23,10 @@ use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 use unionfed_protocol::limits::MAX_GOSSIP_MESSAGE_BYTES;
-use unionfed_protocol::wire::{SyncRequest, SyncResponse, GOSSIP_TOPIC, SYNC_PROTOCOL};
+use unionfed_protocol::wire::{
+    HandoffRequest, HandoffResponse, SyncRequest, SyncResponse, GOSSIP_TOPIC, HANDOFF_PROTOCOL,
+    SYNC_PROTOCOL,
+};
 
 /// Commands waiting for the network task.
 const COMMAND_QUEUE: usize = 1024;
@@ -33,6 +36,7 @@ pub const EVENT_QUEUE: usize = 1024;
 const REDIAL_MIN: Duration = Duration::from_secs(1);
 
 type SyncCodec = WireCodec<SyncRequest, SyncResponse>;
+type HandoffCodec = WireCodec<HandoffRequest, HandoffResponse>;
 
 #[derive(NetworkBehaviour)]
 struct Behaviour {
@@ -40,6 +44,7 @@ struct Behaviour {
     limits: connection_limits::Behaviour,
     gossipsub: gossipsub::Behaviour,
     sync: request_response::Behaviour<SyncCodec>,
+    handoff: request_response::Behaviour<HandoffCodec>,
     identify: identify::Behaviour,
     ping: ping::Behaviour,
 }
@@ -58,6 +63,12 @@ pub enum Event {
         peer: PeerId,
         request: SyncRequest,
         channel: ResponseChannel<SyncResponse>,
+    },
+    /// A handoff request to answer with [`Client::respond_handoff`].
+    HandoffRequest {
+        peer: PeerId,
+        request: HandoffRequest,
+        channel: ResponseChannel<HandoffResponse>,
     },
     Connected(PeerId),
     Disconnected(PeerId),
@@ -90,6 +101,15 @@ enum Command {
     RespondSync {
         channel: ResponseChannel<SyncResponse>,
         response: SyncResponse,
+    },
+    Handoff {
+        peer: PeerId,
+        request: HandoffRequest,
+        reply: oneshot::Sender<Result<HandoffResponse>>,
+    },
+    RespondHandoff {
+        channel: ResponseChannel<HandoffResponse>,
+        response: HandoffResponse,
     },
     SetPeers {
         peers: HashMap<PeerId, Vec<Multiaddr>>,
@@ -180,6 +200,24 @@ impl Client {
         self.send(Command::RespondSync { channel, response }).await
     }
 
+    pub async fn handoff(&self, peer: PeerId, request: HandoffRequest) -> Result<HandoffResponse> {
+        self.ask(|reply| Command::Handoff {
+            peer,
+            request,
+            reply,
+        })
+        .await?
+    }
+
+    pub async fn respond_handoff(
+        &self,
+        channel: ResponseChannel<HandoffResponse>,
+        response: HandoffResponse,
+    ) -> Result<()> {
+        self.send(Command::RespondHandoff { channel, response })
+            .await
+    }
+
     /// Replaces the set of peers allowed to connect (the charter's nodes),
     /// with the addresses to dial them at.
     pub async fn set_peers(&self, peers: HashMap<PeerId, Vec<Multiaddr>>) -> Result<()> {
@@ -222,6 +260,7 @@ pub struct EventLoop {
     redial: HashMap<PeerId, Redial>,
     redial_max: Duration,
     pending_sync: HashMap<OutboundRequestId, oneshot::Sender<Result<SyncResponse>>>,
+    pending_handoff: HashMap<OutboundRequestId, oneshot::Sender<Result<HandoffResponse>>>,
     listen_addresses: Vec<Multiaddr>,
     metrics: crate::metrics::Metrics,
 }
@@ -265,6 +304,11 @@ pub fn new(
                 [(StreamProtocol::new(SYNC_PROTOCOL), ProtocolSupport::Full)],
                 request_response::Config::default().with_request_timeout(Duration::from_secs(60)),
             );
+            let handoff = request_response::Behaviour::with_codec(
+                HandoffCodec::default(),
+                [(StreamProtocol::new(HANDOFF_PROTOCOL), ProtocolSupport::Full)],
+                request_response::Config::default().with_request_timeout(Duration::from_secs(120)),
+            );
             Ok(Behaviour {
                 allowed: allow_block_list::Behaviour::default(),
                 limits: connection_limits::Behaviour::new(
@@ -275,6 +319,7 @@ pub fn new(
                 ),
                 gossipsub,
                 sync,
+                handoff,
                 identify: identify::Behaviour::new(identify::Config::new(
                     "/unionfed/id/1".into(),
                     key.public(),
@@ -315,6 +360,7 @@ pub fn new(
             redial: HashMap::new(),
             redial_max: config.redial_max_backoff,
             pending_sync: HashMap::new(),
+            pending_handoff: HashMap::new(),
             listen_addresses: Vec::new(),
             metrics,
         },
@@ -419,56 +465,28 @@ impl EventLoop {
                         );
                 }
             }
-            SwarmEvent::Behaviour(BehaviourEvent::Sync(event)) => self.on_sync_event(event),
+            SwarmEvent::Behaviour(BehaviourEvent::Sync(event)) => {
+                if let Some((peer, request, channel)) = route(event, &mut self.pending_sync, "sync")
+                {
+                    self.emit(Event::SyncRequest {
+                        peer,
+                        request,
+                        channel,
+                    });
+                }
+            }
+            SwarmEvent::Behaviour(BehaviourEvent::Handoff(event)) => {
+                if let Some((peer, request, channel)) =
+                    route(event, &mut self.pending_handoff, "handoff")
+                {
+                    self.emit(Event::HandoffRequest {
+                        peer,
+                        request,
+                        channel,
+                    });
+                }
+            }
             _ => {}
-        }
-    }
-
-    fn on_sync_event(&mut self, event: request_response::Event<SyncRequest, SyncResponse>) {
-        use request_response::{Event as E, Message};
-        match event {
-            E::Message {
-                peer,
-                message:
-                    Message::Request {
-                        request, channel, ..
-                    },
-                ..
-            } => {
-                self.emit(Event::SyncRequest {
-                    peer,
-                    request,
-                    channel,
-                });
-            }
-            E::Message {
-                message:
-                    Message::Response {
-                        request_id,
-                        response,
-                    },
-                ..
-            } => {
-                if let Some(reply) = self.pending_sync.remove(&request_id) {
-                    let _ = reply.send(Ok(response));
-                }
-            }
-            E::OutboundFailure {
-                request_id,
-                error,
-                peer,
-                ..
-            } => {
-                if let Some(reply) = self.pending_sync.remove(&request_id) {
-                    let _ = reply.send(Err(NodeError::Network(format!(
-                        "sync with {peer} failed: {error}"
-                    ))));
-                }
-            }
-            E::InboundFailure { peer, error, .. } => {
-                tracing::debug!(%peer, %error, "inbound sync request failed");
-            }
-            E::ResponseSent { .. } => {}
         }
     }
 
@@ -511,6 +529,25 @@ impl EventLoop {
                     .swarm
                     .behaviour_mut()
                     .sync
+                    .send_response(channel, response);
+            }
+            Command::Handoff {
+                peer,
+                request,
+                reply,
+            } => {
+                let id = self
+                    .swarm
+                    .behaviour_mut()
+                    .handoff
+                    .send_request(&peer, request);
+                self.pending_handoff.insert(id, reply);
+            }
+            Command::RespondHandoff { channel, response } => {
+                let _ = self
+                    .swarm
+                    .behaviour_mut()
+                    .handoff
                     .send_response(channel, response);
             }
             Command::SetPeers { peers } => self.set_peers(peers),
@@ -604,5 +641,54 @@ impl EventLoop {
                 r.backoff = (r.backoff * 2).min(self.redial_max);
             }
         }
+    }
+}
+
+/// Answers an outbound request's waiter, or hands back an inbound request.
+fn route<Req, Resp>(
+    event: request_response::Event<Req, Resp>,
+    pending: &mut HashMap<OutboundRequestId, oneshot::Sender<Result<Resp>>>,
+    what: &str,
+) -> Option<(PeerId, Req, ResponseChannel<Resp>)> {
+    use request_response::{Event as E, Message};
+    match event {
+        E::Message {
+            peer,
+            message: Message::Request {
+                request, channel, ..
+            },
+            ..
+        } => Some((peer, request, channel)),
+        E::Message {
+            message:
+                Message::Response {
+                    request_id,
+                    response,
+                },
+            ..
+        } => {
+            if let Some(reply) = pending.remove(&request_id) {
+                let _ = reply.send(Ok(response));
+            }
+            None
+        }
+        E::OutboundFailure {
+            request_id,
+            error,
+            peer,
+            ..
+        } => {
+            if let Some(reply) = pending.remove(&request_id) {
+                let _ = reply.send(Err(NodeError::Network(format!(
+                    "{what} request to {peer} failed: {error}"
+                ))));
+            }
+            None
+        }
+        E::InboundFailure { peer, error, .. } => {
+            tracing::debug!(%peer, %error, "inbound {what} request failed");
+            None
+        }
+        E::ResponseSent { .. } => None,
     }
 }

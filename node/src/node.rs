@@ -66,6 +66,10 @@ pub struct NodeState {
     append_lock: tokio::sync::Mutex<()>,
     pub(crate) member_lock: tokio::sync::Mutex<()>,
     pub(crate) syncing: Mutex<std::collections::HashSet<PeerId>>,
+    /// Wakes the handoff delivery task.
+    pub(crate) handoff_wakeup: tokio::sync::Notify,
+    /// Set when a peer connects: undelivered handoffs are retried at once.
+    pub(crate) handoff_peer_arrived: std::sync::atomic::AtomicBool,
     /// Counts entries stored from peers; watch it to see replication happen.
     pub stored: watch::Sender<u64>,
     /// Every task of the node, so that shutdown can wait for all of them.
@@ -409,6 +413,8 @@ pub async fn start(data_dir: &Path, config: Config) -> Result<NodeHandle> {
         syncing: Mutex::new(Default::default()),
         tasks: tasks.clone(),
         stored: watch::channel(0).0,
+        handoff_wakeup: tokio::sync::Notify::new(),
+        handoff_peer_arrived: std::sync::atomic::AtomicBool::new(false),
         config,
     });
     state.metrics.members.set(state.store.member_count() as i64);
@@ -422,6 +428,7 @@ pub async fn start(data_dir: &Path, config: Config) -> Result<NodeHandle> {
 
     let shutdown = CancellationToken::new();
     tasks.spawn(event_loop.run(shutdown.clone()));
+    tasks.spawn(crate::handoffs::run(state.clone(), shutdown.clone()));
     tasks.spawn(crate::replication::run(
         state.clone(),
         events,

@@ -81,7 +81,25 @@ async fn on_event(state: &Arc<NodeState>, event: Event) {
                 let _ = state.network.respond_sync(channel, response).await;
             });
         }
-        Event::Connected(peer) => spawn_sync(state, peer),
+        Event::HandoffRequest {
+            peer,
+            request,
+            channel,
+        } => {
+            let tasks = state.tasks.clone();
+            let state = state.clone();
+            tasks.spawn(async move {
+                let response = state.answer_handoff(peer, request).await;
+                let _ = state.network.respond_handoff(channel, response).await;
+            });
+        }
+        Event::Connected(peer) => {
+            state
+                .handoff_peer_arrived
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+            state.handoff_wakeup.notify_one();
+            spawn_sync(state, peer);
+        }
         Event::Disconnected(_) => {}
     }
 }

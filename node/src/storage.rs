@@ -14,6 +14,8 @@
 //! | `r` | member id + representing affiliate | postcard `Representation` |
 //! | `q` | author + seq u64 + entry hash | postcard `Equivocation` |
 //! | `m` | member id | JSON `MemberRecord` (personal data, never replicated) |
+//! | `o` | handoff id | postcard `OutboxItem` (sealed, with its receipt once it arrives) |
+//! | `i` | handoff id | postcard `InboxItem` (sealed, as received, with the receipt sent) |
 //!
 //! "author" in a key is one length byte and the affiliate code; integers are
 //! big-endian so ranges sort.
@@ -26,6 +28,7 @@
 //! and the first of them flushes for all, so many writers share one fsync.
 
 use crate::error::{NodeError, Result};
+use crate::handoffs::{InboxItem, OutboxItem};
 use crate::members::MemberRecord;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -35,8 +38,8 @@ use std::sync::{Arc, Mutex};
 use unionfed_protocol::entry::{extend_chain, Body, Head, RepresentationEndReason};
 use unionfed_protocol::wire::AuthorHead;
 use unionfed_protocol::{
-    AffiliateId, CharterDocument, Entry, Equivocation, MemberId, MembershipAttestation, Seq,
-    SignedEntry, Timestamp,
+    AffiliateId, CharterDocument, Entry, Equivocation, HandoffId, MemberId, MembershipAttestation,
+    Seq, SignedEntry, Timestamp,
 };
 
 /// The schema this build writes and reads.
@@ -48,6 +51,8 @@ const ATTESTATION: u8 = b'a';
 const REPRESENTATION: u8 = b'r';
 const EQUIVOCATION: u8 = b'q';
 const MEMBER: u8 = b'm';
+const OUTBOX: u8 = b'o';
+const INBOX: u8 = b'i';
 
 /// What happened to an entry offered to the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -493,6 +498,61 @@ impl Store {
 
     pub fn member_count(&self) -> usize {
         self.members.load(Ordering::Relaxed)
+    }
+
+    // --- handoffs --------------------------------------------------------
+
+    fn handoff_key(prefix: u8, id: &HandoffId) -> Vec<u8> {
+        let mut key = vec![prefix];
+        key.extend_from_slice(id.as_bytes());
+        key
+    }
+
+    pub fn put_outbox(&self, item: &OutboxItem) -> Result<()> {
+        self.data
+            .insert(Store::handoff_key(OUTBOX, &item.id), encode(item)?)?;
+        Ok(())
+    }
+
+    pub fn outbox(&self) -> Result<Vec<OutboxItem>> {
+        self.data
+            .scan_prefix([OUTBOX])
+            .map(|item| decode("outbox item", &item?.1))
+            .collect()
+    }
+
+    pub fn outbox_item(&self, id: &HandoffId) -> Result<Option<OutboxItem>> {
+        self.data
+            .get(Store::handoff_key(OUTBOX, id))?
+            .map(|v| decode("outbox item", &v))
+            .transpose()
+    }
+
+    pub fn inbox(&self, id: &HandoffId) -> Result<Option<InboxItem>> {
+        self.data
+            .get(Store::handoff_key(INBOX, id))?
+            .map(|v| decode("inbox item", &v))
+            .transpose()
+    }
+
+    /// Stores a received handoff unless one with its id is held; returns
+    /// the one held, if any.
+    pub fn insert_inbox(&self, item: &InboxItem) -> Result<Option<InboxItem>> {
+        let key = Store::handoff_key(INBOX, &item.id);
+        match self
+            .data
+            .compare_and_swap(&key, None as Option<&[u8]>, Some(encode(item)?))?
+        {
+            Ok(()) => Ok(None),
+            Err(current) => current
+                .current
+                .map(|v| decode("inbox item", &v))
+                .transpose(),
+        }
+    }
+
+    pub fn inbox_len(&self) -> usize {
+        self.data.scan_prefix([INBOX]).count()
     }
 }
 

@@ -1,0 +1,194 @@
+//! Handoffs between real nodes: sealed to one affiliate, delivered once,
+//! receipted after they are on disk, retried until they arrive.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod testnet;
+
+use testnet::{wait_for, TestNet};
+use unionfed_protocol::wire::{HandoffRequest, HandoffResponse};
+use unionfed_protocol::{AffiliateId, HandoffId, HandoffKind, Signed, SignedHandoff};
+
+const PAYLOAD: &[u8] = b"{\"holder_name\":\"Siti Rahayu\",\"employer\":\"PT Contoh\"}";
+
+fn code(net: &TestNet, i: usize) -> AffiliateId {
+    net.configs[i].affiliate.clone()
+}
+
+async fn receipted(net: &TestNet, sender: usize, id: HandoffId) {
+    wait_for(30, "the receipt", || async {
+        let item = net
+            .node(sender)
+            .state()
+            .store
+            .outbox_item(&id)
+            .unwrap()
+            .unwrap();
+        item.receipt.map(|_| ())
+    })
+    .await;
+}
+
+fn sealed(net: &TestNet, sender: usize, id: HandoffId) -> SignedHandoff {
+    net.node(sender)
+        .state()
+        .store
+        .outbox_item(&id)
+        .unwrap()
+        .unwrap()
+        .handoff
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_handoff_arrives_once_and_is_receipted() {
+    let net = TestNet::new(3).await;
+    net.wait_connected().await;
+    let id = net
+        .node(0)
+        .state()
+        .send_handoff(&code(&net, 1), HandoffKind::MEMBER_TRANSFER, PAYLOAD)
+        .await
+        .unwrap();
+    receipted(&net, 0, id).await;
+    let mtuc = net.node(1).state();
+    assert_eq!(mtuc.store.inbox_len(), 1);
+    assert_eq!(mtuc.open_received(&id).unwrap(), PAYLOAD);
+    assert_eq!(net.node(2).state().store.inbox_len(), 0);
+
+    // The same handoff delivered again: the same receipt, one effect.
+    let again = net
+        .node(0)
+        .state()
+        .network
+        .handoff(
+            net.node(1).peer_id(),
+            HandoffRequest::Deliver(sealed(&net, 0, id)),
+        )
+        .await
+        .unwrap();
+    let first = net
+        .node(0)
+        .state()
+        .store
+        .outbox_item(&id)
+        .unwrap()
+        .unwrap()
+        .receipt
+        .unwrap();
+    assert_eq!(again, HandoffResponse::Receipt(first));
+    assert_eq!(mtuc.store.inbox_len(), 1);
+    net.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_handoff_to_a_node_that_is_down_arrives_when_it_returns() {
+    let mut net = TestNet::new(2).await;
+    net.wait_connected().await;
+    net.stop(1).await;
+    let id = net
+        .node(0)
+        .state()
+        .send_handoff(&code(&net, 1), HandoffKind::CASE_REFERRAL, PAYLOAD)
+        .await
+        .unwrap();
+    wait_for(20, "a failed attempt", || async {
+        let item = net.node(0).state().store.outbox_item(&id).unwrap().unwrap();
+        (item.attempts >= 1).then_some(())
+    })
+    .await;
+    net.start(1).await;
+    net.connect_all().await;
+    receipted(&net, 0, id).await;
+    assert_eq!(net.node(1).state().store.inbox_len(), 1);
+    assert_eq!(net.node(1).state().open_received(&id).unwrap(), PAYLOAD);
+    net.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sender_restarted_with_a_handoff_in_its_outbox_still_delivers_it() {
+    let mut net = TestNet::new(2).await;
+    net.wait_connected().await;
+    let mtuc = net.node(1).peer_id();
+    net.node(0)
+        .state()
+        .network
+        .set_blocked(mtuc, true)
+        .await
+        .unwrap();
+    let id = net
+        .node(0)
+        .state()
+        .send_handoff(&code(&net, 1), HandoffKind::MEMBER_TRANSFER, PAYLOAD)
+        .await
+        .unwrap();
+    net.stop(0).await;
+    net.start(0).await;
+    net.connect_all().await;
+    receipted(&net, 0, id).await;
+    assert_eq!(net.node(1).state().store.inbox_len(), 1);
+    net.shutdown().await;
+}
+
+async fn metric(net: &TestNet, i: usize, name: &str) -> u64 {
+    let text = reqwest::get(net.url(i, "/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix(&format!("{name} ")))
+        .map_or(0, |v| v.trim().parse::<f64>().unwrap() as u64)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn misaddressed_forged_and_tampered_handoffs_are_refused_and_counted() {
+    let net = TestNet::new(3).await;
+    net.wait_connected().await;
+    let kspi = net.node(0).state();
+    let id = kspi
+        .send_handoff(&code(&net, 1), HandoffKind::MEMBER_TRANSFER, PAYLOAD)
+        .await
+        .unwrap();
+    receipted(&net, 0, id).await;
+    let handoff = sealed(&net, 0, id);
+    let deliver = |to: usize, h: SignedHandoff| {
+        let peer = net.node(to).peer_id();
+        async move {
+            kspi.network
+                .handoff(peer, HandoffRequest::Deliver(h))
+                .await
+                .unwrap()
+        }
+    };
+    let refused = |r: HandoffResponse| match r {
+        HandoffResponse::Refused { message } => message,
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+
+    // Addressed to MTUC, offered to NTUC-PHL.
+    let message = refused(deliver(2, handoff.clone()).await);
+    assert!(message.contains("addressed to MTUC"), "{message}");
+    // One byte of the envelope changed.
+    let mut bytes = handoff.bytes().to_vec();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    let tampered: SignedHandoff =
+        Signed::from_parts(handoff.signer().clone(), bytes, *handoff.signature());
+    let message = refused(deliver(1, tampered).await);
+    assert!(message.contains("does not verify"), "{message}");
+    // The ciphertext changed and the envelope re-signed by the sender: it no longer opens.
+    let mut envelope = handoff.decode_unverified().unwrap();
+    envelope.id = HandoffId::random();
+    envelope.ciphertext[0] ^= 1;
+    let keys = unionfed_node::identity::NodeKeys::load(net.dir(0)).unwrap();
+    let resealed = SignedHandoff::sign(&envelope, &keys.signing).unwrap();
+    let message = refused(deliver(1, resealed).await);
+    assert!(message.contains("could not be opened"), "{message}");
+
+    assert_eq!(net.node(2).state().store.inbox_len(), 0);
+    assert_eq!(net.node(1).state().store.inbox_len(), 1);
+    assert_eq!(metric(&net, 2, "unionfed_handoffs_refused_total").await, 1);
+    assert_eq!(metric(&net, 1, "unionfed_handoffs_refused_total").await, 2);
+    net.shutdown().await;
+}
