@@ -6,6 +6,7 @@ pub mod cards;
 pub mod federation;
 pub mod members;
 mod rate_limit;
+pub mod transfers;
 
 use crate::error::NodeError;
 use crate::node::NodeState;
@@ -163,13 +164,18 @@ pub(crate) fn parse_member_id(id: &str) -> Result<unionfed_protocol::MemberId, A
     paths(
         members::create, members::read, members::update, members::set_status, members::card,
         members::card_svg, members::card_png, cards::verify, federation::federation,
-        federation::status_snapshot, federation::submit_charter, federation::healthz, federation::metrics
+        federation::status_snapshot, federation::submit_charter, federation::healthz, federation::metrics,
+        transfers::record_consent, transfers::consents, transfers::create, transfers::list, transfers::read,
+        transfers::accept, transfers::decline
     ),
     components(schemas(
         ErrorBody, crate::members::MemberRecord, crate::members::NewMember, crate::members::MemberPatch,
         crate::members::StatusChange, crate::card_check::CardVerdict, crate::card_check::Problem,
         members::CardText, cards::VerifyRequest, federation::Federation, federation::AffiliateView,
-        federation::HeadView, federation::CharterSubmission, federation::CharterOutcome, federation::Health
+        federation::HeadView, federation::CharterSubmission, federation::CharterOutcome, federation::Health,
+        crate::transfers::Consent, crate::transfers::NewConsent, crate::transfers::ConsentGiven,
+        crate::transfers::Transfer, crate::transfers::TransferStatus, crate::transfers::Direction,
+        crate::transfers::TransferFile, crate::transfers::NewTransfer, transfers::Decline
     )),
     modifiers(&BearerAuth)
 )]
@@ -222,6 +228,17 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/members/{id}/card", get(members::card))
         .route("/api/v1/members/{id}/card.svg", get(members::card_svg))
         .route("/api/v1/members/{id}/card.png", get(members::card_png))
+        .route(
+            "/api/v1/members/{id}/consents",
+            get(transfers::consents).post(transfers::record_consent),
+        )
+        .route(
+            "/api/v1/transfers",
+            get(transfers::list).post(transfers::create),
+        )
+        .route("/api/v1/transfers/{id}", get(transfers::read))
+        .route("/api/v1/transfers/{id}/accept", post(transfers::accept))
+        .route("/api/v1/transfers/{id}/decline", post(transfers::decline))
         .route("/api/v1/federation", get(federation::federation))
         .route("/api/v1/charter", post(federation::submit_charter))
         .route("/api/v1/openapi.json", get(openapi))

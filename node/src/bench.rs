@@ -410,6 +410,7 @@ pub async fn footprint(entries: u64, members: u64) -> anyhow::Result<()> {
                 created_at: at,
                 updated_at: at,
                 attestation_seq: 0,
+                home: None,
             })?;
         }
         let chain = signed_chain(&key, entries, &ids)?;

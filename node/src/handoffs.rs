@@ -166,6 +166,10 @@ impl NodeState {
         self.store.flush().await?;
         if stored.is_none() {
             self.metrics.handoffs_received.inc();
+            // The receipt stands whatever the content says: it is on disk.
+            if let Err(e) = self.act_on(&item).await {
+                tracing::warn!(id = %item.id, %e, "received handoff could not be acted on");
+            }
         }
         Ok(HandoffResponse::Receipt(stored.unwrap_or(item).receipt))
     }

@@ -17,6 +17,7 @@ pub mod node;
 pub mod replication;
 pub mod setup;
 pub mod storage;
+pub mod transfers;
 
 pub use config::Config;
 pub use error::{NodeError, Result};

@@ -45,8 +45,44 @@ pub struct MemberRecord {
     pub created_at: Timestamp,
     #[schema(value_type = u64)]
     pub updated_at: Timestamp,
-    /// Sequence number of the latest attestation in this node's log.
+    /// Sequence number of the latest attestation in this node's log; 0 for
+    /// a member this node represents for their home affiliate.
     pub attestation_seq: u64,
+    /// For a member whose membership is held by another affiliate (a worker
+    /// this node represents): that affiliate. `id` is then their id there.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub home: Option<unionfed_protocol::AffiliateId>,
+}
+
+impl MemberRecord {
+    /// The record a destination keeps for a worker it represents for `home`.
+    pub(crate) fn linked(
+        id: MemberId,
+        home: unionfed_protocol::AffiliateId,
+        file: &crate::transfers::TransferFile,
+        at: Timestamp,
+    ) -> MemberRecord {
+        MemberRecord {
+            id,
+            holder_name: file.holder_name.clone(),
+            date_of_birth: file.date_of_birth.clone(),
+            contact: file.contact.clone(),
+            sector: file.sector.clone(),
+            employer: file.employer.clone(),
+            origin_country: None,
+            destination_country: file.consent.destination_country,
+            status: MemberStatus::Active,
+            status_reason: None,
+            member_since: file.member_since,
+            valid_until: at,
+            salt: String::new(),
+            created_at: at,
+            updated_at: at,
+            attestation_seq: 0,
+            home: Some(home),
+        }
+    }
 }
 
 /// A new member, as staff enter them.
@@ -198,7 +234,19 @@ impl MemberRecord {
         ))
     }
 
+    /// Refuses what only the home affiliate may do with a membership.
+    fn check_home(&self, what: &str) -> Result<()> {
+        match &self.home {
+            Some(home) => Err(NodeError::Invalid(format!(
+                "member {} belongs to {home}; {what} is done there",
+                self.id
+            ))),
+            None => Ok(()),
+        }
+    }
+
     fn attestation(&self, state: &NodeState) -> Result<Body> {
+        self.check_home("changing the membership")?;
         Ok(Body::Attestation(MembershipAttestation {
             member: self.id,
             status: self.status,
@@ -240,6 +288,7 @@ impl NodeState {
             created_at: at,
             updated_at: at,
             attestation_seq: 0,
+            home: None,
         };
         let body = record.attestation(self)?;
         self.append(body, Some(&mut record)).await?;
@@ -306,6 +355,7 @@ impl NodeState {
     /// Signs a card for an active member.
     pub fn issue_card(&self, id: &MemberId) -> Result<String> {
         let record = self.member(id)?;
+        record.check_home("issuing the card")?;
         if record.status != MemberStatus::Active {
             return Err(NodeError::Invalid(format!(
                 "member {id} is {}; only active members get a card",

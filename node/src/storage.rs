@@ -16,6 +16,8 @@
 //! | `m` | member id | JSON `MemberRecord` (personal data, never replicated) |
 //! | `o` | handoff id | postcard `OutboxItem` (sealed, with its receipt once it arrives) |
 //! | `i` | handoff id | postcard `InboxItem` (sealed, as received, with the receipt sent) |
+//! | `c` | member id + consent id | JSON `Consent` |
+//! | `t` | transfer (handoff) id | JSON `Transfer` (at the destination, with the worker's file) |
 //!
 //! "author" in a key is one length byte and the affiliate code; integers are
 //! big-endian so ranges sort.
@@ -30,6 +32,7 @@
 use crate::error::{NodeError, Result};
 use crate::handoffs::{InboxItem, OutboxItem};
 use crate::members::MemberRecord;
+use crate::transfers::{Consent, Transfer};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::Path;
@@ -53,6 +56,8 @@ const EQUIVOCATION: u8 = b'q';
 const MEMBER: u8 = b'm';
 const OUTBOX: u8 = b'o';
 const INBOX: u8 = b'i';
+const CONSENT: u8 = b'c';
+const TRANSFER: u8 = b't';
 
 /// What happened to an entry offered to the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -549,6 +554,55 @@ impl Store {
                 .map(|v| decode("inbox item", &v))
                 .transpose(),
         }
+    }
+
+    // --- consents and transfers ------------------------------------------
+
+    fn put_json<T: Serialize>(&self, key: Vec<u8>, value: &T) -> Result<()> {
+        let bytes = serde_json::to_vec(value).map_err(|e| NodeError::Storage(e.to_string()))?;
+        self.data.insert(key, bytes)?;
+        Ok(())
+    }
+
+    fn scan_json<T: serde::de::DeserializeOwned>(
+        &self,
+        prefix: Vec<u8>,
+        what: &str,
+    ) -> Result<Vec<T>> {
+        self.data
+            .scan_prefix(prefix)
+            .map(|item| {
+                serde_json::from_slice(&item?.1)
+                    .map_err(|e| NodeError::Storage(format!("stored {what} is unreadable: {e}")))
+            })
+            .collect()
+    }
+
+    pub fn put_consent(&self, consent: &Consent) -> Result<()> {
+        let mut key = vec![CONSENT];
+        key.extend_from_slice(consent.member.as_bytes());
+        key.extend_from_slice(consent.id.as_bytes());
+        self.put_json(key, consent)
+    }
+
+    pub fn consents(&self, member: &MemberId) -> Result<Vec<Consent>> {
+        let mut prefix = vec![CONSENT];
+        prefix.extend_from_slice(member.as_bytes());
+        self.scan_json(prefix, "consent")
+    }
+
+    pub fn put_transfer(&self, transfer: &Transfer) -> Result<()> {
+        self.put_json(Store::handoff_key(TRANSFER, &transfer.id), transfer)
+    }
+
+    pub fn transfer(&self, id: &HandoffId) -> Result<Option<Transfer>> {
+        Ok(self
+            .scan_json::<Transfer>(Store::handoff_key(TRANSFER, id), "transfer")?
+            .pop())
+    }
+
+    pub fn transfers(&self) -> Result<Vec<Transfer>> {
+        self.scan_json(vec![TRANSFER], "transfer")
     }
 
     pub fn inbox_len(&self) -> usize {

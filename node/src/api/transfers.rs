@@ -1,0 +1,132 @@
+//! Consents and member transfers. Every endpoint needs the admin token.
+
+use super::{parse_member_id, Admin, ApiError, ApiJson, AppState};
+use crate::transfers::{Consent, Direction, NewConsent, NewTransfer, Transfer};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use unionfed_protocol::HandoffId;
+use utoipa::{IntoParams, ToSchema};
+
+fn parse_transfer_id(id: &str) -> Result<HandoffId, ApiError> {
+    id.parse().map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_transfer_id",
+            format!("{id:?} is not a transfer id (32 hexadecimal digits)"),
+        )
+    })
+}
+
+/// Records a member's consent to share their file with one affiliate.
+#[utoipa::path(post, path = "/api/v1/members/{id}/consents", request_body = NewConsent, params(("id" = String, Path)),
+    responses((status = 201, body = Consent), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("token" = [])))]
+pub(crate) async fn record_consent(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<NewConsent>,
+) -> Result<(StatusCode, Json<Consent>), ApiError> {
+    let consent = state.record_consent(&parse_member_id(&id)?, input).await?;
+    Ok((StatusCode::CREATED, Json(consent)))
+}
+
+/// A member's consents.
+#[utoipa::path(get, path = "/api/v1/members/{id}/consents", params(("id" = String, Path)),
+    responses((status = 200, body = Vec<Consent>), (status = 404, body = super::ErrorBody)), security(("token" = [])))]
+pub(crate) async fn consents(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<Consent>>, ApiError> {
+    Ok(Json(state.consents(&parse_member_id(&id)?)?))
+}
+
+/// Sends a member's file to a destination affiliate under a recorded consent.
+#[utoipa::path(post, path = "/api/v1/transfers", request_body = NewTransfer,
+    responses((status = 201, body = Transfer), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("token" = [])))]
+pub(crate) async fn create(
+    _: Admin,
+    State(state): State<AppState>,
+    ApiJson(input): ApiJson<NewTransfer>,
+) -> Result<(StatusCode, Json<Transfer>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(state.start_transfer(input).await?),
+    ))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TransferFilter {
+    /// `incoming` or `outgoing`; both when absent.
+    direction: Option<Direction>,
+}
+
+/// Transfers, newest first.
+#[utoipa::path(get, path = "/api/v1/transfers", params(TransferFilter),
+    responses((status = 200, body = Vec<Transfer>)), security(("token" = [])))]
+pub(crate) async fn list(
+    _: Admin,
+    State(state): State<AppState>,
+    filter: Result<Query<TransferFilter>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Vec<Transfer>>, ApiError> {
+    let Query(filter) = filter.map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            format!("{e}; use ?direction=incoming or ?direction=outgoing"),
+        )
+    })?;
+    Ok(Json(state.transfers(filter.direction)?))
+}
+
+/// One transfer.
+#[utoipa::path(get, path = "/api/v1/transfers/{id}", params(("id" = String, Path)),
+    responses((status = 200, body = Transfer), (status = 404, body = super::ErrorBody)), security(("token" = [])))]
+pub(crate) async fn read(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Transfer>, ApiError> {
+    Ok(Json(state.transfer(&parse_transfer_id(&id)?)?))
+}
+
+/// The destination accepts an incoming transfer and commits to represent the member.
+#[utoipa::path(post, path = "/api/v1/transfers/{id}/accept", params(("id" = String, Path)),
+    responses((status = 200, body = Transfer), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("token" = [])))]
+pub(crate) async fn accept(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Transfer>, ApiError> {
+    Ok(Json(state.accept_transfer(&parse_transfer_id(&id)?).await?))
+}
+
+/// Why a transfer is declined.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Decline {
+    pub reason: String,
+}
+
+/// The destination declines an incoming transfer; the reason goes back to the origin.
+#[utoipa::path(post, path = "/api/v1/transfers/{id}/decline", request_body = Decline, params(("id" = String, Path)),
+    responses((status = 200, body = Transfer), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("token" = [])))]
+pub(crate) async fn decline(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<Decline>,
+) -> Result<Json<Transfer>, ApiError> {
+    Ok(Json(
+        state
+            .decline_transfer(&parse_transfer_id(&id)?, input.reason)
+            .await?,
+    ))
+}

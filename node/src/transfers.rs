@@ -1,0 +1,403 @@
+//! Portable membership: a member's consent, the transfer of their file to a
+//! destination affiliate over an encrypted handoff, the destination's
+//! decision, and the representation commitment that every node learns.
+
+use crate::error::{NodeError, Result};
+use crate::handoffs::InboxItem;
+use crate::members::MemberRecord;
+use crate::node::{now, NodeState};
+use serde::{Deserialize, Serialize};
+use unionfed_protocol::entry::{Body, MemberStatus, RepresentationCommitment};
+use unionfed_protocol::{AffiliateId, CountryCode, HandoffId, HandoffKind, MemberId, Timestamp};
+use utoipa::ToSchema;
+
+/// How a worker gave consent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentGiven {
+    InPerson,
+    SignedForm,
+    Online,
+}
+
+/// What a worker agreed to share, with whom, why and on what legal basis.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Consent {
+    #[schema(value_type = String)]
+    pub id: HandoffId,
+    #[schema(value_type = String)]
+    pub member: MemberId,
+    pub given: ConsentGiven,
+    /// The officer who recorded it.
+    pub recorded_by: String,
+    #[schema(value_type = u64)]
+    pub recorded_at: Timestamp,
+    /// The affiliate the data may go to.
+    #[schema(value_type = String)]
+    pub recipient: AffiliateId,
+    pub purposes: Vec<String>,
+    pub data_categories: Vec<String>,
+    #[schema(value_type = Option<String>)]
+    pub destination_country: Option<CountryCode>,
+    /// The legal basis for the cross-border transfer, e.g. "consent (PDP Act art. 20)".
+    pub legal_basis: String,
+    #[schema(value_type = Option<u64>)]
+    pub withdrawn_at: Option<Timestamp>,
+}
+
+/// A consent as staff record it.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewConsent {
+    pub given: ConsentGiven,
+    pub recorded_by: String,
+    #[schema(value_type = String)]
+    pub recipient: AffiliateId,
+    pub purposes: Vec<String>,
+    pub data_categories: Vec<String>,
+    #[schema(value_type = Option<String>)]
+    pub destination_country: Option<CountryCode>,
+    pub legal_basis: String,
+}
+
+/// Where a transfer stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case", tag = "state")]
+pub enum TransferStatus {
+    /// Sealed and in the outbox; not yet receipted.
+    Sent,
+    /// At the destination, waiting for its decision.
+    Received,
+    Accepted,
+    Declined {
+        reason: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Outgoing,
+    Incoming,
+}
+
+/// A member transfer as either side keeps it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Transfer {
+    /// The id of the handoff that carried it.
+    #[schema(value_type = String)]
+    pub id: HandoffId,
+    pub direction: Direction,
+    /// The member's id at the origin (the id on their card).
+    #[schema(value_type = String)]
+    pub member: MemberId,
+    #[schema(value_type = String)]
+    pub origin: AffiliateId,
+    #[schema(value_type = String)]
+    pub destination: AffiliateId,
+    pub status: TransferStatus,
+    /// At the destination: the worker's file as received.
+    pub file: Option<TransferFile>,
+    #[schema(value_type = u64)]
+    pub created_at: Timestamp,
+    #[schema(value_type = u64)]
+    pub updated_at: Timestamp,
+}
+
+/// What travels, sealed, from origin to destination: only what the
+/// destination needs to represent the worker, and the consent that allows it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct TransferFile {
+    pub holder_name: String,
+    pub date_of_birth: Option<String>,
+    pub contact: Option<String>,
+    pub sector: Option<String>,
+    pub employer: Option<String>,
+    #[schema(value_type = u64)]
+    pub member_since: Timestamp,
+    pub consent: Consent,
+}
+
+/// Payload of a member-transfer handoff.
+#[derive(Debug, Serialize, Deserialize)]
+struct TransferMessage {
+    member: MemberId,
+    file: TransferFile,
+}
+
+/// Payload of a transfer-decision handoff.
+#[derive(Debug, Serialize, Deserialize)]
+struct DecisionMessage {
+    transfer: HandoffId,
+    accepted: bool,
+    reason: Option<String>,
+}
+
+/// A request to transfer a member.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTransfer {
+    #[schema(value_type = String)]
+    pub member: MemberId,
+    #[schema(value_type = String)]
+    pub destination: AffiliateId,
+    #[schema(value_type = String)]
+    pub consent: HandoffId,
+}
+
+fn required(field: &str, value: &str) -> Result<()> {
+    if value.trim().is_empty() {
+        return Err(NodeError::Invalid(format!("{field} is empty")));
+    }
+    if value.len() > 500 || value.chars().any(char::is_control) {
+        return Err(NodeError::Invalid(format!(
+            "{field} is over 500 bytes or has control characters"
+        )));
+    }
+    Ok(())
+}
+
+impl NodeState {
+    /// Records a member's consent to share their file with one affiliate.
+    pub async fn record_consent(&self, member: &MemberId, input: NewConsent) -> Result<Consent> {
+        self.member(member)?;
+        required("recorded_by", &input.recorded_by)?;
+        required("legal_basis", &input.legal_basis)?;
+        if input.purposes.is_empty() || input.data_categories.is_empty() {
+            return Err(NodeError::Invalid(
+                "name at least one purpose and one data category".into(),
+            ));
+        }
+        for item in input.purposes.iter().chain(&input.data_categories) {
+            required("purposes and data_categories", item)?;
+        }
+        if self.charter().charter.affiliate(&input.recipient).is_none() {
+            return Err(NodeError::Invalid(format!(
+                "{} is not an affiliate of the federation",
+                input.recipient
+            )));
+        }
+        let consent = Consent {
+            id: HandoffId::random(),
+            member: *member,
+            given: input.given,
+            recorded_by: input.recorded_by,
+            recorded_at: now(),
+            recipient: input.recipient,
+            purposes: input.purposes,
+            data_categories: input.data_categories,
+            destination_country: input.destination_country,
+            legal_basis: input.legal_basis,
+            withdrawn_at: None,
+        };
+        self.store.put_consent(&consent)?;
+        self.store.flush().await?;
+        Ok(consent)
+    }
+
+    pub fn consents(&self, member: &MemberId) -> Result<Vec<Consent>> {
+        self.member(member)?;
+        self.store.consents(member)
+    }
+
+    /// Sends a member's file to a destination affiliate, under a consent
+    /// recorded for that affiliate.
+    pub async fn start_transfer(&self, input: NewTransfer) -> Result<Transfer> {
+        let record = self.member(&input.member)?;
+        if record.status != MemberStatus::Active {
+            return Err(NodeError::Invalid(format!(
+                "member {} is {}; only active members transfer",
+                record.id, record.status
+            )));
+        }
+        let consent = self
+            .store
+            .consents(&input.member)?
+            .into_iter()
+            .find(|c| c.id == input.consent)
+            .ok_or_else(|| {
+                NodeError::Invalid(format!(
+                    "no consent {} is recorded for member {}; record the worker's consent first",
+                    input.consent, input.member
+                ))
+            })?;
+        if consent.withdrawn_at.is_some() {
+            return Err(NodeError::Invalid(format!(
+                "consent {} was withdrawn",
+                consent.id
+            )));
+        }
+        if consent.recipient != input.destination {
+            return Err(NodeError::Invalid(format!(
+                "consent {} allows sharing with {}, not {}",
+                consent.id, consent.recipient, input.destination
+            )));
+        }
+        let message = TransferMessage {
+            member: record.id,
+            file: TransferFile {
+                holder_name: record.holder_name.clone(),
+                date_of_birth: record.date_of_birth.clone(),
+                contact: record.contact.clone(),
+                sector: record.sector.clone(),
+                employer: record.employer.clone(),
+                member_since: record.member_since,
+                consent,
+            },
+        };
+        let bytes = serde_json::to_vec(&message).map_err(|e| NodeError::Invalid(e.to_string()))?;
+        let id = self
+            .send_handoff(&input.destination, HandoffKind::MEMBER_TRANSFER, &bytes)
+            .await?;
+        let at = now();
+        let transfer = Transfer {
+            id,
+            direction: Direction::Outgoing,
+            member: record.id,
+            origin: self.config.affiliate.clone(),
+            destination: input.destination,
+            status: TransferStatus::Sent,
+            file: None,
+            created_at: at,
+            updated_at: at,
+        };
+        self.store.put_transfer(&transfer)?;
+        self.store.flush().await?;
+        Ok(transfer)
+    }
+
+    pub fn transfer(&self, id: &HandoffId) -> Result<Transfer> {
+        self.store.transfer(id)?.ok_or_else(|| NodeError::NotFound {
+            what: "transfer",
+            id: id.to_string(),
+        })
+    }
+
+    pub fn transfers(&self, direction: Option<Direction>) -> Result<Vec<Transfer>> {
+        let mut all = self.store.transfers()?;
+        all.retain(|t| direction.is_none_or(|d| t.direction == d));
+        all.sort_by_key(|t| std::cmp::Reverse(t.updated_at));
+        Ok(all)
+    }
+
+    /// The destination accepts: it keeps the worker's file as a local record
+    /// linked to the origin membership, commits to represent them in its log,
+    /// and tells the origin.
+    pub async fn accept_transfer(&self, id: &HandoffId) -> Result<Transfer> {
+        let _guard = self.member_lock.lock().await;
+        let mut transfer = self.incoming_pending(id)?;
+        let file = transfer
+            .file
+            .clone()
+            .ok_or_else(|| NodeError::Storage("incoming transfer without its file".into()))?;
+        let at = now();
+        let mut local = MemberRecord::linked(transfer.member, transfer.origin.clone(), &file, at);
+        self.append(
+            Body::Representation(RepresentationCommitment {
+                member: transfer.member,
+                home: transfer.origin.clone(),
+                from: at,
+                until: None,
+            }),
+            None,
+        )
+        .await?;
+        local.updated_at = at;
+        self.store.put_member(&local)?;
+        transfer.status = TransferStatus::Accepted;
+        transfer.updated_at = at;
+        self.store.put_transfer(&transfer)?;
+        self.store.flush().await?;
+        self.send_decision(&transfer, true, None).await?;
+        Ok(transfer)
+    }
+
+    /// The destination declines, with a reason the origin will see.
+    pub async fn decline_transfer(&self, id: &HandoffId, reason: String) -> Result<Transfer> {
+        required("reason", &reason)?;
+        let mut transfer = self.incoming_pending(id)?;
+        transfer.status = TransferStatus::Declined {
+            reason: reason.clone(),
+        };
+        transfer.updated_at = now();
+        self.store.put_transfer(&transfer)?;
+        self.store.flush().await?;
+        self.send_decision(&transfer, false, Some(reason)).await?;
+        Ok(transfer)
+    }
+
+    fn incoming_pending(&self, id: &HandoffId) -> Result<Transfer> {
+        let transfer = self.transfer(id)?;
+        if transfer.direction != Direction::Incoming {
+            return Err(NodeError::Invalid(format!(
+                "transfer {id} is outgoing; the destination decides"
+            )));
+        }
+        if transfer.status != TransferStatus::Received {
+            return Err(NodeError::Invalid(format!(
+                "transfer {id} was already decided"
+            )));
+        }
+        Ok(transfer)
+    }
+
+    async fn send_decision(
+        &self,
+        transfer: &Transfer,
+        accepted: bool,
+        reason: Option<String>,
+    ) -> Result<()> {
+        let message = DecisionMessage {
+            transfer: transfer.id,
+            accepted,
+            reason,
+        };
+        let bytes = serde_json::to_vec(&message).map_err(|e| NodeError::Invalid(e.to_string()))?;
+        self.send_handoff(&transfer.origin, HandoffKind::TRANSFER_DECISION, &bytes)
+            .await
+            .map(|_| ())
+    }
+
+    /// Acts on a handoff that has just been stored: records an incoming
+    /// transfer, or a decision on an outgoing one.
+    pub(crate) async fn act_on(&self, item: &InboxItem) -> Result<()> {
+        let plain = self.open_received(&item.id)?;
+        let malformed = |e: serde_json::Error| {
+            NodeError::Invalid(format!("handoff {} from {}: {e}", item.id, item.sender))
+        };
+        if item.kind == HandoffKind::MEMBER_TRANSFER {
+            let message: TransferMessage = serde_json::from_slice(&plain).map_err(malformed)?;
+            let transfer = Transfer {
+                id: item.id,
+                direction: Direction::Incoming,
+                member: message.member,
+                origin: item.sender.clone(),
+                destination: self.config.affiliate.clone(),
+                status: TransferStatus::Received,
+                file: Some(message.file),
+                created_at: item.received_at,
+                updated_at: item.received_at,
+            };
+            self.store.put_transfer(&transfer)?;
+        } else if item.kind == HandoffKind::TRANSFER_DECISION {
+            let message: DecisionMessage = serde_json::from_slice(&plain).map_err(malformed)?;
+            let mut transfer = self.transfer(&message.transfer)?;
+            if transfer.destination != item.sender || transfer.direction != Direction::Outgoing {
+                return Err(NodeError::Invalid(format!(
+                    "{} sent a decision on transfer {} that is not theirs to decide",
+                    item.sender, message.transfer
+                )));
+            }
+            transfer.status = if message.accepted {
+                TransferStatus::Accepted
+            } else {
+                TransferStatus::Declined {
+                    reason: message.reason.unwrap_or_default(),
+                }
+            };
+            transfer.updated_at = now();
+            self.store.put_transfer(&transfer)?;
+        }
+        self.store.flush().await
+    }
+}

@@ -1,0 +1,271 @@
+//! Portable membership across three real nodes: consent, transfer, the
+//! destination's decision, and the card verdict everywhere.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod testnet;
+
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use testnet::{wait_for, TestNet};
+
+async fn call(
+    net: &TestNet,
+    i: usize,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> (StatusCode, Value) {
+    let mut request = reqwest::Client::new()
+        .request(method, net.url(i, path))
+        .bearer_auth(&net.tokens[i]);
+    if let Some(b) = body {
+        request = request.json(&b);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+/// Enrols a member at KSPI, records consent for MTUC and sends the transfer.
+async fn transfer_to_mtuc(net: &TestNet) -> (String, String, String) {
+    let (status, member) = call(
+        net,
+        0,
+        Method::POST,
+        "/api/v1/members",
+        Some(json!({ "holder_name": "Siti Rahayu", "employer": "PT Contoh", "destination_country": "MY" })),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let member = member["id"].as_str().unwrap().to_owned();
+    let (status, consent) = call(
+        net,
+        0,
+        Method::POST,
+        &format!("/api/v1/members/{member}/consents"),
+        Some(json!({
+            "given": "in_person",
+            "recorded_by": "officer Dewi",
+            "recipient": "MTUC",
+            "purposes": ["representation at the workplace"],
+            "data_categories": ["name", "contact", "employer"],
+            "destination_country": "MY",
+            "legal_basis": "the worker's explicit consent"
+        })),
+    )
+    .await;
+    assert_eq!(status, 201, "{consent}");
+    let consent = consent["id"].as_str().unwrap().to_owned();
+    let (status, transfer) = call(
+        net,
+        0,
+        Method::POST,
+        "/api/v1/transfers",
+        Some(json!({ "member": member, "destination": "MTUC", "consent": consent })),
+    )
+    .await;
+    assert_eq!(status, 201, "{transfer}");
+    assert_eq!(transfer["status"]["state"], "sent");
+    (member, consent, transfer["id"].as_str().unwrap().to_owned())
+}
+
+async fn incoming(net: &TestNet, i: usize, id: &str) -> Value {
+    wait_for(30, "the transfer at the destination", || async {
+        let (status, t) = call(
+            net,
+            i,
+            Method::GET,
+            &format!("/api/v1/transfers/{id}"),
+            None,
+        )
+        .await;
+        (status == 200).then_some(t)
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_transfer_accepted_by_the_destination_shows_on_the_card_everywhere() {
+    let net = TestNet::new(3).await;
+    net.wait_connected().await;
+    let (member, _, id) = transfer_to_mtuc(&net).await;
+    let (_, card) = call(
+        &net,
+        0,
+        Method::GET,
+        &format!("/api/v1/members/{member}/card"),
+        None,
+    )
+    .await;
+    let card = card["card"].as_str().unwrap().to_owned();
+
+    let arrived = incoming(&net, 1, &id).await;
+    assert_eq!(arrived["direction"], "incoming");
+    assert_eq!(arrived["status"]["state"], "received");
+    assert_eq!(arrived["file"]["holder_name"], "Siti Rahayu");
+    assert_eq!(arrived["file"]["consent"]["recipient"], "MTUC");
+    let (_, listed) = call(
+        &net,
+        1,
+        Method::GET,
+        "/api/v1/transfers?direction=incoming",
+        None,
+    )
+    .await;
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+
+    let (status, accepted) = call(
+        &net,
+        1,
+        Method::POST,
+        &format!("/api/v1/transfers/{id}/accept"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{accepted}");
+    assert_eq!(accepted["status"]["state"], "accepted");
+    // MTUC keeps a record linked to KSPI's membership ...
+    let (_, local) = call(
+        &net,
+        1,
+        Method::GET,
+        &format!("/api/v1/members/{member}"),
+        None,
+    )
+    .await;
+    assert_eq!(local["home"], "KSPI");
+    // ... the origin hears the decision ...
+    wait_for(30, "the decision at the origin", || async {
+        let (_, t) = call(
+            &net,
+            0,
+            Method::GET,
+            &format!("/api/v1/transfers/{id}"),
+            None,
+        )
+        .await;
+        (t["status"]["state"] == "accepted").then_some(())
+    })
+    .await;
+    // ... and NTUC-PHL, which saw none of it, lists MTUC on the card issued before.
+    wait_for(30, "the representation at the third node", || async {
+        let (_, v) = call(
+            &net,
+            2,
+            Method::POST,
+            "/api/v1/cards/verify",
+            Some(json!({ "card": card })),
+        )
+        .await;
+        (v["valid"] == true && v["representing"] == json!(["MTUC"])).then_some(())
+    })
+    .await;
+    // A decided transfer cannot be decided again.
+    let (status, body) = call(
+        &net,
+        1,
+        Method::POST,
+        &format!("/api/v1/transfers/{id}/decline"),
+        Some(json!({ "reason": "x" })),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    net.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_declined_transfer_carries_its_reason_back_to_the_origin() {
+    let net = TestNet::new(2).await;
+    net.wait_connected().await;
+    let (_, _, id) = transfer_to_mtuc(&net).await;
+    incoming(&net, 1, &id).await;
+    let (status, declined) = call(
+        &net,
+        1,
+        Method::POST,
+        &format!("/api/v1/transfers/{id}/decline"),
+        Some(json!({ "reason": "the employer is outside our sector; contact the construction union" })),
+    )
+    .await;
+    assert_eq!(status, 200, "{declined}");
+    let decided = wait_for(30, "the decision at the origin", || async {
+        let (_, t) = call(
+            &net,
+            0,
+            Method::GET,
+            &format!("/api/v1/transfers/{id}"),
+            None,
+        )
+        .await;
+        (t["status"]["state"] == "declined").then_some(t)
+    })
+    .await;
+    assert_eq!(
+        decided["status"]["reason"],
+        "the employer is outside our sector; contact the construction union"
+    );
+    net.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_is_sent_without_a_matching_consent() {
+    let net = TestNet::new(3).await;
+    net.wait_connected().await;
+    let (member, consent, _) = transfer_to_mtuc(&net).await;
+    // A consent for MTUC does not cover NTUC-PHL.
+    let (status, body) = call(
+        &net,
+        0,
+        Method::POST,
+        "/api/v1/transfers",
+        Some(json!({ "member": member, "destination": "NTUC-PHL", "consent": consent })),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("allows sharing with MTUC"),
+        "{body}"
+    );
+    // No consent at all.
+    let (status, body) = call(
+        &net,
+        0,
+        Method::POST,
+        "/api/v1/transfers",
+        Some(json!({ "member": member, "destination": "MTUC", "consent": "00000000000000000000000000000000" })),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("record the worker's consent first"),
+        "{body}"
+    );
+    let (status, body) = call(
+        &net,
+        0,
+        Method::GET,
+        "/api/v1/transfers?direction=sideways",
+        None,
+    )
+    .await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error"], "invalid_query");
+    // Only the one transfer left KSPI.
+    let (_, outgoing) = call(
+        &net,
+        0,
+        Method::GET,
+        "/api/v1/transfers?direction=outgoing",
+        None,
+    )
+    .await;
+    assert_eq!(outgoing.as_array().unwrap().len(), 1);
+    net.shutdown().await;
+}
