@@ -1,5 +1,6 @@
 //! The README's first command: `unionfed demo` starts three nodes, a card
-//! issued at one verifies at another over HTTP, and Ctrl-C stops everything.
+//! issued at one verifies at another over HTTP and shows the transfer the
+//! demo made, and Ctrl-C stops everything.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -63,6 +64,8 @@ async fn the_demo_starts_verifies_a_card_across_affiliates_and_stops_cleanly() {
         .unwrap();
     assert_eq!(verdict["valid"], true, "{verdict}");
     assert_eq!(verdict["issuer"], "KSPI");
+    // The demo moved this member's representation to MTUC.
+    assert_eq!(verdict["representing"], json!(["MTUC"]), "{verdict}");
     assert!(printed.iter().any(|l| l.contains("admin token: uf_")));
 
     let pid = Pid::from_raw(i32::try_from(child.id().unwrap()).unwrap());

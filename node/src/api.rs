@@ -166,7 +166,7 @@ pub(crate) fn parse_member_id(id: &str) -> Result<unionfed_protocol::MemberId, A
         members::card_svg, members::card_png, cards::verify, federation::federation,
         federation::status_snapshot, federation::submit_charter, federation::healthz, federation::metrics,
         transfers::record_consent, transfers::consents, transfers::create, transfers::list, transfers::read,
-        transfers::accept, transfers::decline
+        transfers::accept, transfers::decline, transfers::end, transfers::member_log
     ),
     components(schemas(
         ErrorBody, crate::members::MemberRecord, crate::members::NewMember, crate::members::MemberPatch,
@@ -175,7 +175,8 @@ pub(crate) fn parse_member_id(id: &str) -> Result<unionfed_protocol::MemberId, A
         federation::HeadView, federation::CharterSubmission, federation::CharterOutcome, federation::Health,
         crate::transfers::Consent, crate::transfers::NewConsent, crate::transfers::ConsentGiven,
         crate::transfers::Transfer, crate::transfers::TransferStatus, crate::transfers::Direction,
-        crate::transfers::TransferFile, crate::transfers::NewTransfer, transfers::Decline
+        crate::transfers::TransferFile, crate::transfers::NewTransfer, transfers::Decline,
+        transfers::EndRepresentation
     )),
     modifiers(&BearerAuth)
 )]
@@ -239,6 +240,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/transfers/{id}", get(transfers::read))
         .route("/api/v1/transfers/{id}/accept", post(transfers::accept))
         .route("/api/v1/transfers/{id}/decline", post(transfers::decline))
+        .route("/api/v1/transfers/{id}/end", post(transfers::end))
+        .route("/api/v1/members/{id}/transfers", get(transfers::member_log))
         .route("/api/v1/federation", get(federation::federation))
         .route("/api/v1/charter", post(federation::submit_charter))
         .route("/api/v1/openapi.json", get(openapi))

@@ -238,7 +238,85 @@ async fn populate(running: &[Running]) -> anyhow::Result<Option<String>> {
         (verdict["valid"] == true).then_some(())
     })
     .await?;
+    transfer(&http, running, &member, &card).await?;
     Ok(Some(card))
+}
+
+/// The member's home union (KSPI) sends their file to MTUC with their
+/// consent; MTUC accepts and commits to represent them; NTUC-PHL then sees
+/// MTUC on the card issued before the move.
+async fn transfer(
+    http: &reqwest::Client,
+    running: &[Running],
+    member: &str,
+    card: &str,
+) -> anyhow::Result<()> {
+    let (kspi, mtuc, ntuc) = (&running[0], &running[1], &running[2]);
+    let post = |r: &Running, path: String, body: Value| {
+        http.post(format!("{}{path}", r.url))
+            .bearer_auth(&r.token)
+            .json(&body)
+            .send()
+    };
+    let consent: Value = post(
+        kspi,
+        format!("/api/v1/members/{member}/consents"),
+        json!({
+            "given": "in_person",
+            "recorded_by": "demo officer",
+            "recipient": "MTUC",
+            "purposes": ["representation at the workplace in Malaysia"],
+            "data_categories": ["name", "contact", "employer", "sector"],
+            "destination_country": "MY",
+            "legal_basis": "the worker's explicit consent"
+        }),
+    )
+    .await?
+    .json()
+    .await?;
+    let consent = consent["id"].as_str().context("no consent id")?;
+    let transfer: Value = post(
+        kspi,
+        "/api/v1/transfers".into(),
+        json!({ "member": member, "destination": "MTUC", "consent": consent }),
+    )
+    .await?
+    .json()
+    .await?;
+    let id = transfer["id"]
+        .as_str()
+        .context("no transfer id")?
+        .to_owned();
+    wait_until(30, "the transfer to reach MTUC", || async {
+        let r = http
+            .get(format!("{}/api/v1/transfers/{id}", mtuc.url))
+            .bearer_auth(&mtuc.token)
+            .send()
+            .await
+            .ok()?;
+        r.status().is_success().then_some(())
+    })
+    .await?;
+    let accepted = post(mtuc, format!("/api/v1/transfers/{id}/accept"), json!({})).await?;
+    if !accepted.status().is_success() {
+        bail!(
+            "MTUC could not accept the transfer: {}",
+            accepted.text().await?
+        );
+    }
+    wait_until(30, "NTUC-PHL to see MTUC represent the member", || async {
+        let verdict: Value = http
+            .post(format!("{}/api/v1/cards/verify", ntuc.url))
+            .json(&json!({ "card": card }))
+            .send()
+            .await
+            .ok()?
+            .json()
+            .await
+            .ok()?;
+        (verdict["representing"] == json!(["MTUC"])).then_some(())
+    })
+    .await
 }
 
 /// Polls `check` until it returns `Some`, or fails after `secs` seconds.
@@ -266,7 +344,8 @@ fn print_summary(running: &[Running], card: &str) {
         println!("            data: {}", r.data_dir.display());
     }
     println!();
-    println!("A card issued by KSPI to a member:");
+    println!("A card issued by KSPI to a member, Siti Rahayu. With her consent KSPI then");
+    println!("transferred her file to MTUC, which accepted and now represents her in Malaysia:");
     println!("  {card}");
     println!();
     println!("Check it at MTUC (another affiliate; no token needed):");

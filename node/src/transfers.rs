@@ -7,7 +7,9 @@ use crate::handoffs::InboxItem;
 use crate::members::MemberRecord;
 use crate::node::{now, NodeState};
 use serde::{Deserialize, Serialize};
-use unionfed_protocol::entry::{Body, MemberStatus, RepresentationCommitment};
+use unionfed_protocol::entry::{
+    Body, MemberStatus, RepresentationCommitment, RepresentationEnd, RepresentationEndReason,
+};
 use unionfed_protocol::{AffiliateId, CountryCode, HandoffId, HandoffKind, MemberId, Timestamp};
 use utoipa::ToSchema;
 
@@ -71,6 +73,11 @@ pub enum TransferStatus {
     Accepted,
     Declined {
         reason: String,
+    },
+    /// The representation the transfer started has ended.
+    Ended {
+        #[schema(value_type = String)]
+        reason: RepresentationEndReason,
     },
 }
 
@@ -324,6 +331,47 @@ impl NodeState {
         self.store.flush().await?;
         self.send_decision(&transfer, false, Some(reason)).await?;
         Ok(transfer)
+    }
+
+    /// Ends the representation an accepted transfer started; either side may.
+    /// The end is an entry in this affiliate's log, so every node learns it.
+    pub async fn end_representation(
+        &self,
+        id: &HandoffId,
+        reason: RepresentationEndReason,
+    ) -> Result<Transfer> {
+        let mut transfer = self.transfer(id)?;
+        if transfer.status != TransferStatus::Accepted {
+            return Err(NodeError::Invalid(format!(
+                "transfer {id} is not in force (it is {:?}); only an accepted transfer can end",
+                transfer.status
+            )));
+        }
+        let at = now();
+        self.append(
+            Body::RepresentationEnd(RepresentationEnd {
+                member: transfer.member,
+                home: transfer.origin.clone(),
+                representing: transfer.destination.clone(),
+                ended: at,
+                reason,
+            }),
+            None,
+        )
+        .await?;
+        transfer.status = TransferStatus::Ended { reason };
+        transfer.updated_at = at;
+        self.store.put_transfer(&transfer)?;
+        self.store.flush().await?;
+        Ok(transfer)
+    }
+
+    /// The transfers of one member, newest first: the member's transfer log.
+    pub fn member_transfers(&self, member: &MemberId) -> Result<Vec<Transfer>> {
+        self.member(member)?;
+        let mut all = self.transfers(None)?;
+        all.retain(|t| &t.member == member);
+        Ok(all)
     }
 
     fn incoming_pending(&self, id: &HandoffId) -> Result<Transfer> {

@@ -130,3 +130,40 @@ pub(crate) async fn decline(
             .await?,
     ))
 }
+
+/// Why a representation ends.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EndRepresentation {
+    /// returned_home, moved_on, membership_moved, consent_withdrawn, expired or other.
+    #[schema(value_type = String)]
+    pub reason: unionfed_protocol::entry::RepresentationEndReason,
+}
+
+/// Ends the representation an accepted transfer started (either side).
+#[utoipa::path(post, path = "/api/v1/transfers/{id}/end", request_body = EndRepresentation, params(("id" = String, Path)),
+    responses((status = 200, body = Transfer), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("token" = [])))]
+pub(crate) async fn end(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<EndRepresentation>,
+) -> Result<Json<Transfer>, ApiError> {
+    Ok(Json(
+        state
+            .end_representation(&parse_transfer_id(&id)?, input.reason)
+            .await?,
+    ))
+}
+
+/// A member's transfer log: what went where, when, and what came back.
+#[utoipa::path(get, path = "/api/v1/members/{id}/transfers", params(("id" = String, Path)),
+    responses((status = 200, body = Vec<Transfer>), (status = 404, body = super::ErrorBody)), security(("token" = [])))]
+pub(crate) async fn member_log(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<Transfer>>, ApiError> {
+    Ok(Json(state.member_transfers(&parse_member_id(&id)?)?))
+}
