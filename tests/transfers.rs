@@ -269,3 +269,102 @@ async fn nothing_is_sent_without_a_matching_consent() {
     assert_eq!(outgoing.as_array().unwrap().len(), 1);
     net.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn withdrawing_consent_deletes_the_file_at_the_recipient() {
+    let net = TestNet::new(3).await;
+    net.wait_connected().await;
+    let (member, consent, id) = transfer_to_mtuc(&net).await;
+    let (_, card) = call(
+        &net,
+        0,
+        Method::GET,
+        &format!("/api/v1/members/{member}/card"),
+        None,
+    )
+    .await;
+    let card = card["card"].as_str().unwrap().to_owned();
+    incoming(&net, 1, &id).await;
+    let (status, _) = call(
+        &net,
+        1,
+        Method::POST,
+        &format!("/api/v1/transfers/{id}/accept"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+
+    let (status, withdrawn) = call(
+        &net,
+        0,
+        Method::POST,
+        &format!("/api/v1/members/{member}/consents/{consent}/withdraw"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{withdrawn}");
+    assert!(withdrawn["withdrawn_at"].is_u64());
+    // MTUC deletes the worker's file and its record, and ends the representation ...
+    wait_for(30, "the file deleted at MTUC", || async {
+        let (status, _) = call(
+            &net,
+            1,
+            Method::GET,
+            &format!("/api/v1/members/{member}"),
+            None,
+        )
+        .await;
+        (status == 404).then_some(())
+    })
+    .await;
+    let (_, transfer) = call(
+        &net,
+        1,
+        Method::GET,
+        &format!("/api/v1/transfers/{id}"),
+        None,
+    )
+    .await;
+    assert!(transfer["file"].is_null(), "{transfer}");
+    assert_eq!(transfer["status"]["reason"], "consent_withdrawn");
+    // ... the withdrawal was receipted ...
+    wait_for(30, "the withdrawal receipted", || async {
+        let state = net.node(0).state();
+        let items = state.store.outbox().unwrap();
+        items
+            .iter()
+            .filter(|i| i.kind == unionfed_protocol::HandoffKind::CONSENT_WITHDRAWAL)
+            .all(|i| i.receipt.is_some())
+            .then_some(())
+    })
+    .await;
+    // ... every node learns the representation is over ...
+    wait_for(30, "the end at the third node", || async {
+        let (_, v) = call(
+            &net,
+            2,
+            Method::POST,
+            "/api/v1/cards/verify",
+            Some(json!({ "card": card })),
+        )
+        .await;
+        (v["representing"] == json!([])).then_some(())
+    })
+    .await;
+    // ... and the withdrawn consent cannot carry a new transfer.
+    let (status, body) = call(
+        &net,
+        0,
+        Method::POST,
+        "/api/v1/transfers",
+        Some(json!({ "member": member, "destination": "MTUC", "consent": consent })),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        body["message"].as_str().unwrap().contains("withdrawn"),
+        "{body}"
+    );
+    net.shutdown().await;
+}

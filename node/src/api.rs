@@ -166,7 +166,8 @@ pub(crate) fn parse_member_id(id: &str) -> Result<unionfed_protocol::MemberId, A
         members::card_svg, members::card_png, cards::verify, federation::federation,
         federation::status_snapshot, federation::submit_charter, federation::healthz, federation::metrics,
         transfers::record_consent, transfers::consents, transfers::create, transfers::list, transfers::read,
-        transfers::accept, transfers::decline, transfers::end, transfers::member_log
+        transfers::accept, transfers::decline, transfers::end, transfers::member_log,
+        transfers::withdraw_consent
     ),
     components(schemas(
         ErrorBody, crate::members::MemberRecord, crate::members::NewMember, crate::members::MemberPatch,
@@ -242,6 +243,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/transfers/{id}/decline", post(transfers::decline))
         .route("/api/v1/transfers/{id}/end", post(transfers::end))
         .route("/api/v1/members/{id}/transfers", get(transfers::member_log))
+        .route(
+            "/api/v1/members/{id}/consents/{consent}/withdraw",
+            post(transfers::withdraw_consent),
+        )
         .route("/api/v1/federation", get(federation::federation))
         .route("/api/v1/charter", post(federation::submit_charter))
         .route("/api/v1/openapi.json", get(openapi))

@@ -496,6 +496,19 @@ impl Store {
             .transpose()
     }
 
+    /// Deletes a member record (personal data only; log entries stay).
+    pub fn remove_member(&self, id: &MemberId) -> Result<bool> {
+        let _writer = self
+            .write_lock
+            .lock()
+            .map_err(|_| NodeError::Storage("a writer panicked; restart the node".into()))?;
+        let removed = self.data.remove(member_key(id))?.is_some();
+        if removed {
+            self.members.fetch_sub(1, Ordering::Relaxed);
+        }
+        Ok(removed)
+    }
+
     /// Writes a member record that changes no log entry.
     pub fn put_member(&self, record: &MemberRecord) -> Result<()> {
         self.apply_with_member(&[], Some(record)).map(|_| ())

@@ -140,6 +140,13 @@ struct DecisionMessage {
     reason: Option<String>,
 }
 
+/// Payload of a consent-withdrawal handoff.
+#[derive(Debug, Serialize, Deserialize)]
+struct WithdrawalMessage {
+    consent: HandoffId,
+    member: MemberId,
+}
+
 /// A request to transfer a member.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -205,6 +212,69 @@ impl NodeState {
     pub fn consents(&self, member: &MemberId) -> Result<Vec<Consent>> {
         self.member(member)?;
         self.store.consents(member)
+    }
+
+    /// Withdraws a consent: no new transfer may use it, and the affiliate it
+    /// named is told to delete what it received under it (its receipt is
+    /// signed only after it has).
+    pub async fn withdraw_consent(&self, member: &MemberId, id: &HandoffId) -> Result<Consent> {
+        let mut consent = self
+            .consents(member)?
+            .into_iter()
+            .find(|c| &c.id == id)
+            .ok_or_else(|| NodeError::NotFound {
+                what: "consent",
+                id: id.to_string(),
+            })?;
+        if consent.withdrawn_at.is_some() {
+            return Err(NodeError::Invalid(format!(
+                "consent {id} was already withdrawn"
+            )));
+        }
+        consent.withdrawn_at = Some(now());
+        self.store.put_consent(&consent)?;
+        self.store.flush().await?;
+        let used = self
+            .member_transfers(member)?
+            .iter()
+            .any(|t| t.direction == Direction::Outgoing && t.destination == consent.recipient);
+        if used {
+            let message = WithdrawalMessage {
+                consent: consent.id,
+                member: *member,
+            };
+            let bytes =
+                serde_json::to_vec(&message).map_err(|e| NodeError::Invalid(e.to_string()))?;
+            self.send_handoff(&consent.recipient, HandoffKind::CONSENT_WITHDRAWAL, &bytes)
+                .await?;
+        }
+        Ok(consent)
+    }
+
+    /// At the recipient: deletes what was received from `sender` about
+    /// `member`, ending any representation first.
+    async fn forget(&self, sender: &AffiliateId, member: &MemberId) -> Result<()> {
+        for mut transfer in self.transfers(Some(Direction::Incoming))? {
+            if &transfer.member != member || &transfer.origin != sender {
+                continue;
+            }
+            if transfer.status == TransferStatus::Accepted {
+                self.end_representation(&transfer.id, RepresentationEndReason::ConsentWithdrawn)
+                    .await?;
+                transfer = self.transfer(&transfer.id)?;
+            }
+            transfer.file = None;
+            transfer.updated_at = now();
+            self.store.put_transfer(&transfer)?;
+        }
+        if self
+            .store
+            .member(member)?
+            .is_some_and(|m| m.home.as_ref() == Some(sender))
+        {
+            self.store.remove_member(member)?;
+        }
+        self.store.flush().await
     }
 
     /// Sends a member's file to a destination affiliate, under a consent
@@ -445,6 +515,9 @@ impl NodeState {
             };
             transfer.updated_at = now();
             self.store.put_transfer(&transfer)?;
+        } else if item.kind == HandoffKind::CONSENT_WITHDRAWAL {
+            let message: WithdrawalMessage = serde_json::from_slice(&plain).map_err(malformed)?;
+            self.forget(&item.sender, &message.member).await?;
         }
         self.store.flush().await
     }

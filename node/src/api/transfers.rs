@@ -167,3 +167,21 @@ pub(crate) async fn member_log(
 ) -> Result<Json<Vec<Transfer>>, ApiError> {
     Ok(Json(state.member_transfers(&parse_member_id(&id)?)?))
 }
+
+/// Withdraws a consent; the affiliate it named deletes what it received under it.
+#[utoipa::path(post, path = "/api/v1/members/{id}/consents/{consent}/withdraw",
+    params(("id" = String, Path), ("consent" = String, Path)),
+    responses((status = 200, body = Consent), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("token" = [])))]
+pub(crate) async fn withdraw_consent(
+    _: Admin,
+    State(state): State<AppState>,
+    Path((id, consent)): Path<(String, String)>,
+) -> Result<Json<Consent>, ApiError> {
+    let consent = parse_transfer_id(&consent)?;
+    Ok(Json(
+        state
+            .withdraw_consent(&parse_member_id(&id)?, &consent)
+            .await?,
+    ))
+}
