@@ -485,3 +485,135 @@ fn dir_size(path: &Path) -> anyhow::Result<u64> {
     }
     Ok(total)
 }
+
+/// Seal, open, two signatures and two verifications per second on all cores:
+/// the raw cost of one handoff with its receipt.
+fn handoff_raw_rate(duration: Duration) -> anyhow::Result<f64> {
+    use unionfed_protocol::{
+        AffiliateId, EncryptionSecretKey, HandoffId, HandoffKind, HandoffSeal, Receipt,
+        SignedReceipt,
+    };
+    let stop = Arc::new(AtomicBool::new(false));
+    let count = Arc::new(AtomicU64::new(0));
+    let threads: Vec<_> = (0..cores())
+        .map(|_| {
+            let (stop, count) = (stop.clone(), count.clone());
+            std::thread::spawn(move || -> anyhow::Result<()> {
+                let (sender, recipient): (AffiliateId, AffiliateId) =
+                    (CODES[0].parse()?, CODES[1].parse()?);
+                let (sk, rk) = (
+                    AffiliateSigningKey::generate(),
+                    AffiliateSigningKey::generate(),
+                );
+                let enc = EncryptionSecretKey::generate();
+                let payload = vec![7u8; 600];
+                let mut n = 0;
+                while !stop.load(Ordering::Relaxed) {
+                    let signed = HandoffSeal {
+                        id: HandoffId::random(),
+                        sender: sender.clone(),
+                        recipient: recipient.clone(),
+                        kind: HandoffKind::MEMBER_TRANSFER,
+                        created_at: now(),
+                        recipient_key: &enc.public(),
+                        plaintext: &payload,
+                    }
+                    .seal(&sk)?;
+                    let handoff = signed.verify_with(&sk.public())?;
+                    handoff.open(&recipient, &enc)?;
+                    let receipt =
+                        SignedReceipt::sign(&Receipt::for_handoff(&signed, &handoff, now()), &rk)?;
+                    receipt.verify_with(&rk.public())?;
+                    n += 1;
+                }
+                count.fetch_add(n, Ordering::Relaxed);
+                Ok(())
+            })
+        })
+        .collect();
+    let started = Instant::now();
+    std::thread::sleep(duration);
+    stop.store(true, Ordering::Relaxed);
+    for t in threads {
+        t.join()
+            .map_err(|_| anyhow::anyhow!("a benchmark thread panicked"))??;
+    }
+    Ok(count.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64())
+}
+
+/// Handoffs sealed, sent, stored and receipted between two nodes per second,
+/// and the delivery time of one handoff when the recipient is up.
+pub async fn handoffs(count: usize, samples: usize) -> anyhow::Result<()> {
+    use unionfed_protocol::HandoffKind;
+    let mut cluster = LocalCluster::prepare(2, 1, |_| {})?;
+    start_all(&mut cluster).await?;
+    let sender = node(&cluster, 0)?.state().clone();
+    let recipient = cluster.configs[1].affiliate.clone();
+    let payload = vec![7u8; 600];
+    let raw = handoff_raw_rate(Duration::from_secs(3))?;
+
+    let mut latencies = Vec::with_capacity(samples);
+    for _ in 0..samples {
+        let started = Instant::now();
+        let id = sender
+            .send_handoff(&recipient, HandoffKind::MEMBER_TRANSFER, &payload)
+            .await?;
+        loop {
+            if sender
+                .store
+                .outbox_item(&id)?
+                .is_some_and(|i| i.receipt.is_some())
+            {
+                break;
+            }
+            if started.elapsed() > Duration::from_secs(30) {
+                bail!("handoff {id} was not receipted within 30s");
+            }
+            tokio::time::sleep(Duration::from_micros(200)).await;
+        }
+        latencies.push(started.elapsed());
+    }
+    latencies.sort();
+    let pct = |p: f64| {
+        latencies[((latencies.len() as f64 - 1.0) * p).round() as usize].as_secs_f64() * 1e3
+    };
+
+    let started = Instant::now();
+    let mut ids = Vec::with_capacity(count);
+    for _ in 0..count {
+        ids.push(
+            sender
+                .send_handoff(&recipient, HandoffKind::MEMBER_TRANSFER, &payload)
+                .await?,
+        );
+    }
+    loop {
+        let pending = ids
+            .iter()
+            .filter(|id| {
+                !sender
+                    .store
+                    .outbox_item(id)
+                    .ok()
+                    .flatten()
+                    .is_some_and(|i| i.receipt.is_some())
+            })
+            .count();
+        if pending == 0 {
+            break;
+        }
+        if started.elapsed() > Duration::from_secs(600) {
+            bail!("{pending} handoffs were not receipted within 600s");
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let rate = count as f64 / started.elapsed().as_secs_f64();
+    println!("delivery of one handoff with the recipient up, {samples} samples: p50 {:.2} ms, p99 {:.2} ms", pct(0.5), pct(0.99));
+    println!(
+        "handoffs sealed, sent, stored and receipted: {rate:.0}/s; seal + open + 2 signatures + 2 verifications on {} cores in this run: {raw:.0}/s; ratio {:.3}",
+        cores(),
+        rate / raw
+    );
+    cluster.shutdown().await?;
+    Ok(())
+}

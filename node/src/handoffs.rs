@@ -18,6 +18,8 @@ use unionfed_protocol::{
 
 /// Longest wait between two delivery attempts of one handoff.
 const MAX_BACKOFF_SECS: u64 = 300;
+/// Handoffs in flight at once.
+const DELIVERIES_AT_ONCE: usize = 32;
 /// How often the outbox is looked at even when nothing wakes it.
 const SWEEP: Duration = Duration::from_secs(2);
 
@@ -174,34 +176,44 @@ impl NodeState {
         Ok(HandoffResponse::Receipt(stored.unwrap_or(item).receipt))
     }
 
-    /// Tries every due handoff of the outbox once; right after a peer
-    /// connects, every undelivered one, whatever its backoff.
+    /// Tries every due handoff of the outbox once, several at a time; right
+    /// after a peer connects, every undelivered one, whatever its backoff.
     async fn deliver_due(&self) -> Result<()> {
+        use futures::StreamExt;
         let at = now().secs();
         let everything = self
             .handoff_peer_arrived
             .swap(false, std::sync::atomic::Ordering::Relaxed);
-        for mut item in self.store.outbox()? {
-            if item.receipt.is_some() || (item.next_attempt > at && !everything) {
-                continue;
-            }
-            match self.deliver(&item).await {
-                Ok(receipt) => {
-                    item.receipt = Some(receipt);
-                    item.last_error = None;
-                    self.metrics.handoffs_delivered.inc();
-                }
-                Err(e) => {
-                    item.attempts = item.attempts.saturating_add(1);
-                    let backoff = 1u64 << item.attempts.min(9);
-                    item.next_attempt = at + backoff.min(MAX_BACKOFF_SECS);
-                    item.last_error = Some(e.to_string());
-                }
-            }
-            self.store.put_outbox(&item)?;
-            self.store.flush().await?;
+        let due: Vec<OutboxItem> = self
+            .store
+            .outbox()?
+            .into_iter()
+            .filter(|item| item.receipt.is_none() && (item.next_attempt <= at || everything))
+            .collect();
+        if due.is_empty() {
+            return Ok(());
         }
-        Ok(())
+        let attempts = futures::stream::iter(due)
+            .map(|mut item| async move {
+                match self.deliver(&item).await {
+                    Ok(receipt) => {
+                        item.receipt = Some(receipt);
+                        item.last_error = None;
+                        self.metrics.handoffs_delivered.inc();
+                    }
+                    Err(e) => {
+                        item.attempts = item.attempts.saturating_add(1);
+                        let backoff = 1u64 << item.attempts.min(9);
+                        item.next_attempt = at + backoff.min(MAX_BACKOFF_SECS);
+                        item.last_error = Some(e.to_string());
+                    }
+                }
+                self.store.put_outbox(&item)
+            })
+            .buffer_unordered(DELIVERIES_AT_ONCE);
+        let results: Vec<Result<()>> = attempts.collect().await;
+        self.store.flush().await?;
+        results.into_iter().collect()
     }
 
     async fn deliver(&self, item: &OutboxItem) -> Result<SignedReceipt> {

@@ -112,6 +112,13 @@ enum BenchCommand {
         #[arg(long, default_value_t = 200)]
         samples: usize,
     },
+    /// Handoffs sealed, sent, stored and receipted between two nodes.
+    Handoffs {
+        #[arg(long, default_value_t = 1000)]
+        count: usize,
+        #[arg(long, default_value_t = 200)]
+        samples: usize,
+    },
     /// RSS and disk of a node holding N attestations and M members.
     Footprint {
         #[arg(long, default_value_t = 1_000_000)]
@@ -295,6 +302,9 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 } => bench::card_check(seconds, connections).await?,
                 BenchCommand::Propagation { nodes, samples } => {
                     bench::propagation(nodes, samples).await?
+                }
+                BenchCommand::Handoffs { count, samples } => {
+                    bench::handoffs(count, samples).await?
                 }
                 BenchCommand::Footprint { entries, members } => {
                     bench::footprint(entries, members).await?
