@@ -591,12 +591,12 @@ pub async fn handoffs(count: usize, samples: usize) -> anyhow::Result<()> {
         let pending = ids
             .iter()
             .filter(|id| {
-                !sender
+                sender
                     .store
                     .outbox_item(id)
                     .ok()
                     .flatten()
-                    .is_some_and(|i| i.receipt.is_some())
+                    .is_none_or(|i| i.receipt.is_none())
             })
             .count();
         if pending == 0 {
