@@ -142,7 +142,7 @@ async fn metric(net: &TestNet, i: usize, name: &str) -> u64 {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn misaddressed_forged_and_tampered_handoffs_are_refused_and_counted() {
+async fn misaddressed_forged_tampered_and_outsider_handoffs_are_refused_and_counted() {
     let net = TestNet::new(3).await;
     net.wait_connected().await;
     let kspi = net.node(0).state();
@@ -186,9 +186,24 @@ async fn misaddressed_forged_and_tampered_handoffs_are_refused_and_counted() {
     let message = refused(deliver(1, resealed).await);
     assert!(message.contains("could not be opened"), "{message}");
 
+    // Signed by an affiliate that is not in the charter.
+    let mut outsider = handoff.decode_unverified().unwrap();
+    outsider.sender = "ROGUE".parse().unwrap();
+    outsider.id = HandoffId::random();
+    let forged = SignedHandoff::sign(
+        &outsider,
+        &unionfed_protocol::AffiliateSigningKey::generate(),
+    )
+    .unwrap();
+    let message = refused(deliver(1, forged).await);
+    assert!(
+        message.contains("ROGUE") && message.contains("not an affiliate"),
+        "{message}"
+    );
+
     assert_eq!(net.node(2).state().store.inbox_len(), 0);
     assert_eq!(net.node(1).state().store.inbox_len(), 1);
     assert_eq!(metric(&net, 2, "unionfed_handoffs_refused_total").await, 1);
-    assert_eq!(metric(&net, 1, "unionfed_handoffs_refused_total").await, 2);
+    assert_eq!(metric(&net, 1, "unionfed_handoffs_refused_total").await, 3);
     net.shutdown().await;
 }

@@ -324,6 +324,11 @@ async fn admin_endpoints_need_the_right_token() {
         (Method::GET, format!("/api/v1/members/{id}/card.png")),
         (Method::GET, "/api/v1/federation".to_owned()),
         (Method::POST, "/api/v1/charter".to_owned()),
+        (Method::GET, format!("/api/v1/members/{id}/consents")),
+        (Method::POST, format!("/api/v1/members/{id}/consents")),
+        (Method::GET, format!("/api/v1/members/{id}/transfers")),
+        (Method::GET, "/api/v1/transfers".to_owned()),
+        (Method::POST, "/api/v1/transfers".to_owned()),
     ];
     for (method, path) in &endpoints {
         let response = api
@@ -443,6 +448,14 @@ async fn public_and_operator_endpoints_answer() {
         "/api/v1/federation",
         "/api/v1/status-snapshot",
         "/api/v1/charter",
+        "/api/v1/members/{id}/consents",
+        "/api/v1/members/{id}/consents/{consent}/withdraw",
+        "/api/v1/members/{id}/transfers",
+        "/api/v1/transfers",
+        "/api/v1/transfers/{id}",
+        "/api/v1/transfers/{id}/accept",
+        "/api/v1/transfers/{id}/decline",
+        "/api/v1/transfers/{id}/end",
         "/healthz",
         "/metrics",
     ] {
