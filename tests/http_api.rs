@@ -456,6 +456,7 @@ async fn public_and_operator_endpoints_answer() {
         "/api/v1/transfers/{id}/accept",
         "/api/v1/transfers/{id}/decline",
         "/api/v1/transfers/{id}/end",
+        "/api/v1/transfers/requests",
         "/healthz",
         "/metrics",
     ] {

@@ -368,3 +368,170 @@ async fn withdrawing_consent_deletes_the_file_at_the_recipient() {
     );
     net.shutdown().await;
 }
+
+async fn request_from_kspi(net: &TestNet, member: &str) -> String {
+    let (status, request) = call(
+        net,
+        1,
+        Method::POST,
+        "/api/v1/transfers/requests",
+        Some(json!({
+            "member": member,
+            "origin": "KSPI",
+            "given": "in_person",
+            "recorded_by": "MTUC officer at the Johor hub",
+            "purposes": ["representation at the workplace"],
+            "data_categories": ["name", "contact", "employer"],
+            "destination_country": "MY",
+            "legal_basis": "the worker's explicit consent"
+        })),
+    )
+    .await;
+    assert_eq!(status, 201, "{request}");
+    assert_eq!(request["request"], true);
+    request["id"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_arrival_the_destination_requests_and_the_origin_sends_the_file() {
+    let net = TestNet::new(3).await;
+    net.wait_connected().await;
+    let (status, member) = call(
+        &net,
+        0,
+        Method::POST,
+        "/api/v1/members",
+        Some(json!({ "holder_name": "Agus Santoso" })),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let member = member["id"].as_str().unwrap().to_owned();
+    let (_, card) = call(
+        &net,
+        0,
+        Method::GET,
+        &format!("/api/v1/members/{member}/card"),
+        None,
+    )
+    .await;
+    let card = card["card"].as_str().unwrap().to_owned();
+    // The worker shows the card at MTUC, which checks it ...
+    let verdict = wait_for(30, "the card valid at MTUC", || async {
+        let (_, v) = call(
+            &net,
+            1,
+            Method::POST,
+            "/api/v1/cards/verify",
+            Some(json!({ "card": card })),
+        )
+        .await;
+        (v["valid"] == true).then_some(v)
+    })
+    .await;
+    assert_eq!(verdict["issuer"], "KSPI");
+    // ... and asks KSPI for the file.
+    let request = request_from_kspi(&net, &member).await;
+    let at_origin = incoming(&net, 0, &request).await;
+    assert_eq!(at_origin["direction"], "incoming");
+    assert_eq!(at_origin["request"], true);
+    let (status, approved) = call(
+        &net,
+        0,
+        Method::POST,
+        &format!("/api/v1/transfers/{request}/accept"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200, "{approved}");
+    assert_eq!(approved["status"]["state"], "accepted");
+    // KSPI's transfer reaches MTUC, which accepts it like any other.
+    let transfer = wait_for(30, "the transfer at MTUC", || async {
+        let (_, list) = call(
+            &net,
+            1,
+            Method::GET,
+            "/api/v1/transfers?direction=incoming",
+            None,
+        )
+        .await;
+        list.as_array()?
+            .iter()
+            .find(|t| t["request"] == false && t["member"] == member.as_str())
+            .map(|t| t["id"].as_str().unwrap().to_owned())
+    })
+    .await;
+    let (_, mtuc_request) = call(
+        &net,
+        1,
+        Method::GET,
+        &format!("/api/v1/transfers/{request}"),
+        None,
+    )
+    .await;
+    assert_eq!(mtuc_request["status"]["state"], "accepted");
+    let (status, _) = call(
+        &net,
+        1,
+        Method::POST,
+        &format!("/api/v1/transfers/{transfer}/accept"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    wait_for(30, "MTUC on the card at NTUC-PHL", || async {
+        let (_, v) = call(
+            &net,
+            2,
+            Method::POST,
+            "/api/v1/cards/verify",
+            Some(json!({ "card": card })),
+        )
+        .await;
+        (v["representing"] == json!(["MTUC"])).then_some(())
+    })
+    .await;
+    net.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_origin_can_decline_a_request_with_a_reason() {
+    let net = TestNet::new(2).await;
+    net.wait_connected().await;
+    let (_, member) = call(
+        &net,
+        0,
+        Method::POST,
+        "/api/v1/members",
+        Some(json!({ "holder_name": "Dewi Lestari" })),
+    )
+    .await;
+    let member = member["id"].as_str().unwrap().to_owned();
+    let request = request_from_kspi(&net, &member).await;
+    incoming(&net, 0, &request).await;
+    let (status, _) = call(
+        &net,
+        0,
+        Method::POST,
+        &format!("/api/v1/transfers/{request}/decline"),
+        Some(json!({ "reason": "the member asked us to wait until her contract is signed" })),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let decided = wait_for(30, "the decision at MTUC", || async {
+        let (_, t) = call(
+            &net,
+            1,
+            Method::GET,
+            &format!("/api/v1/transfers/{request}"),
+            None,
+        )
+        .await;
+        (t["status"]["state"] == "declined").then_some(t)
+    })
+    .await;
+    assert_eq!(
+        decided["status"]["reason"],
+        "the member asked us to wait until her contract is signed"
+    );
+    net.shutdown().await;
+}

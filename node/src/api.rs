@@ -167,7 +167,7 @@ pub(crate) fn parse_member_id(id: &str) -> Result<unionfed_protocol::MemberId, A
         federation::status_snapshot, federation::submit_charter, federation::healthz, federation::metrics,
         transfers::record_consent, transfers::consents, transfers::create, transfers::list, transfers::read,
         transfers::accept, transfers::decline, transfers::end, transfers::member_log,
-        transfers::withdraw_consent
+        transfers::withdraw_consent, transfers::request
     ),
     components(schemas(
         ErrorBody, crate::members::MemberRecord, crate::members::NewMember, crate::members::MemberPatch,
@@ -177,7 +177,7 @@ pub(crate) fn parse_member_id(id: &str) -> Result<unionfed_protocol::MemberId, A
         crate::transfers::Consent, crate::transfers::NewConsent, crate::transfers::ConsentGiven,
         crate::transfers::Transfer, crate::transfers::TransferStatus, crate::transfers::Direction,
         crate::transfers::TransferFile, crate::transfers::NewTransfer, transfers::Decline,
-        transfers::EndRepresentation
+        transfers::EndRepresentation, crate::transfers::NewTransferRequest
     )),
     modifiers(&BearerAuth)
 )]
@@ -238,6 +238,7 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/transfers",
             get(transfers::list).post(transfers::create),
         )
+        .route("/api/v1/transfers/requests", post(transfers::request))
         .route("/api/v1/transfers/{id}", get(transfers::read))
         .route("/api/v1/transfers/{id}/accept", post(transfers::accept))
         .route("/api/v1/transfers/{id}/decline", post(transfers::decline))

@@ -105,6 +105,14 @@ pub struct Transfer {
     pub status: TransferStatus,
     /// At the destination: the worker's file as received.
     pub file: Option<TransferFile>,
+    /// A request by the destination for the origin to send the file (flow
+    /// "on arrival"), rather than the transfer itself.
+    #[serde(default)]
+    pub request: bool,
+    /// For a request at the origin: the consent the worker gave the destination.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub consent: Option<HandoffId>,
     #[schema(value_type = u64)]
     pub created_at: Timestamp,
     #[schema(value_type = u64)]
@@ -138,6 +146,33 @@ struct DecisionMessage {
     transfer: HandoffId,
     accepted: bool,
     reason: Option<String>,
+}
+
+/// Payload of a transfer-request handoff.
+#[derive(Debug, Serialize, Deserialize)]
+struct RequestMessage {
+    member: MemberId,
+    consent: Consent,
+}
+
+/// A destination's request for a worker's file, with the consent the worker
+/// gave it in person.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTransferRequest {
+    /// The member id on the worker's card.
+    #[schema(value_type = String)]
+    pub member: MemberId,
+    /// The worker's home affiliate (the card's issuer).
+    #[schema(value_type = String)]
+    pub origin: AffiliateId,
+    pub given: ConsentGiven,
+    pub recorded_by: String,
+    pub purposes: Vec<String>,
+    pub data_categories: Vec<String>,
+    #[schema(value_type = Option<String>)]
+    pub destination_country: Option<CountryCode>,
+    pub legal_basis: String,
 }
 
 /// Payload of a consent-withdrawal handoff.
@@ -335,12 +370,98 @@ impl NodeState {
             destination: input.destination,
             status: TransferStatus::Sent,
             file: None,
+            request: false,
+            consent: None,
+            created_at: at,
+            updated_at: at,
+        };
+        self.store.put_transfer(&transfer)?;
+        self.store.flush().await?;
+        self.mark_request(
+            &transfer.member,
+            &transfer.destination,
+            TransferStatus::Accepted,
+        )?;
+        Ok(transfer)
+    }
+
+    /// The destination asks the origin for a worker's file: the worker, who
+    /// showed their card, gave the destination their consent in person.
+    pub async fn request_transfer(&self, input: NewTransferRequest) -> Result<Transfer> {
+        required("recorded_by", &input.recorded_by)?;
+        required("legal_basis", &input.legal_basis)?;
+        if input.purposes.is_empty() || input.data_categories.is_empty() {
+            return Err(NodeError::Invalid(
+                "name at least one purpose and one data category".into(),
+            ));
+        }
+        if input.origin == self.config.affiliate
+            || self.charter().charter.affiliate(&input.origin).is_none()
+        {
+            return Err(NodeError::Invalid(format!(
+                "{} is not another affiliate of the federation",
+                input.origin
+            )));
+        }
+        let consent = Consent {
+            id: HandoffId::random(),
+            member: input.member,
+            given: input.given,
+            recorded_by: input.recorded_by,
+            recorded_at: now(),
+            recipient: self.config.affiliate.clone(),
+            purposes: input.purposes,
+            data_categories: input.data_categories,
+            destination_country: input.destination_country,
+            legal_basis: input.legal_basis,
+            withdrawn_at: None,
+        };
+        self.store.put_consent(&consent)?;
+        let message = RequestMessage {
+            member: input.member,
+            consent,
+        };
+        let bytes = serde_json::to_vec(&message).map_err(|e| NodeError::Invalid(e.to_string()))?;
+        let id = self
+            .send_handoff(&input.origin, HandoffKind::TRANSFER_REQUEST, &bytes)
+            .await?;
+        let at = now();
+        let transfer = Transfer {
+            id,
+            direction: Direction::Outgoing,
+            member: input.member,
+            origin: input.origin,
+            destination: self.config.affiliate.clone(),
+            status: TransferStatus::Sent,
+            file: None,
+            request: true,
+            consent: Some(message.consent.id),
             created_at: at,
             updated_at: at,
         };
         self.store.put_transfer(&transfer)?;
         self.store.flush().await?;
         Ok(transfer)
+    }
+
+    /// Sets the status of the open request (if any) about `member` between
+    /// this node and `other`.
+    fn mark_request(
+        &self,
+        member: &MemberId,
+        other: &AffiliateId,
+        status: TransferStatus,
+    ) -> Result<()> {
+        for mut t in self.store.transfers()? {
+            let open = matches!(t.status, TransferStatus::Sent | TransferStatus::Received);
+            let between = &t.origin == other || &t.destination == other;
+            if t.request && open && &t.member == member && between {
+                t.status = status.clone();
+                t.updated_at = now();
+                self.store.put_transfer(&t)?;
+            }
+        }
+        Ok(())
     }
 
     pub fn transfer(&self, id: &HandoffId) -> Result<Transfer> {
@@ -361,8 +482,21 @@ impl NodeState {
     /// linked to the origin membership, commits to represent them in its log,
     /// and tells the origin.
     pub async fn accept_transfer(&self, id: &HandoffId) -> Result<Transfer> {
-        let _guard = self.member_lock.lock().await;
         let mut transfer = self.incoming_pending(id)?;
+        if transfer.request {
+            // The origin approves a request by sending the transfer itself.
+            let consent = transfer
+                .consent
+                .ok_or_else(|| NodeError::Storage("transfer request without its consent".into()))?;
+            self.start_transfer(NewTransfer {
+                member: transfer.member,
+                destination: transfer.destination.clone(),
+                consent,
+            })
+            .await?;
+            return self.transfer(id);
+        }
+        let _guard = self.member_lock.lock().await;
         let file = transfer
             .file
             .clone()
@@ -471,7 +605,14 @@ impl NodeState {
             reason,
         };
         let bytes = serde_json::to_vec(&message).map_err(|e| NodeError::Invalid(e.to_string()))?;
-        self.send_handoff(&transfer.origin, HandoffKind::TRANSFER_DECISION, &bytes)
+        // A transfer's decision goes back to its origin; a request's to the
+        // destination that asked.
+        let to = if transfer.request {
+            &transfer.destination
+        } else {
+            &transfer.origin
+        };
+        self.send_handoff(to, HandoffKind::TRANSFER_DECISION, &bytes)
             .await
             .map(|_| ())
     }
@@ -493,6 +634,34 @@ impl NodeState {
                 destination: self.config.affiliate.clone(),
                 status: TransferStatus::Received,
                 file: Some(message.file),
+                request: false,
+                consent: None,
+                created_at: item.received_at,
+                updated_at: item.received_at,
+            };
+            self.store.put_transfer(&transfer)?;
+            self.mark_request(&transfer.member, &item.sender, TransferStatus::Accepted)?;
+        } else if item.kind == HandoffKind::TRANSFER_REQUEST {
+            let message: RequestMessage = serde_json::from_slice(&plain).map_err(malformed)?;
+            if message.consent.recipient != item.sender || message.consent.member != message.member
+            {
+                return Err(NodeError::Invalid(format!(
+                    "transfer request {} from {} carries a consent for someone else",
+                    item.id, item.sender
+                )));
+            }
+            self.member(&message.member)?;
+            self.store.put_consent(&message.consent)?;
+            let transfer = Transfer {
+                id: item.id,
+                direction: Direction::Incoming,
+                member: message.member,
+                origin: self.config.affiliate.clone(),
+                destination: item.sender.clone(),
+                status: TransferStatus::Received,
+                file: None,
+                request: true,
+                consent: Some(message.consent.id),
                 created_at: item.received_at,
                 updated_at: item.received_at,
             };
@@ -500,7 +669,13 @@ impl NodeState {
         } else if item.kind == HandoffKind::TRANSFER_DECISION {
             let message: DecisionMessage = serde_json::from_slice(&plain).map_err(malformed)?;
             let mut transfer = self.transfer(&message.transfer)?;
-            if transfer.destination != item.sender || transfer.direction != Direction::Outgoing {
+            // The destination decides a transfer; the origin decides a request.
+            let decider = if transfer.request {
+                &transfer.origin
+            } else {
+                &transfer.destination
+            };
+            if decider != &item.sender || transfer.direction != Direction::Outgoing {
                 return Err(NodeError::Invalid(format!(
                     "{} sent a decision on transfer {} that is not theirs to decide",
                     item.sender, message.transfer

@@ -1,7 +1,7 @@
 //! Consents and member transfers. Every endpoint needs the admin token.
 
 use super::{parse_member_id, Admin, ApiError, ApiJson, AppState};
-use crate::transfers::{Consent, Direction, NewConsent, NewTransfer, Transfer};
+use crate::transfers::{Consent, Direction, NewConsent, NewTransfer, NewTransferRequest, Transfer};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -183,5 +183,21 @@ pub(crate) async fn withdraw_consent(
         state
             .withdraw_consent(&parse_member_id(&id)?, &consent)
             .await?,
+    ))
+}
+
+/// The destination asks the worker's home affiliate for their file, with the
+/// consent the worker gave in person; the origin accepts (by sending the
+/// transfer) or declines.
+#[utoipa::path(post, path = "/api/v1/transfers/requests", request_body = NewTransferRequest,
+    responses((status = 201, body = Transfer), (status = 422, body = super::ErrorBody)), security(("token" = [])))]
+pub(crate) async fn request(
+    _: Admin,
+    State(state): State<AppState>,
+    ApiJson(input): ApiJson<NewTransferRequest>,
+) -> Result<(StatusCode, Json<Transfer>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(state.request_transfer(input).await?),
     ))
 }
