@@ -207,3 +207,56 @@ async fn misaddressed_forged_tampered_and_outsider_handoffs_are_refused_and_coun
     assert_eq!(metric(&net, 1, "unionfed_handoffs_refused_total").await, 3);
     net.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_handoff_left_with_a_third_affiliate_reaches_the_recipient_while_the_sender_is_down() {
+    let mut net = TestNet::new(3).await;
+    net.wait_connected().await;
+    net.stop(1).await;
+    let id = net
+        .node(0)
+        .state()
+        .send_handoff(&code(&net, 1), HandoffKind::MEMBER_TRANSFER, PAYLOAD)
+        .await
+        .unwrap();
+    // MTUC is away: KSPI leaves a copy with NTUC-PHL ...
+    wait_for(30, "a copy held by NTUC-PHL", || async {
+        let item = net.node(0).state().store.outbox_item(&id).unwrap().unwrap();
+        let held = net.node(2).state().store.relay_item(&id).unwrap();
+        (item.deposited_with == vec![code(&net, 2)] && held.is_some()).then_some(())
+    })
+    .await;
+    // ... which cannot read it.
+    let copy = net.node(2).state().store.relay_item(&id).unwrap().unwrap();
+    let envelope = copy.handoff.decode_unverified().unwrap();
+    let ntuc = unionfed_node::identity::NodeKeys::load(net.dir(2)).unwrap();
+    assert!(envelope.open(&code(&net, 2), &ntuc.encryption).is_err());
+    assert!(envelope.open(&code(&net, 1), &ntuc.encryption).is_err());
+
+    // KSPI goes down; MTUC comes back and gets the handoff from NTUC-PHL.
+    net.stop(0).await;
+    net.start(1).await;
+    net.connect_all().await;
+    wait_for(30, "MTUC holds the handoff", || async {
+        (net.node(1).state().store.inbox_len() == 1).then_some(())
+    })
+    .await;
+    assert_eq!(net.node(1).state().open_received(&id).unwrap(), PAYLOAD);
+
+    // KSPI returns and gets MTUC's receipt through NTUC-PHL, which drops its copy.
+    net.start(0).await;
+    net.connect_all().await;
+    receipted(&net, 0, id).await;
+    wait_for(30, "the copy dropped", || async {
+        net.node(2)
+            .state()
+            .store
+            .relay_item(&id)
+            .unwrap()
+            .is_none()
+            .then_some(())
+    })
+    .await;
+    assert_eq!(net.node(1).state().store.inbox_len(), 1);
+    net.shutdown().await;
+}

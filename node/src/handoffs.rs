@@ -36,7 +36,28 @@ pub struct OutboxItem {
     pub next_attempt: u64,
     pub last_error: Option<String>,
     pub receipt: Option<SignedReceipt>,
+    /// Affiliates holding a copy to pass on while the recipient is away.
+    #[serde(default)]
+    pub deposited_with: Vec<AffiliateId>,
 }
+
+/// A sealed handoff this node holds for another affiliate that was away. It
+/// cannot read it; it passes it on, then passes the receipt back.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RelayItem {
+    pub id: HandoffId,
+    pub sender: AffiliateId,
+    pub recipient: AffiliateId,
+    pub held_at: Timestamp,
+    pub handoff: SignedHandoff,
+    pub receipt: Option<SignedReceipt>,
+}
+
+/// Handoffs a node holds for others at most, so a peer cannot fill its disk.
+pub const MAX_RELAYED: usize = 10_000;
+
+/// A failed delivery is deposited with other affiliates from this attempt on.
+const DEPOSIT_AFTER_ATTEMPTS: u32 = 1;
 
 /// A handoff this node received, with the receipt it signed for it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -93,6 +114,7 @@ impl NodeState {
             next_attempt: 0,
             last_error: None,
             receipt: None,
+            deposited_with: Vec::new(),
         })?;
         self.store.flush().await?;
         self.handoff_wakeup.notify_one();
@@ -117,9 +139,8 @@ impl NodeState {
     ) -> HandoffResponse {
         let outcome = match request {
             HandoffRequest::Deliver(signed) => self.receive(signed).await,
-            HandoffRequest::Deposit(_) | HandoffRequest::Receipt(_) => Err(NodeError::Invalid(
-                "this node does not hold handoffs for other affiliates yet".into(),
-            )),
+            HandoffRequest::Deposit(signed) => self.hold(signed).await,
+            HandoffRequest::Receipt(receipt) => self.note_receipt(receipt).await,
         };
         outcome.unwrap_or_else(|e| {
             self.metrics.handoffs_refused.inc();
@@ -195,7 +216,7 @@ impl NodeState {
         }
         let attempts = futures::stream::iter(due)
             .map(|mut item| async move {
-                match self.deliver(&item).await {
+                match self.deliver(&item.handoff, &item.recipient).await {
                     Ok(receipt) => {
                         item.receipt = Some(receipt);
                         item.last_error = None;
@@ -206,6 +227,11 @@ impl NodeState {
                         let backoff = 1u64 << item.attempts.min(9);
                         item.next_attempt = at + backoff.min(MAX_BACKOFF_SECS);
                         item.last_error = Some(e.to_string());
+                        if item.attempts >= DEPOSIT_AFTER_ATTEMPTS {
+                            if let Err(e) = self.deposit(&mut item).await {
+                                tracing::debug!(%e, "could not deposit handoff");
+                            }
+                        }
                     }
                 }
                 self.store.put_outbox(&item)
@@ -216,51 +242,171 @@ impl NodeState {
         results.into_iter().collect()
     }
 
-    async fn deliver(&self, item: &OutboxItem) -> Result<SignedReceipt> {
+    /// Holds a sealed handoff for an affiliate that is away.
+    async fn hold(&self, signed: SignedHandoff) -> Result<HandoffResponse> {
         let held = self.charter();
+        let handoff = signed.verify(held.charter.as_ref())?;
+        if handoff.recipient == self.config.affiliate {
+            return self.receive(signed).await;
+        }
+        if held.charter.affiliate(&handoff.recipient).is_none() {
+            return Err(NodeError::Invalid(format!(
+                "{} is not an affiliate of the federation",
+                handoff.recipient
+            )));
+        }
+        if self.store.relay_item(&handoff.id)?.is_none() {
+            if self.store.relay_len() >= MAX_RELAYED {
+                return Err(NodeError::Invalid(format!(
+                    "this node already holds {MAX_RELAYED} handoffs for others; try another affiliate"
+                )));
+            }
+            self.store.put_relay(&RelayItem {
+                id: handoff.id,
+                sender: handoff.sender.clone(),
+                recipient: handoff.recipient.clone(),
+                held_at: now(),
+                handoff: signed,
+                receipt: None,
+            })?;
+            self.store.flush().await?;
+            self.handoff_wakeup.notify_one();
+        }
+        Ok(HandoffResponse::Held {
+            handoff: handoff.id,
+        })
+    }
+
+    /// A receipt for one of our handoffs, passed back by an affiliate that held it.
+    async fn note_receipt(&self, signed: SignedReceipt) -> Result<HandoffResponse> {
+        let receipt = signed.verify(self.charter().charter.as_ref())?;
+        let Some(mut item) = self.store.outbox_item(&receipt.handoff)? else {
+            return Err(NodeError::Invalid(format!(
+                "no handoff {} was sent from here",
+                receipt.handoff
+            )));
+        };
         let envelope = item.handoff.decode_unverified()?;
+        if receipt.recipient != item.recipient || !receipt.acknowledges(&item.handoff, &envelope) {
+            return Err(NodeError::Invalid(format!(
+                "the receipt does not acknowledge handoff {}",
+                item.id
+            )));
+        }
+        if item.receipt.is_none() {
+            item.receipt = Some(signed);
+            item.last_error = None;
+            self.store.put_outbox(&item)?;
+            self.store.flush().await?;
+            self.metrics.handoffs_delivered.inc();
+        }
+        Ok(HandoffResponse::Noted)
+    }
+
+    /// A connected node of `affiliate`, if any.
+    async fn connected_node(&self, affiliate: &AffiliateId) -> Result<Option<PeerId>> {
+        let held = self.charter();
         let connected = self.network.connected_peers().await?;
-        let peers: Vec<PeerId> = held
-            .charter
-            .affiliate(&item.recipient)
-            .map(|a| a.node_records())
-            .transpose()?
-            .unwrap_or_default()
+        let records = match held.charter.affiliate(affiliate) {
+            Some(a) => a.node_records()?,
+            None => Vec::new(),
+        };
+        Ok(records
             .into_iter()
             .filter_map(|r| PeerId::from_bytes(&r.peer_id).ok())
-            .filter(|p| connected.contains(p))
-            .collect();
-        let Some(peer) = peers.first() else {
-            return Err(NodeError::Network(format!(
-                "{} is not connected",
-                item.recipient
-            )));
+            .find(|p| connected.contains(p)))
+    }
+
+    /// Delivers `handoff` to its recipient and checks the receipt.
+    async fn deliver(
+        &self,
+        handoff: &SignedHandoff,
+        recipient: &AffiliateId,
+    ) -> Result<SignedReceipt> {
+        let envelope = handoff.decode_unverified()?;
+        let Some(peer) = self.connected_node(recipient).await? else {
+            return Err(NodeError::Network(format!("{recipient} is not connected")));
         };
         match self
             .network
-            .handoff(*peer, HandoffRequest::Deliver(item.handoff.clone()))
+            .handoff(peer, HandoffRequest::Deliver(handoff.clone()))
             .await?
         {
             HandoffResponse::Receipt(signed) => {
-                let receipt = signed.verify(held.charter.as_ref())?;
-                if receipt.recipient != item.recipient
-                    || !receipt.acknowledges(&item.handoff, &envelope)
-                {
+                let receipt = signed.verify(self.charter().charter.as_ref())?;
+                if &receipt.recipient != recipient || !receipt.acknowledges(handoff, &envelope) {
                     return Err(NodeError::Network(format!(
-                        "{} answered with a receipt for another handoff",
-                        item.recipient
+                        "{recipient} answered with a receipt for another handoff"
                     )));
                 }
                 Ok(signed)
             }
             HandoffResponse::Refused { message } => Err(NodeError::Network(format!(
-                "{} refused the handoff: {message}",
-                item.recipient
+                "{recipient} refused the handoff: {message}"
             ))),
             HandoffResponse::Held { .. } | HandoffResponse::Noted => Err(NodeError::Network(
-                format!("{} answered a delivery with something else", item.recipient),
+                format!("{recipient} answered a delivery with something else"),
             )),
         }
+    }
+
+    /// Leaves copies of an undeliverable handoff with the other connected
+    /// affiliates; they cannot read it.
+    async fn deposit(&self, item: &mut OutboxItem) -> Result<()> {
+        let others: Vec<AffiliateId> = self
+            .charter()
+            .charter
+            .active_affiliates()
+            .map(|a| a.id.clone())
+            .filter(|a| {
+                a != &self.config.affiliate
+                    && a != &item.recipient
+                    && !item.deposited_with.contains(a)
+            })
+            .collect();
+        for other in others {
+            let Some(peer) = self.connected_node(&other).await? else {
+                continue;
+            };
+            if let Ok(HandoffResponse::Held { .. }) = self
+                .network
+                .handoff(peer, HandoffRequest::Deposit(item.handoff.clone()))
+                .await
+            {
+                item.deposited_with.push(other);
+            }
+        }
+        Ok(())
+    }
+
+    /// Passes on what this node holds for others, and their receipts back.
+    async fn relay_due(&self) -> Result<()> {
+        for mut item in self.store.relays()? {
+            if item.receipt.is_none() {
+                match self.deliver(&item.handoff, &item.recipient).await {
+                    Ok(receipt) => {
+                        item.receipt = Some(receipt);
+                        self.store.put_relay(&item)?;
+                    }
+                    Err(_) => continue,
+                }
+            }
+            let Some(receipt) = item.receipt.clone() else {
+                continue;
+            };
+            let Some(peer) = self.connected_node(&item.sender).await? else {
+                continue;
+            };
+            if let Ok(HandoffResponse::Noted) = self
+                .network
+                .handoff(peer, HandoffRequest::Receipt(receipt))
+                .await
+            {
+                // The sender has its receipt: the copy has done its work.
+                self.store.remove_relay(&item.id)?;
+            }
+        }
+        self.store.flush().await
     }
 }
 
@@ -270,6 +416,9 @@ pub async fn run(state: Arc<NodeState>, shutdown: CancellationToken) {
     loop {
         if let Err(e) = state.deliver_due().await {
             tracing::warn!(%e, "handoff delivery round failed");
+        }
+        if let Err(e) = state.relay_due().await {
+            tracing::warn!(%e, "relaying held handoffs failed");
         }
         tokio::select! {
             () = shutdown.cancelled() => break,

@@ -16,6 +16,7 @@
 //! | `m` | member id | JSON `MemberRecord` (personal data, never replicated) |
 //! | `o` | handoff id | postcard `OutboxItem` (sealed, with its receipt once it arrives) |
 //! | `i` | handoff id | postcard `InboxItem` (sealed, as received, with the receipt sent) |
+//! | `x` | handoff id | postcard `RelayItem` (sealed, held for an affiliate that was away) |
 //! | `c` | member id + consent id | JSON `Consent` |
 //! | `t` | transfer (handoff) id | JSON `Transfer` (at the destination, with the worker's file) |
 //!
@@ -30,7 +31,7 @@
 //! and the first of them flushes for all, so many writers share one fsync.
 
 use crate::error::{NodeError, Result};
-use crate::handoffs::{InboxItem, OutboxItem};
+use crate::handoffs::{InboxItem, OutboxItem, RelayItem};
 use crate::members::MemberRecord;
 use crate::transfers::{Consent, Transfer};
 use serde::{Deserialize, Serialize};
@@ -57,6 +58,7 @@ const MEMBER: u8 = b'm';
 const OUTBOX: u8 = b'o';
 const INBOX: u8 = b'i';
 const CONSENT: u8 = b'c';
+const RELAY: u8 = b'x';
 const TRANSFER: u8 = b't';
 
 /// What happened to an entry offered to the store.
@@ -616,6 +618,35 @@ impl Store {
 
     pub fn transfers(&self) -> Result<Vec<Transfer>> {
         self.scan_json(vec![TRANSFER], "transfer")
+    }
+
+    pub fn put_relay(&self, item: &RelayItem) -> Result<()> {
+        self.data
+            .insert(Store::handoff_key(RELAY, &item.id), encode(item)?)?;
+        Ok(())
+    }
+
+    pub fn relay_item(&self, id: &HandoffId) -> Result<Option<RelayItem>> {
+        self.data
+            .get(Store::handoff_key(RELAY, id))?
+            .map(|v| decode("relayed handoff", &v))
+            .transpose()
+    }
+
+    pub fn relays(&self) -> Result<Vec<RelayItem>> {
+        self.data
+            .scan_prefix([RELAY])
+            .map(|item| decode("relayed handoff", &item?.1))
+            .collect()
+    }
+
+    pub fn remove_relay(&self, id: &HandoffId) -> Result<()> {
+        self.data.remove(Store::handoff_key(RELAY, id))?;
+        Ok(())
+    }
+
+    pub fn relay_len(&self) -> usize {
+        self.data.scan_prefix([RELAY]).count()
     }
 
     pub fn inbox_len(&self) -> usize {
