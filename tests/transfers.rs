@@ -135,6 +135,32 @@ async fn a_transfer_accepted_by_the_destination_shows_on_the_card_everywhere() {
     )
     .await;
     assert_eq!(local["home"], "KSPI");
+    // ... but the membership stays KSPI's: MTUC cannot issue its card or change it.
+    let (status, body) = call(
+        &net,
+        1,
+        Method::GET,
+        &format!("/api/v1/members/{member}/card"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("belongs to KSPI"),
+        "{body}"
+    );
+    let (status, _) = call(
+        &net,
+        1,
+        Method::POST,
+        &format!("/api/v1/members/{member}/status"),
+        Some(json!({ "status": "revoked", "reason": "not ours to revoke" })),
+    )
+    .await;
+    assert_eq!(status, 422);
     // ... the origin hears the decision ...
     wait_for(30, "the decision at the origin", || async {
         let (_, t) = call(
@@ -171,6 +197,64 @@ async fn a_transfer_accepted_by_the_destination_shows_on_the_card_everywhere() {
     )
     .await;
     assert_eq!(status, 422, "{body}");
+    // The member's transfer log at the origin.
+    let (status, log) = call(
+        &net,
+        0,
+        Method::GET,
+        &format!("/api/v1/members/{member}/transfers"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(log[0]["destination"], "MTUC");
+
+    // The worker comes home: KSPI ends the representation, and every node learns it.
+    let (status, ended) = call(
+        &net,
+        0,
+        Method::POST,
+        &format!("/api/v1/transfers/{id}/end"),
+        Some(json!({ "reason": "returned_home" })),
+    )
+    .await;
+    assert_eq!(status, 200, "{ended}");
+    assert_eq!(ended["status"]["state"], "ended");
+    wait_for(30, "the end at the third node", || async {
+        let (_, v) = call(
+            &net,
+            2,
+            Method::POST,
+            "/api/v1/cards/verify",
+            Some(json!({ "card": card })),
+        )
+        .await;
+        (v["valid"] == true && v["representing"] == json!([])).then_some(())
+    })
+    .await;
+    // MTUC's own record of the transfer says so too.
+    wait_for(30, "the end noted at MTUC", || async {
+        let (_, t) = call(
+            &net,
+            1,
+            Method::GET,
+            &format!("/api/v1/transfers/{id}"),
+            None,
+        )
+        .await;
+        (t["status"]["state"] == "ended" && t["status"]["reason"] == "returned_home").then_some(())
+    })
+    .await;
+    // An ended transfer cannot end twice.
+    let (status, _) = call(
+        &net,
+        1,
+        Method::POST,
+        &format!("/api/v1/transfers/{id}/end"),
+        Some(json!({ "reason": "moved_on" })),
+    )
+    .await;
+    assert_eq!(status, 422);
     net.shutdown().await;
 }
 

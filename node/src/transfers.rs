@@ -148,6 +148,13 @@ struct DecisionMessage {
     reason: Option<String>,
 }
 
+/// Payload of a representation-end handoff.
+#[derive(Debug, Serialize, Deserialize)]
+struct EndMessage {
+    transfer: HandoffId,
+    reason: RepresentationEndReason,
+}
+
 /// Payload of a transfer-request handoff.
 #[derive(Debug, Serialize, Deserialize)]
 struct RequestMessage {
@@ -567,6 +574,20 @@ impl NodeState {
         transfer.updated_at = at;
         self.store.put_transfer(&transfer)?;
         self.store.flush().await?;
+        // The entry tells every node; the other party also gets a notice so
+        // that its own record of the transfer says so.
+        let other = if transfer.origin == self.config.affiliate {
+            &transfer.destination
+        } else {
+            &transfer.origin
+        };
+        let message = EndMessage {
+            transfer: transfer.id,
+            reason,
+        };
+        let bytes = serde_json::to_vec(&message).map_err(|e| NodeError::Invalid(e.to_string()))?;
+        self.send_handoff(other, HandoffKind::REPRESENTATION_END, &bytes)
+            .await?;
         Ok(transfer)
     }
 
@@ -690,6 +711,22 @@ impl NodeState {
             };
             transfer.updated_at = now();
             self.store.put_transfer(&transfer)?;
+        } else if item.kind == HandoffKind::REPRESENTATION_END {
+            let message: EndMessage = serde_json::from_slice(&plain).map_err(malformed)?;
+            let mut transfer = self.transfer(&message.transfer)?;
+            if transfer.origin != item.sender && transfer.destination != item.sender {
+                return Err(NodeError::Invalid(format!(
+                    "{} ended transfer {}, which is not theirs",
+                    item.sender, message.transfer
+                )));
+            }
+            if transfer.status == TransferStatus::Accepted {
+                transfer.status = TransferStatus::Ended {
+                    reason: message.reason,
+                };
+                transfer.updated_at = now();
+                self.store.put_transfer(&transfer)?;
+            }
         } else if item.kind == HandoffKind::CONSENT_WITHDRAWAL {
             let message: WithdrawalMessage = serde_json::from_slice(&plain).map_err(malformed)?;
             self.forget(&item.sender, &message.member).await?;
