@@ -16,7 +16,7 @@ fn code(net: &TestNet, i: usize) -> AffiliateId {
 }
 
 async fn receipted(net: &TestNet, sender: usize, id: HandoffId) {
-    wait_for(30, "the receipt", || async {
+    wait_for(60, "the receipt", || async {
         let item = net
             .node(sender)
             .state()
@@ -91,7 +91,7 @@ async fn a_handoff_to_a_node_that_is_down_arrives_when_it_returns() {
         .send_handoff(&code(&net, 1), HandoffKind::CASE_REFERRAL, PAYLOAD)
         .await
         .unwrap();
-    wait_for(20, "a failed attempt", || async {
+    wait_for(60, "a failed attempt", || async {
         let item = net.node(0).state().store.outbox_item(&id).unwrap().unwrap();
         (item.attempts >= 1).then_some(())
     })
@@ -127,18 +127,6 @@ async fn a_sender_restarted_with_a_handoff_in_its_outbox_still_delivers_it() {
     receipted(&net, 0, id).await;
     assert_eq!(net.node(1).state().store.inbox_len(), 1);
     net.shutdown().await;
-}
-
-async fn metric(net: &TestNet, i: usize, name: &str) -> u64 {
-    let text = reqwest::get(net.url(i, "/metrics"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    text.lines()
-        .find_map(|l| l.strip_prefix(&format!("{name} ")))
-        .map_or(0, |v| v.trim().parse::<f64>().unwrap() as u64)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -203,8 +191,8 @@ async fn misaddressed_forged_tampered_and_outsider_handoffs_are_refused_and_coun
 
     assert_eq!(net.node(2).state().store.inbox_len(), 0);
     assert_eq!(net.node(1).state().store.inbox_len(), 1);
-    assert_eq!(metric(&net, 2, "unionfed_handoffs_refused_total").await, 1);
-    assert_eq!(metric(&net, 1, "unionfed_handoffs_refused_total").await, 3);
+    assert_eq!(net.metric(2, "unionfed_handoffs_refused_total").await, 1);
+    assert_eq!(net.metric(1, "unionfed_handoffs_refused_total").await, 3);
     net.shutdown().await;
 }
 
@@ -220,7 +208,7 @@ async fn a_handoff_left_with_a_third_affiliate_reaches_the_recipient_while_the_s
         .await
         .unwrap();
     // MTUC is away: KSPI leaves a copy with NTUC-PHL ...
-    wait_for(30, "a copy held by NTUC-PHL", || async {
+    wait_for(60, "a copy held by NTUC-PHL", || async {
         let item = net.node(0).state().store.outbox_item(&id).unwrap().unwrap();
         let held = net.node(2).state().store.relay_item(&id).unwrap();
         (item.deposited_with == vec![code(&net, 2)] && held.is_some()).then_some(())
@@ -237,7 +225,7 @@ async fn a_handoff_left_with_a_third_affiliate_reaches_the_recipient_while_the_s
     net.stop(0).await;
     net.start(1).await;
     net.connect_all().await;
-    wait_for(30, "MTUC holds the handoff", || async {
+    wait_for(60, "MTUC holds the handoff", || async {
         (net.node(1).state().store.inbox_len() == 1).then_some(())
     })
     .await;
@@ -247,7 +235,7 @@ async fn a_handoff_left_with_a_third_affiliate_reaches_the_recipient_while_the_s
     net.start(0).await;
     net.connect_all().await;
     receipted(&net, 0, id).await;
-    wait_for(30, "the copy dropped", || async {
+    wait_for(60, "the copy dropped", || async {
         net.node(2)
             .state()
             .store

@@ -82,7 +82,7 @@ impl TestNet {
     }
 
     pub(crate) async fn wait_connected(&self) {
-        self.0.wait_connected(20).await.unwrap();
+        self.0.wait_connected(60).await.unwrap();
     }
 
     /// Heads of node `i` as (author, seq) pairs.
@@ -113,6 +113,19 @@ impl TestNet {
                 .then_some(first)
         })
         .await
+    }
+
+    /// A counter or gauge from node `i`'s `/metrics`.
+    pub(crate) async fn metric(&self, i: usize, name: &str) -> u64 {
+        let text = reqwest::get(self.url(i, "/metrics"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        text.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name} ")))
+            .map_or(0, |v| v.trim().parse::<f64>().unwrap() as u64)
     }
 
     pub(crate) async fn shutdown(self) {

@@ -71,7 +71,7 @@ async fn transfer_to_mtuc(net: &TestNet) -> (String, String, String) {
 }
 
 async fn incoming(net: &TestNet, i: usize, id: &str) -> Value {
-    wait_for(30, "the transfer at the destination", || async {
+    wait_for(60, "the transfer at the destination", || async {
         let (status, t) = call(
             net,
             i,
@@ -162,7 +162,7 @@ async fn a_transfer_accepted_by_the_destination_shows_on_the_card_everywhere() {
     .await;
     assert_eq!(status, 422);
     // ... the origin hears the decision ...
-    wait_for(30, "the decision at the origin", || async {
+    wait_for(60, "the decision at the origin", || async {
         let (_, t) = call(
             &net,
             0,
@@ -175,7 +175,7 @@ async fn a_transfer_accepted_by_the_destination_shows_on_the_card_everywhere() {
     })
     .await;
     // ... and NTUC-PHL, which saw none of it, lists MTUC on the card issued before.
-    wait_for(30, "the representation at the third node", || async {
+    wait_for(60, "the representation at the third node", || async {
         let (_, v) = call(
             &net,
             2,
@@ -220,7 +220,7 @@ async fn a_transfer_accepted_by_the_destination_shows_on_the_card_everywhere() {
     .await;
     assert_eq!(status, 200, "{ended}");
     assert_eq!(ended["status"]["state"], "ended");
-    wait_for(30, "the end at the third node", || async {
+    wait_for(60, "the end at the third node", || async {
         let (_, v) = call(
             &net,
             2,
@@ -233,7 +233,7 @@ async fn a_transfer_accepted_by_the_destination_shows_on_the_card_everywhere() {
     })
     .await;
     // MTUC's own record of the transfer says so too.
-    wait_for(30, "the end noted at MTUC", || async {
+    wait_for(60, "the end noted at MTUC", || async {
         let (_, t) = call(
             &net,
             1,
@@ -273,7 +273,7 @@ async fn a_declined_transfer_carries_its_reason_back_to_the_origin() {
     )
     .await;
     assert_eq!(status, 200, "{declined}");
-    let decided = wait_for(30, "the decision at the origin", || async {
+    let decided = wait_for(60, "the decision at the origin", || async {
         let (_, t) = call(
             &net,
             0,
@@ -390,7 +390,7 @@ async fn withdrawing_consent_deletes_the_file_at_the_recipient() {
     assert_eq!(status, 200, "{withdrawn}");
     assert!(withdrawn["withdrawn_at"].is_u64());
     // MTUC deletes the worker's file and its record, and ends the representation ...
-    wait_for(30, "the file deleted at MTUC", || async {
+    wait_for(60, "the file deleted at MTUC", || async {
         let (status, _) = call(
             &net,
             1,
@@ -413,7 +413,7 @@ async fn withdrawing_consent_deletes_the_file_at_the_recipient() {
     assert!(transfer["file"].is_null(), "{transfer}");
     assert_eq!(transfer["status"]["reason"], "consent_withdrawn");
     // ... the withdrawal was receipted ...
-    wait_for(30, "the withdrawal receipted", || async {
+    wait_for(60, "the withdrawal receipted", || async {
         let state = net.node(0).state();
         let items = state.store.outbox().unwrap();
         items
@@ -424,7 +424,7 @@ async fn withdrawing_consent_deletes_the_file_at_the_recipient() {
     })
     .await;
     // ... every node learns the representation is over ...
-    wait_for(30, "the end at the third node", || async {
+    wait_for(60, "the end at the third node", || async {
         let (_, v) = call(
             &net,
             2,
@@ -500,7 +500,7 @@ async fn on_arrival_the_destination_requests_and_the_origin_sends_the_file() {
     .await;
     let card = card["card"].as_str().unwrap().to_owned();
     // The worker shows the card at MTUC, which checks it ...
-    let verdict = wait_for(30, "the card valid at MTUC", || async {
+    let verdict = wait_for(60, "the card valid at MTUC", || async {
         let (_, v) = call(
             &net,
             1,
@@ -529,7 +529,7 @@ async fn on_arrival_the_destination_requests_and_the_origin_sends_the_file() {
     assert_eq!(status, 200, "{approved}");
     assert_eq!(approved["status"]["state"], "accepted");
     // KSPI's transfer reaches MTUC, which accepts it like any other.
-    let transfer = wait_for(30, "the transfer at MTUC", || async {
+    let transfer = wait_for(60, "the transfer at MTUC", || async {
         let (_, list) = call(
             &net,
             1,
@@ -562,7 +562,7 @@ async fn on_arrival_the_destination_requests_and_the_origin_sends_the_file() {
     )
     .await;
     assert_eq!(status, 200);
-    wait_for(30, "MTUC on the card at NTUC-PHL", || async {
+    wait_for(60, "MTUC on the card at NTUC-PHL", || async {
         let (_, v) = call(
             &net,
             2,
@@ -601,7 +601,7 @@ async fn the_origin_can_decline_a_request_with_a_reason() {
     )
     .await;
     assert_eq!(status, 200);
-    let decided = wait_for(30, "the decision at MTUC", || async {
+    let decided = wait_for(60, "the decision at MTUC", || async {
         let (_, t) = call(
             &net,
             1,

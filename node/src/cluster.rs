@@ -119,12 +119,15 @@ impl LocalCluster {
         Ok(())
     }
 
-    /// Waits up to `secs` until every running node is connected to every other.
+    /// Waits up to `secs` until every running node is connected to every
+    /// other and knows them all as subscribers of the gossip topic.
     pub async fn wait_connected(&self, secs: u64) -> Result<()> {
         let want = self.running().count().saturating_sub(1);
         let deadline = tokio::time::Instant::now() + Duration::from_secs(secs);
         for node in self.running() {
-            while node.state().network.connected_peers().await?.len() < want {
+            while node.state().network.connected_peers().await?.len() < want
+                || node.state().network.gossip_peers().await?.len() < want
+            {
                 if tokio::time::Instant::now() > deadline {
                     return Err(NodeError::Network(format!(
                         "{} did not connect to all {want} peers within {secs}s",

@@ -125,6 +125,9 @@ enum Command {
     Connected {
         reply: oneshot::Sender<Vec<PeerId>>,
     },
+    GossipPeers {
+        reply: oneshot::Sender<Vec<PeerId>>,
+    },
     ListenAddresses {
         reply: oneshot::Sender<Vec<Multiaddr>>,
     },
@@ -236,6 +239,11 @@ impl Client {
 
     pub async fn connected_peers(&self) -> Result<Vec<PeerId>> {
         self.ask(|reply| Command::Connected { reply }).await
+    }
+
+    /// Peers known to be subscribed to the gossip topic: those a publish reaches.
+    pub async fn gossip_peers(&self) -> Result<Vec<PeerId>> {
+        self.ask(|reply| Command::GossipPeers { reply }).await
     }
 
     pub async fn listen_addresses(&self) -> Result<Vec<Multiaddr>> {
@@ -578,6 +586,18 @@ impl EventLoop {
             }
             Command::Connected { reply } => {
                 let _ = reply.send(self.connected.iter().copied().collect());
+            }
+            Command::GossipPeers { reply } => {
+                let topic = self.topic.hash();
+                let peers = self
+                    .swarm
+                    .behaviour()
+                    .gossipsub
+                    .all_peers()
+                    .filter(|(_, topics)| topics.contains(&&topic))
+                    .map(|(p, _)| *p)
+                    .collect();
+                let _ = reply.send(peers);
             }
             Command::ListenAddresses { reply } => {
                 let _ = reply.send(self.listen_addresses.clone());

@@ -214,6 +214,17 @@ fn required(field: &str, value: &str) -> Result<()> {
 }
 
 impl NodeState {
+    /// Seals `message` (JSON) as a handoff of `kind` to `to`.
+    async fn send_message(
+        &self,
+        to: &AffiliateId,
+        kind: HandoffKind,
+        message: &impl Serialize,
+    ) -> Result<HandoffId> {
+        let bytes = serde_json::to_vec(message).map_err(|e| NodeError::Invalid(e.to_string()))?;
+        self.send_handoff(to, kind, &bytes).await
+    }
+
     /// Records a member's consent to share their file with one affiliate.
     pub async fn record_consent(&self, member: &MemberId, input: NewConsent) -> Result<Consent> {
         self.member(member)?;
@@ -285,10 +296,12 @@ impl NodeState {
                 consent: consent.id,
                 member: *member,
             };
-            let bytes =
-                serde_json::to_vec(&message).map_err(|e| NodeError::Invalid(e.to_string()))?;
-            self.send_handoff(&consent.recipient, HandoffKind::CONSENT_WITHDRAWAL, &bytes)
-                .await?;
+            self.send_message(
+                &consent.recipient,
+                HandoffKind::CONSENT_WITHDRAWAL,
+                &message,
+            )
+            .await?;
         }
         Ok(consent)
     }
@@ -364,9 +377,8 @@ impl NodeState {
                 consent,
             },
         };
-        let bytes = serde_json::to_vec(&message).map_err(|e| NodeError::Invalid(e.to_string()))?;
         let id = self
-            .send_handoff(&input.destination, HandoffKind::MEMBER_TRANSFER, &bytes)
+            .send_message(&input.destination, HandoffKind::MEMBER_TRANSFER, &message)
             .await?;
         let at = now();
         let transfer = Transfer {
@@ -428,9 +440,8 @@ impl NodeState {
             member: input.member,
             consent,
         };
-        let bytes = serde_json::to_vec(&message).map_err(|e| NodeError::Invalid(e.to_string()))?;
         let id = self
-            .send_handoff(&input.origin, HandoffKind::TRANSFER_REQUEST, &bytes)
+            .send_message(&input.origin, HandoffKind::TRANSFER_REQUEST, &message)
             .await?;
         let at = now();
         let transfer = Transfer {
@@ -585,8 +596,7 @@ impl NodeState {
             transfer: transfer.id,
             reason,
         };
-        let bytes = serde_json::to_vec(&message).map_err(|e| NodeError::Invalid(e.to_string()))?;
-        self.send_handoff(other, HandoffKind::REPRESENTATION_END, &bytes)
+        self.send_message(other, HandoffKind::REPRESENTATION_END, &message)
             .await?;
         Ok(transfer)
     }
@@ -625,7 +635,6 @@ impl NodeState {
             accepted,
             reason,
         };
-        let bytes = serde_json::to_vec(&message).map_err(|e| NodeError::Invalid(e.to_string()))?;
         // A transfer's decision goes back to its origin; a request's to the
         // destination that asked.
         let to = if transfer.request {
@@ -633,7 +642,7 @@ impl NodeState {
         } else {
             &transfer.origin
         };
-        self.send_handoff(to, HandoffKind::TRANSFER_DECISION, &bytes)
+        self.send_message(to, HandoffKind::TRANSFER_DECISION, &message)
             .await
             .map(|_| ())
     }
