@@ -31,20 +31,7 @@ impl Api {
     }
 
     async fn call(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let mut request = self
-            .http
-            .request(method, self.url(path))
-            .bearer_auth(self.token());
-        if let Some(b) = body {
-            request = request.json(&b);
-        }
-        let response = request.send().await.unwrap();
-        let status = response.status();
-        let text = response.text().await.unwrap();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
+        self.net.call(0, method, path, body).await
     }
 
     async fn enrol(&self) -> Value {

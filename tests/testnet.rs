@@ -115,6 +115,28 @@ impl TestNet {
         .await
     }
 
+    /// Calls node `i`'s API with its admin token; the body as JSON (or as a
+    /// string when it is not JSON).
+    pub(crate) async fn call(
+        &self,
+        i: usize,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (reqwest::StatusCode, serde_json::Value) {
+        let mut request = reqwest::Client::new()
+            .request(method, self.url(i, path))
+            .bearer_auth(&self.0.tokens[i]);
+        if let Some(b) = body {
+            request = request.json(&b);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        let value = serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text));
+        (status, value)
+    }
+
     /// A counter or gauge from node `i`'s `/metrics`.
     pub(crate) async fn metric(&self, i: usize, name: &str) -> u64 {
         let text = reqwest::get(self.url(i, "/metrics"))

@@ -5,33 +5,13 @@
 
 mod testnet;
 
-use reqwest::{Method, StatusCode};
+use reqwest::Method;
 use serde_json::{json, Value};
 use testnet::{wait_for, TestNet};
 
-async fn call(
-    net: &TestNet,
-    i: usize,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> (StatusCode, Value) {
-    let mut request = reqwest::Client::new()
-        .request(method, net.url(i, path))
-        .bearer_auth(&net.tokens[i]);
-    if let Some(b) = body {
-        request = request.json(&b);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
 /// Enrols a member at KSPI, records consent for MTUC and sends the transfer.
 async fn transfer_to_mtuc(net: &TestNet) -> (String, String, String) {
-    let (status, member) = call(
-        net,
-        0,
+    let (status, member) = net.call(0,
         Method::POST,
         "/api/v1/members",
         Some(json!({ "holder_name": "Siti Rahayu", "employer": "PT Contoh", "destination_country": "MY" })),
@@ -39,32 +19,32 @@ async fn transfer_to_mtuc(net: &TestNet) -> (String, String, String) {
     .await;
     assert_eq!(status, 201);
     let member = member["id"].as_str().unwrap().to_owned();
-    let (status, consent) = call(
-        net,
-        0,
-        Method::POST,
-        &format!("/api/v1/members/{member}/consents"),
-        Some(json!({
-            "given": "in_person",
-            "recorded_by": "officer Dewi",
-            "recipient": "MTUC",
-            "purposes": ["representation at the workplace"],
-            "data_categories": ["name", "contact", "employer"],
-            "destination_country": "MY",
-            "legal_basis": "the worker's explicit consent"
-        })),
-    )
-    .await;
+    let (status, consent) = net
+        .call(
+            0,
+            Method::POST,
+            &format!("/api/v1/members/{member}/consents"),
+            Some(json!({
+                "given": "in_person",
+                "recorded_by": "officer Dewi",
+                "recipient": "MTUC",
+                "purposes": ["representation at the workplace"],
+                "data_categories": ["name", "contact", "employer"],
+                "destination_country": "MY",
+                "legal_basis": "the worker's explicit consent"
+            })),
+        )
+        .await;
     assert_eq!(status, 201, "{consent}");
     let consent = consent["id"].as_str().unwrap().to_owned();
-    let (status, transfer) = call(
-        net,
-        0,
-        Method::POST,
-        "/api/v1/transfers",
-        Some(json!({ "member": member, "destination": "MTUC", "consent": consent })),
-    )
-    .await;
+    let (status, transfer) = net
+        .call(
+            0,
+            Method::POST,
+            "/api/v1/transfers",
+            Some(json!({ "member": member, "destination": "MTUC", "consent": consent })),
+        )
+        .await;
     assert_eq!(status, 201, "{transfer}");
     assert_eq!(transfer["status"]["state"], "sent");
     (member, consent, transfer["id"].as_str().unwrap().to_owned())
@@ -72,14 +52,9 @@ async fn transfer_to_mtuc(net: &TestNet) -> (String, String, String) {
 
 async fn incoming(net: &TestNet, i: usize, id: &str) -> Value {
     wait_for(60, "the transfer at the destination", || async {
-        let (status, t) = call(
-            net,
-            i,
-            Method::GET,
-            &format!("/api/v1/transfers/{id}"),
-            None,
-        )
-        .await;
+        let (status, t) = net
+            .call(i, Method::GET, &format!("/api/v1/transfers/{id}"), None)
+            .await;
         (status == 200).then_some(t)
     })
     .await
@@ -90,14 +65,14 @@ async fn a_transfer_accepted_by_the_destination_shows_on_the_card_everywhere() {
     let net = TestNet::new(3).await;
     net.wait_connected().await;
     let (member, _, id) = transfer_to_mtuc(&net).await;
-    let (_, card) = call(
-        &net,
-        0,
-        Method::GET,
-        &format!("/api/v1/members/{member}/card"),
-        None,
-    )
-    .await;
+    let (_, card) = net
+        .call(
+            0,
+            Method::GET,
+            &format!("/api/v1/members/{member}/card"),
+            None,
+        )
+        .await;
     let card = card["card"].as_str().unwrap().to_owned();
 
     let arrived = incoming(&net, 1, &id).await;
@@ -105,45 +80,35 @@ async fn a_transfer_accepted_by_the_destination_shows_on_the_card_everywhere() {
     assert_eq!(arrived["status"]["state"], "received");
     assert_eq!(arrived["file"]["holder_name"], "Siti Rahayu");
     assert_eq!(arrived["file"]["consent"]["recipient"], "MTUC");
-    let (_, listed) = call(
-        &net,
-        1,
-        Method::GET,
-        "/api/v1/transfers?direction=incoming",
-        None,
-    )
-    .await;
+    let (_, listed) = net
+        .call(1, Method::GET, "/api/v1/transfers?direction=incoming", None)
+        .await;
     assert_eq!(listed.as_array().unwrap().len(), 1);
 
-    let (status, accepted) = call(
-        &net,
-        1,
-        Method::POST,
-        &format!("/api/v1/transfers/{id}/accept"),
-        None,
-    )
-    .await;
+    let (status, accepted) = net
+        .call(
+            1,
+            Method::POST,
+            &format!("/api/v1/transfers/{id}/accept"),
+            None,
+        )
+        .await;
     assert_eq!(status, 200, "{accepted}");
     assert_eq!(accepted["status"]["state"], "accepted");
     // MTUC keeps a record linked to KSPI's membership ...
-    let (_, local) = call(
-        &net,
-        1,
-        Method::GET,
-        &format!("/api/v1/members/{member}"),
-        None,
-    )
-    .await;
+    let (_, local) = net
+        .call(1, Method::GET, &format!("/api/v1/members/{member}"), None)
+        .await;
     assert_eq!(local["home"], "KSPI");
     // ... but the membership stays KSPI's: MTUC cannot issue its card or change it.
-    let (status, body) = call(
-        &net,
-        1,
-        Method::GET,
-        &format!("/api/v1/members/{member}/card"),
-        None,
-    )
-    .await;
+    let (status, body) = net
+        .call(
+            1,
+            Method::GET,
+            &format!("/api/v1/members/{member}/card"),
+            None,
+        )
+        .await;
     assert_eq!(status, 422);
     assert!(
         body["message"]
@@ -152,108 +117,98 @@ async fn a_transfer_accepted_by_the_destination_shows_on_the_card_everywhere() {
             .contains("belongs to KSPI"),
         "{body}"
     );
-    let (status, _) = call(
-        &net,
-        1,
-        Method::POST,
-        &format!("/api/v1/members/{member}/status"),
-        Some(json!({ "status": "revoked", "reason": "not ours to revoke" })),
-    )
-    .await;
+    let (status, _) = net
+        .call(
+            1,
+            Method::POST,
+            &format!("/api/v1/members/{member}/status"),
+            Some(json!({ "status": "revoked", "reason": "not ours to revoke" })),
+        )
+        .await;
     assert_eq!(status, 422);
     // ... the origin hears the decision ...
     wait_for(60, "the decision at the origin", || async {
-        let (_, t) = call(
-            &net,
-            0,
-            Method::GET,
-            &format!("/api/v1/transfers/{id}"),
-            None,
-        )
-        .await;
+        let (_, t) = net
+            .call(0, Method::GET, &format!("/api/v1/transfers/{id}"), None)
+            .await;
         (t["status"]["state"] == "accepted").then_some(())
     })
     .await;
     // ... and NTUC-PHL, which saw none of it, lists MTUC on the card issued before.
     wait_for(60, "the representation at the third node", || async {
-        let (_, v) = call(
-            &net,
-            2,
-            Method::POST,
-            "/api/v1/cards/verify",
-            Some(json!({ "card": card })),
-        )
-        .await;
+        let (_, v) = net
+            .call(
+                2,
+                Method::POST,
+                "/api/v1/cards/verify",
+                Some(json!({ "card": card })),
+            )
+            .await;
         (v["valid"] == true && v["representing"] == json!(["MTUC"])).then_some(())
     })
     .await;
     // A decided transfer cannot be decided again.
-    let (status, body) = call(
-        &net,
-        1,
-        Method::POST,
-        &format!("/api/v1/transfers/{id}/decline"),
-        Some(json!({ "reason": "x" })),
-    )
-    .await;
+    let (status, body) = net
+        .call(
+            1,
+            Method::POST,
+            &format!("/api/v1/transfers/{id}/decline"),
+            Some(json!({ "reason": "x" })),
+        )
+        .await;
     assert_eq!(status, 422, "{body}");
     // The member's transfer log at the origin.
-    let (status, log) = call(
-        &net,
-        0,
-        Method::GET,
-        &format!("/api/v1/members/{member}/transfers"),
-        None,
-    )
-    .await;
+    let (status, log) = net
+        .call(
+            0,
+            Method::GET,
+            &format!("/api/v1/members/{member}/transfers"),
+            None,
+        )
+        .await;
     assert_eq!(status, 200);
     assert_eq!(log[0]["destination"], "MTUC");
 
     // The worker comes home: KSPI ends the representation, and every node learns it.
-    let (status, ended) = call(
-        &net,
-        0,
-        Method::POST,
-        &format!("/api/v1/transfers/{id}/end"),
-        Some(json!({ "reason": "returned_home" })),
-    )
-    .await;
+    let (status, ended) = net
+        .call(
+            0,
+            Method::POST,
+            &format!("/api/v1/transfers/{id}/end"),
+            Some(json!({ "reason": "returned_home" })),
+        )
+        .await;
     assert_eq!(status, 200, "{ended}");
     assert_eq!(ended["status"]["state"], "ended");
     wait_for(60, "the end at the third node", || async {
-        let (_, v) = call(
-            &net,
-            2,
-            Method::POST,
-            "/api/v1/cards/verify",
-            Some(json!({ "card": card })),
-        )
-        .await;
+        let (_, v) = net
+            .call(
+                2,
+                Method::POST,
+                "/api/v1/cards/verify",
+                Some(json!({ "card": card })),
+            )
+            .await;
         (v["valid"] == true && v["representing"] == json!([])).then_some(())
     })
     .await;
     // MTUC's own record of the transfer says so too.
     wait_for(60, "the end noted at MTUC", || async {
-        let (_, t) = call(
-            &net,
-            1,
-            Method::GET,
-            &format!("/api/v1/transfers/{id}"),
-            None,
-        )
-        .await;
+        let (_, t) = net
+            .call(1, Method::GET, &format!("/api/v1/transfers/{id}"), None)
+            .await;
         (t["status"]["state"] == "ended" && t["status"]["reason"] == "returned_home").then_some(())
     })
     .await;
     // An ended transfer cannot end twice.
-    let (status, _) = call(
-        &net,
-        1,
-        Method::POST,
-        &format!("/api/v1/transfers/{id}/end"),
-        Some(json!({ "reason": "moved_on" })),
-    )
-    .await;
+    let (status, _) = net
+        .call(
+            1,
+            Method::POST,
+            &format!("/api/v1/transfers/{id}/end"),
+            Some(json!({ "reason": "moved_on" })),
+        )
+        .await;
     assert_eq!(status, 422);
     net.shutdown().await;
 }
@@ -264,9 +219,7 @@ async fn a_declined_transfer_carries_its_reason_back_to_the_origin() {
     net.wait_connected().await;
     let (_, _, id) = transfer_to_mtuc(&net).await;
     incoming(&net, 1, &id).await;
-    let (status, declined) = call(
-        &net,
-        1,
+    let (status, declined) = net.call(1,
         Method::POST,
         &format!("/api/v1/transfers/{id}/decline"),
         Some(json!({ "reason": "the employer is outside our sector; contact the construction union" })),
@@ -274,14 +227,9 @@ async fn a_declined_transfer_carries_its_reason_back_to_the_origin() {
     .await;
     assert_eq!(status, 200, "{declined}");
     let decided = wait_for(60, "the decision at the origin", || async {
-        let (_, t) = call(
-            &net,
-            0,
-            Method::GET,
-            &format!("/api/v1/transfers/{id}"),
-            None,
-        )
-        .await;
+        let (_, t) = net
+            .call(0, Method::GET, &format!("/api/v1/transfers/{id}"), None)
+            .await;
         (t["status"]["state"] == "declined").then_some(t)
     })
     .await;
@@ -298,14 +246,14 @@ async fn nothing_is_sent_without_a_matching_consent() {
     net.wait_connected().await;
     let (member, consent, _) = transfer_to_mtuc(&net).await;
     // A consent for MTUC does not cover NTUC-PHL.
-    let (status, body) = call(
-        &net,
-        0,
-        Method::POST,
-        "/api/v1/transfers",
-        Some(json!({ "member": member, "destination": "NTUC-PHL", "consent": consent })),
-    )
-    .await;
+    let (status, body) = net
+        .call(
+            0,
+            Method::POST,
+            "/api/v1/transfers",
+            Some(json!({ "member": member, "destination": "NTUC-PHL", "consent": consent })),
+        )
+        .await;
     assert_eq!(status, 422);
     assert!(
         body["message"]
@@ -315,9 +263,7 @@ async fn nothing_is_sent_without_a_matching_consent() {
         "{body}"
     );
     // No consent at all.
-    let (status, body) = call(
-        &net,
-        0,
+    let (status, body) = net.call(0,
         Method::POST,
         "/api/v1/transfers",
         Some(json!({ "member": member, "destination": "MTUC", "consent": "00000000000000000000000000000000" })),
@@ -331,25 +277,15 @@ async fn nothing_is_sent_without_a_matching_consent() {
             .contains("record the worker's consent first"),
         "{body}"
     );
-    let (status, body) = call(
-        &net,
-        0,
-        Method::GET,
-        "/api/v1/transfers?direction=sideways",
-        None,
-    )
-    .await;
+    let (status, body) = net
+        .call(0, Method::GET, "/api/v1/transfers?direction=sideways", None)
+        .await;
     assert_eq!(status, 400, "{body}");
     assert_eq!(body["error"], "invalid_query");
     // Only the one transfer left KSPI.
-    let (_, outgoing) = call(
-        &net,
-        0,
-        Method::GET,
-        "/api/v1/transfers?direction=outgoing",
-        None,
-    )
-    .await;
+    let (_, outgoing) = net
+        .call(0, Method::GET, "/api/v1/transfers?direction=outgoing", None)
+        .await;
     assert_eq!(outgoing.as_array().unwrap().len(), 1);
     net.shutdown().await;
 }
@@ -359,57 +295,47 @@ async fn withdrawing_consent_deletes_the_file_at_the_recipient() {
     let net = TestNet::new(3).await;
     net.wait_connected().await;
     let (member, consent, id) = transfer_to_mtuc(&net).await;
-    let (_, card) = call(
-        &net,
-        0,
-        Method::GET,
-        &format!("/api/v1/members/{member}/card"),
-        None,
-    )
-    .await;
+    let (_, card) = net
+        .call(
+            0,
+            Method::GET,
+            &format!("/api/v1/members/{member}/card"),
+            None,
+        )
+        .await;
     let card = card["card"].as_str().unwrap().to_owned();
     incoming(&net, 1, &id).await;
-    let (status, _) = call(
-        &net,
-        1,
-        Method::POST,
-        &format!("/api/v1/transfers/{id}/accept"),
-        None,
-    )
-    .await;
+    let (status, _) = net
+        .call(
+            1,
+            Method::POST,
+            &format!("/api/v1/transfers/{id}/accept"),
+            None,
+        )
+        .await;
     assert_eq!(status, 200);
 
-    let (status, withdrawn) = call(
-        &net,
-        0,
-        Method::POST,
-        &format!("/api/v1/members/{member}/consents/{consent}/withdraw"),
-        None,
-    )
-    .await;
+    let (status, withdrawn) = net
+        .call(
+            0,
+            Method::POST,
+            &format!("/api/v1/members/{member}/consents/{consent}/withdraw"),
+            None,
+        )
+        .await;
     assert_eq!(status, 200, "{withdrawn}");
     assert!(withdrawn["withdrawn_at"].is_u64());
     // MTUC deletes the worker's file and its record, and ends the representation ...
     wait_for(60, "the file deleted at MTUC", || async {
-        let (status, _) = call(
-            &net,
-            1,
-            Method::GET,
-            &format!("/api/v1/members/{member}"),
-            None,
-        )
-        .await;
+        let (status, _) = net
+            .call(1, Method::GET, &format!("/api/v1/members/{member}"), None)
+            .await;
         (status == 404).then_some(())
     })
     .await;
-    let (_, transfer) = call(
-        &net,
-        1,
-        Method::GET,
-        &format!("/api/v1/transfers/{id}"),
-        None,
-    )
-    .await;
+    let (_, transfer) = net
+        .call(1, Method::GET, &format!("/api/v1/transfers/{id}"), None)
+        .await;
     assert!(transfer["file"].is_null(), "{transfer}");
     assert_eq!(transfer["status"]["reason"], "consent_withdrawn");
     // ... the withdrawal was receipted ...
@@ -425,26 +351,26 @@ async fn withdrawing_consent_deletes_the_file_at_the_recipient() {
     .await;
     // ... every node learns the representation is over ...
     wait_for(60, "the end at the third node", || async {
-        let (_, v) = call(
-            &net,
-            2,
-            Method::POST,
-            "/api/v1/cards/verify",
-            Some(json!({ "card": card })),
-        )
-        .await;
+        let (_, v) = net
+            .call(
+                2,
+                Method::POST,
+                "/api/v1/cards/verify",
+                Some(json!({ "card": card })),
+            )
+            .await;
         (v["representing"] == json!([])).then_some(())
     })
     .await;
     // ... and the withdrawn consent cannot carry a new transfer.
-    let (status, body) = call(
-        &net,
-        0,
-        Method::POST,
-        "/api/v1/transfers",
-        Some(json!({ "member": member, "destination": "MTUC", "consent": consent })),
-    )
-    .await;
+    let (status, body) = net
+        .call(
+            0,
+            Method::POST,
+            "/api/v1/transfers",
+            Some(json!({ "member": member, "destination": "MTUC", "consent": consent })),
+        )
+        .await;
     assert_eq!(status, 422);
     assert!(
         body["message"].as_str().unwrap().contains("withdrawn"),
@@ -454,23 +380,23 @@ async fn withdrawing_consent_deletes_the_file_at_the_recipient() {
 }
 
 async fn request_from_kspi(net: &TestNet, member: &str) -> String {
-    let (status, request) = call(
-        net,
-        1,
-        Method::POST,
-        "/api/v1/transfers/requests",
-        Some(json!({
-            "member": member,
-            "origin": "KSPI",
-            "given": "in_person",
-            "recorded_by": "MTUC officer at the Johor hub",
-            "purposes": ["representation at the workplace"],
-            "data_categories": ["name", "contact", "employer"],
-            "destination_country": "MY",
-            "legal_basis": "the worker's explicit consent"
-        })),
-    )
-    .await;
+    let (status, request) = net
+        .call(
+            1,
+            Method::POST,
+            "/api/v1/transfers/requests",
+            Some(json!({
+                "member": member,
+                "origin": "KSPI",
+                "given": "in_person",
+                "recorded_by": "MTUC officer at the Johor hub",
+                "purposes": ["representation at the workplace"],
+                "data_categories": ["name", "contact", "employer"],
+                "destination_country": "MY",
+                "legal_basis": "the worker's explicit consent"
+            })),
+        )
+        .await;
     assert_eq!(status, 201, "{request}");
     assert_eq!(request["request"], true);
     request["id"].as_str().unwrap().to_owned()
@@ -480,35 +406,35 @@ async fn request_from_kspi(net: &TestNet, member: &str) -> String {
 async fn on_arrival_the_destination_requests_and_the_origin_sends_the_file() {
     let net = TestNet::new(3).await;
     net.wait_connected().await;
-    let (status, member) = call(
-        &net,
-        0,
-        Method::POST,
-        "/api/v1/members",
-        Some(json!({ "holder_name": "Agus Santoso" })),
-    )
-    .await;
+    let (status, member) = net
+        .call(
+            0,
+            Method::POST,
+            "/api/v1/members",
+            Some(json!({ "holder_name": "Agus Santoso" })),
+        )
+        .await;
     assert_eq!(status, 201);
     let member = member["id"].as_str().unwrap().to_owned();
-    let (_, card) = call(
-        &net,
-        0,
-        Method::GET,
-        &format!("/api/v1/members/{member}/card"),
-        None,
-    )
-    .await;
+    let (_, card) = net
+        .call(
+            0,
+            Method::GET,
+            &format!("/api/v1/members/{member}/card"),
+            None,
+        )
+        .await;
     let card = card["card"].as_str().unwrap().to_owned();
     // The worker shows the card at MTUC, which checks it ...
     let verdict = wait_for(60, "the card valid at MTUC", || async {
-        let (_, v) = call(
-            &net,
-            1,
-            Method::POST,
-            "/api/v1/cards/verify",
-            Some(json!({ "card": card })),
-        )
-        .await;
+        let (_, v) = net
+            .call(
+                1,
+                Method::POST,
+                "/api/v1/cards/verify",
+                Some(json!({ "card": card })),
+            )
+            .await;
         (v["valid"] == true).then_some(v)
     })
     .await;
@@ -518,59 +444,54 @@ async fn on_arrival_the_destination_requests_and_the_origin_sends_the_file() {
     let at_origin = incoming(&net, 0, &request).await;
     assert_eq!(at_origin["direction"], "incoming");
     assert_eq!(at_origin["request"], true);
-    let (status, approved) = call(
-        &net,
-        0,
-        Method::POST,
-        &format!("/api/v1/transfers/{request}/accept"),
-        None,
-    )
-    .await;
+    let (status, approved) = net
+        .call(
+            0,
+            Method::POST,
+            &format!("/api/v1/transfers/{request}/accept"),
+            None,
+        )
+        .await;
     assert_eq!(status, 200, "{approved}");
     assert_eq!(approved["status"]["state"], "accepted");
     // KSPI's transfer reaches MTUC, which accepts it like any other.
     let transfer = wait_for(60, "the transfer at MTUC", || async {
-        let (_, list) = call(
-            &net,
-            1,
-            Method::GET,
-            "/api/v1/transfers?direction=incoming",
-            None,
-        )
-        .await;
+        let (_, list) = net
+            .call(1, Method::GET, "/api/v1/transfers?direction=incoming", None)
+            .await;
         list.as_array()?
             .iter()
             .find(|t| t["request"] == false && t["member"] == member.as_str())
             .map(|t| t["id"].as_str().unwrap().to_owned())
     })
     .await;
-    let (_, mtuc_request) = call(
-        &net,
-        1,
-        Method::GET,
-        &format!("/api/v1/transfers/{request}"),
-        None,
-    )
-    .await;
-    assert_eq!(mtuc_request["status"]["state"], "accepted");
-    let (status, _) = call(
-        &net,
-        1,
-        Method::POST,
-        &format!("/api/v1/transfers/{transfer}/accept"),
-        None,
-    )
-    .await;
-    assert_eq!(status, 200);
-    wait_for(60, "MTUC on the card at NTUC-PHL", || async {
-        let (_, v) = call(
-            &net,
-            2,
-            Method::POST,
-            "/api/v1/cards/verify",
-            Some(json!({ "card": card })),
+    let (_, mtuc_request) = net
+        .call(
+            1,
+            Method::GET,
+            &format!("/api/v1/transfers/{request}"),
+            None,
         )
         .await;
+    assert_eq!(mtuc_request["status"]["state"], "accepted");
+    let (status, _) = net
+        .call(
+            1,
+            Method::POST,
+            &format!("/api/v1/transfers/{transfer}/accept"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    wait_for(60, "MTUC on the card at NTUC-PHL", || async {
+        let (_, v) = net
+            .call(
+                2,
+                Method::POST,
+                "/api/v1/cards/verify",
+                Some(json!({ "card": card })),
+            )
+            .await;
         (v["representing"] == json!(["MTUC"])).then_some(())
     })
     .await;
@@ -581,35 +502,35 @@ async fn on_arrival_the_destination_requests_and_the_origin_sends_the_file() {
 async fn the_origin_can_decline_a_request_with_a_reason() {
     let net = TestNet::new(2).await;
     net.wait_connected().await;
-    let (_, member) = call(
-        &net,
-        0,
-        Method::POST,
-        "/api/v1/members",
-        Some(json!({ "holder_name": "Dewi Lestari" })),
-    )
-    .await;
+    let (_, member) = net
+        .call(
+            0,
+            Method::POST,
+            "/api/v1/members",
+            Some(json!({ "holder_name": "Dewi Lestari" })),
+        )
+        .await;
     let member = member["id"].as_str().unwrap().to_owned();
     let request = request_from_kspi(&net, &member).await;
     incoming(&net, 0, &request).await;
-    let (status, _) = call(
-        &net,
-        0,
-        Method::POST,
-        &format!("/api/v1/transfers/{request}/decline"),
-        Some(json!({ "reason": "the member asked us to wait until her contract is signed" })),
-    )
-    .await;
-    assert_eq!(status, 200);
-    let decided = wait_for(60, "the decision at MTUC", || async {
-        let (_, t) = call(
-            &net,
-            1,
-            Method::GET,
-            &format!("/api/v1/transfers/{request}"),
-            None,
+    let (status, _) = net
+        .call(
+            0,
+            Method::POST,
+            &format!("/api/v1/transfers/{request}/decline"),
+            Some(json!({ "reason": "the member asked us to wait until her contract is signed" })),
         )
         .await;
+    assert_eq!(status, 200);
+    let decided = wait_for(60, "the decision at MTUC", || async {
+        let (_, t) = net
+            .call(
+                1,
+                Method::GET,
+                &format!("/api/v1/transfers/{request}"),
+                None,
+            )
+            .await;
         (t["status"]["state"] == "declined").then_some(t)
     })
     .await;
