@@ -3,7 +3,7 @@
 //! cores), so a ratio means the same on a loaded or an idle machine.
 
 use crate::cluster::{LocalCluster, CODES};
-use crate::demo::wait_until as wait;
+use crate::demo::{card_verdict, wait_until as wait};
 use crate::members::NewMember;
 use crate::node::{now, NodeHandle};
 use crate::storage::Store;
@@ -214,17 +214,9 @@ pub async fn card_check(seconds: u64, connections: usize) -> anyhow::Result<()> 
     );
     let body = json!({ "card": card }).to_string();
     let http = reqwest::Client::new();
+    let base = format!("http://{}", node(&cluster, 1)?.http_addr());
     wait(30, "the card to verify at the second node", || async {
-        let v: serde_json::Value = http
-            .post(&url)
-            .header("content-type", "application/json")
-            .body(body.clone())
-            .send()
-            .await
-            .ok()?
-            .json()
-            .await
-            .ok()?;
+        let v = card_verdict(&http, &base, &card).await?;
         (v["valid"] == true).then_some(())
     })
     .await?;

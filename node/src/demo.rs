@@ -226,15 +226,7 @@ async fn populate(running: &[Running]) -> anyhow::Result<Option<String>> {
         .context("no card in the answer")?
         .to_owned();
     wait_until(30, "MTUC to verify KSPI's card", || async {
-        let verdict: Value = http
-            .post(format!("{}/api/v1/cards/verify", running[1].url))
-            .json(&json!({ "card": card }))
-            .send()
-            .await
-            .ok()?
-            .json()
-            .await
-            .ok()?;
+        let verdict = card_verdict(&http, &running[1].url, &card).await?;
         (verdict["valid"] == true).then_some(())
     })
     .await?;
@@ -305,18 +297,27 @@ async fn transfer(
         );
     }
     wait_until(30, "NTUC-PHL to see MTUC represent the member", || async {
-        let verdict: Value = http
-            .post(format!("{}/api/v1/cards/verify", ntuc.url))
-            .json(&json!({ "card": card }))
-            .send()
-            .await
-            .ok()?
-            .json()
-            .await
-            .ok()?;
+        let verdict = card_verdict(http, &ntuc.url, card).await?;
         (verdict["representing"] == json!(["MTUC"])).then_some(())
     })
     .await
+}
+
+/// A node's verdict on a card (`POST /api/v1/cards/verify`), or `None` when
+/// the node cannot be asked yet.
+pub(crate) async fn card_verdict(
+    http: &reqwest::Client,
+    base_url: &str,
+    card: &str,
+) -> Option<Value> {
+    http.post(format!("{base_url}/api/v1/cards/verify"))
+        .json(&json!({ "card": card }))
+        .send()
+        .await
+        .ok()?
+        .json()
+        .await
+        .ok()
 }
 
 /// Polls `check` until it returns `Some`, or fails after `secs` seconds.

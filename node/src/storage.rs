@@ -174,6 +174,11 @@ fn decode<T: serde::de::DeserializeOwned>(what: &str, bytes: &[u8]) -> Result<T>
         .map_err(|e| NodeError::Storage(format!("stored {what} is unreadable: {e}")))
 }
 
+fn from_json<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T> {
+    serde_json::from_slice(bytes)
+        .map_err(|e| NodeError::Storage(format!("stored {what} is unreadable: {e}")))
+}
+
 fn read_seq(bytes: &[u8]) -> Result<u64> {
     bytes
         .try_into()
@@ -489,13 +494,7 @@ impl Store {
     // --- members (personal data, this node only) -----------------------
 
     pub fn member(&self, id: &MemberId) -> Result<Option<MemberRecord>> {
-        self.data
-            .get(member_key(id))?
-            .map(|v| {
-                serde_json::from_slice(&v)
-                    .map_err(|e| NodeError::Storage(format!("member record is unreadable: {e}")))
-            })
-            .transpose()
+        self.get_json(&member_key(id), "member record")
     }
 
     /// Deletes a member record (personal data only; log entries stay).
@@ -579,6 +578,14 @@ impl Store {
         Ok(())
     }
 
+    fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        key: &[u8],
+        what: &str,
+    ) -> Result<Option<T>> {
+        self.data.get(key)?.map(|v| from_json(&v, what)).transpose()
+    }
+
     fn scan_json<T: serde::de::DeserializeOwned>(
         &self,
         prefix: Vec<u8>,
@@ -586,10 +593,7 @@ impl Store {
     ) -> Result<Vec<T>> {
         self.data
             .scan_prefix(prefix)
-            .map(|item| {
-                serde_json::from_slice(&item?.1)
-                    .map_err(|e| NodeError::Storage(format!("stored {what} is unreadable: {e}")))
-            })
+            .map(|item| from_json(&item?.1, what))
             .collect()
     }
 
@@ -611,9 +615,7 @@ impl Store {
     }
 
     pub fn transfer(&self, id: &HandoffId) -> Result<Option<Transfer>> {
-        Ok(self
-            .scan_json::<Transfer>(Store::handoff_key(TRANSFER, id), "transfer")?
-            .pop())
+        self.get_json(&Store::handoff_key(TRANSFER, id), "transfer")
     }
 
     pub fn transfers(&self) -> Result<Vec<Transfer>> {
