@@ -540,3 +540,360 @@ async fn the_origin_can_decline_a_request_with_a_reason() {
     );
     net.shutdown().await;
 }
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+/// Records KSPI's consent for `to` and sends the member's file there with
+/// the transfer options in `options`; returns the transfer id.
+async fn send_from_kspi(net: &TestNet, member: &str, to: &str, options: Value) -> String {
+    let (status, consent) = net
+        .call(
+            0,
+            Method::POST,
+            &format!("/api/v1/members/{member}/consents"),
+            Some(json!({
+                "given": "signed_form",
+                "recorded_by": "officer Dewi",
+                "recipient": to,
+                "purposes": ["representation at the workplace"],
+                "data_categories": ["name", "contact", "employer", "contract"],
+                "legal_basis": "the worker's explicit consent"
+            })),
+        )
+        .await;
+    assert_eq!(status, 201, "{consent}");
+    let mut body = json!({ "member": member, "destination": to, "consent": consent["id"] });
+    for (k, v) in options.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    let (status, transfer) = net
+        .call(0, Method::POST, "/api/v1/transfers", Some(body))
+        .await;
+    assert_eq!(status, 201, "{transfer}");
+    transfer["id"].as_str().unwrap().to_owned()
+}
+
+async fn accept_at(net: &TestNet, i: usize, id: &str) {
+    incoming(net, i, id).await;
+    let (status, body) = net
+        .call(
+            i,
+            Method::POST,
+            &format!("/api/v1/transfers/{id}/accept"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+}
+
+async fn wait_state(net: &TestNet, i: usize, id: &str, state: &str) -> Value {
+    wait_for(
+        60,
+        &format!("transfer {id} {state} at node {i}"),
+        || async {
+            let (_, t) = net
+                .call(i, Method::GET, &format!("/api/v1/transfers/{id}"), None)
+                .await;
+            (t["status"]["state"] == state).then_some(t)
+        },
+    )
+    .await
+}
+
+async fn verdict(net: &TestNet, i: usize, card: &str) -> Value {
+    net.call(
+        i,
+        Method::POST,
+        "/api/v1/cards/verify",
+        Some(json!({ "card": card })),
+    )
+    .await
+    .1
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_moving_on_to_a_third_country_is_represented_there_and_no_longer_at_the_first() {
+    let net = TestNet::new(3).await;
+    net.wait_connected().await;
+    let hash = "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08";
+    let (status, member) = net
+        .call(
+            0,
+            Method::POST,
+            "/api/v1/members",
+            Some(json!({
+                "holder_name": "Ayu Lestari",
+                "employer": "Sdn Bhd Contoh",
+                "job": "machine operator",
+                "workplace": "Shah Alam, Selangor",
+                "language": "Bahasa Indonesia",
+                "dues_paid_until": "2027-06-30",
+                "destination_contact": "+60 12 345 6789",
+                "contract_summary": "24 months, RM 1,700 a month, 8 hours a day, Sunday off",
+                "contract_sha256": hash
+            })),
+        )
+        .await;
+    assert_eq!(status, 201, "{member}");
+    let member = member["id"].as_str().unwrap().to_owned();
+    let (_, card) = net
+        .call(
+            0,
+            Method::GET,
+            &format!("/api/v1/members/{member}/card"),
+            None,
+        )
+        .await;
+    let card = card["card"].as_str().unwrap().to_owned();
+
+    let until = unix_now() + 365 * 86_400;
+    let first = send_from_kspi(&net, &member, "MTUC", json!({ "until": until })).await;
+    let arrived = incoming(&net, 1, &first).await;
+    // Everything the destination needs travels: job, place, language, dues, contract.
+    let file = &arrived["file"];
+    assert_eq!(file["job"], "machine operator");
+    assert_eq!(file["workplace"], "Shah Alam, Selangor");
+    assert_eq!(file["language"], "Bahasa Indonesia");
+    assert_eq!(file["dues_paid_until"], "2027-06-30");
+    assert_eq!(file["destination_contact"], "+60 12 345 6789");
+    assert_eq!(file["contract_sha256"], hash.to_ascii_lowercase());
+    assert_eq!(arrived["until"], until);
+    accept_at(&net, 1, &first).await;
+    wait_state(&net, 0, &first, "accepted").await;
+    // The origin's record says who represents the member, and until when.
+    let (_, record) = net
+        .call(0, Method::GET, &format!("/api/v1/members/{member}"), None)
+        .await;
+    assert_eq!(record["represented_by"][0]["affiliate"], "MTUC", "{record}");
+    assert_eq!(record["represented_by"][0]["until"], until);
+
+    // A `replaces` that is not a representation in force is refused.
+    let (status, consents) = net
+        .call(
+            0,
+            Method::GET,
+            &format!("/api/v1/members/{member}/consents"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let mtuc_consent = consents[0]["id"].clone();
+    let (status, body) = net
+        .call(
+            0,
+            Method::POST,
+            "/api/v1/transfers",
+            Some(
+                json!({ "member": member, "destination": "MTUC", "consent": mtuc_consent,
+                "replaces": first }),
+            ),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("already represents"),
+        "{body}"
+    );
+    let (status, body) = net
+        .call(
+            0,
+            Method::POST,
+            "/api/v1/transfers",
+            Some(
+                json!({ "member": member, "destination": "MTUC", "consent": mtuc_consent,
+                "until": 1_000_000 }),
+            ),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("until"),
+        "{body}"
+    );
+
+    // The worker moves on to the Philippines' neighbour: a new transfer that replaces the first.
+    let second = send_from_kspi(&net, &member, "NTUC-PHL", json!({ "replaces": first })).await;
+    accept_at(&net, 2, &second).await;
+    let ended = wait_state(&net, 0, &first, "ended").await;
+    assert_eq!(ended["status"]["reason"], "moved_on");
+    wait_state(&net, 1, &first, "ended").await;
+    wait_for(60, "the card verdict naming only the new union", || async {
+        let v = verdict(&net, 1, &card).await;
+        (v["valid"] == true && v["representing"] == json!(["NTUC-PHL"])).then_some(())
+    })
+    .await;
+
+    // The list filters.
+    let list = |query: String| {
+        let net = &net;
+        async move {
+            net.call(0, Method::GET, &format!("/api/v1/transfers{query}"), None)
+                .await
+        }
+    };
+    let (_, ended) = list("?state=ended&affiliate=MTUC".into()).await;
+    assert_eq!(ended.as_array().unwrap().len(), 1, "{ended}");
+    assert_eq!(ended[0]["id"], first.as_str());
+    let (_, accepted) = list("?state=accepted&kind=transfer&direction=outgoing".into()).await;
+    assert_eq!(accepted.as_array().unwrap().len(), 1, "{accepted}");
+    assert_eq!(accepted[0]["id"], second.as_str());
+    let (_, mine) = list(format!("?member={member}")).await;
+    assert_eq!(mine.as_array().unwrap().len(), 2);
+    let (_, none) = list("?kind=request".into()).await;
+    assert_eq!(none, json!([]));
+    // Each bad filter is refused with a message naming what was wrong.
+    for (bad, named) in [
+        ("?kind=parcel", "parcel"),
+        ("?state=lost", "lost"),
+        ("?member=42", "42"),
+        ("?affiliate=not%20one", "not one"),
+        ("?colour=red", "colour"),
+    ] {
+        let (status, body) = list(bad.into()).await;
+        assert_eq!(status, 400, "{bad}: {body}");
+        assert!(
+            body["message"].as_str().unwrap().contains(named),
+            "{bad}: {body}"
+        );
+    }
+    net.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_membership_that_moves_keeps_member_since_and_the_old_card_stops_verifying() {
+    let net = TestNet::new(3).await;
+    net.wait_connected().await;
+    let (_, member) = net
+        .call(
+            0,
+            Method::POST,
+            "/api/v1/members",
+            Some(json!({ "holder_name": "Rina Marlina", "dues_paid_until": "2027-01-31" })),
+        )
+        .await;
+    let since = member["member_since"].clone();
+    let member = member["id"].as_str().unwrap().to_owned();
+    let (_, card) = net
+        .call(
+            0,
+            Method::GET,
+            &format!("/api/v1/members/{member}/card"),
+            None,
+        )
+        .await;
+    let old_card = card["card"].as_str().unwrap().to_owned();
+
+    // First represented by MTUC, then the worker joins MTUC for good.
+    let visit = send_from_kspi(&net, &member, "MTUC", json!({})).await;
+    accept_at(&net, 1, &visit).await;
+    wait_state(&net, 0, &visit, "accepted").await;
+    let (status, body) = net
+        .call(
+            0,
+            Method::POST,
+            "/api/v1/transfers",
+            Some(json!({ "member": member, "destination": "MTUC", "consent": "00000000000000000000000000000001",
+                "membership_move": true, "replaces": visit })),
+        )
+        .await;
+    assert!(status == 422, "{status} {body}");
+    let moved = send_from_kspi(&net, &member, "MTUC", json!({ "membership_move": true })).await;
+    let arrived = incoming(&net, 1, &moved).await;
+    assert_eq!(arrived["membership_move"], true);
+    accept_at(&net, 1, &moved).await;
+
+    // MTUC now holds the membership, with the seniority earned at KSPI.
+    let (_, record) = net
+        .call(1, Method::GET, &format!("/api/v1/members/{member}"), None)
+        .await;
+    assert_eq!(record["home"], Value::Null, "{record}");
+    assert_eq!(record["member_since"], since);
+    assert_eq!(record["status"], "active");
+    assert_eq!(record["dues_paid_until"], "2027-01-31");
+    let (status, card) = net
+        .call(
+            1,
+            Method::GET,
+            &format!("/api/v1/members/{member}/card"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{card}");
+    let new_card = card["card"].as_str().unwrap().to_owned();
+    // The visit's representation is over: MTUC is the home union now.
+    wait_state(&net, 1, &visit, "ended").await;
+    let ended = wait_state(&net, 0, &visit, "ended").await;
+    assert_eq!(ended["status"]["reason"], "membership_moved");
+
+    // KSPI's membership lapses, so its card stops verifying; MTUC's verifies everywhere.
+    let lapsed = wait_for(60, "the lapse at KSPI", || async {
+        let (_, r) = net
+            .call(0, Method::GET, &format!("/api/v1/members/{member}"), None)
+            .await;
+        (r["status"] == "lapsed").then_some(r)
+    })
+    .await;
+    assert!(
+        lapsed["status_reason"]
+            .as_str()
+            .unwrap()
+            .contains("moved to MTUC"),
+        "{lapsed}"
+    );
+    wait_for(60, "both verdicts at the third node", || async {
+        let old = verdict(&net, 2, &old_card).await;
+        let new = verdict(&net, 2, &new_card).await;
+        (old["valid"] == false
+            && old["status"] == "lapsed"
+            && new["valid"] == true
+            && new["issuer"] == "MTUC"
+            && new["representing"] == json!([]))
+        .then_some(())
+    })
+    .await;
+    net.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_representation_ends_by_itself_at_its_end_date() {
+    let net = TestNet::new(3).await;
+    net.wait_connected().await;
+    let (_, member) = net
+        .call(
+            0,
+            Method::POST,
+            "/api/v1/members",
+            Some(json!({ "holder_name": "Dian Sari" })),
+        )
+        .await;
+    let member = member["id"].as_str().unwrap().to_owned();
+    let (_, card) = net
+        .call(
+            0,
+            Method::GET,
+            &format!("/api/v1/members/{member}/card"),
+            None,
+        )
+        .await;
+    let card = card["card"].as_str().unwrap().to_owned();
+    let until = unix_now() + 3;
+    let id = send_from_kspi(&net, &member, "MTUC", json!({ "until": until })).await;
+    accept_at(&net, 1, &id).await;
+    // MTUC ends it with an entry once the day has come, and tells KSPI.
+    let ended = wait_state(&net, 1, &id, "ended").await;
+    assert_eq!(ended["status"]["reason"], "expired");
+    wait_state(&net, 0, &id, "ended").await;
+    assert!(unix_now() >= until);
+    let v = verdict(&net, 2, &card).await;
+    assert_eq!(v["valid"], true, "{v}");
+    assert_eq!(v["representing"], json!([]), "{v}");
+    net.shutdown().await;
+}

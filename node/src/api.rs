@@ -170,7 +170,7 @@ pub(crate) fn parse_member_id(id: &str) -> Result<unionfed_protocol::MemberId, A
         transfers::withdraw_consent, transfers::request
     ),
     components(schemas(
-        ErrorBody, crate::members::MemberRecord, crate::members::NewMember, crate::members::MemberPatch,
+        ErrorBody, crate::members::MemberRecord, crate::members::MemberView, crate::members::RepresentedBy, crate::members::WorkDetails, crate::members::NewMember, crate::members::MemberPatch,
         crate::members::StatusChange, crate::card_check::CardVerdict, crate::card_check::Problem,
         members::CardText, cards::VerifyRequest, federation::Federation, federation::AffiliateView,
         federation::HeadView, federation::CharterSubmission, federation::CharterOutcome, federation::Health,

@@ -203,6 +203,7 @@ pub async fn card_check(seconds: u64, connections: usize) -> anyhow::Result<()> 
             contact: None,
             sector: None,
             employer: None,
+            work: Default::default(),
             origin_country: None,
             destination_country: None,
         })
@@ -329,6 +330,7 @@ pub async fn propagation(nodes: usize, samples: usize) -> anyhow::Result<()> {
                 contact: None,
                 sector: None,
                 employer: None,
+                work: Default::default(),
                 origin_country: None,
                 destination_country: None,
             })
@@ -392,6 +394,7 @@ pub async fn footprint(entries: u64, members: u64) -> anyhow::Result<()> {
                 contact: Some("+62 812 0000 0000".into()),
                 sector: Some("construction".into()),
                 employer: Some("PT Contoh Konstruksi".into()),
+                work: Default::default(),
                 origin_country: "ID".parse().ok(),
                 destination_country: "MY".parse().ok(),
                 status: MemberStatus::Active,

@@ -22,6 +22,8 @@ const MAX_BACKOFF_SECS: u64 = 300;
 const DELIVERIES_AT_ONCE: usize = 32;
 /// How often the outbox is looked at even when nothing wakes it.
 const SWEEP: Duration = Duration::from_secs(2);
+/// How often representations past their end date are looked for.
+const EXPIRY_CHECK: Duration = Duration::from_secs(10);
 
 /// A handoff this node sent, until (and after) its receipt arrives.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -79,6 +81,21 @@ impl NodeState {
         kind: HandoffKind,
         plaintext: &[u8],
     ) -> Result<HandoffId> {
+        let item = self.seal_handoff(recipient, kind, plaintext)?;
+        self.store.put_outbox(&item)?;
+        self.store.flush().await?;
+        self.handoff_wakeup.notify_one();
+        Ok(item.id)
+    }
+
+    /// Seals a handoff as an outbox item, for the caller to store with what
+    /// else belongs to the same step and then [`NodeState::wake_outbox`].
+    pub(crate) fn seal_handoff(
+        &self,
+        recipient: &AffiliateId,
+        kind: HandoffKind,
+        plaintext: &[u8],
+    ) -> Result<OutboxItem> {
         if recipient == &self.config.affiliate {
             return Err(NodeError::Invalid(
                 "a handoff goes to another affiliate, not to this one".into(),
@@ -104,7 +121,7 @@ impl NodeState {
             plaintext,
         }
         .seal(&self.keys.signing)?;
-        self.store.put_outbox(&OutboxItem {
+        Ok(OutboxItem {
             id,
             recipient: recipient.clone(),
             kind,
@@ -115,10 +132,12 @@ impl NodeState {
             last_error: None,
             receipt: None,
             deposited_with: Vec::new(),
-        })?;
-        self.store.flush().await?;
+        })
+    }
+
+    /// Starts delivering what was put in the outbox.
+    pub(crate) fn wake_outbox(&self) {
         self.handoff_wakeup.notify_one();
-        Ok(id)
     }
 
     /// The plaintext of a received handoff.
@@ -413,7 +432,14 @@ impl NodeState {
 /// Delivers the outbox until shutdown: on every wake-up (a new handoff, a
 /// peer connecting) and on a regular sweep.
 pub async fn run(state: Arc<NodeState>, shutdown: CancellationToken) {
+    let mut last_expiry_check: Option<tokio::time::Instant> = None;
     loop {
+        if last_expiry_check.is_none_or(|t| t.elapsed() >= EXPIRY_CHECK) {
+            last_expiry_check = Some(tokio::time::Instant::now());
+            if let Err(e) = state.end_expired().await {
+                tracing::warn!(%e, "ending representations past their end date failed");
+            }
+        }
         if let Err(e) = state.deliver_due().await {
             tracing::warn!(%e, "handoff delivery round failed");
         }

@@ -28,6 +28,8 @@ pub struct MemberRecord {
     pub contact: Option<String>,
     pub sector: Option<String>,
     pub employer: Option<String>,
+    #[serde(flatten)]
+    pub work: WorkDetails,
     #[schema(value_type = Option<String>, example = "ID")]
     pub origin_country: Option<CountryCode>,
     #[schema(value_type = Option<String>, example = "MY")]
@@ -70,6 +72,7 @@ impl MemberRecord {
             contact: file.contact.clone(),
             sector: file.sector.clone(),
             employer: file.employer.clone(),
+            work: file.work.clone(),
             origin_country: None,
             destination_country: file.consent.destination_country,
             status: MemberStatus::Active,
@@ -85,6 +88,99 @@ impl MemberRecord {
     }
 }
 
+/// What a destination union needs to know about a worker's job, language
+/// and dues besides the basics; every field is optional, and all of it
+/// travels in a transfer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct WorkDetails {
+    /// The worker's contact (phone, messaging) in the destination country.
+    #[serde(default)]
+    pub destination_contact: Option<String>,
+    #[serde(default)]
+    pub job: Option<String>,
+    /// Where the work is done: site, town, district.
+    #[serde(default)]
+    pub workplace: Option<String>,
+    /// The language the worker prefers to be spoken to in, e.g. "id" or "Bahasa Indonesia".
+    #[serde(default)]
+    pub language: Option<String>,
+    /// `YYYY-MM-DD`: dues are paid up to this day.
+    #[serde(default)]
+    pub dues_paid_until: Option<String>,
+    /// What the employment contract says: wage, hours, duration, rest days.
+    #[serde(default)]
+    pub contract_summary: Option<String>,
+    /// SHA-256 (64 hex digits) of the enrolled contract document, so that a
+    /// substituted contract can be told from the one the worker signed.
+    #[serde(default)]
+    pub contract_sha256: Option<String>,
+}
+
+const MAX_SUMMARY: usize = 2000;
+
+impl WorkDetails {
+    fn validate(&self) -> Result<()> {
+        for (field, value) in [
+            ("destination_contact", &self.destination_contact),
+            ("job", &self.job),
+            ("workplace", &self.workplace),
+            ("language", &self.language),
+        ] {
+            check_optional(field, value)?;
+        }
+        if let Some(d) = &self.dues_paid_until {
+            check_date("dues_paid_until", d)?;
+        }
+        if let Some(c) = &self.contract_summary {
+            check_text("contract_summary", c, MAX_SUMMARY)?;
+        }
+        if let Some(h) = &self.contract_sha256 {
+            if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(NodeError::Invalid(format!(
+                    "contract_sha256 {h:?} is not 64 hex digits (a SHA-256 of the contract file)"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// `patch` over `self`: a field given in the patch replaces this one.
+    fn patched(self, patch: WorkDetails) -> WorkDetails {
+        WorkDetails {
+            destination_contact: patch.destination_contact.or(self.destination_contact),
+            job: patch.job.or(self.job),
+            workplace: patch.workplace.or(self.workplace),
+            language: patch.language.or(self.language),
+            dues_paid_until: patch.dues_paid_until.or(self.dues_paid_until),
+            contract_summary: patch.contract_summary.or(self.contract_summary),
+            contract_sha256: patch
+                .contract_sha256
+                .map(|h| h.to_ascii_lowercase())
+                .or(self.contract_sha256),
+        }
+    }
+}
+
+/// A member's record with who represents them, as the API shows it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MemberView {
+    #[serde(flatten)]
+    pub record: MemberRecord,
+    /// The affiliates whose representation of this member is in force, from
+    /// the commitments every node replicates.
+    pub represented_by: Vec<RepresentedBy>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RepresentedBy {
+    #[schema(value_type = String, example = "MTUC")]
+    pub affiliate: unionfed_protocol::AffiliateId,
+    #[schema(value_type = u64)]
+    pub since: Timestamp,
+    #[schema(value_type = Option<u64>)]
+    pub until: Option<Timestamp>,
+}
+
 /// A new member, as staff enter them.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -94,6 +190,8 @@ pub struct NewMember {
     pub contact: Option<String>,
     pub sector: Option<String>,
     pub employer: Option<String>,
+    #[serde(flatten)]
+    pub work: WorkDetails,
     #[schema(value_type = Option<String>, example = "ID")]
     pub origin_country: Option<CountryCode>,
     #[schema(value_type = Option<String>, example = "MY")]
@@ -109,6 +207,8 @@ pub struct MemberPatch {
     pub contact: Option<String>,
     pub sector: Option<String>,
     pub employer: Option<String>,
+    #[serde(flatten)]
+    pub work: WorkDetails,
     #[schema(value_type = Option<String>)]
     pub origin_country: Option<CountryCode>,
     #[schema(value_type = Option<String>)]
@@ -148,7 +248,7 @@ fn check_name(name: &str) -> Result<()> {
     check_text("holder_name", name, MAX_HOLDER_NAME_BYTES)
 }
 
-fn check_date(date: &str) -> Result<()> {
+fn check_date(field: &str, date: &str) -> Result<()> {
     let parts: Vec<&str> = date.split('-').collect();
     let ok = matches!(parts.as_slice(), [y, m, d]
         if y.len() == 4 && m.len() == 2 && d.len() == 2
@@ -159,7 +259,7 @@ fn check_date(date: &str) -> Result<()> {
         Ok(())
     } else {
         Err(NodeError::Invalid(format!(
-            "date_of_birth {date:?} is not a date like 1994-07-21"
+            "{field} {date:?} is not a date like 1994-07-21"
         )))
     }
 }
@@ -180,7 +280,7 @@ fn check_fields(
         check_name(n)?;
     }
     if let Some(d) = date_of_birth {
-        check_date(d)?;
+        check_date("date_of_birth", d)?;
     }
     others
         .iter()
@@ -197,7 +297,8 @@ impl NewMember {
                 ("sector", &self.sector),
                 ("employer", &self.employer),
             ],
-        )
+        )?;
+        self.work.validate()
     }
 }
 
@@ -211,7 +312,8 @@ impl MemberPatch {
                 ("sector", &self.sector),
                 ("employer", &self.employer),
             ],
-        )
+        )?;
+        self.work.validate()
     }
 }
 
@@ -235,7 +337,7 @@ impl MemberRecord {
     }
 
     /// Refuses what only the home affiliate may do with a membership.
-    fn check_home(&self, what: &str) -> Result<()> {
+    pub(crate) fn check_home(&self, what: &str) -> Result<()> {
         match &self.home {
             Some(home) => Err(NodeError::Invalid(format!(
                 "member {} belongs to {home}; {what} is done there",
@@ -245,7 +347,7 @@ impl MemberRecord {
         }
     }
 
-    fn attestation(&self, state: &NodeState) -> Result<Body> {
+    pub(crate) fn attestation(&self, state: &NodeState) -> Result<Body> {
         self.check_home("changing the membership")?;
         Ok(Body::Attestation(MembershipAttestation {
             member: self.id,
@@ -276,6 +378,10 @@ impl NodeState {
             contact: input.contact,
             sector: input.sector,
             employer: input.employer,
+            work: WorkDetails {
+                contract_sha256: input.work.contract_sha256.map(|h| h.to_ascii_lowercase()),
+                ..input.work
+            },
             origin_country: input.origin_country,
             destination_country: input.destination_country,
             status: MemberStatus::Active,
@@ -294,6 +400,50 @@ impl NodeState {
         self.append(body, Some(&mut record)).await?;
         self.metrics.members.set(self.store.member_count() as i64);
         Ok(record)
+    }
+
+    /// The record of a worker whose membership moves here from another
+    /// affiliate: this node's own member from now on, under the same id,
+    /// keeping "member since"; a fresh salt, so only this node's cards match.
+    pub(crate) fn moved_in(
+        &self,
+        id: MemberId,
+        file: &crate::transfers::TransferFile,
+        at: Timestamp,
+    ) -> MemberRecord {
+        let mut record = MemberRecord::linked(id, self.config.affiliate.clone(), file, at);
+        record.home = None;
+        record.salt = fresh_salt();
+        record.valid_until =
+            Timestamp(at.secs() + u64::from(self.config.membership_validity_days) * DAY);
+        record
+    }
+
+    /// A member's record and who represents them now.
+    pub fn member_view(&self, id: &MemberId) -> Result<MemberView> {
+        self.view(self.member(id)?)
+    }
+
+    /// `record` with who represents the member now.
+    pub fn view(&self, record: MemberRecord) -> Result<MemberView> {
+        let id = &record.id;
+        let home = record.home.clone().unwrap_or(self.config.affiliate.clone());
+        let at = now();
+        let represented_by = self
+            .store
+            .representations(id)?
+            .into_iter()
+            .filter(|r| r.home == home && r.in_force_at(at))
+            .map(|r| RepresentedBy {
+                affiliate: r.representing,
+                since: r.from,
+                until: r.until,
+            })
+            .collect();
+        Ok(MemberView {
+            record,
+            represented_by,
+        })
     }
 
     pub fn member(&self, id: &MemberId) -> Result<MemberRecord> {
@@ -320,6 +470,7 @@ impl NodeState {
         record.contact = patch.contact.or(record.contact);
         record.sector = patch.sector.or(record.sector);
         record.employer = patch.employer.or(record.employer);
+        record.work = record.work.patched(patch.work);
         record.origin_country = patch.origin_country.or(record.origin_country);
         record.destination_country = patch.destination_country.or(record.destination_country);
         record.updated_at = now();
@@ -382,5 +533,29 @@ impl NodeState {
             representing,
         };
         Ok(card::issue(&claims, &self.keys.signing)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn work_details_sit_beside_the_basics_and_typos_are_refused() {
+        let input: NewMember = serde_json::from_str(
+            r#"{"holder_name":"Siti","job":"welder","dues_paid_until":"2027-01-31"}"#,
+        )
+        .unwrap();
+        assert_eq!(input.work.job.as_deref(), Some("welder"));
+        input.validate().unwrap();
+        let typo = serde_json::from_str::<NewMember>(r#"{"holder_name":"Siti","jobb":"welder"}"#);
+        assert!(typo.unwrap_err().to_string().contains("jobb"));
+        let bad_hash: NewMember =
+            serde_json::from_str(r#"{"holder_name":"Siti","contract_sha256":"abc"}"#).unwrap();
+        assert!(bad_hash
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("contract_sha256"));
     }
 }

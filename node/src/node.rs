@@ -7,7 +7,7 @@ use crate::identity::NodeKeys;
 use crate::members::MemberRecord;
 use crate::metrics::Metrics;
 use crate::network::{self, Client, NetworkConfig};
-use crate::storage::{Applied, Store};
+use crate::storage::{Applied, Record, Store};
 use libp2p::{Multiaddr, PeerId};
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -101,6 +101,27 @@ impl NodeState {
         body: Body,
         member: Option<&mut MemberRecord>,
     ) -> Result<SignedEntry> {
+        let seq_of = |m: &mut MemberRecord, seq: Seq| m.attestation_seq = seq.get();
+        match member {
+            Some(m) => {
+                self.append_with(body, |seq| {
+                    seq_of(m, seq);
+                    vec![Record::Member(m)]
+                })
+                .await
+            }
+            None => self.append_with(body, |_| Vec::new()).await,
+        }
+    }
+
+    /// Appends `body` to this affiliate's log and writes the records
+    /// `records(seq)` returns in the same atomic batch, durable before this
+    /// returns.
+    pub(crate) async fn append_with<'r>(
+        &self,
+        body: Body,
+        records: impl FnOnce(Seq) -> Vec<Record<'r>>,
+    ) -> Result<SignedEntry> {
         self.wait_own_head().await;
         let _guard = self.append_lock.lock().await;
         let author = self.config.affiliate.clone();
@@ -117,13 +138,9 @@ impl NodeState {
             body,
         };
         let signed = SignedEntry::sign(&entry, &self.keys.signing)?;
-        let member = member.map(|m| {
-            m.attestation_seq = seq.get();
-            &*m
-        });
         let outcome = self
             .store
-            .apply_with_member(&[(signed.clone(), entry)], member)?;
+            .apply_with(&[(signed.clone(), entry)], &records(seq))?;
         if outcome.first() != Some(&Applied::Stored) {
             return Err(NodeError::Storage(format!(
                 "own entry #{seq} was not stored ({outcome:?}); the log may have been restored from an old backup"

@@ -174,6 +174,17 @@ fn decode<T: serde::de::DeserializeOwned>(what: &str, bytes: &[u8]) -> Result<T>
         .map_err(|e| NodeError::Storage(format!("stored {what} is unreadable: {e}")))
 }
 
+fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>> {
+    serde_json::to_vec(value).map_err(|e| NodeError::Storage(e.to_string()))
+}
+
+fn consent_key(consent: &Consent) -> Vec<u8> {
+    let mut key = vec![CONSENT];
+    key.extend_from_slice(consent.member.as_bytes());
+    key.extend_from_slice(consent.id.as_bytes());
+    key
+}
+
 fn from_json<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T> {
     serde_json::from_slice(bytes)
         .map_err(|e| NodeError::Storage(format!("stored {what} is unreadable: {e}")))
@@ -204,6 +215,26 @@ impl Pending<'_> {
     fn insert(&mut self, key: Vec<u8>, value: Vec<u8>) {
         self.batch.insert(key.as_slice(), value.as_slice());
         self.written.insert(key, value);
+    }
+}
+
+/// A local record written in the same batch as an entry, or with others.
+#[derive(Debug)]
+pub enum Record<'a> {
+    Member(&'a MemberRecord),
+    Transfer(&'a Transfer),
+    Consent(&'a Consent),
+    Outbox(&'a OutboxItem),
+}
+
+impl Record<'_> {
+    fn key_value(&self) -> Result<(Vec<u8>, Vec<u8>)> {
+        Ok(match self {
+            Record::Member(m) => (member_key(&m.id), to_json(*m)?),
+            Record::Transfer(t) => (Store::handoff_key(TRANSFER, &t.id), to_json(*t)?),
+            Record::Consent(c) => (consent_key(c), to_json(*c)?),
+            Record::Outbox(o) => (Store::handoff_key(OUTBOX, &o.id), encode(*o)?),
+        })
     }
 }
 
@@ -378,15 +409,16 @@ impl Store {
     /// Offers verified entries (in order) to the store in one atomic batch.
     /// `entries` must already have passed signature verification.
     pub fn apply(&self, entries: &[(SignedEntry, Entry)]) -> Result<Vec<Applied>> {
-        self.apply_with_member(entries, None)
+        self.apply_with(entries, &[])
     }
 
-    /// Like [`Store::apply`], and writes `member` in the same batch: used when
-    /// this node appends its own attestation for a member it enrols.
-    pub fn apply_with_member(
+    /// Like [`Store::apply`], and writes `records` in the same batch: used when
+    /// this node appends its own entry together with what it means locally
+    /// (the member it enrols, the transfer it accepts, the handoff that says so).
+    pub fn apply_with(
         &self,
         entries: &[(SignedEntry, Entry)],
-        member: Option<&MemberRecord>,
+        records: &[Record<'_>],
     ) -> Result<Vec<Applied>> {
         let _writer = self
             .write_lock
@@ -406,20 +438,24 @@ impl Store {
             }
             outcomes.push(outcome);
         }
-        let mut new_member = false;
-        if let Some(m) = member {
-            let key = member_key(&m.id);
-            new_member = pending.get(&key)?.is_none();
-            let bytes = serde_json::to_vec(m).map_err(|e| NodeError::Storage(e.to_string()))?;
+        let mut new_members = 0;
+        for record in records {
+            let (key, bytes) = record.key_value()?;
+            if matches!(record, Record::Member(_)) && pending.get(&key)?.is_none() {
+                new_members += 1;
+            }
             pending.insert(key, bytes);
         }
         self.data.apply_batch(pending.batch)?;
         self.equivocations
             .fetch_add(new_equivocations, Ordering::Relaxed);
-        if new_member {
-            self.members.fetch_add(1, Ordering::Relaxed);
-        }
+        self.members.fetch_add(new_members, Ordering::Relaxed);
         Ok(outcomes)
+    }
+
+    /// Writes `records` in one atomic batch.
+    pub fn put_all(&self, records: &[Record<'_>]) -> Result<()> {
+        self.apply_with(&[], records).map(|_| ())
     }
 
     // --- indexes -------------------------------------------------------
@@ -512,7 +548,7 @@ impl Store {
 
     /// Writes a member record that changes no log entry.
     pub fn put_member(&self, record: &MemberRecord) -> Result<()> {
-        self.apply_with_member(&[], Some(record)).map(|_| ())
+        self.put_all(&[Record::Member(record)])
     }
 
     pub fn member_count(&self) -> usize {
@@ -573,8 +609,7 @@ impl Store {
     // --- consents and transfers ------------------------------------------
 
     fn put_json<T: Serialize>(&self, key: Vec<u8>, value: &T) -> Result<()> {
-        let bytes = serde_json::to_vec(value).map_err(|e| NodeError::Storage(e.to_string()))?;
-        self.data.insert(key, bytes)?;
+        self.data.insert(key, to_json(value)?)?;
         Ok(())
     }
 
@@ -598,10 +633,7 @@ impl Store {
     }
 
     pub fn put_consent(&self, consent: &Consent) -> Result<()> {
-        let mut key = vec![CONSENT];
-        key.extend_from_slice(consent.member.as_bytes());
-        key.extend_from_slice(consent.id.as_bytes());
-        self.put_json(key, consent)
+        self.put_json(consent_key(consent), consent)
     }
 
     pub fn consents(&self, member: &MemberId) -> Result<Vec<Consent>> {

@@ -4,8 +4,9 @@
 
 use crate::error::{NodeError, Result};
 use crate::handoffs::InboxItem;
-use crate::members::MemberRecord;
+use crate::members::{MemberRecord, WorkDetails};
 use crate::node::{now, NodeState};
+use crate::storage::Record;
 use serde::{Deserialize, Serialize};
 use unionfed_protocol::entry::{
     Body, MemberStatus, RepresentationCommitment, RepresentationEnd, RepresentationEndReason,
@@ -113,6 +114,20 @@ pub struct Transfer {
     #[serde(default)]
     #[schema(value_type = Option<String>)]
     pub consent: Option<HandoffId>,
+    /// When the representation ends by itself (seconds since 1970), e.g. the
+    /// contract's end; open-ended when absent.
+    #[serde(default)]
+    #[schema(value_type = Option<u64>)]
+    pub until: Option<Timestamp>,
+    /// At the origin: the transfer whose representation ends once this one
+    /// is accepted (a worker moving on to a third country).
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub replaces: Option<HandoffId>,
+    /// A permanent change of home union: the destination takes over the
+    /// membership itself, keeping "member since", and the origin's lapses.
+    #[serde(default)]
+    pub membership_move: bool,
     #[schema(value_type = u64)]
     pub created_at: Timestamp,
     #[schema(value_type = u64)]
@@ -128,6 +143,8 @@ pub struct TransferFile {
     pub contact: Option<String>,
     pub sector: Option<String>,
     pub employer: Option<String>,
+    #[serde(flatten)]
+    pub work: WorkDetails,
     #[schema(value_type = u64)]
     pub member_since: Timestamp,
     pub consent: Consent,
@@ -138,6 +155,10 @@ pub struct TransferFile {
 struct TransferMessage {
     member: MemberId,
     file: TransferFile,
+    #[serde(default)]
+    until: Option<Timestamp>,
+    #[serde(default)]
+    membership_move: bool,
 }
 
 /// Payload of a transfer-decision handoff.
@@ -199,6 +220,60 @@ pub struct NewTransfer {
     pub destination: AffiliateId,
     #[schema(value_type = String)]
     pub consent: HandoffId,
+    /// When the representation is to end by itself (seconds since 1970),
+    /// e.g. the contract's end; open-ended when absent.
+    #[serde(default)]
+    #[schema(value_type = Option<u64>)]
+    pub until: Option<Timestamp>,
+    /// For a worker moving on to a third country: the accepted transfer
+    /// whose representation ends once this one is accepted.
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub replaces: Option<HandoffId>,
+    /// A permanent change of home union: the destination takes over the
+    /// membership, keeping "member since"; this affiliate's membership lapses
+    /// once it accepts.
+    #[serde(default)]
+    pub membership_move: bool,
+}
+
+/// Filters for a list of transfers; each one given must match.
+#[derive(Debug, Clone, Default)]
+pub struct TransferQuery {
+    pub direction: Option<Direction>,
+    /// `sent`, `received`, `accepted`, `declined` or `ended`.
+    pub state: Option<String>,
+    pub member: Option<MemberId>,
+    /// The other party, origin or destination.
+    pub affiliate: Option<AffiliateId>,
+    /// Requests for a file (`true`) or files sent (`false`).
+    pub request: Option<bool>,
+}
+
+impl TransferStatus {
+    pub fn name(&self) -> &'static str {
+        match self {
+            TransferStatus::Sent => "sent",
+            TransferStatus::Received => "received",
+            TransferStatus::Accepted => "accepted",
+            TransferStatus::Declined { .. } => "declined",
+            TransferStatus::Ended { .. } => "ended",
+        }
+    }
+}
+
+impl TransferQuery {
+    fn matches(&self, t: &Transfer, me: &AffiliateId) -> bool {
+        let other = if &t.origin == me {
+            &t.destination
+        } else {
+            &t.origin
+        };
+        self.state.as_deref().is_none_or(|s| s == t.status.name())
+            && self.member.is_none_or(|m| m == t.member)
+            && self.affiliate.as_ref().is_none_or(|a| a == other)
+            && self.request.is_none_or(|r| r == t.request)
+    }
 }
 
 fn required(field: &str, value: &str) -> Result<()> {
@@ -223,6 +298,18 @@ impl NodeState {
     ) -> Result<HandoffId> {
         let bytes = serde_json::to_vec(message).map_err(|e| NodeError::Invalid(e.to_string()))?;
         self.send_handoff(to, kind, &bytes).await
+    }
+
+    /// Seals `message` (JSON) as an outbox item, for the caller to store in
+    /// one batch with the records of the same step.
+    fn seal_message(
+        &self,
+        to: &AffiliateId,
+        kind: HandoffKind,
+        message: &impl Serialize,
+    ) -> Result<crate::handoffs::OutboxItem> {
+        let bytes = serde_json::to_vec(message).map_err(|e| NodeError::Invalid(e.to_string()))?;
+        self.seal_handoff(to, kind, &bytes)
     }
 
     /// Records a member's consent to share their file with one affiliate.
@@ -336,6 +423,7 @@ impl NodeState {
     /// recorded for that affiliate.
     pub async fn start_transfer(&self, input: NewTransfer) -> Result<Transfer> {
         let record = self.member(&input.member)?;
+        record.check_home("a transfer of the member's file")?;
         if record.status != MemberStatus::Active {
             return Err(NodeError::Invalid(format!(
                 "member {} is {}; only active members transfer",
@@ -365,6 +453,7 @@ impl NodeState {
                 consent.id, consent.recipient, input.destination
             )));
         }
+        self.check_new_transfer(&input)?;
         let message = TransferMessage {
             member: record.id,
             file: TransferFile {
@@ -373,16 +462,18 @@ impl NodeState {
                 contact: record.contact.clone(),
                 sector: record.sector.clone(),
                 employer: record.employer.clone(),
+                work: record.work.clone(),
                 member_since: record.member_since,
                 consent,
             },
+            until: input.until,
+            membership_move: input.membership_move,
         };
-        let id = self
-            .send_message(&input.destination, HandoffKind::MEMBER_TRANSFER, &message)
-            .await?;
+        let sealed =
+            self.seal_message(&input.destination, HandoffKind::MEMBER_TRANSFER, &message)?;
         let at = now();
         let transfer = Transfer {
-            id,
+            id: sealed.id,
             direction: Direction::Outgoing,
             member: record.id,
             origin: self.config.affiliate.clone(),
@@ -391,17 +482,56 @@ impl NodeState {
             file: None,
             request: false,
             consent: None,
+            until: input.until,
+            replaces: input.replaces,
+            membership_move: input.membership_move,
             created_at: at,
             updated_at: at,
         };
-        self.store.put_transfer(&transfer)?;
+        let mut records = vec![Record::Transfer(&transfer), Record::Outbox(&sealed)];
+        let answered = self.answered_request(&transfer.member, &transfer.destination)?;
+        records.extend(answered.iter().map(Record::Transfer));
+        self.store.put_all(&records)?;
         self.store.flush().await?;
-        self.mark_request(
-            &transfer.member,
-            &transfer.destination,
-            TransferStatus::Accepted,
-        )?;
+        self.wake_outbox();
         Ok(transfer)
+    }
+
+    /// Refuses an end date in the past, a `replaces` that names no
+    /// representation in force, and a membership move combined with one.
+    fn check_new_transfer(&self, input: &NewTransfer) -> Result<()> {
+        if input.until.is_some_and(|u| u <= now()) {
+            return Err(NodeError::Invalid(
+                "until is in the past; give the day the representation should end, or leave it out"
+                    .into(),
+            ));
+        }
+        if let Some(old) = &input.replaces {
+            if input.membership_move {
+                return Err(NodeError::Invalid(
+                    "a membership move ends every representation by itself; leave out replaces"
+                        .into(),
+                ));
+            }
+            let previous = self.transfer(old)?;
+            let in_force = previous.direction == Direction::Outgoing
+                && !previous.request
+                && previous.member == input.member
+                && previous.status == TransferStatus::Accepted;
+            if !in_force {
+                return Err(NodeError::Invalid(format!(
+                    "replaces names transfer {old}, which is not a representation of member {} in force",
+                    input.member
+                )));
+            }
+            if previous.destination == input.destination {
+                return Err(NodeError::Invalid(format!(
+                    "{} already represents member {}",
+                    input.destination, input.member
+                )));
+            }
+        }
+        Ok(())
     }
 
     /// The destination asks the origin for a worker's file: the worker, who
@@ -454,6 +584,9 @@ impl NodeState {
             file: None,
             request: true,
             consent: Some(message.consent.id),
+            until: None,
+            replaces: None,
+            membership_move: false,
             created_at: at,
             updated_at: at,
         };
@@ -462,24 +595,20 @@ impl NodeState {
         Ok(transfer)
     }
 
-    /// Sets the status of the open request (if any) about `member` between
-    /// this node and `other`.
-    fn mark_request(
-        &self,
-        member: &MemberId,
-        other: &AffiliateId,
-        status: TransferStatus,
-    ) -> Result<()> {
-        for mut t in self.store.transfers()? {
+    /// The open requests about `member` between this node and `other`,
+    /// marked accepted: a transfer of that member between the two answers them.
+    fn answered_request(&self, member: &MemberId, other: &AffiliateId) -> Result<Vec<Transfer>> {
+        let mut answered = self.store.transfers()?;
+        answered.retain(|t| {
             let open = matches!(t.status, TransferStatus::Sent | TransferStatus::Received);
             let between = &t.origin == other || &t.destination == other;
-            if t.request && open && &t.member == member && between {
-                t.status = status.clone();
-                t.updated_at = now();
-                self.store.put_transfer(&t)?;
-            }
+            t.request && open && &t.member == member && between
+        });
+        for t in &mut answered {
+            t.status = TransferStatus::Accepted;
+            t.updated_at = now();
         }
-        Ok(())
+        Ok(answered)
     }
 
     pub fn transfer(&self, id: &HandoffId) -> Result<Transfer> {
@@ -487,6 +616,13 @@ impl NodeState {
             what: "transfer",
             id: id.to_string(),
         })
+    }
+
+    /// The transfers that match every filter given, newest first.
+    pub fn find_transfers(&self, query: &TransferQuery) -> Result<Vec<Transfer>> {
+        let mut found = self.transfers(query.direction)?;
+        found.retain(|t| query.matches(t, &self.config.affiliate));
+        Ok(found)
     }
 
     pub fn transfers(&self, direction: Option<Direction>) -> Result<Vec<Transfer>> {
@@ -510,34 +646,68 @@ impl NodeState {
                 member: transfer.member,
                 destination: transfer.destination.clone(),
                 consent,
+                until: None,
+                replaces: None,
+                membership_move: false,
             })
             .await?;
             return self.transfer(id);
         }
-        let _guard = self.member_lock.lock().await;
+        let guard = self.member_lock.lock().await;
         let file = transfer
             .file
             .clone()
             .ok_or_else(|| NodeError::Storage("incoming transfer without its file".into()))?;
         let at = now();
-        let mut local = MemberRecord::linked(transfer.member, transfer.origin.clone(), &file, at);
-        self.append(
-            Body::Representation(RepresentationCommitment {
+        transfer.status = TransferStatus::Accepted;
+        transfer.updated_at = at;
+        let decision = self.seal_decision(&transfer, true, None)?;
+        // The entry, the member record, the transfer's status and the
+        // decision for the origin are written in one batch: a crash leaves
+        // either all of them or none.
+        if transfer.membership_move {
+            let mut record = self.moved_in(transfer.member, &file, at);
+            let body = record.attestation(self)?;
+            self.append_with(body, |seq| {
+                record.attestation_seq = seq.get();
+                vec![
+                    Record::Member(&record),
+                    Record::Transfer(&transfer),
+                    Record::Outbox(&decision),
+                ]
+            })
+            .await?;
+            self.metrics.members.set(self.store.member_count() as i64);
+            drop(guard);
+            self.wake_outbox();
+            // A worker this node represented for the origin is now its own member.
+            for earlier in self.transfers(Some(Direction::Incoming))? {
+                let same = earlier.member == transfer.member && earlier.origin == transfer.origin;
+                if same && earlier.status == TransferStatus::Accepted && earlier.id != transfer.id {
+                    self.end_representation(&earlier.id, RepresentationEndReason::MembershipMoved)
+                        .await?;
+                }
+            }
+        } else {
+            let local = MemberRecord::linked(transfer.member, transfer.origin.clone(), &file, at);
+            let commitment = Body::Representation(RepresentationCommitment {
                 member: transfer.member,
                 home: transfer.origin.clone(),
                 from: at,
-                until: None,
-            }),
-            None,
-        )
-        .await?;
-        local.updated_at = at;
-        self.store.put_member(&local)?;
-        transfer.status = TransferStatus::Accepted;
-        transfer.updated_at = at;
-        self.store.put_transfer(&transfer)?;
-        self.store.flush().await?;
-        self.send_decision(&transfer, true, None).await?;
+                until: transfer.until,
+            });
+            self.append_with(commitment, |_| {
+                vec![
+                    Record::Member(&local),
+                    Record::Transfer(&transfer),
+                    Record::Outbox(&decision),
+                ]
+            })
+            .await?;
+            self.metrics.members.set(self.store.member_count() as i64);
+            drop(guard);
+            self.wake_outbox();
+        }
         Ok(transfer)
     }
 
@@ -549,9 +719,11 @@ impl NodeState {
             reason: reason.clone(),
         };
         transfer.updated_at = now();
-        self.store.put_transfer(&transfer)?;
+        let decision = self.seal_decision(&transfer, false, Some(reason))?;
+        self.store
+            .put_all(&[Record::Transfer(&transfer), Record::Outbox(&decision)])?;
         self.store.flush().await?;
-        self.send_decision(&transfer, false, Some(reason)).await?;
+        self.wake_outbox();
         Ok(transfer)
     }
 
@@ -624,12 +796,12 @@ impl NodeState {
         Ok(transfer)
     }
 
-    async fn send_decision(
+    fn seal_decision(
         &self,
         transfer: &Transfer,
         accepted: bool,
         reason: Option<String>,
-    ) -> Result<()> {
+    ) -> Result<crate::handoffs::OutboxItem> {
         let message = DecisionMessage {
             transfer: transfer.id,
             accepted,
@@ -642,9 +814,57 @@ impl NodeState {
         } else {
             &transfer.origin
         };
-        self.send_message(to, HandoffKind::TRANSFER_DECISION, &message)
-            .await
-            .map(|_| ())
+        self.seal_message(to, HandoffKind::TRANSFER_DECISION, &message)
+    }
+
+    /// At the origin, once a destination accepted: a worker moving on leaves
+    /// the representation they had; a membership that moved lapses here.
+    async fn after_acceptance(&self, transfer: &Transfer) -> Result<()> {
+        if let Some(old) = &transfer.replaces {
+            if self.transfer(old)?.status == TransferStatus::Accepted {
+                self.end_representation(old, RepresentationEndReason::MovedOn)
+                    .await?;
+            }
+        }
+        if transfer.membership_move {
+            self.set_status(
+                &transfer.member,
+                crate::members::StatusChange {
+                    status: MemberStatus::Lapsed,
+                    reason: format!(
+                        "membership moved to {} (transfer {})",
+                        transfer.destination, transfer.id
+                    ),
+                },
+            )
+            .await?;
+            // The new home union decides who else represents the worker.
+            for other in self.member_transfers(&transfer.member)? {
+                let in_force = other.direction == Direction::Outgoing
+                    && other.status == TransferStatus::Accepted
+                    && !other.request
+                    && other.destination != transfer.destination;
+                if in_force {
+                    self.end_representation(&other.id, RepresentationEndReason::MembershipMoved)
+                        .await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Ends, with an entry every node learns, the representations this
+    /// affiliate committed to whose end date has passed.
+    pub(crate) async fn end_expired(&self) -> Result<()> {
+        let at = now();
+        for transfer in self.transfers(Some(Direction::Incoming))? {
+            let due = transfer.until.is_some_and(|u| u <= at);
+            if due && transfer.status == TransferStatus::Accepted && !transfer.membership_move {
+                self.end_representation(&transfer.id, RepresentationEndReason::Expired)
+                    .await?;
+            }
+        }
+        Ok(())
     }
 
     /// Acts on a handoff that has just been stored: records an incoming
@@ -666,11 +886,16 @@ impl NodeState {
                 file: Some(message.file),
                 request: false,
                 consent: None,
+                until: message.until,
+                replaces: None,
+                membership_move: message.membership_move,
                 created_at: item.received_at,
                 updated_at: item.received_at,
             };
-            self.store.put_transfer(&transfer)?;
-            self.mark_request(&transfer.member, &item.sender, TransferStatus::Accepted)?;
+            let answered = self.answered_request(&transfer.member, &item.sender)?;
+            let mut records = vec![Record::Transfer(&transfer)];
+            records.extend(answered.iter().map(Record::Transfer));
+            self.store.put_all(&records)?;
         } else if item.kind == HandoffKind::TRANSFER_REQUEST {
             let message: RequestMessage = serde_json::from_slice(&plain).map_err(malformed)?;
             if message.consent.recipient != item.sender || message.consent.member != message.member
@@ -692,6 +917,9 @@ impl NodeState {
                 file: None,
                 request: true,
                 consent: Some(message.consent.id),
+                until: None,
+                replaces: None,
+                membership_move: false,
                 created_at: item.received_at,
                 updated_at: item.received_at,
             };
@@ -711,6 +939,10 @@ impl NodeState {
                     item.sender, message.transfer
                 )));
             }
+            if transfer.status != TransferStatus::Sent {
+                // Decided already: a repeated decision changes nothing.
+                return Ok(());
+            }
             transfer.status = if message.accepted {
                 TransferStatus::Accepted
             } else {
@@ -720,6 +952,10 @@ impl NodeState {
             };
             transfer.updated_at = now();
             self.store.put_transfer(&transfer)?;
+            self.store.flush().await?;
+            if message.accepted && !transfer.request {
+                self.after_acceptance(&transfer).await?;
+            }
         } else if item.kind == HandoffKind::REPRESENTATION_END {
             let message: EndMessage = serde_json::from_slice(&plain).map_err(malformed)?;
             let mut transfer = self.transfer(&message.transfer)?;

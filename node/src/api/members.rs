@@ -1,7 +1,7 @@
 //! Members and their cards. Every endpoint needs the admin token.
 
 use super::{parse_member_id, Admin, ApiError, ApiJson, AppState};
-use crate::members::{MemberPatch, MemberRecord, NewMember, StatusChange};
+use crate::members::{MemberPatch, MemberView, NewMember, StatusChange};
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
@@ -18,56 +18,54 @@ pub struct CardText {
 
 /// Enrols a member and appends their first attestation.
 #[utoipa::path(post, path = "/api/v1/members", request_body = NewMember,
-    responses((status = 201, body = MemberRecord), (status = 401, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    responses((status = 201, body = MemberView), (status = 401, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn create(
     _: Admin,
     State(state): State<AppState>,
     ApiJson(input): ApiJson<NewMember>,
-) -> Result<(StatusCode, Json<MemberRecord>), ApiError> {
+) -> Result<(StatusCode, Json<MemberView>), ApiError> {
     let record = state.enrol(input).await?;
-    Ok((StatusCode::CREATED, Json(record)))
+    Ok((StatusCode::CREATED, Json(state.view(record)?)))
 }
 
 /// A member's record.
 #[utoipa::path(get, path = "/api/v1/members/{id}", params(("id" = String, Path, description = "member id")),
-    responses((status = 200, body = MemberRecord), (status = 404, body = super::ErrorBody)), security(("token" = [])))]
+    responses((status = 200, body = MemberView), (status = 404, body = super::ErrorBody)), security(("token" = [])))]
 pub(crate) async fn read(
     _: Admin,
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> Result<Json<MemberRecord>, ApiError> {
-    Ok(Json(state.member(&parse_member_id(&id)?)?))
+) -> Result<Json<MemberView>, ApiError> {
+    Ok(Json(state.member_view(&parse_member_id(&id)?)?))
 }
 
 /// Changes a member's personal fields.
 #[utoipa::path(patch, path = "/api/v1/members/{id}", request_body = MemberPatch, params(("id" = String, Path)),
-    responses((status = 200, body = MemberRecord), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    responses((status = 200, body = MemberView), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn update(
     _: Admin,
     State(state): State<AppState>,
     Path(id): Path<String>,
     ApiJson(patch): ApiJson<MemberPatch>,
-) -> Result<Json<MemberRecord>, ApiError> {
-    Ok(Json(
-        state.update_member(&parse_member_id(&id)?, patch).await?,
-    ))
+) -> Result<Json<MemberView>, ApiError> {
+    let record = state.update_member(&parse_member_id(&id)?, patch).await?;
+    Ok(Json(state.view(record)?))
 }
 
 /// Sets the membership status and appends the attestation that says so.
 #[utoipa::path(post, path = "/api/v1/members/{id}/status", request_body = StatusChange, params(("id" = String, Path)),
-    responses((status = 200, body = MemberRecord), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    responses((status = 200, body = MemberView), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn set_status(
     _: Admin,
     State(state): State<AppState>,
     Path(id): Path<String>,
     ApiJson(change): ApiJson<StatusChange>,
-) -> Result<Json<MemberRecord>, ApiError> {
-    Ok(Json(
-        state.set_status(&parse_member_id(&id)?, change).await?,
-    ))
+) -> Result<Json<MemberView>, ApiError> {
+    let record = state.set_status(&parse_member_id(&id)?, change).await?;
+    Ok(Json(state.view(record)?))
 }
 
 /// A freshly signed card for an active member.

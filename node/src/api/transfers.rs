@@ -1,7 +1,9 @@
 //! Consents and member transfers. Every endpoint needs the admin token.
 
 use super::{parse_member_id, Admin, ApiError, ApiJson, AppState};
-use crate::transfers::{Consent, Direction, NewConsent, NewTransfer, NewTransferRequest, Transfer};
+use crate::transfers::{
+    Consent, Direction, NewConsent, NewTransfer, NewTransferRequest, Transfer, TransferQuery,
+};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -64,6 +66,60 @@ pub(crate) async fn create(
 pub(crate) struct TransferFilter {
     /// `incoming` or `outgoing`; both when absent.
     direction: Option<Direction>,
+    /// `sent`, `received`, `accepted`, `declined` or `ended`.
+    state: Option<String>,
+    /// The member id (at the origin).
+    member: Option<String>,
+    /// The other affiliate: origin or destination.
+    affiliate: Option<String>,
+    /// `transfer` for files sent, `request` for requests for a file.
+    kind: Option<String>,
+}
+
+impl TransferFilter {
+    fn into_query(self) -> Result<TransferQuery, ApiError> {
+        let bad = |what: &str, value: &str, hint: &str| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_query",
+                format!("{what}={value:?} is not valid; {hint}"),
+            )
+        };
+        const STATES: [&str; 5] = ["sent", "received", "accepted", "declined", "ended"];
+        if let Some(s) = &self.state {
+            if !STATES.contains(&s.as_str()) {
+                return Err(bad(
+                    "state",
+                    s,
+                    "use sent, received, accepted, declined or ended",
+                ));
+            }
+        }
+        let request = match self.kind.as_deref() {
+            None => None,
+            Some("transfer") => Some(false),
+            Some("request") => Some(true),
+            Some(k) => return Err(bad("kind", k, "use transfer or request")),
+        };
+        let member = match &self.member {
+            Some(m) => Some(parse_member_id(m)?),
+            None => None,
+        };
+        let affiliate = match &self.affiliate {
+            Some(a) => Some(
+                a.parse()
+                    .map_err(|_| bad("affiliate", a, "use an affiliate code such as MTUC"))?,
+            ),
+            None => None,
+        };
+        Ok(TransferQuery {
+            direction: self.direction,
+            state: self.state,
+            member,
+            affiliate,
+            request,
+        })
+    }
 }
 
 /// Transfers, newest first.
@@ -78,10 +134,10 @@ pub(crate) async fn list(
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "invalid_query",
-            format!("{e}; use ?direction=incoming or ?direction=outgoing"),
+            format!("{e}; filter with direction, state, member, affiliate and kind"),
         )
     })?;
-    Ok(Json(state.transfers(filter.direction)?))
+    Ok(Json(state.find_transfers(&filter.into_query()?)?))
 }
 
 /// One transfer.
