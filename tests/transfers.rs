@@ -50,6 +50,32 @@ async fn transfer_to_mtuc(net: &TestNet) -> (String, String, String) {
     (member, consent, transfer["id"].as_str().unwrap().to_owned())
 }
 
+/// `unionfed card verify` with the charter and a status snapshot downloaded
+/// from node `i`, as a verifier with no network would run it.
+async fn offline_verdict(net: &TestNet, i: usize, card: &str) -> Value {
+    let dir = tempfile::TempDir::new().unwrap();
+    let charter = dir.path().join("charter.ufc");
+    unionfed_node::setup::write_charter(&charter, &net.charter).unwrap();
+    let snapshot = reqwest::get(net.url(i, "/api/v1/status-snapshot"))
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let snapshot_path = dir.path().join("status.ufs");
+    std::fs::write(&snapshot_path, &snapshot).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_unionfed"))
+        .args(["card", "verify", card, "--charter"])
+        .arg(&charter)
+        .arg("--status-snapshot")
+        .arg(&snapshot_path)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let json = &stdout[stdout.find('{').unwrap()..];
+    serde_json::from_str(json).unwrap()
+}
+
 async fn incoming(net: &TestNet, i: usize, id: &str) -> Value {
     wait_for(60, "the transfer at the destination", || async {
         let (status, t) = net
@@ -147,6 +173,11 @@ async fn a_transfer_accepted_by_the_destination_shows_on_the_card_everywhere() {
         (v["valid"] == true && v["representing"] == json!(["MTUC"])).then_some(())
     })
     .await;
+    // The offline check from a status snapshot says the same.
+    assert_eq!(
+        offline_verdict(&net, 2, &card).await["representing"],
+        json!(["MTUC"])
+    );
     // A decided transfer cannot be decided again.
     let (status, body) = net
         .call(
@@ -192,6 +223,9 @@ async fn a_transfer_accepted_by_the_destination_shows_on_the_card_everywhere() {
         (v["valid"] == true && v["representing"] == json!([])).then_some(())
     })
     .await;
+    let offline = offline_verdict(&net, 2, &card).await;
+    assert_eq!(offline["representing"], json!([]), "{offline}");
+    assert_eq!(offline["valid"], true, "{offline}");
     // MTUC's own record of the transfer says so too.
     wait_for(60, "the end noted at MTUC", || async {
         let (_, t) = net

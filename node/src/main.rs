@@ -538,6 +538,7 @@ fn verify_card_offline(
         let snapshot = StatusSnapshot::decode(&bytes)
             .with_context(|| format!("{} is not a status snapshot", path.display()))?;
         let mut refused = 0;
+        let mut ends = Vec::new();
         for signed in &snapshot.entries {
             let Ok(entry) = signed.verify(&charter) else {
                 refused += 1;
@@ -563,7 +564,15 @@ fn verify_card_offline(
                     ended: None,
                     seq: entry.seq.get(),
                 }),
+                Body::RepresentationEnd(end) => ends.push((entry.author.clone(), end)),
                 _ => {}
+            }
+        }
+        for rep in &mut replica.representations {
+            for (author, end) in &ends {
+                if end.member == rep.member && end.representing == rep.representing {
+                    rep.apply_end(author, &end.home, end.ended, end.reason);
+                }
             }
         }
         if refused > 0 {

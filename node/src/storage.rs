@@ -12,6 +12,7 @@
 //! | `h` | author | postcard `Head` |
 //! | `a` | issuer + member id | seq u64 of the latest attestation |
 //! | `r` | member id + representing affiliate | postcard `Representation` |
+//! | `n` | member id + representing affiliate | postcard `EndNotice` (the latest end, kept even when it arrives before the commitment it ends) |
 //! | `q` | author + seq u64 + entry hash | postcard `Equivocation` |
 //! | `m` | member id | JSON `MemberRecord` (personal data, never replicated) |
 //! | `o` | handoff id | postcard `OutboxItem` (sealed, with its receipt once it arrives) |
@@ -60,6 +61,25 @@ const INBOX: u8 = b'i';
 const CONSENT: u8 = b'c';
 const RELAY: u8 = b'x';
 const TRANSFER: u8 = b't';
+const REPRESENTATION_END: u8 = b'n';
+
+/// The latest representation end for `(member, representing)`, by the
+/// entry that said so. Entries of different authors arrive in any order, so
+/// an end may come before the commitment it ends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct EndNotice {
+    home: AffiliateId,
+    ended: Timestamp,
+    reason: RepresentationEndReason,
+    author: AffiliateId,
+    seq: u64,
+}
+
+impl EndNotice {
+    fn apply_to(&self, state: &mut Representation) -> bool {
+        state.apply_end(&self.author, &self.home, self.ended, self.reason)
+    }
+}
 
 /// What happened to an entry offered to the store.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,6 +107,27 @@ pub struct Representation {
 }
 
 impl Representation {
+    /// Ends this representation if an end entry by `author` about `home`,
+    /// dated `ended`, applies to it: one of the two parties said so, about
+    /// the same home affiliate, and not before the commitment began. The
+    /// same rule holds for a node's store and for an offline verifier.
+    pub fn apply_end(
+        &mut self,
+        author: &AffiliateId,
+        home: &AffiliateId,
+        ended: Timestamp,
+        reason: RepresentationEndReason,
+    ) -> bool {
+        let applies = (author == &self.representing || author == &self.home)
+            && home == &self.home
+            && ended >= self.from
+            && self.ended.is_none();
+        if applies {
+            self.ended = Some((ended, reason));
+        }
+        applies
+    }
+
     pub fn in_force_at(&self, at: Timestamp) -> bool {
         self.from <= at
             && self.until.is_none_or(|u| at < u)
@@ -513,6 +554,12 @@ impl Store {
                 out.push(e);
             }
         }
+        for item in self.data.scan_prefix([REPRESENTATION_END]) {
+            let end: EndNotice = decode("representation end", &item?.1)?;
+            if let Some(e) = self.entry(&end.author, Seq::new(end.seq)?)? {
+                out.push(e);
+            }
+        }
         Ok(out)
     }
 
@@ -737,7 +784,7 @@ fn apply_one(pending: &mut Pending<'_>, signed: &SignedEntry, entry: &Entry) -> 
             );
         }
         Body::Representation(rep) => {
-            let state = Representation {
+            let mut state = Representation {
                 member: rep.member,
                 home: rep.home.clone(),
                 representing: author.clone(),
@@ -746,17 +793,39 @@ fn apply_one(pending: &mut Pending<'_>, signed: &SignedEntry, entry: &Entry) -> 
                 ended: None,
                 seq: entry.seq.get(),
             };
+            let mut end_key = representation_key(&rep.member, author);
+            end_key[0] = REPRESENTATION_END;
+            if let Some(v) = pending.get(&end_key)? {
+                let end: EndNotice = decode("representation end", &v)?;
+                end.apply_to(&mut state);
+            }
             pending.insert(representation_key(&rep.member, author), encode(&state)?);
         }
         Body::RepresentationEnd(end) => {
+            // Only the two parties to a representation can end it.
+            if author != &end.representing && author != &end.home {
+                return Ok(Applied::Stored);
+            }
+            let notice = EndNotice {
+                home: end.home.clone(),
+                ended: end.ended,
+                reason: end.reason,
+                author: author.clone(),
+                seq: entry.seq.get(),
+            };
             let key = representation_key(&end.member, &end.representing);
+            let mut end_key = key.clone();
+            end_key[0] = REPRESENTATION_END;
+            let newer = match pending.get(&end_key)? {
+                Some(v) => decode::<EndNotice>("representation end", &v)?.ended <= end.ended,
+                None => true,
+            };
+            if newer {
+                pending.insert(end_key, encode(&notice)?);
+            }
             if let Some(v) = pending.get(&key)? {
                 let mut state: Representation = decode("representation", &v)?;
-                // Only the two parties to a representation can end it.
-                if (author == &state.representing || author == &state.home)
-                    && state.home == end.home
-                {
-                    state.ended = Some((end.ended, end.reason));
+                if notice.apply_to(&mut state) {
                     pending.insert(key, encode(&state)?);
                 }
             }
@@ -769,6 +838,7 @@ fn apply_one(pending: &mut Pending<'_>, signed: &SignedEntry, entry: &Entry) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use unionfed_protocol::entry::RepresentationCommitment;
     use unionfed_protocol::{AffiliateSigningKey, Seq};
 
     fn entry(
@@ -788,6 +858,88 @@ mod tests {
             },
         };
         (SignedEntry::sign(&e, key).unwrap(), e)
+    }
+
+    fn first_entry(author: &str, body: Body) -> (SignedEntry, Entry) {
+        let e = Entry {
+            author: author.parse().unwrap(),
+            seq: Seq::FIRST,
+            prev: None,
+            time: Timestamp(1_790_000_100),
+            body,
+        };
+        (
+            SignedEntry::sign(&e, &AffiliateSigningKey::generate()).unwrap(),
+            e,
+        )
+    }
+
+    #[test]
+    fn an_end_that_arrives_before_its_commitment_still_ends_it() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let member = MemberId::random();
+        let (kspi, mtuc): (AffiliateId, AffiliateId) =
+            ("KSPI".parse().unwrap(), "MTUC".parse().unwrap());
+        let end = |author: &str, ended: u64| {
+            first_entry(
+                author,
+                Body::RepresentationEnd(unionfed_protocol::entry::RepresentationEnd {
+                    member,
+                    home: kspi.clone(),
+                    representing: mtuc.clone(),
+                    ended: Timestamp(ended),
+                    reason: RepresentationEndReason::ReturnedHome,
+                }),
+            )
+        };
+        // A stranger's end is not an end; the home affiliate's is, even first.
+        store.apply(&[end("NTUC", 1_790_000_200)]).unwrap();
+        store.apply(&[end("KSPI", 1_790_000_200)]).unwrap();
+        let commitment = first_entry(
+            "MTUC",
+            Body::Representation(RepresentationCommitment {
+                member,
+                home: kspi.clone(),
+                from: Timestamp(1_790_000_100),
+                until: None,
+            }),
+        );
+        store.apply(&[commitment]).unwrap();
+        let reps = store.representations(&member).unwrap();
+        assert_eq!(reps.len(), 1);
+        assert_eq!(
+            reps[0].ended,
+            Some((
+                Timestamp(1_790_000_200),
+                RepresentationEndReason::ReturnedHome
+            ))
+        );
+        assert!(!reps[0].in_force_at(Timestamp(1_790_000_300)));
+        // The snapshot carries the end, so an offline verifier knows it too.
+        let authors: Vec<String> = store
+            .snapshot_entries()
+            .unwrap()
+            .iter()
+            .map(|e| e.signer().to_string())
+            .collect();
+        assert!(authors.contains(&"KSPI".to_owned()), "{authors:?}");
+
+        // An end dated before a later commitment began does not end that one.
+        let dir = tempfile::TempDir::new().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        store.apply(&[end("KSPI", 1_790_000_000)]).unwrap();
+        let later = first_entry(
+            "MTUC",
+            Body::Representation(RepresentationCommitment {
+                member,
+                home: kspi,
+                from: Timestamp(1_790_000_100),
+                until: None,
+            }),
+        );
+        store.apply(&[later]).unwrap();
+        assert_eq!(store.representations(&member).unwrap()[0].ended, None);
     }
 
     #[tokio::test]
