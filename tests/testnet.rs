@@ -58,7 +58,21 @@ impl TestNet {
 
     /// Creates the data folders and the charter without starting anything.
     pub(crate) fn prepare(n: usize) -> TestNet {
-        TestNet(LocalCluster::prepare(n, 2, |c| c.heads_interval_secs = 2).unwrap())
+        TestNet::prepare_tuned(n, |_| {})
+    }
+
+    /// Like [`TestNet::prepare`], with `tune` applied to every node's config.
+    pub(crate) fn prepare_tuned(
+        n: usize,
+        tune: impl Fn(&mut unionfed_node::config::Config),
+    ) -> TestNet {
+        TestNet(
+            LocalCluster::prepare(n, 2, |c| {
+                c.heads_interval_secs = 2;
+                tune(c);
+            })
+            .unwrap(),
+        )
     }
 
     pub(crate) fn node(&self, i: usize) -> &NodeHandle {

@@ -3,6 +3,7 @@
 //! `{ "error": code, "message": ... }`; bad input never gets a 500.
 
 pub mod cards;
+pub mod cases;
 pub mod federation;
 pub mod members;
 mod rate_limit;
@@ -69,6 +70,12 @@ impl From<NodeError> for ApiError {
         match e {
             NodeError::NotFound { .. } => {
                 ApiError::new(StatusCode::NOT_FOUND, "not_found", e.to_string())
+            }
+            NodeError::NoReceiptMatch => {
+                ApiError::new(StatusCode::NOT_FOUND, "receipt_not_found", e.to_string())
+            }
+            NodeError::Forbidden(_) => {
+                ApiError::new(StatusCode::FORBIDDEN, "forbidden", e.to_string())
             }
             NodeError::Invalid(m) => {
                 ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_input", m)
@@ -167,7 +174,11 @@ pub(crate) fn parse_member_id(id: &str) -> Result<unionfed_protocol::MemberId, A
         federation::status_snapshot, federation::submit_charter, federation::healthz, federation::metrics,
         transfers::record_consent, transfers::consents, transfers::create, transfers::list, transfers::read,
         transfers::accept, transfers::decline, transfers::end, transfers::member_log,
-        transfers::withdraw_consent, transfers::request
+        transfers::withdraw_consent, transfers::request,
+        cases::create, cases::list, cases::taxonomy, cases::read, cases::transition, cases::action,
+        cases::assign, cases::message, cases::file_complaint, cases::public_status, cases::public_message,
+        cases::add_partner, cases::partners, cases::revoke_partner, cases::partner_refer,
+        cases::partner_referrals, cases::partner_referral
     ),
     components(schemas(
         ErrorBody, crate::members::MemberRecord, crate::members::MemberView, crate::members::RepresentedBy, crate::members::WorkDetails, crate::members::NewMember, crate::members::MemberPatch,
@@ -177,7 +188,19 @@ pub(crate) fn parse_member_id(id: &str) -> Result<unionfed_protocol::MemberId, A
         crate::transfers::Consent, crate::transfers::NewConsent, crate::transfers::ConsentGiven,
         crate::transfers::Transfer, crate::transfers::TransferStatus, crate::transfers::Direction,
         crate::transfers::TransferFile, crate::transfers::NewTransfer, transfers::Decline,
-        transfers::EndRepresentation, crate::transfers::NewTransferRequest
+        transfers::EndRepresentation, crate::transfers::NewTransferRequest,
+        crate::cases::Case, crate::cases::NewCase, crate::cases::StaffIntake, crate::cases::Transition,
+        crate::cases::NewAction, crate::cases::Assignment, crate::cases::StaffMessage, crate::cases::CaseEvent,
+        crate::cases::EventKind, crate::cases::CaseKind, crate::cases::CaseStatus, crate::cases::Channel,
+        crate::cases::StaffChannel, crate::cases::Rejection, crate::cases::Outcome, crate::cases::Priority,
+        crate::cases::Worker, crate::cases::ActionKind, crate::cases::taxonomy::Category,
+        crate::cases::taxonomy::RiskFlag, crate::cases::taxonomy::CategoryInfo, crate::cases::taxonomy::Taxonomy,
+        crate::cases::public::PublicComplaint, crate::cases::public::FiledComplaint,
+        crate::cases::public::ReceiptQuery, crate::cases::public::WorkerMessage,
+        crate::cases::public::PublicMessage, crate::cases::public::PublicCaseView,
+        crate::cases::partners::Partner, crate::cases::partners::NewPartner,
+        crate::cases::partners::CreatedPartner, crate::cases::partners::ReferralStatus,
+        crate::cases::partners::PartnerKind, crate::cases::partners::PartnerScope
     )),
     modifiers(&BearerAuth)
 )]
@@ -216,6 +239,9 @@ pub fn router(state: AppState) -> Router {
     let public = Router::new()
         .route("/api/v1/cards/verify", post(cards::verify))
         .route("/api/v1/status-snapshot", get(federation::status_snapshot))
+        .route("/api/v1/public/complaints", post(cases::file_complaint))
+        .route("/api/v1/public/cases/status", post(cases::public_status))
+        .route("/api/v1/public/cases/messages", post(cases::public_message))
         .route_layer(axum::middleware::from_fn_with_state(
             limiter,
             rate_limit::limit,
@@ -247,6 +273,26 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/api/v1/members/{id}/consents/{consent}/withdraw",
             post(transfers::withdraw_consent),
+        )
+        .route("/api/v1/cases", get(cases::list).post(cases::create))
+        .route("/api/v1/cases/taxonomy", get(cases::taxonomy))
+        .route("/api/v1/cases/{id}", get(cases::read))
+        .route("/api/v1/cases/{id}/transition", post(cases::transition))
+        .route("/api/v1/cases/{id}/actions", post(cases::action))
+        .route("/api/v1/cases/{id}/assign", post(cases::assign))
+        .route("/api/v1/cases/{id}/messages", post(cases::message))
+        .route(
+            "/api/v1/partners",
+            get(cases::partners).post(cases::add_partner),
+        )
+        .route("/api/v1/partners/{id}/revoke", post(cases::revoke_partner))
+        .route(
+            "/api/v1/partner/referrals",
+            get(cases::partner_referrals).post(cases::partner_refer),
+        )
+        .route(
+            "/api/v1/partner/referrals/{id}",
+            get(cases::partner_referral),
         )
         .route("/api/v1/federation", get(federation::federation))
         .route("/api/v1/charter", post(federation::submit_charter))

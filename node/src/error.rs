@@ -23,6 +23,12 @@ pub enum NodeError {
     NotFound { what: &'static str, id: String },
     #[error("{0}")]
     Invalid(String),
+    #[error(
+        "no case matches this receipt code and passphrase; check the 16 digits and the passphrase"
+    )]
+    NoReceiptMatch,
+    #[error("this token may not {0}")]
+    Forbidden(String),
     #[error("the network task has stopped; the node is shutting down")]
     NetworkStopped,
     #[error("network: {0}")]

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod bench;
 pub mod card_check;
+pub mod cases;
 pub mod cluster;
 pub mod config;
 pub mod demo;

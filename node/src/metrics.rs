@@ -24,6 +24,8 @@ pub struct Metrics {
     pub handoffs_delivered: Counter,
     pub handoffs_received: Counter,
     pub handoffs_refused: Counter,
+    pub cases_opened: Counter,
+    pub receipt_failures: Counter,
     entries_per_author: Family<Labels, Gauge>,
     lag_per_author: Family<Labels, Gauge>,
 }
@@ -57,9 +59,21 @@ impl Metrics {
             handoffs_delivered: Counter::default(),
             handoffs_received: Counter::default(),
             handoffs_refused: Counter::default(),
+            cases_opened: Counter::default(),
+            receipt_failures: Counter::default(),
             entries_per_author: Family::default(),
             lag_per_author: Family::default(),
         };
+        registry.register(
+            "cases_opened",
+            "Cases opened since start, from every channel",
+            m.cases_opened.clone(),
+        );
+        registry.register(
+            "receipt_failures",
+            "Receipt codes (or passphrases) that matched no case: many mean someone is guessing",
+            m.receipt_failures.clone(),
+        );
         registry.register(
             "peers_connected",
             "Peers with an open connection",

@@ -12,6 +12,9 @@
 //! | `h` | author | postcard `Head` |
 //! | `a` | issuer + member id | seq u64 of the latest attestation |
 //! | `r` | member id + representing affiliate | postcard `Representation` |
+//! | `k` | case id | JSON `Case` (personal data, never replicated) |
+//! | `l` | receipt locator (6 digits) + case id | JSON `ReceiptLock` (Argon2id hash of the receipt code) |
+//! | `g` | partner id | JSON partner (name, scopes, SHA-256 of its token) |
 //! | `n` | member id + representing affiliate | postcard `EndNotice` (the latest end, kept even when it arrives before the commitment it ends) |
 //! | `q` | author + seq u64 + entry hash | postcard `Equivocation` |
 //! | `m` | member id | JSON `MemberRecord` (personal data, never replicated) |
@@ -31,6 +34,9 @@
 //! grouped: while one runs, the writers that arrive meanwhile queue behind it
 //! and the first of them flushes for all, so many writers share one fsync.
 
+use crate::cases::partners::{Partner, StoredPartner};
+use crate::cases::receipt::ReceiptLock;
+use crate::cases::Case;
 use crate::error::{NodeError, Result};
 use crate::handoffs::{InboxItem, OutboxItem, RelayItem};
 use crate::members::MemberRecord;
@@ -62,6 +68,9 @@ const CONSENT: u8 = b'c';
 const RELAY: u8 = b'x';
 const TRANSFER: u8 = b't';
 const REPRESENTATION_END: u8 = b'n';
+const CASE: u8 = b'k';
+const RECEIPT: u8 = b'l';
+const PARTNER: u8 = b'g';
 
 /// The latest representation end for `(member, representing)`, by the
 /// entry that said so. Entries of different authors arrive in any order, so
@@ -699,6 +708,81 @@ impl Store {
 
     pub fn transfers(&self) -> Result<Vec<Transfer>> {
         self.scan_json(vec![TRANSFER], "transfer")
+    }
+
+    // --- cases -------------------------------------------------------------
+
+    /// Stores a new case and, for a worker given a receipt code, the hash
+    /// that finds it, in one batch.
+    pub fn put_case(&self, case: &Case, receipt: Option<&ReceiptLock>) -> Result<()> {
+        let _writer = self.writer()?;
+        let mut batch = sled::Batch::default();
+        batch.insert(Store::handoff_key(CASE, &case.id), to_json(case)?);
+        if let Some(lock) = receipt {
+            let mut key = vec![RECEIPT];
+            key.extend_from_slice(lock.locator.as_bytes());
+            key.extend_from_slice(case.id.as_bytes());
+            batch.insert(key, to_json(lock)?);
+        }
+        self.data.apply_batch(batch)?;
+        Ok(())
+    }
+
+    /// Replaces `before` with `after`; `false` (and nothing written) when
+    /// the stored case is no longer `before`.
+    pub fn replace_case(&self, before: &Case, after: &Case) -> Result<bool> {
+        let _writer = self.writer()?;
+        let key = Store::handoff_key(CASE, &before.id);
+        if self.data.get(&key)?.as_deref() != Some(to_json(before)?.as_slice()) {
+            return Ok(false);
+        }
+        self.data.insert(key, to_json(after)?)?;
+        Ok(true)
+    }
+
+    pub fn case(&self, id: &HandoffId) -> Result<Option<Case>> {
+        self.get_json(&Store::handoff_key(CASE, id), "case")
+    }
+
+    pub fn cases(&self) -> Result<Vec<Case>> {
+        self.scan_json(vec![CASE], "case")
+    }
+
+    /// The cases whose receipt code starts with `locator`, with their locks.
+    pub fn cases_by_locator(&self, locator: &str) -> Result<Vec<(Case, ReceiptLock)>> {
+        let mut prefix = vec![RECEIPT];
+        prefix.extend_from_slice(locator.as_bytes());
+        let mut out = Vec::new();
+        for item in self.data.scan_prefix(&prefix) {
+            let (key, value) = item?;
+            let id = key
+                .get(prefix.len()..)
+                .and_then(|b| <[u8; 16]>::try_from(b).ok())
+                .map(HandoffId::from_bytes)
+                .ok_or_else(|| NodeError::Storage("a receipt index key is unreadable".into()))?;
+            if let Some(case) = self.case(&id)? {
+                out.push((case, from_json(&value, "receipt lock")?));
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn put_partner(&self, partner: &Partner) -> Result<()> {
+        self.put_json(
+            Store::handoff_key(PARTNER, &partner.id),
+            &StoredPartner::from(partner),
+        )
+    }
+
+    pub fn partners(&self) -> Result<Vec<Partner>> {
+        let stored: Vec<StoredPartner> = self.scan_json(vec![PARTNER], "partner")?;
+        Ok(stored.into_iter().map(Partner::from).collect())
+    }
+
+    fn writer(&self) -> Result<std::sync::MutexGuard<'_, ()>> {
+        self.write_lock
+            .lock()
+            .map_err(|_| NodeError::Storage("a writer panicked; restart the node".into()))
     }
 
     pub fn put_relay(&self, item: &RelayItem) -> Result<()> {

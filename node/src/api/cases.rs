@@ -1,0 +1,307 @@
+//! The case desk for staff (admin token), the public complaint form and
+//! receipt-code lookups (no token, rate limited, nothing about the client
+//! kept), and the partner API (partner tokens).
+
+use super::{Admin, ApiError, ApiJson, AppState};
+use crate::cases::partners::{CreatedPartner, NewPartner, Partner, ReferralStatus};
+use crate::cases::public::{
+    FiledComplaint, PublicCaseView, PublicComplaint, ReceiptQuery, WorkerMessage,
+};
+use crate::cases::taxonomy::{self, Category, Taxonomy};
+use crate::cases::{
+    Assignment, Case, CaseId, CaseQuery, CaseStatus, NewAction, NewCase, StaffIntake, StaffMessage,
+    Transition,
+};
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::StatusCode;
+use axum::Json;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+pub(crate) fn parse_case_id(id: &str) -> Result<CaseId, ApiError> {
+    id.parse().map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_case_id",
+            format!("{id:?} is not a case id (32 hexadecimal digits)"),
+        )
+    })
+}
+
+/// Opens a case entered by staff (walk-in, hotline, hub visit, outreach).
+#[utoipa::path(post, path = "/api/v1/cases", request_body = StaffIntake,
+    responses((status = 201, body = Case), (status = 422, body = super::ErrorBody)), security(("token" = [])))]
+pub(crate) async fn create(
+    _: Admin,
+    State(state): State<AppState>,
+    ApiJson(input): ApiJson<StaffIntake>,
+) -> Result<(StatusCode, Json<Case>), ApiError> {
+    Ok((StatusCode::CREATED, Json(state.intake(input).await?)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CaseFilter {
+    /// new, verified, rejected, in_progress, referred, resolved or closed.
+    status: Option<CaseStatus>,
+    /// A category code from the taxonomy.
+    category: Option<Category>,
+    /// The case officer's name.
+    assigned_to: Option<String>,
+    /// Only open cases past their due date.
+    #[serde(default)]
+    overdue: bool,
+    /// Only cases with a risk flag.
+    #[serde(default)]
+    risk: bool,
+    /// Only open cases.
+    #[serde(default)]
+    open: bool,
+}
+
+/// Cases, risk-flagged first, then by priority and due date.
+#[utoipa::path(get, path = "/api/v1/cases", params(CaseFilter),
+    responses((status = 200, body = Vec<Case>), (status = 400, body = super::ErrorBody)), security(("token" = [])))]
+pub(crate) async fn list(
+    _: Admin,
+    State(state): State<AppState>,
+    filter: Result<Query<CaseFilter>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Vec<Case>>, ApiError> {
+    let Query(f) = filter.map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            format!("{e}; filter with status, category, assigned_to, overdue, risk and open"),
+        )
+    })?;
+    let query = CaseQuery {
+        status: f.status,
+        category: f.category,
+        assigned_to: f.assigned_to,
+        overdue: f.overdue,
+        risk: f.risk,
+        open: f.open,
+    };
+    Ok(Json(state.cases(&query)?))
+}
+
+/// The case categories (with the ILO forced-labour indicator each stands for) and the risk flags.
+#[utoipa::path(get, path = "/api/v1/cases/taxonomy", responses((status = 200, body = Taxonomy)))]
+pub(crate) async fn taxonomy() -> Json<Taxonomy> {
+    Json(taxonomy::taxonomy())
+}
+
+/// One case, with every event.
+#[utoipa::path(get, path = "/api/v1/cases/{id}", params(("id" = String, Path)),
+    responses((status = 200, body = Case), (status = 404, body = super::ErrorBody)), security(("token" = [])))]
+pub(crate) async fn read(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Case>, ApiError> {
+    Ok(Json(state.case(&parse_case_id(&id)?)?))
+}
+
+/// Moves a case along new → verified (or rejected) → in progress → referred → resolved → closed, or reopens it.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/transition", request_body = Transition, params(("id" = String, Path)),
+    responses((status = 200, body = Case), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("token" = [])))]
+pub(crate) async fn transition(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(t): ApiJson<Transition>,
+) -> Result<Json<Case>, ApiError> {
+    Ok(Json(state.transition(&parse_case_id(&id)?, t).await?))
+}
+
+/// Records a call, visit, letter, meeting, legal filing or note.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/actions", request_body = NewAction, params(("id" = String, Path)),
+    responses((status = 200, body = Case), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("token" = [])))]
+pub(crate) async fn action(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(a): ApiJson<NewAction>,
+) -> Result<Json<Case>, ApiError> {
+    Ok(Json(state.add_action(&parse_case_id(&id)?, a).await?))
+}
+
+/// Gives the case to a case officer.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/assign", request_body = Assignment, params(("id" = String, Path)),
+    responses((status = 200, body = Case), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("token" = [])))]
+pub(crate) async fn assign(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(a): ApiJson<Assignment>,
+) -> Result<Json<Case>, ApiError> {
+    Ok(Json(state.assign(&parse_case_id(&id)?, a).await?))
+}
+
+/// Writes to the worker, who reads it with their receipt code.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/messages", request_body = StaffMessage, params(("id" = String, Path)),
+    responses((status = 200, body = Case), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("token" = [])))]
+pub(crate) async fn message(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(m): ApiJson<StaffMessage>,
+) -> Result<Json<Case>, ApiError> {
+    Ok(Json(state.message_worker(&parse_case_id(&id)?, m).await?))
+}
+
+// --- public -----------------------------------------------------------------
+
+/// Files a complaint or inquiry, named or anonymous; the answer holds the receipt code, shown only once.
+#[utoipa::path(post, path = "/api/v1/public/complaints", request_body = PublicComplaint,
+    responses((status = 201, body = FiledComplaint), (status = 422, body = super::ErrorBody), (status = 429, body = super::ErrorBody)))]
+pub(crate) async fn file_complaint(
+    State(state): State<AppState>,
+    ApiJson(input): ApiJson<PublicComplaint>,
+) -> Result<(StatusCode, Json<FiledComplaint>), ApiError> {
+    let (case, code) = state.file_complaint(input).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(FiledComplaint {
+            reference: case.reference,
+            receipt_code: code,
+            message: "Keep this receipt code. With it you can see what the union is doing and write to your case officer. It cannot be recovered if lost.".into(),
+        }),
+    ))
+}
+
+/// A case's state and messages, for the worker holding its receipt code.
+#[utoipa::path(post, path = "/api/v1/public/cases/status", request_body = ReceiptQuery,
+    responses((status = 200, body = PublicCaseView), (status = 404, body = super::ErrorBody), (status = 429, body = super::ErrorBody)))]
+pub(crate) async fn public_status(
+    State(state): State<AppState>,
+    ApiJson(query): ApiJson<ReceiptQuery>,
+) -> Result<Json<PublicCaseView>, ApiError> {
+    Ok(Json(state.case_by_receipt(&query).await?.public_view()))
+}
+
+/// A message from the worker to their case officer.
+#[utoipa::path(post, path = "/api/v1/public/cases/messages", request_body = WorkerMessage,
+    responses((status = 201, body = PublicCaseView), (status = 404, body = super::ErrorBody), (status = 429, body = super::ErrorBody)))]
+pub(crate) async fn public_message(
+    State(state): State<AppState>,
+    ApiJson(input): ApiJson<WorkerMessage>,
+) -> Result<(StatusCode, Json<PublicCaseView>), ApiError> {
+    let case = state.message_from_worker(input).await?;
+    Ok((StatusCode::CREATED, Json(case.public_view())))
+}
+
+// --- partners ---------------------------------------------------------------
+
+/// Adds a partner and returns its token, shown this once.
+#[utoipa::path(post, path = "/api/v1/partners", request_body = NewPartner,
+    responses((status = 201, body = CreatedPartner), (status = 422, body = super::ErrorBody)), security(("token" = [])))]
+pub(crate) async fn add_partner(
+    _: Admin,
+    State(state): State<AppState>,
+    ApiJson(input): ApiJson<NewPartner>,
+) -> Result<(StatusCode, Json<CreatedPartner>), ApiError> {
+    Ok((StatusCode::CREATED, Json(state.add_partner(input).await?)))
+}
+
+/// The partners and their scopes (never their tokens).
+#[utoipa::path(get, path = "/api/v1/partners", responses((status = 200, body = Vec<Partner>)), security(("token" = [])))]
+pub(crate) async fn partners(
+    _: Admin,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<Partner>>, ApiError> {
+    Ok(Json(state.partners()?))
+}
+
+/// Revokes a partner's token at once.
+#[utoipa::path(post, path = "/api/v1/partners/{id}/revoke", params(("id" = String, Path)),
+    responses((status = 200, body = Partner), (status = 404, body = super::ErrorBody)), security(("token" = [])))]
+pub(crate) async fn revoke_partner(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<Partner>, ApiError> {
+    let id = id.parse().map_err(|_| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_partner_id",
+            format!("{id:?} is not a partner id (32 hexadecimal digits)"),
+        )
+    })?;
+    Ok(Json(state.revoke_partner(&id).await?))
+}
+
+/// A request made with a partner's token.
+#[derive(Debug)]
+pub struct PartnerAuth(pub Partner);
+
+impl FromRequestParts<AppState> for PartnerAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "missing_token",
+                    "this endpoint needs the header `Authorization: Bearer <partner token>`",
+                )
+            })?;
+        match state.partner_by_token(token)? {
+            Some(p) => Ok(PartnerAuth(p)),
+            None => Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "wrong_token",
+                "the token is not a partner token of this node, or it was revoked",
+            )),
+        }
+    }
+}
+
+/// A partner refers a worker to the union.
+#[utoipa::path(post, path = "/api/v1/partner/referrals", request_body = NewCase,
+    responses((status = 201, body = ReferralStatus), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("token" = [])))]
+pub(crate) async fn partner_refer(
+    PartnerAuth(partner): PartnerAuth,
+    State(state): State<AppState>,
+    ApiJson(input): ApiJson<NewCase>,
+) -> Result<(StatusCode, Json<ReferralStatus>), ApiError> {
+    let case = state.partner_referral(&partner, input).await?;
+    Ok((StatusCode::CREATED, Json(case.referral_status())))
+}
+
+/// The referrals this partner made, with their status.
+#[utoipa::path(get, path = "/api/v1/partner/referrals",
+    responses((status = 200, body = Vec<ReferralStatus>), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody)),
+    security(("token" = [])))]
+pub(crate) async fn partner_referrals(
+    PartnerAuth(partner): PartnerAuth,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<ReferralStatus>>, ApiError> {
+    Ok(Json(state.partner_referrals(&partner)?))
+}
+
+/// One referral this partner made.
+#[utoipa::path(get, path = "/api/v1/partner/referrals/{id}", params(("id" = String, Path)),
+    responses((status = 200, body = ReferralStatus), (status = 404, body = super::ErrorBody)), security(("token" = [])))]
+pub(crate) async fn partner_referral(
+    PartnerAuth(partner): PartnerAuth,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<ReferralStatus>, ApiError> {
+    Ok(Json(
+        state.partner_referral_status(&partner, &parse_case_id(&id)?)?,
+    ))
+}

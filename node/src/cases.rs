@@ -1,0 +1,774 @@
+//! The case desk: inquiries and complaints from migrant workers, from intake
+//! to resolution. A case never leaves this node except inside a case-referral
+//! handoff the worker consented to.
+//!
+//! Intake comes from staff (walk-ins, hotline, hub visits, outreach), from the
+//! public form (named or anonymous, followed with a receipt code), and from
+//! partners holding a scoped token. Every transition and every action is an
+//! event with its time and actor.
+
+pub mod partners;
+pub mod public;
+pub mod receipt;
+pub mod taxonomy;
+
+use crate::error::{NodeError, Result};
+use crate::node::{now, NodeState};
+use serde::{Deserialize, Serialize};
+use taxonomy::{Category, RiskFlag};
+use unionfed_protocol::{CountryCode, HandoffId, MemberId, Timestamp};
+use utoipa::ToSchema;
+
+/// A case's id: random 128 bits, written as 32 hex digits.
+pub type CaseId = HandoffId;
+
+const HOUR: u64 = 3600;
+const DAY: u64 = 86_400;
+/// Limits on what a case holds, so that one case cannot fill the store.
+pub const MAX_DESCRIPTION: usize = 10_000;
+pub const MAX_NOTE: usize = 4_000;
+pub const MAX_FIELD: usize = 200;
+pub const MAX_EVENTS: usize = 5_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseKind {
+    /// A question: rights, procedures, where to go.
+    Inquiry,
+    /// Something went wrong and the worker wants it put right.
+    Complaint,
+}
+
+/// How staff received a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffChannel {
+    WalkIn,
+    Hotline,
+    HubVisit,
+    Outreach,
+}
+
+/// Where a case came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case", tag = "channel")]
+pub enum Channel {
+    /// Entered by staff.
+    Staff { how: StaffChannel },
+    /// The public complaint form.
+    PublicForm,
+    /// Referred by a partner (ministry, embassy, shelter, NGO) through its token.
+    Partner {
+        #[schema(value_type = String)]
+        partner: HandoffId,
+    },
+    /// Referred by another affiliate over a case-referral handoff.
+    Affiliate {
+        #[schema(value_type = String)]
+        from: unionfed_protocol::AffiliateId,
+    },
+}
+
+/// Why a case is rejected at verification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Rejection {
+    Spam,
+    Duplicate,
+    OutOfScope,
+}
+
+/// How a resolved case ended for the worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Remedied,
+    PartlyRemedied,
+    NotRemedied,
+    Withdrawn,
+}
+
+/// Where a case stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseStatus {
+    New,
+    Verified,
+    Rejected,
+    InProgress,
+    Referred,
+    Resolved,
+    Closed,
+}
+
+impl CaseStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseStatus::New => "new",
+            CaseStatus::Verified => "verified",
+            CaseStatus::Rejected => "rejected",
+            CaseStatus::InProgress => "in_progress",
+            CaseStatus::Referred => "referred",
+            CaseStatus::Resolved => "resolved",
+            CaseStatus::Closed => "closed",
+        }
+    }
+
+    /// Open cases are worked on and can be overdue.
+    pub fn is_open(self) -> bool {
+        !matches!(
+            self,
+            CaseStatus::Rejected | CaseStatus::Resolved | CaseStatus::Closed
+        )
+    }
+
+    /// The states a case may move to from this one ("reopen" is a move to
+    /// `in_progress` from resolved or closed, or to `new` from rejected).
+    pub fn next(self) -> &'static [CaseStatus] {
+        use CaseStatus::*;
+        match self {
+            New => &[Verified, Rejected],
+            Verified => &[InProgress, Referred, Resolved],
+            InProgress => &[Referred, Resolved],
+            Referred => &[InProgress, Resolved],
+            Resolved => &[Closed, InProgress],
+            Closed => &[InProgress],
+            Rejected => &[New],
+        }
+    }
+}
+
+/// How urgent a case is; it sets the due dates and the order of every queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    /// A risk flag is raised: danger to life, liberty or health.
+    Urgent,
+    /// A category that is a forced-labour indicator.
+    High,
+    Normal,
+}
+
+impl Priority {
+    /// Time allowed to the first response (verification).
+    fn first_response(self) -> u64 {
+        match self {
+            Priority::Urgent => 24 * HOUR,
+            Priority::High => 3 * DAY,
+            Priority::Normal => 7 * DAY,
+        }
+    }
+
+    /// Time allowed from verification to resolution.
+    fn resolution(self) -> u64 {
+        match self {
+            Priority::Urgent => 7 * DAY,
+            Priority::High => 30 * DAY,
+            Priority::Normal => 60 * DAY,
+        }
+    }
+
+    pub fn of(categories: &[Category], flags: &[RiskFlag]) -> Priority {
+        if !flags.is_empty() {
+            Priority::Urgent
+        } else if categories
+            .iter()
+            .any(|c| c.info().forced_labour_indicator.is_some())
+        {
+            Priority::High
+        } else {
+            Priority::Normal
+        }
+    }
+}
+
+/// The worker a case is about: a member of this node, or named in free
+/// text, or nobody at all (anonymous).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct Worker {
+    #[schema(value_type = Option<String>)]
+    pub member: Option<MemberId>,
+    pub name: Option<String>,
+    pub contact: Option<String>,
+    /// True when the worker did not give their name.
+    pub anonymous: bool,
+}
+
+/// What staff do on a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ActionKind {
+    Call,
+    Visit,
+    Letter,
+    Meeting,
+    LegalFiling,
+    Note,
+}
+
+/// One thing that happened on a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case", tag = "event")]
+pub enum EventKind {
+    Created,
+    Transition {
+        from: CaseStatus,
+        to: CaseStatus,
+        rejection: Option<Rejection>,
+        outcome: Option<Outcome>,
+    },
+    Action {
+        action: ActionKind,
+    },
+    Assigned {
+        to: String,
+    },
+    /// A message the worker can read with their receipt code.
+    MessageToWorker,
+    /// A message the worker sent with their receipt code.
+    MessageFromWorker,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CaseEvent {
+    #[schema(value_type = u64)]
+    pub at: Timestamp,
+    /// Who did it: a staff member's name, `worker`, `public form`, or a partner.
+    pub actor: String,
+    #[serde(flatten)]
+    pub kind: EventKind,
+    pub note: Option<String>,
+}
+
+/// An inquiry or complaint as this node keeps it.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Case {
+    #[schema(value_type = String)]
+    pub id: CaseId,
+    /// A short reference to say on the phone, e.g. `KSPI-2026-4821`.
+    pub reference: String,
+    pub kind: CaseKind,
+    pub categories: Vec<Category>,
+    pub risk_flags: Vec<RiskFlag>,
+    pub priority: Priority,
+    #[schema(value_type = Option<String>, example = "ID")]
+    pub origin_country: Option<CountryCode>,
+    #[schema(value_type = Option<String>, example = "MY")]
+    pub destination_country: Option<CountryCode>,
+    pub sector: Option<String>,
+    pub employer: Option<String>,
+    pub recruitment_agency: Option<String>,
+    pub worker: Worker,
+    pub description: String,
+    #[serde(flatten)]
+    pub channel: Channel,
+    pub status: CaseStatus,
+    pub outcome: Option<Outcome>,
+    pub assigned_to: Option<String>,
+    /// When the next step is due: verification while new, resolution after.
+    #[schema(value_type = Option<u64>)]
+    pub due_at: Option<Timestamp>,
+    #[schema(value_type = u64)]
+    pub created_at: Timestamp,
+    #[schema(value_type = u64)]
+    pub updated_at: Timestamp,
+    pub events: Vec<CaseEvent>,
+    /// Whether the worker holds a receipt code, and so can read messages
+    /// and write to the case officer. The code's hash is kept apart and
+    /// never shown.
+    pub receipt_code: bool,
+}
+
+impl Case {
+    pub fn is_overdue(&self, at: Timestamp) -> bool {
+        self.status.is_open() && self.due_at.is_some_and(|d| d < at)
+    }
+
+    fn push(&mut self, event: CaseEvent) -> Result<()> {
+        if self.events.len() >= MAX_EVENTS {
+            return Err(NodeError::Invalid(format!(
+                "case {} has {MAX_EVENTS} events, the most one case holds; open a new case that refers to it",
+                self.reference
+            )));
+        }
+        self.updated_at = event.at;
+        self.events.push(event);
+        Ok(())
+    }
+}
+
+/// A case as staff enter it, or as a channel delivers it.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCase {
+    pub kind: CaseKind,
+    /// One or more categories from `GET /api/v1/cases/taxonomy`.
+    pub categories: Vec<Category>,
+    #[serde(default)]
+    pub risk_flags: Vec<RiskFlag>,
+    #[schema(value_type = Option<String>)]
+    pub origin_country: Option<CountryCode>,
+    #[schema(value_type = Option<String>)]
+    pub destination_country: Option<CountryCode>,
+    pub sector: Option<String>,
+    pub employer: Option<String>,
+    pub recruitment_agency: Option<String>,
+    /// A member of this node the case is about.
+    #[schema(value_type = Option<String>)]
+    pub member: Option<MemberId>,
+    pub worker_name: Option<String>,
+    pub worker_contact: Option<String>,
+    pub description: String,
+}
+
+/// A case entered by staff: the case, how it came in, and who entered it.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaffIntake {
+    #[serde(flatten)]
+    pub case: NewCase,
+    pub how: StaffChannel,
+    /// The staff member entering the case.
+    pub actor: String,
+}
+
+/// A move of a case to another state.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Transition {
+    pub to: CaseStatus,
+    pub actor: String,
+    /// Required when rejecting.
+    pub rejection: Option<Rejection>,
+    /// Required when resolving.
+    pub outcome: Option<Outcome>,
+    /// Why; required when rejecting or reopening.
+    pub note: Option<String>,
+}
+
+/// Something staff did on a case.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewAction {
+    pub action: ActionKind,
+    pub actor: String,
+    pub note: String,
+}
+
+/// Who handles a case.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Assignment {
+    pub to: String,
+    pub actor: String,
+}
+
+/// A message for the worker, who reads it with their receipt code.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaffMessage {
+    pub actor: String,
+    pub text: String,
+}
+
+/// Filters for the case list; each one given must match.
+#[derive(Debug, Clone, Default)]
+pub struct CaseQuery {
+    pub status: Option<CaseStatus>,
+    pub category: Option<Category>,
+    pub assigned_to: Option<String>,
+    pub overdue: bool,
+    pub risk: bool,
+    pub open: bool,
+}
+
+pub(crate) fn check_text(field: &str, value: &str, max: usize) -> Result<()> {
+    if value.len() > max {
+        return Err(NodeError::Invalid(format!(
+            "{field} is {} bytes; at most {max}",
+            value.len()
+        )));
+    }
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        return Err(NodeError::Invalid(format!(
+            "{field} contains control characters"
+        )));
+    }
+    Ok(())
+}
+
+pub(crate) fn check_required(field: &str, value: &str, max: usize) -> Result<()> {
+    if value.trim().is_empty() {
+        return Err(NodeError::Invalid(format!("{field} is empty")));
+    }
+    check_text(field, value, max)
+}
+
+fn check_optional(field: &str, value: &Option<String>) -> Result<()> {
+    value
+        .as_deref()
+        .map_or(Ok(()), |v| check_text(field, v, MAX_FIELD))
+}
+
+impl NewCase {
+    fn validate(&self) -> Result<()> {
+        if self.categories.is_empty() {
+            return Err(NodeError::Invalid(
+                "name at least one category; GET /api/v1/cases/taxonomy lists them".into(),
+            ));
+        }
+        if self.categories.len() > 10 || self.risk_flags.len() > 10 {
+            return Err(NodeError::Invalid(
+                "at most 10 categories and 10 risk flags".into(),
+            ));
+        }
+        check_required("description", &self.description, MAX_DESCRIPTION)?;
+        for (field, value) in [
+            ("sector", &self.sector),
+            ("employer", &self.employer),
+            ("recruitment_agency", &self.recruitment_agency),
+            ("worker_name", &self.worker_name),
+            ("worker_contact", &self.worker_contact),
+        ] {
+            check_optional(field, value)?;
+        }
+        Ok(())
+    }
+}
+
+fn dedup<T: PartialEq + Copy>(items: &[T]) -> Vec<T> {
+    let mut out = Vec::with_capacity(items.len());
+    for i in items {
+        if !out.contains(i) {
+            out.push(*i);
+        }
+    }
+    out
+}
+
+/// A day: public channels store no finer time than this.
+pub(crate) fn coarse(at: Timestamp) -> Timestamp {
+    Timestamp(at.secs() / DAY * DAY)
+}
+
+impl NodeState {
+    /// Opens a case from any channel. `at` is the time to record (coarse for
+    /// the public channels).
+    pub(crate) async fn open_case(
+        &self,
+        input: NewCase,
+        channel: Channel,
+        actor: &str,
+        at: Timestamp,
+        receipt: Option<receipt::ReceiptLock>,
+    ) -> Result<Case> {
+        input.validate()?;
+        if let Some(m) = &input.member {
+            self.member(m)?;
+        }
+        let categories = dedup(&input.categories);
+        let risk_flags = dedup(&input.risk_flags);
+        let priority = Priority::of(&categories, &risk_flags);
+        let id = CaseId::random();
+        let anonymous = input.worker_name.is_none() && input.member.is_none();
+        let mut case = Case {
+            id,
+            reference: self.case_reference(&id, at),
+            kind: input.kind,
+            categories,
+            risk_flags,
+            priority,
+            origin_country: input.origin_country,
+            destination_country: input.destination_country,
+            sector: input.sector,
+            employer: input.employer,
+            recruitment_agency: input.recruitment_agency,
+            worker: Worker {
+                member: input.member,
+                name: input.worker_name,
+                contact: input.worker_contact,
+                anonymous,
+            },
+            description: input.description,
+            channel,
+            status: CaseStatus::New,
+            outcome: None,
+            assigned_to: None,
+            due_at: Some(Timestamp(at.secs() + priority.first_response())),
+            created_at: at,
+            updated_at: at,
+            events: Vec::new(),
+            receipt_code: receipt.is_some(),
+        };
+        case.push(CaseEvent {
+            at,
+            actor: actor.to_owned(),
+            kind: EventKind::Created,
+            note: None,
+        })?;
+        self.store.put_case(&case, receipt.as_ref())?;
+        self.store.flush().await?;
+        self.metrics.cases_opened.inc();
+        Ok(case)
+    }
+
+    /// `KSPI-2026-4821`: the affiliate, the year, and four digits of the id.
+    fn case_reference(&self, id: &CaseId, at: Timestamp) -> String {
+        let year = 1970 + at.secs() / (365 * DAY + DAY / 4);
+        let digits = u16::from_be_bytes([id.as_bytes()[0], id.as_bytes()[1]]) % 10_000;
+        format!("{}-{year}-{digits:04}", self.config.affiliate)
+    }
+
+    /// A case entered by staff.
+    pub async fn intake(&self, input: StaffIntake) -> Result<Case> {
+        check_required("actor", &input.actor, MAX_FIELD)?;
+        self.open_case(
+            input.case,
+            Channel::Staff { how: input.how },
+            &input.actor,
+            now(),
+            None,
+        )
+        .await
+    }
+
+    pub fn case(&self, id: &CaseId) -> Result<Case> {
+        self.store.case(id)?.ok_or_else(|| NodeError::NotFound {
+            what: "case",
+            id: id.to_string(),
+        })
+    }
+
+    /// Cases matching `query`: risk-flagged first, then by priority, then
+    /// the earliest due.
+    pub fn cases(&self, query: &CaseQuery) -> Result<Vec<Case>> {
+        let at = now();
+        let mut cases = self.store.cases()?;
+        cases.retain(|c| {
+            query.status.is_none_or(|s| s == c.status)
+                && query.category.is_none_or(|k| c.categories.contains(&k))
+                && query
+                    .assigned_to
+                    .as_ref()
+                    .is_none_or(|a| c.assigned_to.as_ref() == Some(a))
+                && (!query.overdue || c.is_overdue(at))
+                && (!query.risk || !c.risk_flags.is_empty())
+                && (!query.open || c.status.is_open())
+        });
+        cases.sort_by_key(|c| {
+            (
+                c.risk_flags.is_empty(),
+                c.priority,
+                c.due_at.map_or(u64::MAX, |d| d.secs()),
+                std::cmp::Reverse(c.updated_at),
+            )
+        });
+        Ok(cases)
+    }
+
+    /// Writes a changed case, refusing the change if the case changed
+    /// meanwhile (two officers at once): the second is told to reload.
+    async fn save_case(&self, before: &Case, after: &Case) -> Result<()> {
+        if !self.store.replace_case(before, after)? {
+            return Err(NodeError::Invalid(format!(
+                "case {} was changed by someone else just now; reload it and try again",
+                before.reference
+            )));
+        }
+        self.store.flush().await
+    }
+
+    /// Moves a case along its workflow.
+    pub async fn transition(&self, id: &CaseId, t: Transition) -> Result<Case> {
+        check_required("actor", &t.actor, MAX_FIELD)?;
+        if let Some(n) = &t.note {
+            check_text("note", n, MAX_NOTE)?;
+        }
+        let before = self.case(id)?;
+        let from = before.status;
+        if !from.next().contains(&t.to) {
+            let allowed: Vec<&str> = from.next().iter().map(|s| s.as_str()).collect();
+            return Err(NodeError::Invalid(format!(
+                "case {} is {}; it can move to {} but not to {}",
+                before.reference,
+                from.as_str(),
+                allowed.join(" or "),
+                t.to.as_str()
+            )));
+        }
+        let noted = t.note.as_deref().is_some_and(|n| !n.trim().is_empty());
+        let reopening = !from.is_open() && t.to.is_open();
+        match t.to {
+            CaseStatus::Rejected if t.rejection.is_none() || !noted => {
+                return Err(NodeError::Invalid(
+                    "a rejection needs its reason (spam, duplicate or out_of_scope) and a note"
+                        .into(),
+                ))
+            }
+            CaseStatus::Resolved if t.outcome.is_none() => return Err(NodeError::Invalid(
+                "resolving needs the outcome: remedied, partly_remedied, not_remedied or withdrawn"
+                    .into(),
+            )),
+            _ if reopening && !noted => {
+                return Err(NodeError::Invalid(
+                    "reopening a case needs a note saying why".into(),
+                ))
+            }
+            _ => {}
+        }
+        if t.rejection.is_some() && t.to != CaseStatus::Rejected {
+            return Err(NodeError::Invalid(
+                "rejection is only for a move to rejected".into(),
+            ));
+        }
+        if t.outcome.is_some() && t.to != CaseStatus::Resolved {
+            return Err(NodeError::Invalid(
+                "outcome is only for a move to resolved".into(),
+            ));
+        }
+        let at = now();
+        let mut case = before.clone();
+        case.status = t.to;
+        case.outcome = match t.to {
+            CaseStatus::Resolved => t.outcome,
+            CaseStatus::Closed => case.outcome,
+            _ => None,
+        };
+        case.due_at = match t.to {
+            CaseStatus::New => Some(Timestamp(at.secs() + case.priority.first_response())),
+            CaseStatus::Verified | CaseStatus::InProgress
+                if from == CaseStatus::New || reopening =>
+            {
+                Some(Timestamp(at.secs() + case.priority.resolution()))
+            }
+            s if s.is_open() => case.due_at,
+            _ => None,
+        };
+        case.push(CaseEvent {
+            at,
+            actor: t.actor,
+            kind: EventKind::Transition {
+                from,
+                to: t.to,
+                rejection: t.rejection,
+                outcome: t.outcome,
+            },
+            note: t.note,
+        })?;
+        self.save_case(&before, &case).await?;
+        Ok(case)
+    }
+
+    /// Records a call, visit, letter, meeting, legal filing or note.
+    pub async fn add_action(&self, id: &CaseId, action: NewAction) -> Result<Case> {
+        check_required("actor", &action.actor, MAX_FIELD)?;
+        check_required("note", &action.note, MAX_NOTE)?;
+        let before = self.case(id)?;
+        let mut case = before.clone();
+        case.push(CaseEvent {
+            at: now(),
+            actor: action.actor,
+            kind: EventKind::Action {
+                action: action.action,
+            },
+            note: Some(action.note),
+        })?;
+        self.save_case(&before, &case).await?;
+        Ok(case)
+    }
+
+    /// Gives a case to a case officer.
+    pub async fn assign(&self, id: &CaseId, a: Assignment) -> Result<Case> {
+        check_required("actor", &a.actor, MAX_FIELD)?;
+        check_required("to", &a.to, MAX_FIELD)?;
+        let before = self.case(id)?;
+        let mut case = before.clone();
+        case.assigned_to = Some(a.to.trim().to_owned());
+        case.push(CaseEvent {
+            at: now(),
+            actor: a.actor,
+            kind: EventKind::Assigned {
+                to: a.to.trim().to_owned(),
+            },
+            note: None,
+        })?;
+        self.save_case(&before, &case).await?;
+        Ok(case)
+    }
+
+    /// Writes to the worker, who reads it with their receipt code.
+    pub async fn message_worker(&self, id: &CaseId, m: StaffMessage) -> Result<Case> {
+        check_required("actor", &m.actor, MAX_FIELD)?;
+        check_required("text", &m.text, MAX_NOTE)?;
+        let before = self.case(id)?;
+        if !before.receipt_code {
+            return Err(NodeError::Invalid(format!(
+                "case {} has no receipt code, so the worker cannot read messages; contact them directly",
+                before.reference
+            )));
+        }
+        let mut case = before.clone();
+        case.push(CaseEvent {
+            at: now(),
+            actor: m.actor,
+            kind: EventKind::MessageToWorker,
+            note: Some(m.text),
+        })?;
+        self.save_case(&before, &case).await?;
+        Ok(case)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn priority_follows_risk_then_forced_labour_indicators() {
+        use Category::*;
+        assert_eq!(
+            Priority::of(&[Other], &[RiskFlag::ChildLabour]),
+            Priority::Urgent
+        );
+        assert_eq!(Priority::of(&[Other, DebtBondage], &[]), Priority::High);
+        assert_eq!(Priority::of(&[UnfairDismissal], &[]), Priority::Normal);
+    }
+
+    #[test]
+    fn only_open_cases_past_their_due_date_are_overdue() {
+        let mut case: Case = serde_json::from_value(serde_json::json!({
+            "id": "00000000000000000000000000000001", "reference": "KSPI-2026-0001",
+            "kind": "complaint", "categories": ["other"], "risk_flags": [], "priority": "normal",
+            "origin_country": null, "destination_country": null, "sector": null, "employer": null,
+            "recruitment_agency": null, "worker": { "member": null, "name": null, "contact": null, "anonymous": true },
+            "description": "x", "channel": "public_form", "status": "new", "outcome": null,
+            "assigned_to": null, "due_at": 1000, "created_at": 0, "updated_at": 0, "events": [],
+            "receipt_code": false
+        }))
+        .unwrap();
+        assert!(!case.is_overdue(Timestamp(999)));
+        assert!(case.is_overdue(Timestamp(1001)));
+        case.status = CaseStatus::Resolved;
+        assert!(!case.is_overdue(Timestamp(1001)));
+    }
+
+    #[test]
+    fn every_state_can_be_left_and_closed_cases_only_reopen() {
+        for s in [
+            CaseStatus::New,
+            CaseStatus::Verified,
+            CaseStatus::Rejected,
+            CaseStatus::InProgress,
+            CaseStatus::Referred,
+            CaseStatus::Resolved,
+            CaseStatus::Closed,
+        ] {
+            assert!(!s.next().is_empty(), "{s:?} is a dead end");
+            assert!(!s.next().contains(&s));
+        }
+        assert_eq!(CaseStatus::Closed.next(), &[CaseStatus::InProgress]);
+    }
+}

@@ -1,0 +1,292 @@
+//! Partners: a labour ministry, an embassy, a shelter or an NGO that refers
+//! workers to the union ("reverse referral") through an API token. A token
+//! has scopes, and a partner sees only the referrals it made.
+
+use super::{
+    check_required, Case, CaseId, CaseKind, CaseStatus, Channel, NewCase, Outcome, MAX_FIELD,
+};
+use crate::error::{NodeError, Result};
+use crate::node::{now, NodeState};
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use unionfed_protocol::{CountryCode, HandoffId, Timestamp};
+use utoipa::ToSchema;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PartnerKind {
+    LabourMinistry,
+    Embassy,
+    LabourAttache,
+    Shelter,
+    Ngo,
+    LegalAid,
+    Other,
+}
+
+/// What a partner's token may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PartnerScope {
+    /// Refer a worker to the union.
+    CreateReferrals,
+    /// Read the status of the referrals this partner made.
+    ReadOwnReferrals,
+}
+
+/// A partner as this node keeps it; the token itself is never stored.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct Partner {
+    #[schema(value_type = String)]
+    pub id: HandoffId,
+    pub name: String,
+    pub kind: PartnerKind,
+    #[schema(value_type = Option<String>)]
+    pub country: Option<CountryCode>,
+    pub scopes: Vec<PartnerScope>,
+    #[serde(skip_serializing)]
+    #[schema(ignore)]
+    pub token_sha256: String,
+    #[schema(value_type = u64)]
+    pub created_at: Timestamp,
+    #[schema(value_type = Option<u64>)]
+    pub revoked_at: Option<Timestamp>,
+}
+
+/// Stored form: unlike the API view it keeps the token hash.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct StoredPartner {
+    pub id: HandoffId,
+    pub name: String,
+    pub kind: PartnerKind,
+    pub country: Option<CountryCode>,
+    pub scopes: Vec<PartnerScope>,
+    pub token_sha256: String,
+    pub created_at: Timestamp,
+    pub revoked_at: Option<Timestamp>,
+}
+
+impl From<StoredPartner> for Partner {
+    fn from(p: StoredPartner) -> Partner {
+        Partner {
+            id: p.id,
+            name: p.name,
+            kind: p.kind,
+            country: p.country,
+            scopes: p.scopes,
+            token_sha256: p.token_sha256,
+            created_at: p.created_at,
+            revoked_at: p.revoked_at,
+        }
+    }
+}
+
+impl From<&Partner> for StoredPartner {
+    fn from(p: &Partner) -> StoredPartner {
+        StoredPartner {
+            id: p.id,
+            name: p.name.clone(),
+            kind: p.kind,
+            country: p.country,
+            scopes: p.scopes.clone(),
+            token_sha256: p.token_sha256.clone(),
+            created_at: p.created_at,
+            revoked_at: p.revoked_at,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPartner {
+    pub name: String,
+    pub kind: PartnerKind,
+    #[schema(value_type = Option<String>)]
+    pub country: Option<CountryCode>,
+    /// Both scopes when absent.
+    pub scopes: Option<Vec<PartnerScope>>,
+}
+
+/// A new partner and its token, shown this once.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CreatedPartner {
+    pub partner: Partner,
+    /// Give it to the partner over a safe channel; only its hash is kept.
+    pub token: String,
+}
+
+/// What a partner sees of a referral it made.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReferralStatus {
+    #[schema(value_type = String)]
+    pub id: CaseId,
+    pub reference: String,
+    pub kind: CaseKind,
+    pub status: CaseStatus,
+    pub outcome: Option<Outcome>,
+    #[schema(value_type = u64)]
+    pub created_at: Timestamp,
+    #[schema(value_type = u64)]
+    pub updated_at: Timestamp,
+}
+
+impl Case {
+    pub fn referral_status(&self) -> ReferralStatus {
+        ReferralStatus {
+            id: self.id,
+            reference: self.reference.clone(),
+            kind: self.kind,
+            status: self.status,
+            outcome: self.outcome,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
+pub(crate) fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+impl Partner {
+    pub fn may(&self, scope: PartnerScope) -> Result<()> {
+        if self.scopes.contains(&scope) {
+            Ok(())
+        } else {
+            let what = match scope {
+                PartnerScope::CreateReferrals => "create referrals",
+                PartnerScope::ReadOwnReferrals => "read referrals",
+            };
+            Err(NodeError::Forbidden(format!(
+                "{what}; ask the union to add that scope"
+            )))
+        }
+    }
+}
+
+impl NodeState {
+    pub async fn add_partner(&self, input: NewPartner) -> Result<CreatedPartner> {
+        check_required("name", &input.name, MAX_FIELD)?;
+        let scopes = input.scopes.unwrap_or_else(|| {
+            vec![
+                PartnerScope::CreateReferrals,
+                PartnerScope::ReadOwnReferrals,
+            ]
+        });
+        if scopes.is_empty() {
+            return Err(NodeError::Invalid(
+                "a partner token needs at least one scope".into(),
+            ));
+        }
+        let mut secret = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut secret);
+        let token = format!("ufp_{}", hex::encode(secret));
+        let partner = Partner {
+            id: HandoffId::random(),
+            name: input.name.trim().to_owned(),
+            kind: input.kind,
+            country: input.country,
+            scopes,
+            token_sha256: token_hash(&token),
+            created_at: now(),
+            revoked_at: None,
+        };
+        self.store.put_partner(&partner)?;
+        self.store.flush().await?;
+        Ok(CreatedPartner { partner, token })
+    }
+
+    pub fn partners(&self) -> Result<Vec<Partner>> {
+        self.store.partners()
+    }
+
+    /// Revokes a partner's token at once; its referrals stay.
+    pub async fn revoke_partner(&self, id: &HandoffId) -> Result<Partner> {
+        let mut partner = self
+            .partners()?
+            .into_iter()
+            .find(|p| &p.id == id)
+            .ok_or_else(|| NodeError::NotFound {
+                what: "partner",
+                id: id.to_string(),
+            })?;
+        if partner.revoked_at.is_none() {
+            partner.revoked_at = Some(now());
+            self.store.put_partner(&partner)?;
+            self.store.flush().await?;
+        }
+        Ok(partner)
+    }
+
+    /// The partner holding `token`, if its token is in force.
+    pub fn partner_by_token(&self, token: &str) -> Result<Option<Partner>> {
+        let hash = token_hash(token);
+        Ok(self
+            .partners()?
+            .into_iter()
+            .find(|p| p.token_sha256 == hash && p.revoked_at.is_none()))
+    }
+
+    /// A partner refers a worker to the union.
+    pub async fn partner_referral(&self, partner: &Partner, input: NewCase) -> Result<Case> {
+        partner.may(PartnerScope::CreateReferrals)?;
+        if input.member.is_some() {
+            return Err(NodeError::Invalid(
+                "a partner refers a worker by name and contact, not by member id".into(),
+            ));
+        }
+        let actor = format!("partner {}", partner.name);
+        self.open_case(
+            input,
+            Channel::Partner {
+                partner: partner.id,
+            },
+            &actor,
+            now(),
+            None,
+        )
+        .await
+    }
+
+    /// The referrals `partner` made, newest first.
+    pub fn partner_referrals(&self, partner: &Partner) -> Result<Vec<ReferralStatus>> {
+        partner.may(PartnerScope::ReadOwnReferrals)?;
+        let mut own: Vec<Case> = self
+            .store
+            .cases()?
+            .into_iter()
+            .filter(|c| {
+                c.channel
+                    == Channel::Partner {
+                        partner: partner.id,
+                    }
+            })
+            .collect();
+        own.sort_by_key(|c| std::cmp::Reverse(c.created_at));
+        Ok(own.iter().map(Case::referral_status).collect())
+    }
+
+    /// One referral `partner` made; any other case is "not found".
+    pub fn partner_referral_status(
+        &self,
+        partner: &Partner,
+        id: &CaseId,
+    ) -> Result<ReferralStatus> {
+        partner.may(PartnerScope::ReadOwnReferrals)?;
+        match self.store.case(id)? {
+            Some(c)
+                if c.channel
+                    == (Channel::Partner {
+                        partner: partner.id,
+                    }) =>
+            {
+                Ok(c.referral_status())
+            }
+            _ => Err(NodeError::NotFound {
+                what: "referral",
+                id: id.to_string(),
+            }),
+        }
+    }
+}

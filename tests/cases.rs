@@ -1,0 +1,674 @@
+//! The case desk over the real HTTP API of real nodes: staff intake and the
+//! workflow, anonymous complaints followed with a receipt code, and partner
+//! referrals.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod testnet;
+
+use reqwest::Method;
+use serde_json::{json, Value};
+use std::io::Write;
+use std::sync::{Arc, Mutex, OnceLock};
+use testnet::TestNet;
+
+/// Everything the nodes in this test binary log, at debug level.
+fn captured_log() -> Arc<Mutex<Vec<u8>>> {
+    static LOG: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    LOG.get_or_init(|| {
+        let buffer = Arc::new(Mutex::new(Vec::new()));
+        let sink = buffer.clone();
+        tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::DEBUG)
+            .with_ansi(false)
+            .with_writer(move || Sink(sink.clone()))
+            .init();
+        buffer
+    })
+    .clone()
+}
+
+struct Sink(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn staff_case(extra: Value) -> Value {
+    let mut body = json!({
+        "kind": "complaint",
+        "how": "walk_in",
+        "actor": "officer Rina",
+        "categories": ["unpaid_wages"],
+        "origin_country": "ID",
+        "destination_country": "MY",
+        "sector": "construction",
+        "employer": "Sdn Bhd Contoh",
+        "worker_name": "Budi Santoso",
+        "worker_contact": "+60 11 2233 4455",
+        "description": "Three months of wages not paid since March."
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    body
+}
+
+async fn open(net: &TestNet, extra: Value) -> Value {
+    let (status, case) = net
+        .call(0, Method::POST, "/api/v1/cases", Some(staff_case(extra)))
+        .await;
+    assert_eq!(status, 201, "{case}");
+    case
+}
+
+async fn step(net: &TestNet, id: &str, body: Value) -> (u16, Value) {
+    let (status, case) = net
+        .call(
+            0,
+            Method::POST,
+            &format!("/api/v1/cases/{id}/transition"),
+            Some(body),
+        )
+        .await;
+    (status.as_u16(), case)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_take_a_case_from_intake_to_closure_and_every_step_is_recorded() {
+    let net = TestNet::new(2).await;
+    let wages = open(&net, json!({})).await;
+    assert_eq!(wages["status"], "new");
+    assert_eq!(
+        wages["priority"], "high",
+        "unpaid wages is a forced-labour indicator"
+    );
+    assert_eq!(wages["channel"], "staff");
+    assert!(wages["reference"].as_str().unwrap().starts_with("KSPI-20"));
+    let question = open(
+        &net,
+        json!({ "kind": "inquiry", "categories": ["social_security_and_compensation"] }),
+    )
+    .await;
+    assert_eq!(question["priority"], "normal");
+    let danger = open(
+        &net,
+        json!({ "categories": ["document_retention", "restricted_movement"], "risk_flags": ["trafficking"] }),
+    )
+    .await;
+    assert_eq!(danger["priority"], "urgent");
+
+    // The risk-flagged case heads the queue, then by priority.
+    let (_, queue) = net.call(0, Method::GET, "/api/v1/cases", None).await;
+    let order: Vec<&Value> = queue.as_array().unwrap().iter().map(|c| &c["id"]).collect();
+    assert_eq!(order, vec![&danger["id"], &wages["id"], &question["id"]]);
+    let (_, flagged) = net
+        .call(0, Method::GET, "/api/v1/cases?risk=true", None)
+        .await;
+    assert_eq!(flagged.as_array().unwrap().len(), 1);
+    let (_, overdue) = net
+        .call(0, Method::GET, "/api/v1/cases?overdue=true", None)
+        .await;
+    assert_eq!(overdue, json!([]), "nothing is due yet");
+
+    // The workflow refuses skipped steps and missing reasons, saying what is allowed.
+    let id = wages["id"].as_str().unwrap();
+    let (status, body) = step(
+        &net,
+        id,
+        json!({ "to": "in_progress", "actor": "officer Rina" }),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("verified or rejected"),
+        "{body}"
+    );
+    let (status, verified) = step(
+        &net,
+        id,
+        json!({ "to": "verified", "actor": "officer Rina" }),
+    )
+    .await;
+    assert_eq!(status, 200, "{verified}");
+    assert!(verified["due_at"].as_u64().unwrap() > wages["due_at"].as_u64().unwrap());
+    let (status, _) = net
+        .call(
+            0,
+            Method::POST,
+            &format!("/api/v1/cases/{id}/assign"),
+            Some(json!({ "to": "officer Hadi", "actor": "officer Rina" })),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = net
+        .call(
+            0,
+            Method::POST,
+            &format!("/api/v1/cases/{id}/actions"),
+            Some(json!({ "action": "call", "actor": "officer Hadi", "note": "Called the employer; payment promised by Friday." })),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (_, mine) = net
+        .call(
+            0,
+            Method::GET,
+            "/api/v1/cases?assigned_to=officer%20Hadi",
+            None,
+        )
+        .await;
+    assert_eq!(mine.as_array().unwrap().len(), 1);
+    assert_eq!(
+        step(
+            &net,
+            id,
+            json!({ "to": "in_progress", "actor": "officer Hadi" })
+        )
+        .await
+        .0,
+        200
+    );
+    let (status, body) = step(
+        &net,
+        id,
+        json!({ "to": "resolved", "actor": "officer Hadi" }),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        body["message"].as_str().unwrap().contains("outcome"),
+        "{body}"
+    );
+    let (status, resolved) = step(
+        &net,
+        id,
+        json!({ "to": "resolved", "actor": "officer Hadi", "outcome": "partly_remedied", "note": "Two of three months paid." }),
+    )
+    .await;
+    assert_eq!(status, 200, "{resolved}");
+    assert_eq!(resolved["outcome"], "partly_remedied");
+    assert_eq!(resolved["due_at"], Value::Null);
+    assert_eq!(
+        step(&net, id, json!({ "to": "closed", "actor": "officer Hadi" }))
+            .await
+            .0,
+        200
+    );
+    let (status, body) = step(
+        &net,
+        id,
+        json!({ "to": "in_progress", "actor": "officer Hadi" }),
+    )
+    .await;
+    assert_eq!(status, 422, "reopening needs a note: {body}");
+    let (status, reopened) = step(
+        &net,
+        id,
+        json!({ "to": "in_progress", "actor": "officer Hadi", "note": "The third month is still unpaid." }),
+    )
+    .await;
+    assert_eq!(status, 200, "{reopened}");
+    assert!(reopened["due_at"].is_u64());
+
+    // Every step is an event with its actor, in order.
+    let (_, case) = net
+        .call(0, Method::GET, &format!("/api/v1/cases/{id}"), None)
+        .await;
+    let events: Vec<String> = case["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {} {}",
+                e["event"].as_str().unwrap(),
+                e["to"].as_str().unwrap_or(""),
+                e["actor"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        events,
+        vec![
+            "created  officer Rina",
+            "transition verified officer Rina",
+            "assigned officer Hadi officer Rina",
+            "action  officer Hadi",
+            "transition in_progress officer Hadi",
+            "transition resolved officer Hadi",
+            "transition closed officer Hadi",
+            "transition in_progress officer Hadi",
+        ]
+    );
+
+    // Rejection needs its reason and a note.
+    let qid = question["id"].as_str().unwrap();
+    assert_eq!(
+        step(
+            &net,
+            qid,
+            json!({ "to": "rejected", "actor": "officer Rina" })
+        )
+        .await
+        .0,
+        422
+    );
+    let (status, rejected) = step(
+        &net,
+        qid,
+        json!({ "to": "rejected", "actor": "officer Rina", "rejection": "duplicate", "note": "Same as the hotline call on Monday." }),
+    )
+    .await;
+    assert_eq!(status, 200, "{rejected}");
+
+    // Bad input is refused and changes nothing.
+    for (body, code) in [
+        (staff_case(json!({ "categories": [] })), "invalid_input"),
+        (
+            staff_case(json!({ "categories": ["stolen_bicycle"] })),
+            "invalid_json",
+        ),
+        (staff_case(json!({ "description": " " })), "invalid_input"),
+        (
+            staff_case(json!({ "description": "x".repeat(10_001) })),
+            "invalid_input",
+        ),
+        (
+            staff_case(json!({ "member": "00000000000000000000000000000001" })),
+            "not_found",
+        ),
+        (staff_case(json!({ "password": "x" })), "invalid_json"),
+    ] {
+        let (status, error) = net.call(0, Method::POST, "/api/v1/cases", Some(body)).await;
+        assert!(status.is_client_error(), "{error}");
+        assert_eq!(error["error"], code, "{error}");
+    }
+    let (status, _) = net
+        .call(0, Method::GET, "/api/v1/cases/nonsense", None)
+        .await;
+    assert_eq!(status, 400);
+    let (status, _) = net
+        .call(
+            0,
+            Method::GET,
+            "/api/v1/cases/00000000000000000000000000000001",
+            None,
+        )
+        .await;
+    assert_eq!(status, 404);
+    let (status, body) = net
+        .call(0, Method::GET, "/api/v1/cases?status=lost", None)
+        .await;
+    assert_eq!(status, 400, "{body}");
+    let response = reqwest::get(net.url(0, "/api/v1/cases")).await.unwrap();
+    assert_eq!(response.status(), 401);
+    let (_, all) = net.call(0, Method::GET, "/api/v1/cases", None).await;
+    assert_eq!(all.as_array().unwrap().len(), 3);
+
+    // The taxonomy names each category's forced-labour indicator.
+    let taxonomy: Value = reqwest::get(net.url(0, "/api/v1/cases/taxonomy"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let retention = taxonomy["categories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "document_retention")
+        .unwrap();
+    assert_eq!(
+        retention["forced_labour_indicator"],
+        "retention of identity documents"
+    );
+    net.shutdown().await;
+}
+
+const PHONE: &str = "Mozilla/5.0 (Linux; Android 8.1; CheapPhone-3000) unionfed-test-agent";
+const FORWARDED: &str = "203.0.113.77";
+
+async fn public(net: &TestNet, path: &str, body: Value) -> (u16, Value) {
+    let response = reqwest::Client::new()
+        .post(net.url(0, path))
+        .header("user-agent", PHONE)
+        .header("x-forwarded-for", FORWARDED)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_anonymous_complaint_is_followed_with_its_receipt_code_and_nothing_about_the_sender_is_kept(
+) {
+    let log = captured_log();
+    let mut net = TestNet::prepare_tuned(2, |c| c.public_rate_limit_per_minute = 12);
+    net.start(0).await;
+    let (status, filed) = public(
+        &net,
+        "/api/v1/public/complaints",
+        json!({
+            "kind": "complaint",
+            "categories": ["document_retention", "excessive_hours"],
+            "destination_country": "MY",
+            "sector": "domestic work",
+            "description": "My employer keeps my passport and I work 16 hours a day.",
+            "passphrase": "melati putih"
+        }),
+    )
+    .await;
+    assert_eq!(status, 201, "{filed}");
+    let code = filed["receipt_code"].as_str().unwrap().to_owned();
+    assert_eq!(code.len(), 19, "16 digits in groups of four: {code}");
+    let reference = filed["reference"].as_str().unwrap().to_owned();
+
+    // Staff see an anonymous case from the public form, dated to the day.
+    let (_, cases) = net.call(0, Method::GET, "/api/v1/cases", None).await;
+    let case = &cases[0];
+    assert_eq!(case["reference"], reference.as_str());
+    assert_eq!(case["channel"], "public_form");
+    assert_eq!(case["worker"]["anonymous"], true);
+    assert_eq!(case["created_at"].as_u64().unwrap() % 86_400, 0);
+    assert!(
+        case.get("receipt").is_none(),
+        "the hash is never shown: {case}"
+    );
+    let id = case["id"].as_str().unwrap().to_owned();
+    let (status, _) = net
+        .call(
+            0,
+            Method::POST,
+            &format!("/api/v1/cases/{id}/messages"),
+            Some(json!({ "actor": "officer Rina", "text": "We can meet you at the hub on Sunday at 10." })),
+        )
+        .await;
+    assert_eq!(status, 200);
+
+    // The worker reads it and answers, with the code as they typed it.
+    let typed = code.replace(' ', "-");
+    let (status, view) = public(
+        &net,
+        "/api/v1/public/cases/status",
+        json!({ "receipt_code": typed, "passphrase": "melati putih" }),
+    )
+    .await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(view["status"], "new");
+    assert_eq!(view["messages"][0]["from"], "union");
+    assert!(view.get("events").is_none() && view.get("description").is_none());
+    let (status, view) = public(
+        &net,
+        "/api/v1/public/cases/messages",
+        json!({ "receipt_code": code, "passphrase": "melati putih", "text": "Sunday is fine. Please do not call me." }),
+    )
+    .await;
+    assert_eq!(status, 201, "{view}");
+    assert_eq!(view["messages"][1]["from"], "worker");
+    let (_, case) = net
+        .call(0, Method::GET, &format!("/api/v1/cases/{id}"), None)
+        .await;
+    let last = case["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["event"], "message_from_worker");
+    assert_eq!(last["at"].as_u64().unwrap() % 86_400, 0);
+
+    // A wrong digit, a wrong passphrase or no passphrase opens nothing.
+    let mut wrong = code.clone().into_bytes();
+    wrong[18] = if wrong[18] == b'0' { b'1' } else { b'0' };
+    for (code, passphrase) in [
+        (String::from_utf8(wrong).unwrap(), Some("melati putih")),
+        (code.clone(), Some("melati")),
+        (code.clone(), None),
+    ] {
+        let (status, body) = public(
+            &net,
+            "/api/v1/public/cases/status",
+            json!({ "receipt_code": code, "passphrase": passphrase }),
+        )
+        .await;
+        assert_eq!(status, 404, "{body}");
+        assert_eq!(body["error"], "receipt_not_found");
+    }
+    let (status, body) = public(
+        &net,
+        "/api/v1/public/cases/status",
+        json!({ "receipt_code": "1234" }),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(net.metric(0, "unionfed_receipt_failures_total").await >= 3);
+
+    // Guessing is slowed down: the public endpoints are rate limited.
+    let mut limited = false;
+    for _ in 0..20 {
+        let (status, _) = public(
+            &net,
+            "/api/v1/public/cases/status",
+            json!({ "receipt_code": "0000 0000 0000 0000" }),
+        )
+        .await;
+        if status == 429 {
+            limited = true;
+            break;
+        }
+    }
+    assert!(limited, "the rate limit never kicked in");
+
+    // Neither the store nor the log holds the sender's address, their
+    // browser, or the receipt code itself.
+    let data_dir = net.node(0).state().data_dir.clone();
+    net.stop(0).await;
+    let db = sled::open(data_dir.join("store")).unwrap();
+    let digits = code.replace(' ', "");
+    let mut stored = Vec::new();
+    for name in db.tree_names() {
+        for item in db.open_tree(name).unwrap().iter() {
+            let (k, v) = item.unwrap();
+            stored.extend_from_slice(&k);
+            stored.extend_from_slice(&v);
+        }
+    }
+    let stored = String::from_utf8_lossy(&stored);
+    assert!(
+        stored.contains("16 hours a day"),
+        "the complaint itself is stored"
+    );
+    for secret in [PHONE, FORWARDED, "CheapPhone", digits.as_str(), "melati"] {
+        assert!(!stored.contains(secret), "the store holds {secret:?}");
+    }
+    let logged = String::from_utf8_lossy(&log.lock().unwrap()).into_owned();
+    assert!(
+        logged.contains("DEBUG") || logged.contains("INFO"),
+        "the log was captured"
+    );
+    for secret in [PHONE, FORWARDED, "CheapPhone", digits.as_str(), "melati"] {
+        assert!(!logged.contains(secret), "the log holds {secret:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_partner_refers_workers_and_sees_only_its_own_referrals() {
+    let net = TestNet::new(2).await;
+    let add = |body: Value| {
+        let net = &net;
+        async move {
+            let (status, created) = net
+                .call(0, Method::POST, "/api/v1/partners", Some(body))
+                .await;
+            assert_eq!(status, 201, "{created}");
+            created
+        }
+    };
+    let embassy = add(
+        json!({ "name": "Embassy of Indonesia, Kuala Lumpur", "kind": "embassy", "country": "MY" }),
+    )
+    .await;
+    let shelter = add(
+        json!({ "name": "Tenaganita shelter", "kind": "shelter", "scopes": ["create_referrals"] }),
+    )
+    .await;
+    assert!(embassy["partner"].get("token_sha256").is_none());
+    let embassy_token = embassy["token"].as_str().unwrap().to_owned();
+    let shelter_token = shelter["token"].as_str().unwrap().to_owned();
+    let partner_call = |token: String, method: Method, path: String, body: Option<Value>| {
+        let net = &net;
+        async move {
+            let mut request = reqwest::Client::new()
+                .request(method, net.url(0, &path))
+                .bearer_auth(token);
+            if let Some(b) = body {
+                request = request.json(&b);
+            }
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            (
+                status,
+                response.json::<Value>().await.unwrap_or(Value::Null),
+            )
+        }
+    };
+    let referral = json!({
+        "kind": "complaint",
+        "categories": ["physical_or_sexual_abuse"],
+        "risk_flags": ["violence"],
+        "destination_country": "MY",
+        "sector": "domestic work",
+        "worker_name": "Sri Wahyuni",
+        "description": "Came to the embassy with bruises; wants to leave the employer."
+    });
+    let (status, mine) = partner_call(
+        embassy_token.clone(),
+        Method::POST,
+        "/api/v1/partner/referrals".into(),
+        Some(referral.clone()),
+    )
+    .await;
+    assert_eq!(status, 201, "{mine}");
+    assert_eq!(mine["status"], "new");
+    let (status, theirs) = partner_call(
+        shelter_token.clone(),
+        Method::POST,
+        "/api/v1/partner/referrals".into(),
+        Some(referral.clone()),
+    )
+    .await;
+    assert_eq!(status, 201, "{theirs}");
+
+    // The embassy sees its own referral and nothing else.
+    let (status, list) = partner_call(
+        embassy_token.clone(),
+        Method::GET,
+        "/api/v1/partner/referrals".into(),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(list[0]["id"], mine["id"]);
+    assert!(list[0].get("description").is_none() && list[0].get("worker").is_none());
+    let theirs_path = format!(
+        "/api/v1/partner/referrals/{}",
+        theirs["id"].as_str().unwrap()
+    );
+    let (status, _) = partner_call(embassy_token.clone(), Method::GET, theirs_path, None).await;
+    assert_eq!(status, 404);
+    // A partner token opens no staff endpoint; the shelter may refer but not read.
+    let (status, _) = partner_call(
+        embassy_token.clone(),
+        Method::GET,
+        "/api/v1/cases".into(),
+        None,
+    )
+    .await;
+    assert_eq!(status, 401);
+    let (status, body) = partner_call(
+        shelter_token.clone(),
+        Method::GET,
+        "/api/v1/partner/referrals".into(),
+        None,
+    )
+    .await;
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(body["error"], "forbidden");
+    let (status, _) = partner_call(
+        "ufp_guess".into(),
+        Method::GET,
+        "/api/v1/partner/referrals".into(),
+        None,
+    )
+    .await;
+    assert_eq!(status, 401);
+    let (status, _) = partner_call(
+        net.tokens[0].clone(),
+        Method::GET,
+        "/api/v1/partner/referrals".into(),
+        None,
+    )
+    .await;
+    assert_eq!(status, 401, "the admin token is not a partner token");
+
+    // Staff work the case; the embassy sees the status move.
+    let (_, cases) = net.call(0, Method::GET, "/api/v1/cases", None).await;
+    assert_eq!(cases.as_array().unwrap().len(), 2);
+    assert_eq!(cases[0]["priority"], "urgent");
+    let id = mine["id"].as_str().unwrap();
+    let (_, case) = net
+        .call(0, Method::GET, &format!("/api/v1/cases/{id}"), None)
+        .await;
+    assert_eq!(case["channel"], "partner");
+    assert_eq!(
+        case["events"][0]["actor"],
+        "partner Embassy of Indonesia, Kuala Lumpur"
+    );
+    assert_eq!(
+        step(
+            &net,
+            id,
+            json!({ "to": "verified", "actor": "officer Rina" })
+        )
+        .await
+        .0,
+        200
+    );
+    let (_, status_now) = partner_call(
+        embassy_token.clone(),
+        Method::GET,
+        format!("/api/v1/partner/referrals/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status_now["status"], "verified");
+
+    // A revoked token stops working at once.
+    let pid = embassy["partner"]["id"].as_str().unwrap();
+    let (status, _) = net
+        .call(
+            0,
+            Method::POST,
+            &format!("/api/v1/partners/{pid}/revoke"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = partner_call(
+        embassy_token,
+        Method::GET,
+        "/api/v1/partner/referrals".into(),
+        None,
+    )
+    .await;
+    assert_eq!(status, 401);
+    net.shutdown().await;
+}
