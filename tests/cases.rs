@@ -672,3 +672,340 @@ async fn a_partner_refers_workers_and_sees_only_its_own_referrals() {
     assert_eq!(status, 401);
     net.shutdown().await;
 }
+
+async fn verified_case(net: &TestNet, i: usize, extra: Value) -> String {
+    let (status, case) = net
+        .call(i, Method::POST, "/api/v1/cases", Some(staff_case(extra)))
+        .await;
+    assert_eq!(status, 201, "{case}");
+    let id = case["id"].as_str().unwrap().to_owned();
+    let (status, body) = net
+        .call(
+            i,
+            Method::POST,
+            &format!("/api/v1/cases/{id}/transition"),
+            Some(json!({ "to": "verified", "actor": "officer Rina" })),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    id
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn referrals_to_the_directory_need_consent_and_the_partner_reports_back() {
+    let net = TestNet::new(2).await;
+    // A partner whose token may see referrals to its shelter.
+    let (_, partner) = net
+        .call(
+            0,
+            Method::POST,
+            "/api/v1/partners",
+            Some(json!({ "name": "Tenaganita", "kind": "ngo", "country": "MY" })),
+        )
+        .await;
+    let token = partner["token"].as_str().unwrap().to_owned();
+    let pid = partner["partner"]["id"].as_str().unwrap().to_owned();
+    let (status, shelter) = net
+        .call(
+            0,
+            Method::POST,
+            "/api/v1/directory",
+            Some(
+                json!({ "country": "MY", "kind": "shelter", "name": "Tenaganita shelter",
+                "contact": "+60 3 0000 0000", "partner": pid }),
+            ),
+        )
+        .await;
+    assert_eq!(status, 201, "{shelter}");
+    let shelter = shelter["id"].as_str().unwrap().to_owned();
+
+    // The directory imports from CSV, all rows or none, naming the bad line.
+    let csv = "country,kind,name,contact,languages\nMY,labour_attache,Labour attaché of Indonesia,+60 3 1111 1111,\"id,en\"\nMY,legal_aid,Bar Council Legal Aid Centre,+60 3 2222 2222,en\n";
+    let import = |body: &'static str| {
+        let net = &net;
+        async move {
+            let response = reqwest::Client::new()
+                .post(net.url(0, "/api/v1/directory/import"))
+                .bearer_auth(&net.tokens[0])
+                .header("content-type", "text/csv")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            (
+                response.status().as_u16(),
+                response.json::<Value>().await.unwrap(),
+            )
+        }
+    };
+    let (status, body) = import("country,kind,name\nMY,shelter,One\nXX1,spa,Two\n").await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("line 3"),
+        "{body}"
+    );
+    let (status, body) = import("name\nOne\n").await;
+    assert_eq!(status, 422, "{body}");
+    let (_, listed) = net.call(0, Method::GET, "/api/v1/directory", None).await;
+    assert_eq!(
+        listed.as_array().unwrap().len(),
+        1,
+        "a failed import adds nothing"
+    );
+    let (status, body) = import(csv).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["imported"], 2);
+    let (_, legal) = net
+        .call(
+            0,
+            Method::GET,
+            "/api/v1/directory?country=MY&kind=legal_aid",
+            None,
+        )
+        .await;
+    assert_eq!(legal.as_array().unwrap().len(), 1);
+    assert_eq!(legal[0]["name"], "Bar Council Legal Aid Centre");
+    let legal = legal[0]["id"].as_str().unwrap().to_owned();
+
+    let id = verified_case(&net, 0, json!({})).await;
+    // No consent, no referral.
+    let refer = |body: Value| {
+        let net = &net;
+        let id = id.clone();
+        async move {
+            net.call(
+                0,
+                Method::POST,
+                &format!("/api/v1/cases/{id}/referrals"),
+                Some(body),
+            )
+            .await
+        }
+    };
+    let (status, body) = refer(json!({ "service": shelter, "actor": "officer Rina" })).await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body["message"].as_str().unwrap().contains("not consented"),
+        "{body}"
+    );
+    // The worker agrees to the shelter, with their name and the description only.
+    let (status, body) = net
+        .call(
+            0,
+            Method::POST,
+            &format!("/api/v1/cases/{id}/consent"),
+            Some(json!({ "given": "in_person", "recorded_by": "officer Rina", "contact_allowed": true,
+                "services": [shelter], "purposes": ["safe accommodation"],
+                "fields": ["worker_name", "description"] })),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, referred) = refer(
+        json!({ "service": shelter, "actor": "officer Rina", "note": "Needs a bed tonight." }),
+    )
+    .await;
+    assert_eq!(status, 200, "{referred}");
+    assert_eq!(referred["status"], "referred");
+    assert_eq!(referred["referrals"][0]["status"], "sent");
+    // Legal aid is not covered: only an override with its legal basis sends it, and it is audited.
+    let (status, _) = refer(json!({ "service": legal, "actor": "officer Rina" })).await;
+    assert_eq!(status, 422);
+    let (status, overridden) = refer(json!({ "service": legal, "actor": "officer Rina",
+        "override": { "legal_basis": "danger to life (PDP Act s. 45(2)(b))" } }))
+    .await;
+    assert_eq!(status, 200, "{overridden}");
+    assert!(overridden["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["event"] == "consent_override" && e["actor"] == "officer Rina"));
+    assert_eq!(
+        overridden["referrals"][1]["override_basis"],
+        "danger to life (PDP Act s. 45(2)(b))"
+    );
+    assert_eq!(net.metric(0, "unionfed_consent_overrides_total").await, 1);
+
+    // The partner sees the referral to its shelter, with only what was consented.
+    let client = reqwest::Client::new();
+    let inbox: Value = client
+        .get(net.url(0, "/api/v1/partner/inbox"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(inbox.as_array().map(Vec::len), Some(1), "{inbox}");
+    assert_eq!(inbox[0]["worker_name"], "Budi Santoso");
+    assert_eq!(inbox[0]["worker_contact"], Value::Null);
+    assert_eq!(inbox[0]["employer"], Value::Null);
+    let rid = inbox[0]["referral"].as_str().unwrap().to_owned();
+    let response = client
+        .post(net.url(0, &format!("/api/v1/partner/inbox/{rid}")))
+        .bearer_auth(&token)
+        .json(&json!({ "status": "accepted", "note": "Bed reserved." }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let legal_rid = overridden["referrals"][1]["id"].as_str().unwrap();
+    let response = client
+        .post(net.url(0, &format!("/api/v1/partner/inbox/{legal_rid}")))
+        .bearer_auth(&token)
+        .json(&json!({ "status": "done" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404, "not this partner's referral");
+    // Staff record the legal aid centre's answer themselves.
+    let (status, case) = net
+        .call(
+            0,
+            Method::POST,
+            &format!("/api/v1/cases/{id}/referrals/{legal_rid}"),
+            Some(json!({ "status": "declined", "actor": "officer Rina", "note": "No lawyer free this month." })),
+        )
+        .await;
+    assert_eq!(status, 200, "{case}");
+    assert_eq!(case["referrals"][0]["status"], "accepted");
+    assert_eq!(case["referrals"][0]["remark"], "Bed reserved.");
+    assert_eq!(case["referrals"][1]["status"], "declined");
+    net.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_case_handed_across_the_border_reports_back_and_the_receipt_code_keeps_working() {
+    let net = TestNet::new(2).await;
+    net.wait_connected().await;
+    // A worker files at home (KSPI) from the public form, then meets the officer.
+    let (status, filed) = public(
+        &net,
+        "/api/v1/public/complaints",
+        json!({ "kind": "complaint", "categories": ["unpaid_wages"], "name": "Wati",
+            "destination_country": "MY", "employer": "Sdn Bhd Contoh",
+            "description": "Four months unpaid at a factory in Johor." }),
+    )
+    .await;
+    assert_eq!(status, 201, "{filed}");
+    let code = filed["receipt_code"].as_str().unwrap().to_owned();
+    let (_, cases) = net.call(0, Method::GET, "/api/v1/cases", None).await;
+    let id = cases[0]["id"].as_str().unwrap().to_owned();
+    net.call(
+        0,
+        Method::POST,
+        &format!("/api/v1/cases/{id}/transition"),
+        Some(json!({ "to": "verified", "actor": "officer Dewi" })),
+    )
+    .await;
+    // Consent for MTUC covers the employer and the description, not the name.
+    let (status, _) = net
+        .call(
+            0,
+            Method::POST,
+            &format!("/api/v1/cases/{id}/referrals"),
+            Some(json!({ "affiliate": "MTUC", "actor": "officer Dewi" })),
+        )
+        .await;
+    assert_eq!(status, 422, "no consent yet");
+    let (status, body) = net
+        .call(
+            0,
+            Method::POST,
+            &format!("/api/v1/cases/{id}/consent"),
+            Some(
+                json!({ "given": "online", "recorded_by": "officer Dewi", "contact_allowed": false,
+                "affiliates": ["MTUC"], "purposes": ["recover unpaid wages"],
+                "fields": ["employer", "description"] }),
+            ),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, sent) = net
+        .call(0, Method::POST, &format!("/api/v1/cases/{id}/referrals"),
+            Some(json!({ "affiliate": "MTUC", "actor": "officer Dewi", "note": "Please take this up with the employer." })))
+        .await;
+    assert_eq!(status, 200, "{sent}");
+    let referral = sent["referrals"][0]["id"].as_str().unwrap().to_owned();
+
+    // MTUC receives it as a new case, without the worker's name.
+    let there = testnet::wait_for(60, "the referred case at MTUC", || async {
+        let (_, cases) = net.call(1, Method::GET, "/api/v1/cases", None).await;
+        cases.as_array().and_then(|c| c.first().cloned())
+    })
+    .await;
+    assert_eq!(there["channel"], "affiliate");
+    assert_eq!(there["from"], "KSPI");
+    assert_eq!(there["referred_from"]["reference"], cases[0]["reference"]);
+    assert_eq!(there["worker"]["name"], Value::Null);
+    assert_eq!(there["employer"], "Sdn Bhd Contoh");
+    let there_id = there["id"].as_str().unwrap().to_owned();
+    let (status, body) = net
+        .call(
+            1,
+            Method::POST,
+            &format!("/api/v1/cases/{there_id}/referral-decision"),
+            Some(json!({ "accept": false, "actor": "officer Hafiz" })),
+        )
+        .await;
+    assert_eq!(status, 422, "declining needs a reason: {body}");
+    let (status, body) = net
+        .call(
+            1,
+            Method::POST,
+            &format!("/api/v1/cases/{there_id}/referral-decision"),
+            Some(json!({ "accept": true, "actor": "officer Hafiz" })),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let accepted = |want: &'static str| {
+        let net = &net;
+        let id = id.clone();
+        async move {
+            testnet::wait_for(60, &format!("the referral {want} at KSPI"), || async {
+                let (_, case) = net
+                    .call(0, Method::GET, &format!("/api/v1/cases/{id}"), None)
+                    .await;
+                (case["referrals"][0]["status"] == want).then_some(case)
+            })
+            .await
+        }
+    };
+    accepted("accepted").await;
+    // MTUC works the case; each move flows back.
+    for body in [
+        json!({ "to": "in_progress", "actor": "officer Hafiz" }),
+        json!({ "to": "resolved", "actor": "officer Hafiz", "outcome": "remedied", "note": "Wages paid in full." }),
+    ] {
+        let (status, r) = net
+            .call(
+                1,
+                Method::POST,
+                &format!("/api/v1/cases/{there_id}/transition"),
+                Some(body),
+            )
+            .await;
+        assert_eq!(status, 200, "{r}");
+    }
+    let home = accepted("done").await;
+    assert_eq!(home["handled_elsewhere"]["status"], "resolved");
+    assert_eq!(home["handled_elsewhere"]["outcome"], "remedied");
+    assert!(home["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["event"] == "referral_update"));
+    // The worker, with the code KSPI gave, sees where the case stands across the border.
+    let (status, view) = public(
+        &net,
+        "/api/v1/public/cases/status",
+        json!({ "receipt_code": code }),
+    )
+    .await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(view["status"], "referred");
+    assert_eq!(view["handled_by"]["affiliate"], "MTUC");
+    assert_eq!(view["handled_by"]["status"], "resolved");
+    assert_eq!(referral.len(), 32);
+    net.shutdown().await;
+}

@@ -178,7 +178,9 @@ pub(crate) fn parse_member_id(id: &str) -> Result<unionfed_protocol::MemberId, A
         cases::create, cases::list, cases::taxonomy, cases::read, cases::transition, cases::action,
         cases::assign, cases::message, cases::file_complaint, cases::public_status, cases::public_message,
         cases::add_partner, cases::partners, cases::revoke_partner, cases::partner_refer,
-        cases::partner_referrals, cases::partner_referral
+        cases::partner_referrals, cases::partner_referral, cases::consent, cases::refer,
+        cases::update_referral, cases::decide_referral, cases::directory, cases::add_service,
+        cases::import_directory, cases::partner_inbox, cases::partner_update
     ),
     components(schemas(
         ErrorBody, crate::members::MemberRecord, crate::members::MemberView, crate::members::RepresentedBy, crate::members::WorkDetails, crate::members::NewMember, crate::members::MemberPatch,
@@ -199,8 +201,17 @@ pub(crate) fn parse_member_id(id: &str) -> Result<unionfed_protocol::MemberId, A
         crate::cases::public::ReceiptQuery, crate::cases::public::WorkerMessage,
         crate::cases::public::PublicMessage, crate::cases::public::PublicCaseView,
         crate::cases::partners::Partner, crate::cases::partners::NewPartner,
-        crate::cases::partners::CreatedPartner, crate::cases::partners::ReferralStatus,
-        crate::cases::partners::PartnerKind, crate::cases::partners::PartnerScope
+        crate::cases::partners::CreatedPartner, crate::cases::partners::OwnReferral,
+        crate::cases::partners::PartnerKind, crate::cases::partners::PartnerScope,
+        crate::cases::referrals::Service, crate::cases::referrals::NewService,
+        crate::cases::referrals::ServiceKind, crate::cases::referrals::ImportReport,
+        crate::cases::referrals::SharedField, crate::cases::referrals::CaseConsent,
+        crate::cases::referrals::NewCaseConsent, crate::cases::referrals::ReferralStatus,
+        crate::cases::referrals::ReferralTarget, crate::cases::referrals::Referral,
+        crate::cases::referrals::ConsentOverride, crate::cases::referrals::NewReferral,
+        crate::cases::referrals::ReferralUpdate, crate::cases::referrals::ReferralDecision,
+        crate::cases::referrals::ReferredFrom, crate::cases::referrals::HandledElsewhere,
+        crate::cases::referrals::PartnerReferral, cases::PartnerUpdate
     )),
     modifiers(&BearerAuth)
 )]
@@ -281,6 +292,26 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/cases/{id}/actions", post(cases::action))
         .route("/api/v1/cases/{id}/assign", post(cases::assign))
         .route("/api/v1/cases/{id}/messages", post(cases::message))
+        .route("/api/v1/cases/{id}/consent", post(cases::consent))
+        .route("/api/v1/cases/{id}/referrals", post(cases::refer))
+        .route(
+            "/api/v1/cases/{id}/referrals/{referral}",
+            post(cases::update_referral),
+        )
+        .route(
+            "/api/v1/cases/{id}/referral-decision",
+            post(cases::decide_referral),
+        )
+        .route(
+            "/api/v1/directory",
+            get(cases::directory).post(cases::add_service),
+        )
+        .route("/api/v1/directory/import", post(cases::import_directory))
+        .route("/api/v1/partner/inbox", get(cases::partner_inbox))
+        .route(
+            "/api/v1/partner/inbox/{referral}",
+            post(cases::partner_update),
+        )
         .route(
             "/api/v1/partners",
             get(cases::partners).post(cases::add_partner),

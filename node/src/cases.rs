@@ -10,6 +10,7 @@
 pub mod partners;
 pub mod public;
 pub mod receipt;
+pub mod referrals;
 pub mod taxonomy;
 
 use crate::error::{NodeError, Result};
@@ -160,7 +161,7 @@ impl Priority {
     }
 
     /// Time allowed from verification to resolution.
-    fn resolution(self) -> u64 {
+    pub(crate) fn resolution_secs(self) -> u64 {
         match self {
             Priority::Urgent => 7 * DAY,
             Priority::High => 30 * DAY,
@@ -227,6 +228,22 @@ pub enum EventKind {
     MessageToWorker,
     /// A message the worker sent with their receipt code.
     MessageFromWorker,
+    /// The worker's consent was recorded or replaced.
+    Consent,
+    /// The case went somewhere without the worker's consent, under the
+    /// legal basis in the note.
+    ConsentOverride,
+    Referred {
+        to: String,
+    },
+    ReferralUpdate {
+        to: String,
+        status: referrals::ReferralStatus,
+    },
+    /// This affiliate took (or declined) a case another affiliate referred.
+    ReferralDecision {
+        accepted: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -273,6 +290,17 @@ pub struct Case {
     #[schema(value_type = u64)]
     pub updated_at: Timestamp,
     pub events: Vec<CaseEvent>,
+    /// What the worker agreed to share, with whom.
+    #[serde(default)]
+    pub consent: Option<referrals::CaseConsent>,
+    #[serde(default)]
+    pub referrals: Vec<referrals::Referral>,
+    /// For a case another affiliate handed here.
+    #[serde(default)]
+    pub referred_from: Option<referrals::ReferredFrom>,
+    /// For a case handed to another affiliate: where it stands there.
+    #[serde(default)]
+    pub handled_elsewhere: Option<referrals::HandledElsewhere>,
     /// Whether the worker holds a receipt code, and so can read messages
     /// and write to the case officer. The code's hash is kept apart and
     /// never shown.
@@ -465,6 +493,36 @@ impl NodeState {
         at: Timestamp,
         receipt: Option<receipt::ReceiptLock>,
     ) -> Result<Case> {
+        self.open_case_with(input, channel, actor, at, receipt, CaseId::random())
+            .await
+    }
+
+    /// Opens a case under a given id: a case referred by another affiliate
+    /// takes the id of the handoff that carried it, so it is opened once.
+    pub(crate) async fn open_case_from(
+        &self,
+        input: NewCase,
+        channel: Channel,
+        actor: &str,
+        at: Timestamp,
+        id: CaseId,
+    ) -> Result<Case> {
+        if let Some(held) = self.store.case(&id)? {
+            return Ok(held);
+        }
+        self.open_case_with(input, channel, actor, at, None, id)
+            .await
+    }
+
+    async fn open_case_with(
+        &self,
+        input: NewCase,
+        channel: Channel,
+        actor: &str,
+        at: Timestamp,
+        receipt: Option<receipt::ReceiptLock>,
+        id: CaseId,
+    ) -> Result<Case> {
         input.validate()?;
         if let Some(m) = &input.member {
             self.member(m)?;
@@ -472,7 +530,6 @@ impl NodeState {
         let categories = dedup(&input.categories);
         let risk_flags = dedup(&input.risk_flags);
         let priority = Priority::of(&categories, &risk_flags);
-        let id = CaseId::random();
         let anonymous = input.worker_name.is_none() && input.member.is_none();
         let mut case = Case {
             id,
@@ -501,6 +558,10 @@ impl NodeState {
             created_at: at,
             updated_at: at,
             events: Vec::new(),
+            consent: None,
+            referrals: Vec::new(),
+            referred_from: None,
+            handled_elsewhere: None,
             receipt_code: receipt.is_some(),
         };
         case.push(CaseEvent {
@@ -571,7 +632,7 @@ impl NodeState {
 
     /// Writes a changed case, refusing the change if the case changed
     /// meanwhile (two officers at once): the second is told to reload.
-    async fn save_case(&self, before: &Case, after: &Case) -> Result<()> {
+    pub(crate) async fn save_case(&self, before: &Case, after: &Case) -> Result<()> {
         if !self.store.replace_case(before, after)? {
             return Err(NodeError::Invalid(format!(
                 "case {} was changed by someone else just now; reload it and try again",
@@ -642,7 +703,7 @@ impl NodeState {
             CaseStatus::Verified | CaseStatus::InProgress
                 if from == CaseStatus::New || reopening =>
             {
-                Some(Timestamp(at.secs() + case.priority.resolution()))
+                Some(Timestamp(at.secs() + case.priority.resolution_secs()))
             }
             s if s.is_open() => case.due_at,
             _ => None,
@@ -658,7 +719,10 @@ impl NodeState {
             },
             note: t.note,
         })?;
-        self.save_case(&before, &case).await?;
+        // A case another affiliate referred here: it hears of every move.
+        if !self.report_back(&before, &case).await? {
+            self.save_case(&before, &case).await?;
+        }
         Ok(case)
     }
 

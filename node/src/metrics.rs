@@ -26,6 +26,7 @@ pub struct Metrics {
     pub handoffs_refused: Counter,
     pub cases_opened: Counter,
     pub receipt_failures: Counter,
+    pub consent_overrides: Counter,
     entries_per_author: Family<Labels, Gauge>,
     lag_per_author: Family<Labels, Gauge>,
 }
@@ -61,6 +62,7 @@ impl Metrics {
             handoffs_refused: Counter::default(),
             cases_opened: Counter::default(),
             receipt_failures: Counter::default(),
+            consent_overrides: Counter::default(),
             entries_per_author: Family::default(),
             lag_per_author: Family::default(),
         };
@@ -68,6 +70,11 @@ impl Metrics {
             "cases_opened",
             "Cases opened since start, from every channel",
             m.cases_opened.clone(),
+        );
+        registry.register(
+            "consent_overrides",
+            "Cases referred without the worker's consent, under a documented legal basis",
+            m.consent_overrides.clone(),
         );
         registry.register(
             "receipt_failures",

@@ -14,6 +14,7 @@
 //! | `r` | member id + representing affiliate | postcard `Representation` |
 //! | `k` | case id | JSON `Case` (personal data, never replicated) |
 //! | `l` | receipt locator (6 digits) + case id | JSON `ReceiptLock` (Argon2id hash of the receipt code) |
+//! | `v` | directory entry id | JSON `Service` |
 //! | `g` | partner id | JSON partner (name, scopes, SHA-256 of its token) |
 //! | `n` | member id + representing affiliate | postcard `EndNotice` (the latest end, kept even when it arrives before the commitment it ends) |
 //! | `q` | author + seq u64 + entry hash | postcard `Equivocation` |
@@ -36,6 +37,7 @@
 
 use crate::cases::partners::{Partner, StoredPartner};
 use crate::cases::receipt::ReceiptLock;
+use crate::cases::referrals::Service;
 use crate::cases::Case;
 use crate::error::{NodeError, Result};
 use crate::handoffs::{InboxItem, OutboxItem, RelayItem};
@@ -71,6 +73,7 @@ const REPRESENTATION_END: u8 = b'n';
 const CASE: u8 = b'k';
 const RECEIPT: u8 = b'l';
 const PARTNER: u8 = b'g';
+const SERVICE: u8 = b'v';
 
 /// The latest representation end for `(member, representing)`, by the
 /// entry that said so. Entries of different authors arrive in any order, so
@@ -731,13 +734,43 @@ impl Store {
     /// Replaces `before` with `after`; `false` (and nothing written) when
     /// the stored case is no longer `before`.
     pub fn replace_case(&self, before: &Case, after: &Case) -> Result<bool> {
+        self.replace_case_with(before, after, None)
+    }
+
+    /// Like [`Store::replace_case`], and puts `handoff` in the outbox in the
+    /// same batch: the case and the message about it are written together.
+    pub fn replace_case_with(
+        &self,
+        before: &Case,
+        after: &Case,
+        handoff: Option<&OutboxItem>,
+    ) -> Result<bool> {
         let _writer = self.writer()?;
         let key = Store::handoff_key(CASE, &before.id);
         if self.data.get(&key)?.as_deref() != Some(to_json(before)?.as_slice()) {
             return Ok(false);
         }
-        self.data.insert(key, to_json(after)?)?;
+        let mut batch = sled::Batch::default();
+        batch.insert(key, to_json(after)?);
+        if let Some(item) = handoff {
+            batch.insert(Store::handoff_key(OUTBOX, &item.id), encode(item)?);
+        }
+        self.data.apply_batch(batch)?;
         Ok(true)
+    }
+
+    /// Stores directory entries in one batch.
+    pub fn put_services(&self, services: &[Service]) -> Result<()> {
+        let mut batch = sled::Batch::default();
+        for s in services {
+            batch.insert(Store::handoff_key(SERVICE, &s.id), to_json(s)?);
+        }
+        self.data.apply_batch(batch)?;
+        Ok(())
+    }
+
+    pub fn services(&self) -> Result<Vec<Service>> {
+        self.scan_json(vec![SERVICE], "directory entry")
     }
 
     pub fn case(&self, id: &HandoffId) -> Result<Option<Case>> {

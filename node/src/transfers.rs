@@ -972,6 +972,10 @@ impl NodeState {
                 transfer.updated_at = now();
                 self.store.put_transfer(&transfer)?;
             }
+        } else if item.kind == HandoffKind::CASE_REFERRAL
+            || item.kind == HandoffKind::CASE_STATUS_UPDATE
+        {
+            self.act_on_case_handoff(item, &plain).await?;
         } else if item.kind == HandoffKind::CONSENT_WITHDRAWAL {
             let message: WithdrawalMessage = serde_json::from_slice(&plain).map_err(malformed)?;
             self.forget(&item.sender, &message.member).await?;

@@ -3,9 +3,13 @@
 //! kept), and the partner API (partner tokens).
 
 use super::{Admin, ApiError, ApiJson, AppState};
-use crate::cases::partners::{CreatedPartner, NewPartner, Partner, ReferralStatus};
+use crate::cases::partners::{CreatedPartner, NewPartner, OwnReferral, Partner};
 use crate::cases::public::{
     FiledComplaint, PublicCaseView, PublicComplaint, ReceiptQuery, WorkerMessage,
+};
+use crate::cases::referrals::{
+    ImportReport, NewCaseConsent, NewReferral, NewService, PartnerReferral, ReferralDecision,
+    ReferralUpdate, Service, ServiceKind,
 };
 use crate::cases::taxonomy::{self, Category, Taxonomy};
 use crate::cases::{
@@ -271,37 +275,198 @@ impl FromRequestParts<AppState> for PartnerAuth {
 
 /// A partner refers a worker to the union.
 #[utoipa::path(post, path = "/api/v1/partner/referrals", request_body = NewCase,
-    responses((status = 201, body = ReferralStatus), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    responses((status = 201, body = OwnReferral), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn partner_refer(
     PartnerAuth(partner): PartnerAuth,
     State(state): State<AppState>,
     ApiJson(input): ApiJson<NewCase>,
-) -> Result<(StatusCode, Json<ReferralStatus>), ApiError> {
+) -> Result<(StatusCode, Json<OwnReferral>), ApiError> {
     let case = state.partner_referral(&partner, input).await?;
     Ok((StatusCode::CREATED, Json(case.referral_status())))
 }
 
 /// The referrals this partner made, with their status.
 #[utoipa::path(get, path = "/api/v1/partner/referrals",
-    responses((status = 200, body = Vec<ReferralStatus>), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody)),
+    responses((status = 200, body = Vec<OwnReferral>), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn partner_referrals(
     PartnerAuth(partner): PartnerAuth,
     State(state): State<AppState>,
-) -> Result<Json<Vec<ReferralStatus>>, ApiError> {
+) -> Result<Json<Vec<OwnReferral>>, ApiError> {
     Ok(Json(state.partner_referrals(&partner)?))
 }
 
 /// One referral this partner made.
 #[utoipa::path(get, path = "/api/v1/partner/referrals/{id}", params(("id" = String, Path)),
-    responses((status = 200, body = ReferralStatus), (status = 404, body = super::ErrorBody)), security(("token" = [])))]
+    responses((status = 200, body = OwnReferral), (status = 404, body = super::ErrorBody)), security(("token" = [])))]
 pub(crate) async fn partner_referral(
     PartnerAuth(partner): PartnerAuth,
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> Result<Json<ReferralStatus>, ApiError> {
+) -> Result<Json<OwnReferral>, ApiError> {
     Ok(Json(
         state.partner_referral_status(&partner, &parse_case_id(&id)?)?,
+    ))
+}
+
+// --- consent, referrals and the directory -----------------------------------
+
+/// Records (or replaces) the worker's consent for the case: contact, who it may be shared with, which fields.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/consent", request_body = NewCaseConsent, params(("id" = String, Path)),
+    responses((status = 200, body = Case), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("token" = [])))]
+pub(crate) async fn consent(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<NewCaseConsent>,
+) -> Result<Json<Case>, ApiError> {
+    Ok(Json(
+        state
+            .record_case_consent(&parse_case_id(&id)?, input)
+            .await?,
+    ))
+}
+
+/// Refers the case to a directory entry or to another affiliate (a case-referral handoff), with consent or a documented override.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/referrals", request_body = NewReferral, params(("id" = String, Path)),
+    responses((status = 200, body = Case), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("token" = [])))]
+pub(crate) async fn refer(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<NewReferral>,
+) -> Result<Json<Case>, ApiError> {
+    Ok(Json(state.refer_case(&parse_case_id(&id)?, input).await?))
+}
+
+/// Records what a service did with a referral: accepted, declined or done.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/referrals/{referral}", request_body = ReferralUpdate,
+    params(("id" = String, Path), ("referral" = String, Path)),
+    responses((status = 200, body = Case), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("token" = [])))]
+pub(crate) async fn update_referral(
+    _: Admin,
+    State(state): State<AppState>,
+    Path((id, referral)): Path<(String, String)>,
+    ApiJson(update): ApiJson<ReferralUpdate>,
+) -> Result<Json<Case>, ApiError> {
+    Ok(Json(
+        state
+            .update_referral(&parse_case_id(&id)?, &parse_case_id(&referral)?, update)
+            .await?,
+    ))
+}
+
+/// Takes, or declines with a reason, a case another affiliate referred here.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/referral-decision", request_body = ReferralDecision, params(("id" = String, Path)),
+    responses((status = 200, body = Case), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("token" = [])))]
+pub(crate) async fn decide_referral(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(d): ApiJson<ReferralDecision>,
+) -> Result<Json<Case>, ApiError> {
+    Ok(Json(state.decide_referral(&parse_case_id(&id)?, d).await?))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DirectoryFilter {
+    /// ISO country code, e.g. MY.
+    country: Option<String>,
+    kind: Option<ServiceKind>,
+}
+
+/// The service directory: government agencies, labour attachés, embassies, NGOs, shelters, legal aid.
+#[utoipa::path(get, path = "/api/v1/directory", params(DirectoryFilter),
+    responses((status = 200, body = Vec<Service>), (status = 400, body = super::ErrorBody)), security(("token" = [])))]
+pub(crate) async fn directory(
+    _: Admin,
+    State(state): State<AppState>,
+    filter: Result<Query<DirectoryFilter>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Vec<Service>>, ApiError> {
+    let bad = |m: String| ApiError::new(StatusCode::BAD_REQUEST, "invalid_query", m);
+    let Query(f) = filter.map_err(|e| bad(format!("{e}; filter with country and kind")))?;
+    let country = match f.country {
+        Some(c) => Some(c.parse().map_err(|e| bad(format!("country: {e}")))?),
+        None => None,
+    };
+    Ok(Json(state.services(country, f.kind)?))
+}
+
+/// Adds one directory entry.
+#[utoipa::path(post, path = "/api/v1/directory", request_body = NewService,
+    responses((status = 201, body = Service), (status = 422, body = super::ErrorBody)), security(("token" = [])))]
+pub(crate) async fn add_service(
+    _: Admin,
+    State(state): State<AppState>,
+    ApiJson(input): ApiJson<NewService>,
+) -> Result<(StatusCode, Json<Service>), ApiError> {
+    Ok((StatusCode::CREATED, Json(state.add_service(input).await?)))
+}
+
+/// Imports directory entries from CSV (header: country,kind,name[,contact,languages,notes]); every row or none.
+#[utoipa::path(post, path = "/api/v1/directory/import", request_body(content = String, content_type = "text/csv"),
+    responses((status = 201, body = ImportReport), (status = 422, body = super::ErrorBody)), security(("token" = [])))]
+pub(crate) async fn import_directory(
+    _: Admin,
+    State(state): State<AppState>,
+    body: axum::body::Bytes,
+) -> Result<(StatusCode, Json<ImportReport>), ApiError> {
+    let text = std::str::from_utf8(&body).map_err(|_| {
+        ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_input",
+            "the CSV is not UTF-8 text; save it as CSV UTF-8 and import again",
+        )
+    })?;
+    Ok((
+        StatusCode::CREATED,
+        Json(state.import_services(text).await?),
+    ))
+}
+
+/// The cases the union referred to this partner's services, with what the worker agreed to share.
+#[utoipa::path(get, path = "/api/v1/partner/inbox",
+    responses((status = 200, body = Vec<PartnerReferral>), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody)),
+    security(("token" = [])))]
+pub(crate) async fn partner_inbox(
+    PartnerAuth(partner): PartnerAuth,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<PartnerReferral>>, ApiError> {
+    Ok(Json(state.partner_inbox(&partner)?))
+}
+
+/// What the partner did with a referral to it.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartnerUpdate {
+    pub status: crate::cases::referrals::ReferralStatus,
+    pub note: Option<String>,
+}
+
+/// The partner reports what it did with a referral: accepted, declined or done.
+#[utoipa::path(post, path = "/api/v1/partner/inbox/{referral}", request_body = PartnerUpdate, params(("referral" = String, Path)),
+    responses((status = 200, body = PartnerReferral), (status = 404, body = super::ErrorBody), (status = 403, body = super::ErrorBody)),
+    security(("token" = [])))]
+pub(crate) async fn partner_update(
+    PartnerAuth(partner): PartnerAuth,
+    State(state): State<AppState>,
+    Path(referral): Path<String>,
+    ApiJson(update): ApiJson<PartnerUpdate>,
+) -> Result<Json<PartnerReferral>, ApiError> {
+    Ok(Json(
+        state
+            .partner_update_referral(
+                &partner,
+                &parse_case_id(&referral)?,
+                update.status,
+                update.note,
+            )
+            .await?,
     ))
 }

@@ -33,6 +33,9 @@ pub enum PartnerScope {
     CreateReferrals,
     /// Read the status of the referrals this partner made.
     ReadOwnReferrals,
+    /// See the cases the union referred to this partner's services, and
+    /// report what became of them.
+    UpdateReferralsToUs,
 }
 
 /// A partner as this node keeps it; the token itself is never stored.
@@ -118,7 +121,7 @@ pub struct CreatedPartner {
 
 /// What a partner sees of a referral it made.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ReferralStatus {
+pub struct OwnReferral {
     #[schema(value_type = String)]
     pub id: CaseId,
     pub reference: String,
@@ -132,8 +135,8 @@ pub struct ReferralStatus {
 }
 
 impl Case {
-    pub fn referral_status(&self) -> ReferralStatus {
-        ReferralStatus {
+    pub fn referral_status(&self) -> OwnReferral {
+        OwnReferral {
             id: self.id,
             reference: self.reference.clone(),
             kind: self.kind,
@@ -157,6 +160,7 @@ impl Partner {
             let what = match scope {
                 PartnerScope::CreateReferrals => "create referrals",
                 PartnerScope::ReadOwnReferrals => "read referrals",
+                PartnerScope::UpdateReferralsToUs => "see or update referrals to this partner",
             };
             Err(NodeError::Forbidden(format!(
                 "{what}; ask the union to add that scope"
@@ -172,6 +176,7 @@ impl NodeState {
             vec![
                 PartnerScope::CreateReferrals,
                 PartnerScope::ReadOwnReferrals,
+                PartnerScope::UpdateReferralsToUs,
             ]
         });
         if scopes.is_empty() {
@@ -250,7 +255,7 @@ impl NodeState {
     }
 
     /// The referrals `partner` made, newest first.
-    pub fn partner_referrals(&self, partner: &Partner) -> Result<Vec<ReferralStatus>> {
+    pub fn partner_referrals(&self, partner: &Partner) -> Result<Vec<OwnReferral>> {
         partner.may(PartnerScope::ReadOwnReferrals)?;
         let mut own: Vec<Case> = self
             .store
@@ -268,11 +273,7 @@ impl NodeState {
     }
 
     /// One referral `partner` made; any other case is "not found".
-    pub fn partner_referral_status(
-        &self,
-        partner: &Partner,
-        id: &CaseId,
-    ) -> Result<ReferralStatus> {
+    pub fn partner_referral_status(&self, partner: &Partner, id: &CaseId) -> Result<OwnReferral> {
         partner.may(PartnerScope::ReadOwnReferrals)?;
         match self.store.case(id)? {
             Some(c)

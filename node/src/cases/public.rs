@@ -89,6 +89,8 @@ pub struct PublicCaseView {
     /// The day of the last change.
     #[schema(value_type = u64)]
     pub updated_day: Timestamp,
+    /// For a case handed to the union across the border: where it stands there.
+    pub handled_by: Option<super::referrals::HandledElsewhere>,
     pub messages: Vec<PublicMessage>,
 }
 
@@ -116,6 +118,7 @@ impl Case {
             status: self.status,
             outcome: self.outcome,
             updated_day: coarse(self.updated_at),
+            handled_by: self.handled_elsewhere.clone(),
             messages,
         }
     }
