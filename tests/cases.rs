@@ -1009,3 +1009,55 @@ async fn a_case_handed_across_the_border_reports_back_and_the_receipt_code_keeps
     assert_eq!(referral.len(), 32);
     net.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_substituted_contract_is_shown_side_by_side_and_flagged() {
+    let net = TestNet::new(2).await;
+    let id = verified_case(&net, 0, json!({ "categories": ["contract_substitution"] })).await;
+    let signed = json!({ "employer": "Sdn Bhd Contoh", "position": "Machine operator",
+        "monthly_wage": 1700, "currency": "MYR", "hours_per_week": 48,
+        "rest_days_per_month": 4, "duration_months": 24 });
+    let experienced = json!({ "employer": "Sdn Bhd Contoh", "position": "Cleaner",
+        "monthly_wage": 1100, "currency": "MYR", "hours_per_week": 72,
+        "rest_days_per_month": 0 });
+    let (status, case) = net
+        .call(0, Method::POST, &format!("/api/v1/cases/{id}/contract"),
+            Some(json!({ "signed": signed, "experienced": experienced, "actor": "officer Rina",
+                "document_sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08" })))
+        .await;
+    assert_eq!(status, 200, "{case}");
+    let contract = &case["contract"];
+    assert_eq!(contract["substitution"], true);
+    let terms: Vec<&str> = contract["differences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["term"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        terms,
+        [
+            "position",
+            "monthly_wage",
+            "hours_per_week",
+            "rest_days_per_month"
+        ]
+    );
+    assert_eq!(contract["differences"][1]["signed"], "1700");
+    assert_eq!(contract["differences"][1]["experienced"], "1100");
+    let last = case["events"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(last["event"], "contract");
+    assert_eq!(last["substitution"], true);
+    // Impossible terms are refused and the evidence stays as it was.
+    let (status, body) = net
+        .call(0, Method::POST, &format!("/api/v1/cases/{id}/contract"),
+            Some(json!({ "signed": signed, "experienced": { "hours_per_week": 200 }, "actor": "officer Rina" })))
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("hours_per_week"));
+    let (_, after) = net
+        .call(0, Method::GET, &format!("/api/v1/cases/{id}"), None)
+        .await;
+    assert_eq!(after["contract"], case["contract"]);
+    net.shutdown().await;
+}

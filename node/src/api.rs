@@ -180,7 +180,7 @@ pub(crate) fn parse_member_id(id: &str) -> Result<unionfed_protocol::MemberId, A
         cases::add_partner, cases::partners, cases::revoke_partner, cases::partner_refer,
         cases::partner_referrals, cases::partner_referral, cases::consent, cases::refer,
         cases::update_referral, cases::decide_referral, cases::directory, cases::add_service,
-        cases::import_directory, cases::partner_inbox, cases::partner_update
+        cases::import_directory, cases::partner_inbox, cases::partner_update, cases::contract
     ),
     components(schemas(
         ErrorBody, crate::members::MemberRecord, crate::members::MemberView, crate::members::RepresentedBy, crate::members::WorkDetails, crate::members::NewMember, crate::members::MemberPatch,
@@ -211,7 +211,9 @@ pub(crate) fn parse_member_id(id: &str) -> Result<unionfed_protocol::MemberId, A
         crate::cases::referrals::ConsentOverride, crate::cases::referrals::NewReferral,
         crate::cases::referrals::ReferralUpdate, crate::cases::referrals::ReferralDecision,
         crate::cases::referrals::ReferredFrom, crate::cases::referrals::HandledElsewhere,
-        crate::cases::referrals::PartnerReferral, cases::PartnerUpdate
+        crate::cases::referrals::PartnerReferral, cases::PartnerUpdate,
+        crate::cases::contract::ContractTerms, crate::cases::contract::ContractEvidence,
+        crate::cases::contract::Difference, crate::cases::contract::NewContractEvidence
     )),
     modifiers(&BearerAuth)
 )]
@@ -293,6 +295,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/cases/{id}/assign", post(cases::assign))
         .route("/api/v1/cases/{id}/messages", post(cases::message))
         .route("/api/v1/cases/{id}/consent", post(cases::consent))
+        .route("/api/v1/cases/{id}/contract", post(cases::contract))
         .route("/api/v1/cases/{id}/referrals", post(cases::refer))
         .route(
             "/api/v1/cases/{id}/referrals/{referral}",

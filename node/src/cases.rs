@@ -7,6 +7,7 @@
 //! partners holding a scoped token. Every transition and every action is an
 //! event with its time and actor.
 
+pub mod contract;
 pub mod partners;
 pub mod public;
 pub mod receipt;
@@ -244,6 +245,10 @@ pub enum EventKind {
     ReferralDecision {
         accepted: bool,
     },
+    /// Contract evidence was attached, and whether it shows substitution.
+    Contract {
+        substitution: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -301,6 +306,9 @@ pub struct Case {
     /// For a case handed to another affiliate: where it stands there.
     #[serde(default)]
     pub handled_elsewhere: Option<referrals::HandledElsewhere>,
+    /// The contract signed beside the work as it is.
+    #[serde(default)]
+    pub contract: Option<contract::ContractEvidence>,
     /// Whether the worker holds a receipt code, and so can read messages
     /// and write to the case officer. The code's hash is kept apart and
     /// never shown.
@@ -562,6 +570,7 @@ impl NodeState {
             referrals: Vec::new(),
             referred_from: None,
             handled_elsewhere: None,
+            contract: None,
             receipt_code: receipt.is_some(),
         };
         case.push(CaseEvent {

@@ -3,6 +3,7 @@
 //! kept), and the partner API (partner tokens).
 
 use super::{Admin, ApiError, ApiJson, AppState};
+use crate::cases::contract::NewContractEvidence;
 use crate::cases::partners::{CreatedPartner, NewPartner, OwnReferral, Partner};
 use crate::cases::public::{
     FiledComplaint, PublicCaseView, PublicComplaint, ReceiptQuery, WorkerMessage,
@@ -469,4 +470,17 @@ pub(crate) async fn partner_update(
             )
             .await?,
     ))
+}
+
+/// Attaches the contract's key terms beside the terms experienced; the answer shows the differences and flags substitution.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/contract", request_body = NewContractEvidence, params(("id" = String, Path)),
+    responses((status = 200, body = Case), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("token" = [])))]
+pub(crate) async fn contract(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<NewContractEvidence>,
+) -> Result<Json<Case>, ApiError> {
+    Ok(Json(state.set_contract(&parse_case_id(&id)?, input).await?))
 }
