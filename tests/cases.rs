@@ -1061,3 +1061,172 @@ async fn a_substituted_contract_is_shown_side_by_side_and_flagged() {
     assert_eq!(after["contract"], case["contract"]);
     net.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn statistics_suppress_small_cells_and_survive_the_retention_purge() {
+    let mut net = TestNet::prepare_tuned(2, |c| {
+        c.stats_min_cell = 2;
+        c.case_retention_days = 0;
+    });
+    net.start(0).await;
+    net.start(1).await;
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        ids.push(verified_case(&net, 0, json!({})).await);
+    }
+    let odd = verified_case(
+        &net,
+        0,
+        json!({ "categories": ["excessive_hours"], "sector": "Fishing",
+            "description": "<script>alert('x')</script> sixteen hours a day" }),
+    )
+    .await;
+    let (status, stats) = net.call(0, Method::GET, "/api/v1/cases/stats", None).await;
+    assert_eq!(status, 200, "{stats}");
+    assert_eq!(stats["min_cell"], 2);
+    assert_eq!(stats["total"], 4);
+    let cell = |group: &str, key: &str| {
+        stats[group]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["key"] == key)
+            .unwrap_or_else(|| panic!("no {key} in {group}: {stats}"))["count"]
+            .clone()
+    };
+    assert_eq!(cell("by_category", "unpaid_wages"), 3);
+    assert_eq!(
+        cell("by_category", "excessive_hours"),
+        Value::Null,
+        "one case is too few to show"
+    );
+    assert_eq!(cell("by_sector", "fishing"), Value::Null);
+    assert_eq!(cell("by_corridor", "ID→MY"), 4);
+    assert!(stats["suppressed_cells"].as_u64().unwrap() >= 2);
+    assert!(stats["median_hours_to_first_action"].is_number(), "{stats}");
+
+    // The register: one row per case, and no names.
+    let response = reqwest::Client::new()
+        .get(net.url(0, "/api/v1/cases/export.csv?category=unpaid_wages"))
+        .bearer_auth(&net.tokens[0])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let csv = response.text().await.unwrap();
+    assert_eq!(csv.lines().count(), 4, "{csv}");
+    assert!(csv.starts_with("reference,kind,status"));
+    assert!(
+        !csv.contains("Budi Santoso") && !csv.contains("wages not paid"),
+        "{csv}"
+    );
+    // The printable report escapes what people typed.
+    let html = reqwest::Client::new()
+        .get(net.url(0, &format!("/api/v1/cases/{odd}/report")))
+        .bearer_auth(&net.tokens[0])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("&lt;script&gt;") && !html.contains("<script>"),
+        "{html}"
+    );
+    assert!(html.contains("Excessive hours") && html.contains("@media print"));
+
+    // Resolve and close two cases; retention (0 days here) erases them, and
+    // the figures stay the same.
+    for id in &ids[..2] {
+        for body in [
+            json!({ "to": "resolved", "actor": "officer Rina", "outcome": "remedied" }),
+            json!({ "to": "closed", "actor": "officer Rina" }),
+        ] {
+            assert_eq!(step(&net, id, body).await.0, 200);
+        }
+    }
+    let (_, before) = net.call(0, Method::GET, "/api/v1/cases/stats", None).await;
+    let (status, run) = net
+        .call(0, Method::POST, "/api/v1/cases/retention", None)
+        .await;
+    assert_eq!(status, 200, "{run}");
+    assert_eq!(run["erased"], 2);
+    let (_, after) = net.call(0, Method::GET, "/api/v1/cases/stats", None).await;
+    for group in [
+        "total",
+        "by_category",
+        "by_corridor",
+        "by_sector",
+        "by_status",
+        "by_outcome",
+        "by_channel",
+        "median_days_to_resolution",
+    ] {
+        assert_eq!(before[group], after[group], "{group} changed");
+    }
+    let (_, erased) = net
+        .call(0, Method::GET, &format!("/api/v1/cases/{}", ids[0]), None)
+        .await;
+    assert_eq!(erased["erased"], true);
+    assert_eq!(erased["worker"]["name"], Value::Null);
+    assert_eq!(erased["description"], "(erased)");
+    assert_eq!(erased["categories"], json!(["unpaid_wages"]));
+    assert_eq!(
+        erased["events"].as_array().unwrap().last().unwrap()["event"],
+        "erased"
+    );
+    let (_, again) = net
+        .call(0, Method::POST, "/api/v1/cases/retention", None)
+        .await;
+    assert_eq!(again["erased"], 0);
+
+    // A worker asks for their data, then for its erasure: the receipt code stops working.
+    let (_, filed) = public(
+        &net,
+        "/api/v1/public/complaints",
+        json!({ "kind": "inquiry", "categories": ["other"], "name": "Nur", "description": "How do I renew my permit?" }),
+    )
+    .await;
+    let code = filed["receipt_code"].as_str().unwrap().to_owned();
+    let (_, all) = net
+        .call(0, Method::GET, "/api/v1/cases?status=new", None)
+        .await;
+    let id = all[0]["id"].as_str().unwrap().to_owned();
+    let (status, export) = net
+        .call(0, Method::GET, &format!("/api/v1/cases/{id}/export"), None)
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(export["worker"]["name"], "Nur");
+    let (status, body) = net
+        .call(
+            0,
+            Method::POST,
+            &format!("/api/v1/cases/{id}/erase"),
+            Some(json!({ "actor": "officer Rina" })),
+        )
+        .await;
+    assert_eq!(status, 422, "the reason is required: {body}");
+    let (status, erased) = net
+        .call(
+            0,
+            Method::POST,
+            &format!("/api/v1/cases/{id}/erase"),
+            Some(json!({ "actor": "officer Rina", "reason": "asked in person at the hub" })),
+        )
+        .await;
+    assert_eq!(status, 200, "{erased}");
+    assert_eq!(erased["worker"]["name"], Value::Null);
+    let (status, _) = public(
+        &net,
+        "/api/v1/public/cases/status",
+        json!({ "receipt_code": code }),
+    )
+    .await;
+    assert_eq!(status, 404, "an erased case opens to no code");
+    net.shutdown().await;
+}

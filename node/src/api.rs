@@ -180,7 +180,8 @@ pub(crate) fn parse_member_id(id: &str) -> Result<unionfed_protocol::MemberId, A
         cases::add_partner, cases::partners, cases::revoke_partner, cases::partner_refer,
         cases::partner_referrals, cases::partner_referral, cases::consent, cases::refer,
         cases::update_referral, cases::decide_referral, cases::directory, cases::add_service,
-        cases::import_directory, cases::partner_inbox, cases::partner_update, cases::contract
+        cases::import_directory, cases::partner_inbox, cases::partner_update, cases::contract,
+        cases::stats, cases::export_csv, cases::retention, cases::report, cases::export_case, cases::erase
     ),
     components(schemas(
         ErrorBody, crate::members::MemberRecord, crate::members::MemberView, crate::members::RepresentedBy, crate::members::WorkDetails, crate::members::NewMember, crate::members::MemberPatch,
@@ -213,7 +214,9 @@ pub(crate) fn parse_member_id(id: &str) -> Result<unionfed_protocol::MemberId, A
         crate::cases::referrals::ReferredFrom, crate::cases::referrals::HandledElsewhere,
         crate::cases::referrals::PartnerReferral, cases::PartnerUpdate,
         crate::cases::contract::ContractTerms, crate::cases::contract::ContractEvidence,
-        crate::cases::contract::Difference, crate::cases::contract::NewContractEvidence
+        crate::cases::contract::Difference, crate::cases::contract::NewContractEvidence,
+        crate::cases::reports::Cell, crate::cases::reports::CaseStats,
+        crate::cases::reports::EraseRequest, crate::cases::reports::RetentionReport
     )),
     modifiers(&BearerAuth)
 )]
@@ -289,6 +292,12 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/cases", get(cases::list).post(cases::create))
         .route("/api/v1/cases/taxonomy", get(cases::taxonomy))
+        .route("/api/v1/cases/stats", get(cases::stats))
+        .route("/api/v1/cases/export.csv", get(cases::export_csv))
+        .route("/api/v1/cases/retention", post(cases::retention))
+        .route("/api/v1/cases/{id}/report", get(cases::report))
+        .route("/api/v1/cases/{id}/export", get(cases::export_case))
+        .route("/api/v1/cases/{id}/erase", post(cases::erase))
         .route("/api/v1/cases/{id}", get(cases::read))
         .route("/api/v1/cases/{id}/transition", post(cases::transition))
         .route("/api/v1/cases/{id}/actions", post(cases::action))

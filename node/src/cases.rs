@@ -12,6 +12,7 @@ pub mod partners;
 pub mod public;
 pub mod receipt;
 pub mod referrals;
+pub mod reports;
 pub mod taxonomy;
 
 use crate::error::{NodeError, Result};
@@ -249,6 +250,8 @@ pub enum EventKind {
     Contract {
         substitution: bool,
     },
+    /// The personal fields were erased (on request, or by retention).
+    Erased,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -309,6 +312,10 @@ pub struct Case {
     /// The contract signed beside the work as it is.
     #[serde(default)]
     pub contract: Option<contract::ContractEvidence>,
+    /// True once the personal fields are erased; what remains feeds the
+    /// statistics only.
+    #[serde(default)]
+    pub erased: bool,
     /// Whether the worker holds a receipt code, and so can read messages
     /// and write to the case officer. The code's hash is kept apart and
     /// never shown.
@@ -571,6 +578,7 @@ impl NodeState {
             referred_from: None,
             handled_elsewhere: None,
             contract: None,
+            erased: false,
             receipt_code: receipt.is_some(),
         };
         case.push(CaseEvent {
@@ -587,7 +595,8 @@ impl NodeState {
 
     /// `KSPI-2026-4821`: the affiliate, the year, and four digits of the id.
     fn case_reference(&self, id: &CaseId, at: Timestamp) -> String {
-        let year = 1970 + at.secs() / (365 * DAY + DAY / 4);
+        let day = reports::day_string(at);
+        let year = day.split('-').next().unwrap_or("0000");
         let digits = u16::from_be_bytes([id.as_bytes()[0], id.as_bytes()[1]]) % 10_000;
         format!("{}-{year}-{digits:04}", self.config.affiliate)
     }

@@ -73,6 +73,14 @@ pub struct Config {
     /// Largest HTTP request body in bytes. Default 65536.
     #[serde(default = "defaults::max_body_bytes")]
     pub max_body_bytes: usize,
+    /// Days after a case is closed (or rejected) before its personal fields
+    /// are erased; the anonymous statistics remain. Default 730.
+    #[serde(default = "defaults::case_retention_days")]
+    pub case_retention_days: u32,
+    /// Smallest count a case statistic shows; smaller cells are suppressed.
+    /// Default 5.
+    #[serde(default = "defaults::stats_min_cell")]
+    pub stats_min_cell: u32,
 }
 
 /// A known address of a peer.
@@ -125,6 +133,12 @@ mod defaults {
     pub(super) fn public_rate_limit_per_minute() -> u32 {
         120
     }
+    pub(super) fn case_retention_days() -> u32 {
+        730
+    }
+    pub(super) fn stats_min_cell() -> u32 {
+        5
+    }
     pub(super) fn max_body_bytes() -> usize {
         64 * 1024
     }
@@ -157,6 +171,8 @@ impl Config {
             membership_validity_days: defaults::membership_validity_days(),
             public_rate_limit_per_minute: defaults::public_rate_limit_per_minute(),
             max_body_bytes: defaults::max_body_bytes(),
+            case_retention_days: defaults::case_retention_days(),
+            stats_min_cell: defaults::stats_min_cell(),
         }
     }
 
@@ -252,6 +268,11 @@ impl Config {
         if !(1024..=16 * 1024 * 1024).contains(&self.max_body_bytes) {
             return bad("max_body_bytes must be between 1024 and 16777216".into());
         }
+        if self.stats_min_cell == 0 {
+            return bad(
+                "stats_min_cell must be at least 1 (5 is what statistical offices use)".into(),
+            );
+        }
         Ok(())
     }
 
@@ -309,6 +330,8 @@ const FIELD_DOCS: &[(&str, &str)] = &[
     ("membership_validity_days", "Days a new membership runs before renewal. Default 365."),
     ("public_rate_limit_per_minute", "Requests per minute per address on the public endpoints. Default 120."),
     ("max_body_bytes", "Largest HTTP request body in bytes. Default 65536."),
+    ("case_retention_days", "Days after a case closes before its personal fields are erased; statistics remain. Default 730."),
+    ("stats_min_cell", "Smallest count a case statistic shows; smaller cells are suppressed. Default 5."),
 ];
 
 const CONFIG_HEADER: &str = "\

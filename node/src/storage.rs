@@ -759,6 +759,26 @@ impl Store {
         Ok(true)
     }
 
+    /// Replaces `before` with its erased form `after` and removes the
+    /// receipt code's hash, so that the code opens nothing any more.
+    pub fn replace_case_erasing(&self, before: &Case, after: &Case) -> Result<bool> {
+        let _writer = self.writer()?;
+        let key = Store::handoff_key(CASE, &before.id);
+        if self.data.get(&key)?.as_deref() != Some(to_json(before)?.as_slice()) {
+            return Ok(false);
+        }
+        let mut batch = sled::Batch::default();
+        batch.insert(key, to_json(after)?);
+        for item in self.data.scan_prefix([RECEIPT]) {
+            let (k, _) = item?;
+            if k.ends_with(before.id.as_bytes()) {
+                batch.remove(k);
+            }
+        }
+        self.data.apply_batch(batch)?;
+        Ok(true)
+    }
+
     /// Stores directory entries in one batch.
     pub fn put_services(&self, services: &[Service]) -> Result<()> {
         let mut batch = sled::Batch::default();

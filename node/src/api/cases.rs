@@ -12,6 +12,7 @@ use crate::cases::referrals::{
     ImportReport, NewCaseConsent, NewReferral, NewService, PartnerReferral, ReferralDecision,
     ReferralUpdate, Service, ServiceKind,
 };
+use crate::cases::reports::{CaseStats, EraseRequest, RetentionReport};
 use crate::cases::taxonomy::{self, Category, Taxonomy};
 use crate::cases::{
     Assignment, Case, CaseId, CaseQuery, CaseStatus, NewAction, NewCase, StaffIntake, StaffMessage,
@@ -19,7 +20,8 @@ use crate::cases::{
 };
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
 use axum::Json;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -73,6 +75,12 @@ pub(crate) async fn list(
     State(state): State<AppState>,
     filter: Result<Query<CaseFilter>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Vec<Case>>, ApiError> {
+    Ok(Json(state.cases(&case_query(filter)?)?))
+}
+
+fn case_query(
+    filter: Result<Query<CaseFilter>, axum::extract::rejection::QueryRejection>,
+) -> Result<CaseQuery, ApiError> {
     let Query(f) = filter.map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -80,15 +88,14 @@ pub(crate) async fn list(
             format!("{e}; filter with status, category, assigned_to, overdue, risk and open"),
         )
     })?;
-    let query = CaseQuery {
+    Ok(CaseQuery {
         status: f.status,
         category: f.category,
         assigned_to: f.assigned_to,
         overdue: f.overdue,
         risk: f.risk,
         open: f.open,
-    };
-    Ok(Json(state.cases(&query)?))
+    })
 }
 
 /// The case categories (with the ILO forced-labour indicator each stands for) and the risk flags.
@@ -483,4 +490,102 @@ pub(crate) async fn contract(
     ApiJson(input): ApiJson<NewContractEvidence>,
 ) -> Result<Json<Case>, ApiError> {
     Ok(Json(state.set_contract(&parse_case_id(&id)?, input).await?))
+}
+
+// --- reports ------------------------------------------------------------------
+
+/// Counts by category, corridor, sector, status, outcome and channel, median times and overdue cases; cells under `stats_min_cell` are null.
+#[utoipa::path(get, path = "/api/v1/cases/stats", responses((status = 200, body = CaseStats)), security(("token" = [])))]
+pub(crate) async fn stats(
+    _: Admin,
+    State(state): State<AppState>,
+) -> Result<Json<CaseStats>, ApiError> {
+    Ok(Json(state.case_stats()?))
+}
+
+/// The case register as CSV (no names, contacts or narratives), with the filters of the case list.
+#[utoipa::path(get, path = "/api/v1/cases/export.csv", params(CaseFilter),
+    responses((status = 200, content_type = "text/csv", body = String)), security(("token" = [])))]
+pub(crate) async fn export_csv(
+    _: Admin,
+    State(state): State<AppState>,
+    filter: Result<Query<CaseFilter>, axum::extract::rejection::QueryRejection>,
+) -> Result<impl IntoResponse, ApiError> {
+    let query = case_query(filter)?;
+    let csv = state.case_register_csv(&query)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"case-register.csv\"",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        csv,
+    ))
+}
+
+/// One case as a page that prints well.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/report", params(("id" = String, Path)),
+    responses((status = 200, content_type = "text/html", body = String), (status = 404, body = super::ErrorBody)),
+    security(("token" = [])))]
+pub(crate) async fn report(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    let html = state.case_report(&parse_case_id(&id)?)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+            (
+                header::HeaderName::from_static("content-security-policy"),
+                "default-src 'none'; style-src 'unsafe-inline'",
+            ),
+        ],
+        html,
+    ))
+}
+
+/// Everything held on one case, as JSON, for a worker who asks for their data.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/export", params(("id" = String, Path)),
+    responses((status = 200, body = Case), (status = 404, body = super::ErrorBody)), security(("token" = [])))]
+pub(crate) async fn export_case(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    let case = state.case(&parse_case_id(&id)?)?;
+    let disposition = format!("attachment; filename=\"case-{}.json\"", case.reference);
+    Ok((
+        [
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        Json(case),
+    ))
+}
+
+/// Erases the worker's personal data from a case at their request; the request stays as an event.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/erase", request_body = EraseRequest, params(("id" = String, Path)),
+    responses((status = 200, body = Case), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("token" = [])))]
+pub(crate) async fn erase(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<EraseRequest>,
+) -> Result<Json<Case>, ApiError> {
+    Ok(Json(state.erase_case(&parse_case_id(&id)?, request).await?))
+}
+
+/// Runs retention now: erases the personal fields of cases closed longer than `case_retention_days`.
+#[utoipa::path(post, path = "/api/v1/cases/retention", responses((status = 200, body = RetentionReport)), security(("token" = [])))]
+pub(crate) async fn retention(
+    _: Admin,
+    State(state): State<AppState>,
+) -> Result<Json<RetentionReport>, ApiError> {
+    Ok(Json(state.run_retention().await?))
 }
