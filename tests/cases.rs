@@ -1230,3 +1230,95 @@ async fn statistics_suppress_small_cells_and_survive_the_retention_purge() {
     assert_eq!(status, 404, "an erased case opens to no code");
     net.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_adds_a_photo_and_its_location_never_reaches_the_store() {
+    let mut net = TestNet::prepare_tuned(2, |c| c.max_attachment_bytes = 64 * 1024);
+    net.start(0).await;
+    net.start(1).await;
+    let photo = include_bytes!("fixtures/photo-with-gps.jpg");
+    let (_, filed) = public(
+        &net,
+        "/api/v1/public/complaints",
+        json!({ "kind": "complaint", "categories": ["document_retention"], "description": "This is my passport in the employer's drawer." }),
+    )
+    .await;
+    let code = filed["receipt_code"].as_str().unwrap().to_owned();
+    let upload = |code: Option<&str>, kind: &str, body: Vec<u8>| {
+        let net = &net;
+        let code = code.map(str::to_owned);
+        let kind = kind.to_owned();
+        async move {
+            let mut request = reqwest::Client::new()
+                .post(net.url(0, "/api/v1/public/cases/attachments?name=passport.jpg"))
+                .header("content-type", kind)
+                .body(body);
+            if let Some(c) = code {
+                request = request.header("x-receipt-code", c);
+            }
+            let response = request.send().await.unwrap();
+            (
+                response.status().as_u16(),
+                response.json::<Value>().await.unwrap_or(Value::Null),
+            )
+        }
+    };
+    let (status, _) = upload(None, "image/jpeg", photo.to_vec()).await;
+    assert_eq!(status, 401, "no receipt code");
+    let (status, body) = upload(Some(&code), "image/jpeg", b"GIF89a not a jpeg".to_vec()).await;
+    assert_eq!(status, 422, "{body}");
+    let (status, body) = upload(Some(&code), "image/jpeg", vec![0xFF; 100 * 1024]).await;
+    assert_eq!(status, 413, "{body}");
+    let (status, body) = upload(Some(&code), "image/jpeg", photo.to_vec()).await;
+    assert_eq!(status, 201, "{body}");
+
+    let (_, cases) = net.call(0, Method::GET, "/api/v1/cases", None).await;
+    let case = &cases[0];
+    let attached = &case["attachments"][0];
+    assert_eq!(attached["name"], "passport.jpg");
+    assert_eq!(attached["content_type"], "image/jpeg");
+    assert_eq!(attached["metadata_removed"], true);
+    assert_eq!(attached["added_by"], "worker");
+    let id = case["id"].as_str().unwrap();
+    let sha = attached["sha256"].as_str().unwrap();
+    let file = reqwest::Client::new()
+        .get(net.url(0, &format!("/api/v1/cases/{id}/attachments/{sha}")))
+        .bearer_auth(&net.tokens[0])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(file.status(), 200);
+    assert_eq!(file.headers()["x-content-type-options"], "nosniff");
+    let bytes = file.bytes().await.unwrap();
+    assert!(bytes.starts_with(&[0xFF, 0xD8]));
+    assert!(bytes.len() < photo.len());
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(!text.contains("CheapPhone") && !text.contains("Jalan Contoh"));
+    // Staff may attach the scanned contract as a PDF.
+    let response = reqwest::Client::new()
+        .post(net.url(
+            0,
+            &format!("/api/v1/cases/{id}/attachments?name=contract.pdf"),
+        ))
+        .bearer_auth(&net.tokens[0])
+        .header("content-type", "application/pdf")
+        .header("x-actor", "officer Rina")
+        .body(b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".to_vec())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let case: Value = response.json().await.unwrap();
+    assert_eq!(case["attachments"][1]["added_by"], "officer Rina");
+
+    // The store holds no trace of the phone or the place.
+    let data_dir = net.node(0).state().data_dir.clone();
+    net.stop(0).await;
+    let db = sled::open(data_dir.join("store")).unwrap();
+    let tree = db.open_tree("data").unwrap();
+    for item in tree.iter() {
+        let (_, v) = item.unwrap();
+        let v = String::from_utf8_lossy(&v);
+        assert!(!v.contains("CheapPhone") && !v.contains("Jalan Contoh"));
+    }
+}

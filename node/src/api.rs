@@ -181,7 +181,8 @@ pub(crate) fn parse_member_id(id: &str) -> Result<unionfed_protocol::MemberId, A
         cases::partner_referrals, cases::partner_referral, cases::consent, cases::refer,
         cases::update_referral, cases::decide_referral, cases::directory, cases::add_service,
         cases::import_directory, cases::partner_inbox, cases::partner_update, cases::contract,
-        cases::stats, cases::export_csv, cases::retention, cases::report, cases::export_case, cases::erase
+        cases::stats, cases::export_csv, cases::retention, cases::report, cases::export_case, cases::erase,
+        cases::attach, cases::attachment, cases::public_attach
     ),
     components(schemas(
         ErrorBody, crate::members::MemberRecord, crate::members::MemberView, crate::members::RepresentedBy, crate::members::WorkDetails, crate::members::NewMember, crate::members::MemberPatch,
@@ -216,7 +217,8 @@ pub(crate) fn parse_member_id(id: &str) -> Result<unionfed_protocol::MemberId, A
         crate::cases::contract::ContractTerms, crate::cases::contract::ContractEvidence,
         crate::cases::contract::Difference, crate::cases::contract::NewContractEvidence,
         crate::cases::reports::Cell, crate::cases::reports::CaseStats,
-        crate::cases::reports::EraseRequest, crate::cases::reports::RetentionReport
+        crate::cases::reports::EraseRequest, crate::cases::reports::RetentionReport,
+        crate::cases::attachments::Attachment
     )),
     modifiers(&BearerAuth)
 )]
@@ -258,6 +260,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/public/complaints", post(cases::file_complaint))
         .route("/api/v1/public/cases/status", post(cases::public_status))
         .route("/api/v1/public/cases/messages", post(cases::public_message))
+        .route(
+            "/api/v1/public/cases/attachments",
+            post(cases::public_attach)
+                .layer(DefaultBodyLimit::max(state.config.max_attachment_bytes)),
+        )
         .route_layer(axum::middleware::from_fn_with_state(
             limiter,
             rate_limit::limit,
@@ -305,6 +312,14 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/cases/{id}/messages", post(cases::message))
         .route("/api/v1/cases/{id}/consent", post(cases::consent))
         .route("/api/v1/cases/{id}/contract", post(cases::contract))
+        .route(
+            "/api/v1/cases/{id}/attachments",
+            post(cases::attach).layer(DefaultBodyLimit::max(state.config.max_attachment_bytes)),
+        )
+        .route(
+            "/api/v1/cases/{id}/attachments/{sha256}",
+            get(cases::attachment),
+        )
         .route("/api/v1/cases/{id}/referrals", post(cases::refer))
         .route(
             "/api/v1/cases/{id}/referrals/{referral}",

@@ -7,6 +7,7 @@
 //! partners holding a scoped token. Every transition and every action is an
 //! event with its time and actor.
 
+pub mod attachments;
 pub mod contract;
 pub mod partners;
 pub mod public;
@@ -252,6 +253,10 @@ pub enum EventKind {
     },
     /// The personal fields were erased (on request, or by retention).
     Erased,
+    /// A file was attached; the note is its name.
+    Attached {
+        sha256: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -316,6 +321,8 @@ pub struct Case {
     /// statistics only.
     #[serde(default)]
     pub erased: bool,
+    #[serde(default)]
+    pub attachments: Vec<attachments::Attachment>,
     /// Whether the worker holds a receipt code, and so can read messages
     /// and write to the case officer. The code's hash is kept apart and
     /// never shown.
@@ -579,6 +586,7 @@ impl NodeState {
             handled_elsewhere: None,
             contract: None,
             erased: false,
+            attachments: Vec::new(),
             receipt_code: receipt.is_some(),
         };
         case.push(CaseEvent {

@@ -81,6 +81,9 @@ pub struct Config {
     /// Default 5.
     #[serde(default = "defaults::stats_min_cell")]
     pub stats_min_cell: u32,
+    /// Largest file attached to a case, in bytes. Default 5242880 (5 MiB).
+    #[serde(default = "defaults::max_attachment_bytes")]
+    pub max_attachment_bytes: usize,
 }
 
 /// A known address of a peer.
@@ -139,6 +142,9 @@ mod defaults {
     pub(super) fn stats_min_cell() -> u32 {
         5
     }
+    pub(super) fn max_attachment_bytes() -> usize {
+        5 * 1024 * 1024
+    }
     pub(super) fn max_body_bytes() -> usize {
         64 * 1024
     }
@@ -173,6 +179,7 @@ impl Config {
             max_body_bytes: defaults::max_body_bytes(),
             case_retention_days: defaults::case_retention_days(),
             stats_min_cell: defaults::stats_min_cell(),
+            max_attachment_bytes: defaults::max_attachment_bytes(),
         }
     }
 
@@ -268,6 +275,9 @@ impl Config {
         if !(1024..=16 * 1024 * 1024).contains(&self.max_body_bytes) {
             return bad("max_body_bytes must be between 1024 and 16777216".into());
         }
+        if !(1024..=64 * 1024 * 1024).contains(&self.max_attachment_bytes) {
+            return bad("max_attachment_bytes must be between 1024 and 67108864".into());
+        }
         if self.stats_min_cell == 0 {
             return bad(
                 "stats_min_cell must be at least 1 (5 is what statistical offices use)".into(),
@@ -332,6 +342,7 @@ const FIELD_DOCS: &[(&str, &str)] = &[
     ("max_body_bytes", "Largest HTTP request body in bytes. Default 65536."),
     ("case_retention_days", "Days after a case closes before its personal fields are erased; statistics remain. Default 730."),
     ("stats_min_cell", "Smallest count a case statistic shows; smaller cells are suppressed. Default 5."),
+    ("max_attachment_bytes", "Largest file attached to a case, in bytes. Default 5242880."),
 ];
 
 const CONFIG_HEADER: &str = "\

@@ -15,6 +15,7 @@
 //! | `k` | case id | JSON `Case` (personal data, never replicated) |
 //! | `l` | receipt locator (6 digits) + case id | JSON `ReceiptLock` (Argon2id hash of the receipt code) |
 //! | `v` | directory entry id | JSON `Service` |
+//! | `f` | SHA-256 of the file | the bytes of a case attachment (metadata removed) |
 //! | `g` | partner id | JSON partner (name, scopes, SHA-256 of its token) |
 //! | `n` | member id + representing affiliate | postcard `EndNotice` (the latest end, kept even when it arrives before the commitment it ends) |
 //! | `q` | author + seq u64 + entry hash | postcard `Equivocation` |
@@ -74,6 +75,7 @@ const CASE: u8 = b'k';
 const RECEIPT: u8 = b'l';
 const PARTNER: u8 = b'g';
 const SERVICE: u8 = b'v';
+const FILE: u8 = b'f';
 
 /// The latest representation end for `(member, representing)`, by the
 /// entry that said so. Entries of different authors arrive in any order, so
@@ -777,6 +779,20 @@ impl Store {
         }
         self.data.apply_batch(batch)?;
         Ok(true)
+    }
+
+    /// Stores a file under its SHA-256 (hex); the same file is kept once.
+    pub fn put_file(&self, sha256_hex: &str, bytes: &[u8]) -> Result<()> {
+        let mut key = vec![FILE];
+        key.extend_from_slice(sha256_hex.as_bytes());
+        self.data.insert(key, bytes)?;
+        Ok(())
+    }
+
+    pub fn file(&self, sha256_hex: &str) -> Result<Option<Vec<u8>>> {
+        let mut key = vec![FILE];
+        key.extend_from_slice(sha256_hex.as_bytes());
+        Ok(self.data.get(key)?.map(|v| v.to_vec()))
     }
 
     /// Stores directory entries in one batch.

@@ -589,3 +589,131 @@ pub(crate) async fn retention(
 ) -> Result<Json<RetentionReport>, ApiError> {
     Ok(Json(state.run_retention().await?))
 }
+
+// --- attachments ----------------------------------------------------------------
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FileName {
+    /// The file's name, e.g. `payslip-march.jpg`.
+    name: String,
+}
+
+fn file_name(
+    q: Result<Query<FileName>, axum::extract::rejection::QueryRejection>,
+) -> Result<String, ApiError> {
+    q.map(|Query(f)| f.name).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            format!("{e}; name the file with ?name=payslip.jpg"),
+        )
+    })
+}
+
+fn content_type(headers: &axum::http::HeaderMap) -> &str {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/octet-stream")
+}
+
+/// Attaches a file (JPEG, PNG or PDF; the body is the file) to a case; image metadata is removed first.
+#[utoipa::path(post, path = "/api/v1/cases/{id}/attachments", params(("id" = String, Path), FileName),
+    request_body(content = Vec<u8>, content_type = "image/jpeg"),
+    responses((status = 200, body = Case), (status = 413, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("token" = [])))]
+pub(crate) async fn attach(
+    _: Admin,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    name: Result<Query<FileName>, axum::extract::rejection::QueryRejection>,
+    headers: axum::http::HeaderMap,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<Json<Case>, ApiError> {
+    let body = body.map_err(too_large)?;
+    let name = file_name(name)?;
+    let actor = headers
+        .get("x-actor")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("staff")
+        .to_owned();
+    Ok(Json(
+        state
+            .attach(
+                &parse_case_id(&id)?,
+                &name,
+                content_type(&headers),
+                &body,
+                &actor,
+                true,
+            )
+            .await?,
+    ))
+}
+
+fn too_large(e: axum::extract::rejection::BytesRejection) -> ApiError {
+    ApiError::new(
+        e.status(),
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE { "body_too_large" } else { "bad_body" },
+        format!("{}; a file may be at most max_attachment_bytes (5 MiB unless the operator set otherwise)", e.body_text()),
+    )
+}
+
+/// A file attached to a case.
+#[utoipa::path(get, path = "/api/v1/cases/{id}/attachments/{sha256}", params(("id" = String, Path), ("sha256" = String, Path)),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = super::ErrorBody)),
+    security(("token" = [])))]
+pub(crate) async fn attachment(
+    _: Admin,
+    State(state): State<AppState>,
+    Path((id, sha256)): Path<(String, String)>,
+) -> Result<impl IntoResponse, ApiError> {
+    let (meta, bytes) = state.attachment(&parse_case_id(&id)?, &sha256)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, meta.content_type),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}\"", meta.name),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
+        ],
+        bytes,
+    ))
+}
+
+/// A worker adds a photo or screenshot (JPEG or PNG) to their case; the receipt code goes in the `x-receipt-code` header (and `x-receipt-passphrase`).
+#[utoipa::path(post, path = "/api/v1/public/cases/attachments", params(FileName),
+    request_body(content = Vec<u8>, content_type = "image/jpeg"),
+    responses((status = 201, body = PublicCaseView), (status = 404, body = super::ErrorBody), (status = 413, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub(crate) async fn public_attach(
+    State(state): State<AppState>,
+    name: Result<Query<FileName>, axum::extract::rejection::QueryRejection>,
+    headers: axum::http::HeaderMap,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<(StatusCode, Json<PublicCaseView>), ApiError> {
+    let body = body.map_err(too_large)?;
+    let name = file_name(name)?;
+    let header_text = |h: &str| {
+        headers
+            .get(h)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let query = ReceiptQuery {
+        receipt_code: header_text("x-receipt-code").ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "missing_receipt_code",
+                "send the receipt code in the header x-receipt-code",
+            )
+        })?,
+        passphrase: header_text("x-receipt-passphrase"),
+    };
+    let case = state
+        .attach_by_receipt(&query, &name, content_type(&headers), &body)
+        .await?;
+    Ok((StatusCode::CREATED, Json(case.public_view())))
+}

@@ -472,6 +472,7 @@ impl Case {
             c.experienced.employer = None;
         }
         self.receipt_code = false;
+        self.attachments.clear();
         self.erased = true;
     }
 }
