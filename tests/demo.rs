@@ -67,6 +67,61 @@ async fn the_demo_starts_verifies_a_card_across_affiliates_and_stops_cleanly() {
     // The demo moved this member's representation to MTUC.
     assert_eq!(verdict["representing"], json!(["MTUC"]), "{verdict}");
     assert!(printed.iter().any(|l| l.contains("admin token: uf_")));
+    // The printed receipt code opens the anonymous sample case.
+    let status_line = printed
+        .iter()
+        .find(|l| l.contains("public/cases/status"))
+        .unwrap();
+    let status_url = status_line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap();
+    let body = status_line
+        .split(" -d '")
+        .nth(1)
+        .unwrap()
+        .trim_end_matches('\'');
+    let view: Value = reqwest::Client::new()
+        .post(status_url)
+        .header("content-type", "application/json")
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(view["status"], "new", "{view}");
+    // MTUC's queue holds the case from across the border and the partner's referral, danger first.
+    let queue_line = printed
+        .iter()
+        .find(|l| l.contains("/api/v1/cases -H"))
+        .unwrap();
+    let queue_url = queue_line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap();
+    let token = queue_line
+        .split("Bearer ")
+        .nth(1)
+        .unwrap()
+        .trim_end_matches('\'');
+    let queue: Value = reqwest::Client::new()
+        .get(queue_url)
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let channels: Vec<&str> = queue
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["channel"].as_str().unwrap())
+        .collect();
+    assert_eq!(channels, ["partner", "affiliate"], "{queue}");
 
     let pid = Pid::from_raw(i32::try_from(child.id().unwrap()).unwrap());
     kill(pid, Signal::SIGINT).unwrap();

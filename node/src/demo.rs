@@ -99,8 +99,8 @@ pub async fn run(dir: &Path, base_port: u16) -> anyhow::Result<()> {
         () = shutdown_signal() => Ok(None),
     };
     match outcome {
-        Ok(Some(card)) => {
-            print_summary(&running, &card);
+        Ok(Some((card, cases))) => {
+            print_summary(&running, &card, &cases);
             tokio::select! {
                 () = shutdown_signal() => {}
                 code = wait_any_exit(&mut running) => eprintln!("a node stopped unexpectedly ({code}); see its node.log"),
@@ -165,7 +165,7 @@ async fn stop(running: &mut [Running]) {
 
 /// Waits for the nodes, enrols the sample members, and returns a card issued
 /// at KSPI once MTUC has verified it.
-async fn populate(running: &[Running]) -> anyhow::Result<Option<String>> {
+async fn populate(running: &[Running]) -> anyhow::Result<Option<(String, SampleCases)>> {
     let http = reqwest::Client::new();
     for r in running {
         wait_until(
@@ -231,7 +231,195 @@ async fn populate(running: &[Running]) -> anyhow::Result<Option<String>> {
     })
     .await?;
     transfer(&http, running, &member, &card).await?;
-    Ok(Some(card))
+    let cases = seed_cases(&http, running).await?;
+    Ok(Some((card, cases)))
+}
+
+/// Posts `body` with the node's admin token; the answer's JSON, or an error
+/// that says which call failed and why.
+async fn post_json(
+    http: &reqwest::Client,
+    r: &Running,
+    path: &str,
+    body: Value,
+) -> anyhow::Result<Value> {
+    let response = http
+        .post(format!("{}{path}", r.url))
+        .bearer_auth(&r.token)
+        .json(&body)
+        .send()
+        .await?;
+    let status = response.status();
+    let text = response.text().await?;
+    if !status.is_success() {
+        bail!("{path} at {}: {status} {text}", r.code);
+    }
+    Ok(serde_json::from_str(&text)?)
+}
+
+/// What the sample cases left to show.
+#[derive(Debug)]
+struct SampleCases {
+    receipt_code: String,
+    partner_token: String,
+}
+
+/// Sample cases: an anonymous complaint at KSPI, a KSPI case referred to
+/// MTUC across the border (and taken), and a referral to MTUC from a
+/// partner NGO, with a small service directory.
+async fn seed_cases(http: &reqwest::Client, running: &[Running]) -> anyhow::Result<SampleCases> {
+    let (kspi, mtuc) = (&running[0], &running[1]);
+    // 1. Anonymous, from the public form.
+    let filed = http
+        .post(format!("{}/api/v1/public/complaints", kspi.url))
+        .json(&json!({
+            "kind": "complaint",
+            "categories": ["document_retention", "excessive_hours", "no_rest_day"],
+            "destination_country": "MY",
+            "sector": "domestic work",
+            "description": "My employer keeps my passport. I work from 5 in the morning until midnight and have had no day off since I arrived.",
+            "passphrase": "melati"
+        }))
+        .send()
+        .await?
+        .json::<Value>()
+        .await?;
+    let receipt_code = filed["receipt_code"]
+        .as_str()
+        .context("no receipt code")?
+        .to_owned();
+    // 2. Across the border: unpaid wages in Johor, taken up by MTUC.
+    let case = post_json(http, kspi, "/api/v1/cases", json!({
+        "kind": "complaint", "how": "hub_visit", "actor": "officer Dewi",
+        "categories": ["unpaid_wages", "contract_substitution"],
+        "origin_country": "ID", "destination_country": "MY", "sector": "manufacturing",
+        "employer": "Sdn Bhd Contoh (Johor Bahru)", "worker_name": "Wati Susanti",
+        "worker_contact": "+60 11 0000 1234",
+        "description": "Four months of wages unpaid; the contract signed in Jakarta said machine operator at RM 1,700, the work is cleaning at RM 1,100."
+    })).await?;
+    let id = case["id"].as_str().context("no case id")?.to_owned();
+    post_json(
+        http,
+        kspi,
+        &format!("/api/v1/cases/{id}/transition"),
+        json!({ "to": "verified", "actor": "officer Dewi" }),
+    )
+    .await?;
+    post_json(http, kspi, &format!("/api/v1/cases/{id}/contract"), json!({
+        "actor": "officer Dewi",
+        "signed": { "employer": "Sdn Bhd Contoh", "position": "Machine operator", "monthly_wage": 1700, "currency": "MYR", "hours_per_week": 48, "rest_days_per_month": 4, "duration_months": 24 },
+        "experienced": { "employer": "Sdn Bhd Contoh", "position": "Cleaner", "monthly_wage": 1100, "currency": "MYR", "hours_per_week": 66, "rest_days_per_month": 2 }
+    })).await?;
+    post_json(
+        http,
+        kspi,
+        &format!("/api/v1/cases/{id}/consent"),
+        json!({
+            "given": "in_person", "recorded_by": "officer Dewi", "contact_allowed": true,
+            "affiliates": ["MTUC"], "purposes": ["recover unpaid wages"],
+            "fields": ["worker_name", "worker_contact", "employer", "sector", "description"]
+        }),
+    )
+    .await?;
+    post_json(http, kspi, &format!("/api/v1/cases/{id}/referrals"), json!({
+        "affiliate": "MTUC", "actor": "officer Dewi", "note": "Please take this up with the employer in Johor."
+    })).await?;
+    let mut arrived = None;
+    for _ in 0..60 {
+        let cases: Value = http
+            .get(format!("{}/api/v1/cases", mtuc.url))
+            .bearer_auth(&mtuc.token)
+            .send()
+            .await?
+            .json()
+            .await?;
+        arrived = cases
+            .as_array()
+            .and_then(|c| c.iter().find(|c| c["channel"] == "affiliate"))
+            .and_then(|c| c["id"].as_str().map(str::to_owned));
+        if arrived.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    let there = arrived.context("the referred case did not reach MTUC")?;
+    post_json(
+        http,
+        mtuc,
+        &format!("/api/v1/cases/{there}/referral-decision"),
+        json!({ "accept": true, "actor": "officer Hafiz" }),
+    )
+    .await?;
+    post_json(
+        http,
+        mtuc,
+        &format!("/api/v1/cases/{there}/transition"),
+        json!({ "to": "in_progress", "actor": "officer Hafiz" }),
+    )
+    .await?;
+    // 3. A partner's referral at MTUC, and a small directory.
+    let partner = post_json(
+        http,
+        mtuc,
+        "/api/v1/partners",
+        json!({ "name": "Tenaganita (demo)", "kind": "ngo", "country": "MY" }),
+    )
+    .await?;
+    let partner_token = partner["token"]
+        .as_str()
+        .context("no partner token")?
+        .to_owned();
+    let partner_id = partner["partner"]["id"].clone();
+    post_json(
+        http,
+        mtuc,
+        "/api/v1/directory",
+        json!({
+            "country": "MY", "kind": "shelter", "name": "Tenaganita shelter (demo)",
+            "contact": "+60 3 0000 0000", "languages": "ms, en, id", "partner": partner_id
+        }),
+    )
+    .await?;
+    let directory = "country,kind,name,contact,languages\n\
+        MY,government_agency,Labour Department Peninsular Malaysia (demo),+60 3 0000 1111,\"ms,en\"\n\
+        MY,labour_attache,Labour attaché of Indonesia in Kuala Lumpur (demo),+60 3 0000 2222,\"id,en\"\n\
+        MY,legal_aid,Legal aid centre (demo),+60 3 0000 3333,\"ms,en\"\n";
+    let imported = http
+        .post(format!("{}/api/v1/directory/import", mtuc.url))
+        .bearer_auth(&mtuc.token)
+        .header("content-type", "text/csv")
+        .body(directory)
+        .send()
+        .await?;
+    if !imported.status().is_success() {
+        bail!(
+            "the sample directory was refused: {}",
+            imported.text().await?
+        );
+    }
+    let referral = http
+        .post(format!("{}/api/v1/partner/referrals", mtuc.url))
+        .bearer_auth(&partner_token)
+        .json(&json!({
+            "kind": "complaint",
+            "categories": ["physical_or_sexual_abuse", "restricted_movement"],
+            "risk_flags": ["violence"],
+            "destination_country": "MY", "sector": "domestic work",
+            "worker_name": "Sri Wahyuni",
+            "description": "Reached our hotline from a neighbour's phone; locked in at night, bruises on her arms. Wants to leave the employer."
+        }))
+        .send()
+        .await?;
+    if !referral.status().is_success() {
+        bail!(
+            "the partner referral was refused: {}",
+            referral.text().await?
+        );
+    }
+    Ok(SampleCases {
+        receipt_code,
+        partner_token,
+    })
 }
 
 /// The member's home union (KSPI) sends their file to MTUC with their
@@ -336,7 +524,7 @@ where
     bail!("gave up after {secs}s waiting for {what}")
 }
 
-fn print_summary(running: &[Running], card: &str) {
+fn print_summary(running: &[Running], card: &str, cases: &SampleCases) {
     println!();
     println!("unionfed demo federation is running: three affiliates, one charter, sample members.");
     println!();
@@ -359,6 +547,24 @@ fn print_summary(running: &[Running], card: &str) {
     println!(
         "  curl -s {}/api/v1/federation -H 'authorization: Bearer {}'",
         running[2].url, running[2].token
+    );
+    println!();
+    println!("Sample cases. An anonymous worker filed a complaint at KSPI; with the receipt");
+    println!("code (and the passphrase \"melati\") she follows it:");
+    println!(
+        "  curl -s -X POST {}/api/v1/public/cases/status -H 'content-type: application/json' -d '{{\"receipt_code\":\"{}\",\"passphrase\":\"melati\"}}'",
+        running[0].url, cases.receipt_code
+    );
+    println!("KSPI referred a wage case to MTUC, which took it; a partner NGO referred a");
+    println!("worker in danger to MTUC. The queue, risk-flagged cases first:");
+    println!(
+        "  curl -s {}/api/v1/cases -H 'authorization: Bearer {}'",
+        running[1].url, running[1].token
+    );
+    println!("The partner's own view (its token sees only its referrals):");
+    println!(
+        "  curl -s {}/api/v1/partner/referrals -H 'authorization: Bearer {}'",
+        running[1].url, cases.partner_token
     );
     println!();
     println!("API description: {}/api/v1/openapi.json", running[0].url);
