@@ -1007,6 +1007,60 @@ async fn a_case_handed_across_the_border_reports_back_and_the_receipt_code_keeps
     assert_eq!(view["handled_by"]["affiliate"], "MTUC");
     assert_eq!(view["handled_by"]["status"], "resolved");
     assert_eq!(referral.len(), 32);
+
+    // A case MTUC cannot take comes back declined, with MTUC's reason.
+    let second = verified_case(&net, 0, json!({ "destination_country": "SG" })).await;
+    net.call(0, Method::POST, &format!("/api/v1/cases/{second}/consent"),
+        Some(json!({ "given": "in_person", "recorded_by": "officer Dewi", "contact_allowed": true,
+            "affiliates": ["MTUC"], "purposes": ["recover unpaid wages"], "fields": ["description"] })))
+        .await;
+    let (status, body) = net
+        .call(
+            0,
+            Method::POST,
+            &format!("/api/v1/cases/{second}/referrals"),
+            Some(json!({ "affiliate": "MTUC", "actor": "officer Dewi" })),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let there = testnet::wait_for(60, "the second case at MTUC", || async {
+        let (_, cases) = net
+            .call(1, Method::GET, "/api/v1/cases?status=new", None)
+            .await;
+        cases.as_array().and_then(|c| c.first().cloned())
+    })
+    .await;
+    let there_id = there["id"].as_str().unwrap();
+    let (status, body) = net
+        .call(1, Method::POST, &format!("/api/v1/cases/{there_id}/referral-decision"),
+            Some(json!({ "accept": false, "actor": "officer Hafiz", "reason": "The worker is in Singapore; refer to the Singapore affiliate." })))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "rejected");
+    let declined = testnet::wait_for(60, "the decline at KSPI", || async {
+        let (_, case) = net
+            .call(0, Method::GET, &format!("/api/v1/cases/{second}"), None)
+            .await;
+        (case["referrals"][0]["status"] == "declined").then_some(case)
+    })
+    .await;
+    assert!(
+        declined["referrals"][0]["remark"]
+            .as_str()
+            .unwrap()
+            .contains("Singapore affiliate"),
+        "{declined}"
+    );
+    // A decided referral is not decided again.
+    let (status, _) = net
+        .call(
+            1,
+            Method::POST,
+            &format!("/api/v1/cases/{there_id}/referral-decision"),
+            Some(json!({ "accept": true, "actor": "officer Hafiz" })),
+        )
+        .await;
+    assert_eq!(status, 422);
     net.shutdown().await;
 }
 

@@ -446,8 +446,65 @@ async fn public_and_operator_endpoints_answer() {
         "/api/v1/transfers/requests",
         "/healthz",
         "/metrics",
+        "/api/v1/cases",
+        "/api/v1/cases/taxonomy",
+        "/api/v1/cases/stats",
+        "/api/v1/cases/export.csv",
+        "/api/v1/cases/retention",
+        "/api/v1/cases/{id}",
+        "/api/v1/cases/{id}/transition",
+        "/api/v1/cases/{id}/actions",
+        "/api/v1/cases/{id}/assign",
+        "/api/v1/cases/{id}/messages",
+        "/api/v1/cases/{id}/consent",
+        "/api/v1/cases/{id}/contract",
+        "/api/v1/cases/{id}/referrals",
+        "/api/v1/cases/{id}/referrals/{referral}",
+        "/api/v1/cases/{id}/referral-decision",
+        "/api/v1/cases/{id}/attachments",
+        "/api/v1/cases/{id}/attachments/{sha256}",
+        "/api/v1/cases/{id}/report",
+        "/api/v1/cases/{id}/export",
+        "/api/v1/cases/{id}/erase",
+        "/api/v1/directory",
+        "/api/v1/directory/import",
+        "/api/v1/partners",
+        "/api/v1/partners/{id}/revoke",
+        "/api/v1/partner/referrals",
+        "/api/v1/partner/referrals/{id}",
+        "/api/v1/partner/inbox",
+        "/api/v1/partner/inbox/{referral}",
+        "/api/v1/public/complaints",
+        "/api/v1/public/cases/status",
+        "/api/v1/public/cases/messages",
+        "/api/v1/public/cases/attachments",
     ] {
         assert!(openapi["paths"][path].is_object(), "openapi lacks {path}");
+    }
+    // Every schema the document refers to is in it.
+    fn refs(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m {
+                    match (k.as_str(), x.as_str()) {
+                        ("$ref", Some(r)) => out.push(r.to_owned()),
+                        _ => refs(x, out),
+                    }
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|x| refs(x, out)),
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    refs(&openapi, &mut all);
+    assert!(all.len() > 50);
+    for r in all {
+        let name = r.trim_start_matches("#/components/schemas/");
+        assert!(
+            openapi["components"]["schemas"][name].is_object(),
+            "openapi refers to {r}, which it does not define"
+        );
     }
     assert!(member["id"].is_string());
     api.net.shutdown().await;
