@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 use std::sync::Arc;
 use utoipa::OpenApi;
 
-pub(crate) type AppState = Arc<NodeState>;
+pub type AppState = Arc<NodeState>;
 
 /// A JSON error with an HTTP status.
 #[derive(Debug)]
@@ -265,6 +265,7 @@ pub fn router(state: AppState) -> Router {
             post(cases::public_attach)
                 .layer(DefaultBodyLimit::max(state.config.max_attachment_bytes)),
         )
+        .merge(crate::ui::public_routes())
         .route_layer(axum::middleware::from_fn_with_state(
             limiter,
             rate_limit::limit,
@@ -358,6 +359,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(federation::healthz))
         .route("/metrics", get(federation::metrics))
         .merge(public)
+        .merge(crate::ui::static_routes())
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
         .with_state(state)

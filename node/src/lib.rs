@@ -19,6 +19,7 @@ pub mod replication;
 pub mod setup;
 pub mod storage;
 pub mod transfers;
+pub mod ui;
 
 pub use config::Config;
 pub use error::{NodeError, Result};

@@ -63,6 +63,10 @@ pub(crate) async fn limit(
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(IpAddr::from([0, 0, 0, 0]), |c| c.0.ip());
     if !limiter.take(ip) {
+        let path = request.uri().path();
+        if path == "/p" || path.starts_with("/p/") {
+            return Ok(crate::ui::public::too_many(request.headers()));
+        }
         return Err(ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
             "rate_limited",

@@ -1,0 +1,127 @@
+//! What people see: server-rendered HTML from the templates in
+//! `admin-ui/templates`, in the reader's language (`admin-ui/locales`).
+//! Plain forms that work without JavaScript.
+
+pub mod i18n;
+pub mod public;
+
+use crate::api::AppState;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+const PUBLIC_CSS: &str = include_str!("../../admin-ui/static/public.css");
+
+/// A rendered page with the headers every page carries: no script runs,
+/// nothing is framed or cached, no referrer leaves.
+pub(crate) fn page(status: StatusCode, rendered: askama::Result<String>) -> Response {
+    let html = match rendered {
+        Ok(html) => html,
+        Err(e) => {
+            tracing::error!(error = %e, "a page failed to render");
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "the page could not be shown",
+            )
+                .into_response();
+        }
+    };
+    let mut response = (status, html).into_response();
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+        (header::CACHE_CONTROL, "no-store"),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ),
+    ] {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    response
+}
+
+async fn public_css() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        PUBLIC_CSS,
+    )
+        .into_response()
+}
+
+/// The fields of a posted form, in order; a name may repeat (check boxes).
+#[derive(Debug, Default)]
+pub struct Fields(Vec<(String, String)>);
+
+impl Fields {
+    pub fn parse(body: &[u8]) -> Fields {
+        Fields(
+            form_urlencoded::parse(body)
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        )
+    }
+
+    /// The first value of `name`, or empty.
+    pub fn one(&self, name: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    /// Every value of `name`.
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+}
+
+/// A form body (`application/x-www-form-urlencoded`), within the body limit.
+#[derive(Debug)]
+pub struct FormFields(pub Fields);
+
+impl<S: Send + Sync> FromRequest<S> for FormFields {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Response> {
+        let t = public::lang_of(req.headers());
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            let status = e.status();
+            (status, t.get("error-heading")).into_response()
+        })?;
+        Ok(FormFields(Fields::parse(&bytes)))
+    }
+}
+
+/// The public pages; the caller puts them behind the rate limiter.
+pub(crate) fn public_routes() -> Router<AppState> {
+    Router::new()
+        .route("/p", get(public::home))
+        .route("/p/", get(public::home))
+        .route("/p/card", get(public::card_form).post(public::card_check))
+        .route(
+            "/p/complaint",
+            get(public::complaint_form).post(public::complaint_submit),
+        )
+        .route("/p/case", get(public::follow_form).post(public::follow))
+        .route("/p/case/message", post(public::follow_message))
+        .route("/p/lang", post(public::choose_language))
+}
+
+/// Files every page uses.
+pub(crate) fn static_routes() -> Router<AppState> {
+    Router::new().route("/static/public.css", get(public_css))
+}

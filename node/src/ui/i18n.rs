@@ -1,0 +1,219 @@
+//! Translation catalogs (Fluent, `admin-ui/locales/<lang>/main.ftl`),
+//! compiled into the binary so a node needs no files to speak ten languages.
+//! The language follows the `uf_lang` cookie (set by the switcher), then
+//! the browser's `Accept-Language`, then English.
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::FluentResource;
+use std::sync::OnceLock;
+use unic_langid::LanguageIdentifier;
+
+/// Every language shipped, English first (the reference catalog).
+pub const CATALOGS: [(&str, &str); 10] = [
+    ("en", include_str!("../../../admin-ui/locales/en/main.ftl")),
+    ("id", include_str!("../../../admin-ui/locales/id/main.ftl")),
+    ("ms", include_str!("../../../admin-ui/locales/ms/main.ftl")),
+    (
+        "fil",
+        include_str!("../../../admin-ui/locales/fil/main.ftl"),
+    ),
+    ("vi", include_str!("../../../admin-ui/locales/vi/main.ftl")),
+    ("th", include_str!("../../../admin-ui/locales/th/main.ftl")),
+    ("km", include_str!("../../../admin-ui/locales/km/main.ftl")),
+    ("my", include_str!("../../../admin-ui/locales/my/main.ftl")),
+    ("lo", include_str!("../../../admin-ui/locales/lo/main.ftl")),
+    (
+        "tet",
+        include_str!("../../../admin-ui/locales/tet/main.ftl"),
+    ),
+];
+
+/// The parsed catalogs.
+pub struct Catalogs {
+    langs: Vec<LanguageIdentifier>,
+    bundles: Vec<FluentBundle<FluentResource>>,
+}
+
+impl std::fmt::Debug for Catalogs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Catalogs")
+            .field("langs", &self.langs)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Parses one catalog; every syntax error is reported with the language.
+fn parse(
+    tag: &str,
+    text: &str,
+) -> Result<(LanguageIdentifier, FluentBundle<FluentResource>), String> {
+    let lang: LanguageIdentifier = tag
+        .parse()
+        .map_err(|e| format!("{tag} is not a language tag: {e}"))?;
+    let resource = FluentResource::try_new(text.to_owned())
+        .map_err(|(_, errors)| format!("catalog {tag} has syntax errors: {errors:?}"))?;
+    let mut bundle = FluentBundle::new_concurrent(vec![lang.clone()]);
+    // The pages are HTML; Unicode isolation marks would only add bytes.
+    bundle.set_use_isolating(false);
+    bundle
+        .add_resource(resource)
+        .map_err(|errors| format!("catalog {tag} repeats keys: {errors:?}"))?;
+    Ok((lang, bundle))
+}
+
+impl Catalogs {
+    fn load() -> Result<Catalogs, String> {
+        let mut langs = Vec::new();
+        let mut bundles = Vec::new();
+        for (tag, text) in CATALOGS {
+            let (lang, bundle) = parse(tag, text)?;
+            langs.push(lang);
+            bundles.push(bundle);
+        }
+        Ok(Catalogs { langs, bundles })
+    }
+
+    /// The message `key` in language `lang` (an index into [`CATALOGS`]),
+    /// falling back to English, then to the key itself.
+    pub fn get(&self, lang: usize, key: &str) -> String {
+        for bundle in [self.bundles.get(lang), self.bundles.first()]
+            .into_iter()
+            .flatten()
+        {
+            if let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) {
+                let mut errors = Vec::new();
+                return bundle
+                    .format_pattern(pattern, None, &mut errors)
+                    .into_owned();
+            }
+        }
+        key.to_owned()
+    }
+
+    /// The language to use: a valid cookie choice, else the best match for
+    /// `Accept-Language`, else English.
+    pub fn negotiate(&self, cookie: Option<&str>, accept: Option<&str>) -> usize {
+        if let Some(i) = cookie.and_then(|c| CATALOGS.iter().position(|(tag, _)| *tag == c)) {
+            return i;
+        }
+        let requested = fluent_langneg::accepted_languages::parse(accept.unwrap_or(""));
+        let Some(default) = self.langs.first() else {
+            return 0;
+        };
+        let chosen = fluent_langneg::negotiate_languages(
+            &requested,
+            &self.langs,
+            Some(default),
+            fluent_langneg::NegotiationStrategy::Lookup,
+        );
+        chosen
+            .first()
+            .and_then(|c| self.langs.iter().position(|l| &l == c))
+            .unwrap_or(0)
+    }
+
+    pub fn tag(&self, lang: usize) -> &'static str {
+        CATALOGS.get(lang).map_or("en", |(tag, _)| tag)
+    }
+}
+
+/// The catalogs, parsed once. The catalogs are part of the binary and
+/// checked by the tests, so a parse failure here is a build defect; the
+/// node then serves the keys themselves rather than failing.
+pub fn catalogs() -> &'static Catalogs {
+    static CATALOGS_ONCE: OnceLock<Catalogs> = OnceLock::new();
+    CATALOGS_ONCE.get_or_init(|| {
+        Catalogs::load().unwrap_or_else(|e| {
+            tracing::error!(error = %e, "translation catalogs are broken; pages show message keys");
+            Catalogs {
+                langs: Vec::new(),
+                bundles: Vec::new(),
+            }
+        })
+    })
+}
+
+/// What a template needs to speak the reader's language.
+#[derive(Debug, Clone, Copy)]
+pub struct Tr {
+    pub lang: usize,
+}
+
+impl Tr {
+    pub fn get(&self, key: &str) -> String {
+        catalogs().get(self.lang, key)
+    }
+
+    /// `lang="..."` for the page.
+    pub fn tag(&self) -> &'static str {
+        catalogs().tag(self.lang)
+    }
+
+    /// Every language, in its own name, for the switcher.
+    pub fn languages(&self) -> Vec<LangOption> {
+        CATALOGS
+            .iter()
+            .enumerate()
+            .map(|(i, (tag, _))| LangOption {
+                tag,
+                name: catalogs().get(i, "language-name"),
+                chosen: i == self.lang,
+            })
+            .collect()
+    }
+}
+
+/// One entry of the language switcher.
+#[derive(Debug, Clone)]
+pub struct LangOption {
+    pub tag: &'static str,
+    pub name: String,
+    pub chosen: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn keys(text: &str) -> BTreeSet<String> {
+        text.lines()
+            .filter(|l| !l.starts_with('#') && !l.starts_with(' ') && l.contains(" = "))
+            .filter_map(|l| l.split(" = ").next().map(str::to_owned))
+            .collect()
+    }
+
+    #[test]
+    fn every_catalog_parses_and_has_every_key_english_has() {
+        let english = keys(CATALOGS[0].1);
+        assert!(english.len() > 90, "{}", english.len());
+        for (tag, text) in CATALOGS {
+            parse(tag, text).unwrap();
+            let here = keys(text);
+            let missing: Vec<&String> = english.difference(&here).collect();
+            assert!(missing.is_empty(), "catalog {tag} lacks {missing:?}");
+            let extra: Vec<&String> = here.difference(&english).collect();
+            assert!(
+                extra.is_empty(),
+                "catalog {tag} has keys English lacks: {extra:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_language_follows_the_choice_then_the_browser() {
+        let c = Catalogs::load().unwrap();
+        let index = |tag: &str| CATALOGS.iter().position(|(t, _)| *t == tag).unwrap();
+        assert_eq!(
+            c.negotiate(None, Some("id-ID,id;q=0.9,en;q=0.8")),
+            index("id")
+        );
+        assert_eq!(c.negotiate(None, Some("th")), index("th"));
+        assert_eq!(c.negotiate(None, Some("de-DE, fr")), 0);
+        assert_eq!(c.negotiate(None, None), 0);
+        assert_eq!(c.negotiate(Some("km"), Some("id")), index("km"));
+        assert_eq!(c.negotiate(Some("xx"), Some("vi")), index("vi"));
+        assert_eq!(c.get(index("id"), "follow-send"), "Kirim");
+        assert_eq!(c.get(index("id"), "no-such-key"), "no-such-key");
+    }
+}

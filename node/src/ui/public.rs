@@ -1,0 +1,558 @@
+//! The public pages under `/p`: check a card, file a complaint, follow it
+//! with the receipt code. Plain HTML forms, no script, in the reader's
+//! language; nothing about the reader is logged or stored.
+
+use super::i18n::{catalogs, Tr, CATALOGS};
+use super::{page, FormFields};
+use crate::api::AppState;
+use crate::card_check;
+use crate::cases::public::{PublicComplaint, ReceiptQuery, WorkerMessage};
+use crate::cases::taxonomy::{Category, RiskFlag};
+use crate::cases::CaseKind;
+use crate::error::NodeError;
+use crate::node::now;
+use askama::Template;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use std::convert::Infallible;
+
+/// The reader's language, from the `uf_lang` cookie or `Accept-Language`.
+#[derive(Debug, Clone, Copy)]
+pub struct PageLang(pub Tr);
+
+pub(crate) fn lang_of(headers: &HeaderMap) -> Tr {
+    let cookie = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| c.trim().strip_prefix("uf_lang="))
+        .map(str::to_owned);
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    Tr {
+        lang: catalogs().negotiate(cookie.as_deref(), accept),
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for PageLang {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Infallible> {
+        Ok(PageLang(lang_of(&parts.headers)))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "p_home.html")]
+struct HomePage {
+    t: Tr,
+    back: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "p_error.html")]
+struct ErrorPage {
+    t: Tr,
+    back: &'static str,
+    message: String,
+}
+
+pub(crate) async fn home(PageLang(t): PageLang) -> Response {
+    page(StatusCode::OK, HomePage { t, back: "/p" }.render())
+}
+
+/// An error page in the reader's language.
+fn error_page(t: Tr, status: StatusCode, key: &str, back: &'static str) -> Response {
+    page(
+        status,
+        ErrorPage {
+            t,
+            back,
+            message: t.get(key),
+        }
+        .render(),
+    )
+}
+
+/// The page the rate limiter answers with on `/p`.
+pub(crate) fn too_many(headers: &HeaderMap) -> Response {
+    error_page(
+        lang_of(headers),
+        StatusCode::TOO_MANY_REQUESTS,
+        "error-too-many",
+        "/p",
+    )
+}
+
+// --- card check ------------------------------------------------------------------
+
+struct VerdictView {
+    valid: bool,
+    issuer: Option<String>,
+    holder: Option<String>,
+    status: String,
+    representing: Vec<String>,
+    problems: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "p_card.html")]
+struct CardPage {
+    t: Tr,
+    back: &'static str,
+    verdict: Option<VerdictView>,
+}
+
+pub(crate) async fn card_form(PageLang(t): PageLang) -> Response {
+    page(
+        StatusCode::OK,
+        CardPage {
+            t,
+            back: "/p/card",
+            verdict: None,
+        }
+        .render(),
+    )
+}
+
+/// The catalog key that explains a card problem to a worker.
+fn problem_key(code: &str) -> &'static str {
+    match code {
+        "bad_signature" | "unknown_signer" | "key_not_valid_at" | "signer_mismatch" => {
+            "card-problem-forged"
+        }
+        "card_expired" | "card_not_yet_valid" => "card-problem-expired",
+        "card_no_attestation" => "card-problem-unknown-member",
+        "card_holder_mismatch" => "card-problem-changed",
+        "card_status" => "card-problem-status",
+        _ => "card-problem-unreadable",
+    }
+}
+
+pub(crate) async fn card_check(
+    State(state): State<AppState>,
+    PageLang(t): PageLang,
+    FormFields(form): FormFields,
+) -> Response {
+    let text = form.one("card").trim().to_owned();
+    state.metrics.card_checks.inc();
+    let held = state.charter();
+    let v = card_check::check(&text, &held.charter, state.as_ref(), now());
+    let mut problems: Vec<String> = Vec::new();
+    for p in &v.problems {
+        let line = t.get(problem_key(p.code));
+        if !problems.contains(&line) {
+            problems.push(line);
+        }
+    }
+    let status_key = format!("status-{}", v.status.as_deref().unwrap_or("unknown"));
+    let view = VerdictView {
+        valid: v.valid,
+        issuer: v.issuer.clone(),
+        holder: v.holder_name.clone(),
+        status: t.get(&status_key),
+        representing: v.representing.clone(),
+        problems,
+    };
+    page(
+        StatusCode::OK,
+        CardPage {
+            t,
+            back: "/p/card",
+            verdict: Some(view),
+        }
+        .render(),
+    )
+}
+
+// --- complaint --------------------------------------------------------------------
+
+struct Choice {
+    code: String,
+    label: String,
+    chosen: bool,
+}
+
+struct FieldError {
+    field: &'static str,
+    message: String,
+}
+
+#[derive(Default)]
+struct ComplaintForm {
+    kind: String,
+    description: String,
+    employer: String,
+    country: String,
+    name: String,
+    contact: String,
+}
+
+#[derive(Template)]
+#[template(path = "p_complaint.html")]
+struct ComplaintPage {
+    t: Tr,
+    back: &'static str,
+    category_error: Option<String>,
+    description_error: Option<String>,
+    country_error: Option<String>,
+    errors: Vec<FieldError>,
+    form: ComplaintForm,
+    categories: Vec<Choice>,
+    risks: Vec<Choice>,
+}
+
+fn code_of<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn complaint_page(
+    t: Tr,
+    form: ComplaintForm,
+    chosen: &[String],
+    risks: &[String],
+    errors: Vec<FieldError>,
+) -> Response {
+    let categories = choices(t, "cat", Category::ALL.iter().map(code_of), chosen);
+    let risk_choices = choices(t, "risk", RiskFlag::ALL.iter().map(code_of), risks);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    page(
+        status,
+        ComplaintPage {
+            t,
+            back: "/p/complaint",
+            category_error: message_for(&errors, "categories"),
+            description_error: message_for(&errors, "description"),
+            country_error: message_for(&errors, "country"),
+            errors,
+            form,
+            categories,
+            risks: risk_choices,
+        }
+        .render(),
+    )
+}
+
+/// Check boxes labelled `<prefix>-<code>` from the catalog.
+fn choices(
+    t: Tr,
+    prefix: &str,
+    codes: impl Iterator<Item = String>,
+    chosen: &[String],
+) -> Vec<Choice> {
+    codes
+        .map(|code| Choice {
+            label: t.get(&format!("{prefix}-{code}")),
+            chosen: chosen.contains(&code),
+            code,
+        })
+        .collect()
+}
+
+fn message_for(errors: &[FieldError], field: &str) -> Option<String> {
+    errors
+        .iter()
+        .find(|e| e.field == field)
+        .map(|e| e.message.clone())
+}
+
+pub(crate) async fn complaint_form(PageLang(t): PageLang) -> Response {
+    complaint_page(t, ComplaintForm::default(), &[], &[], Vec::new())
+}
+
+#[derive(Template)]
+#[template(path = "p_filed.html")]
+struct FiledPage {
+    t: Tr,
+    back: &'static str,
+    code: String,
+    reference: String,
+}
+
+pub(crate) async fn complaint_submit(
+    State(state): State<AppState>,
+    PageLang(t): PageLang,
+    FormFields(fields): FormFields,
+) -> Response {
+    let form = ComplaintForm {
+        kind: fields.one("kind"),
+        description: fields.one("description"),
+        employer: fields.one("employer"),
+        country: fields.one("country").trim().to_uppercase(),
+        name: fields.one("name"),
+        contact: fields.one("contact"),
+    };
+    let chosen = fields.all("category");
+    let risks = fields.all("risk");
+    let mut errors = Vec::new();
+    let categories: Vec<Category> = chosen
+        .iter()
+        .filter_map(|c| serde_json::from_value(serde_json::Value::String(c.clone())).ok())
+        .collect();
+    let risk_flags: Vec<RiskFlag> = risks
+        .iter()
+        .filter_map(|c| serde_json::from_value(serde_json::Value::String(c.clone())).ok())
+        .collect();
+    if categories.is_empty() {
+        errors.push(FieldError {
+            field: "categories",
+            message: t.get("error-category"),
+        });
+    }
+    if form.description.trim().is_empty() {
+        errors.push(FieldError {
+            field: "description",
+            message: t.get("error-description"),
+        });
+    }
+    let country = if form.country.is_empty() {
+        None
+    } else {
+        match form.country.parse() {
+            Ok(c) => Some(c),
+            Err(_) => {
+                errors.push(FieldError {
+                    field: "country",
+                    message: t.get("error-country"),
+                });
+                None
+            }
+        }
+    };
+    if !errors.is_empty() {
+        return complaint_page(t, form, &chosen, &risks, errors);
+    }
+    let optional = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    let input = PublicComplaint {
+        kind: if form.kind == "inquiry" {
+            CaseKind::Inquiry
+        } else {
+            CaseKind::Complaint
+        },
+        categories,
+        risk_flags,
+        origin_country: None,
+        destination_country: country,
+        sector: None,
+        employer: optional(&form.employer),
+        recruitment_agency: None,
+        name: optional(&form.name),
+        contact: optional(&form.contact),
+        description: form.description.clone(),
+        passphrase: optional(&fields.one("passphrase")),
+    };
+    match state.file_complaint(input).await {
+        Ok((case, code)) => page(
+            StatusCode::CREATED,
+            FiledPage {
+                t,
+                back: "/p/complaint",
+                code,
+                reference: case.reference,
+            }
+            .render(),
+        ),
+        Err(NodeError::Invalid(_)) => error_page(
+            t,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "error-description",
+            "/p/complaint",
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "a public complaint could not be stored");
+            error_page(
+                t,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "error-heading",
+                "/p/complaint",
+            )
+        }
+    }
+}
+
+// --- follow my case -----------------------------------------------------------------
+
+struct MessageView {
+    class: &'static str,
+    from: String,
+    day: String,
+    text: String,
+}
+
+struct FollowView {
+    reference: String,
+    status: String,
+    handled_by: Option<String>,
+    messages: Vec<MessageView>,
+}
+
+#[derive(Template)]
+#[template(path = "p_follow.html")]
+struct FollowPage {
+    t: Tr,
+    back: &'static str,
+    error: Option<String>,
+    view: Option<FollowView>,
+    code: String,
+    passphrase: String,
+    sent: bool,
+}
+
+pub(crate) async fn follow_form(PageLang(t): PageLang) -> Response {
+    page(
+        StatusCode::OK,
+        FollowPage {
+            t,
+            back: "/p/case",
+            error: None,
+            view: None,
+            code: String::new(),
+            passphrase: String::new(),
+            sent: false,
+        }
+        .render(),
+    )
+}
+
+fn follow_page(
+    t: Tr,
+    query: ReceiptQuery,
+    found: Result<crate::cases::Case, NodeError>,
+    sent: bool,
+) -> Response {
+    let (status, error, view) = match found {
+        Ok(case) => {
+            let v = case.public_view();
+            let view = FollowView {
+                reference: v.reference,
+                status: t.get(&format!("case-status-{}", v.status.as_str())),
+                handled_by: v.handled_by.map(|h| {
+                    format!(
+                        "{} ({})",
+                        h.affiliate,
+                        t.get(&format!("case-status-{}", h.status.as_str()))
+                    )
+                }),
+                messages: v
+                    .messages
+                    .into_iter()
+                    .map(|m| MessageView {
+                        class: if m.from == "union" { "union" } else { "worker" },
+                        from: t.get(if m.from == "union" {
+                            "follow-from-union"
+                        } else {
+                            "follow-from-you"
+                        }),
+                        day: crate::cases::reports::day_string(m.day),
+                        text: m.text,
+                    })
+                    .collect(),
+            };
+            (StatusCode::OK, None, Some(view))
+        }
+        Err(NodeError::NoReceiptMatch | NodeError::Invalid(_)) => {
+            (StatusCode::NOT_FOUND, Some(t.get("error-not-found")), None)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "a receipt lookup failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Some(t.get("error-heading")),
+                None,
+            )
+        }
+    };
+    page(
+        status,
+        FollowPage {
+            t,
+            back: "/p/case",
+            error,
+            code: if view.is_some() {
+                query.receipt_code
+            } else {
+                String::new()
+            },
+            passphrase: if view.is_some() {
+                query.passphrase.unwrap_or_default()
+            } else {
+                String::new()
+            },
+            view,
+            sent,
+        }
+        .render(),
+    )
+}
+
+fn receipt_query(fields: &super::Fields) -> ReceiptQuery {
+    ReceiptQuery {
+        receipt_code: fields.one("receipt_code"),
+        passphrase: Some(fields.one("passphrase")).filter(|p| !p.is_empty()),
+    }
+}
+
+pub(crate) async fn follow(
+    State(state): State<AppState>,
+    PageLang(t): PageLang,
+    FormFields(fields): FormFields,
+) -> Response {
+    let query = receipt_query(&fields);
+    let found = state.case_by_receipt(&query).await;
+    follow_page(t, query, found, false)
+}
+
+pub(crate) async fn follow_message(
+    State(state): State<AppState>,
+    PageLang(t): PageLang,
+    FormFields(fields): FormFields,
+) -> Response {
+    let query = receipt_query(&fields);
+    let text = fields.one("text");
+    if text.trim().is_empty() {
+        let found = state.case_by_receipt(&query).await;
+        return follow_page(t, query, found, false);
+    }
+    let sent = state
+        .message_from_worker(WorkerMessage {
+            receipt_code: query.receipt_code.clone(),
+            passphrase: query.passphrase.clone(),
+            text,
+        })
+        .await;
+    let ok = sent.is_ok();
+    follow_page(t, query, sent, ok)
+}
+
+// --- language ------------------------------------------------------------------------
+
+/// Remembers the chosen language for a year and goes back to the page.
+pub(crate) async fn choose_language(FormFields(fields): FormFields) -> Response {
+    let lang = fields.one("lang");
+    let back = fields.one("back");
+    let back = if back.starts_with("/p") && !back.contains("//") && !back.contains('\\') {
+        back
+    } else {
+        "/p".to_owned()
+    };
+    let mut response = Redirect::to(&back).into_response();
+    if let Some((tag, _)) = CATALOGS.iter().find(|(tag, _)| *tag == lang) {
+        if let Ok(v) =
+            format!("uf_lang={tag}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly").parse()
+        {
+            response.headers_mut().insert(header::SET_COOKIE, v);
+        }
+    }
+    response
+}

@@ -1,0 +1,317 @@
+//! The public pages over real HTTP: the language follows the browser and
+//! the switcher, a complaint is filed and followed with its receipt code,
+//! a card is checked at another affiliate, every page is small.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod testnet;
+
+use reqwest::{redirect, Method};
+use serde_json::json;
+use testnet::TestNet;
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+async fn get(net: &TestNet, path: &str, lang: &str) -> (u16, String) {
+    let r = client()
+        .get(net.url(0, path))
+        .header("accept-language", lang)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+async fn post(
+    net: &TestNet,
+    i: usize,
+    path: &str,
+    lang: &str,
+    form: &[(&str, &str)],
+) -> (u16, String) {
+    let r = client()
+        .post(net.url(i, path))
+        .header("accept-language", lang)
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let from = html
+        .find(start)
+        .unwrap_or_else(|| panic!("no {start:?} in {html}"))
+        + start.len();
+    let rest = &html[from..];
+    &rest[..rest.find(end).unwrap()]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_language_follows_the_browser_and_the_switcher_remembers_it() {
+    let net = TestNet::new(2).await;
+    let (status, html) = get(&net, "/p", "id-ID,id;q=0.9,en;q=0.5").await;
+    assert_eq!(status, 200);
+    assert!(html.contains(r#"<html lang="id">"#), "{html}");
+    assert!(html.contains("Apa yang bisa serikat bantu?"));
+    let (_, html) = get(&net, "/p", "th-TH").await;
+    assert!(html.contains(r#"<html lang="th">"#) && html.contains("ตรวจสอบบัตรสมาชิก"));
+    let (_, html) = get(&net, "/p", "de-DE").await;
+    assert!(
+        html.contains(r#"<html lang="en">"#),
+        "unknown languages fall back to English"
+    );
+
+    // The switcher sets a cookie and goes back to the page it was on.
+    let r = client()
+        .post(net.url(0, "/p/lang"))
+        .form(&[("lang", "km"), ("back", "/p/card")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/p/card");
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(
+        cookie.starts_with("uf_lang=km;") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
+    let html = client()
+        .get(net.url(0, "/p/card"))
+        .header("cookie", "uf_lang=km")
+        .header("accept-language", "id")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains(r#"<html lang="km">"#) && html.contains("ពិនិត្យកាតសមាជិក"));
+    // It never sends anyone off the site.
+    for back in ["https://evil.example/", "//evil.example/p", "/api/v1/cases"] {
+        let r = client()
+            .post(net.url(0, "/p/lang"))
+            .form(&[("lang", "vi"), ("back", back)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.headers()["location"], "/p", "{back}");
+    }
+    net.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_complaint_filed_on_the_page_is_followed_with_its_receipt_code() {
+    let net = TestNet::new(2).await;
+    // Mistakes are shown beside their fields, in the reader's language, and keep what was typed.
+    let (status, html) = post(
+        &net,
+        0,
+        "/p/complaint",
+        "id",
+        &[
+            ("kind", "complaint"),
+            ("employer", "PT Contoh"),
+            ("country", "Malaysia"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        html.contains("Tolong pilih setidaknya satu topik."),
+        "{html}"
+    );
+    assert!(html.contains("Tolong tulis apa yang terjadi."));
+    assert!(html.contains(r#"aria-describedby="description-error""#));
+    assert!(html.contains(r#"value="PT Contoh""#));
+    assert!(html.contains("Tulis negara dengan dua huruf"));
+    let (_, cases) = net.call(0, Method::GET, "/api/v1/cases", None).await;
+    assert_eq!(cases, json!([]), "nothing was filed");
+
+    let (status, html) = post(
+        &net,
+        0,
+        "/p/complaint",
+        "id",
+        &[
+            ("kind", "complaint"),
+            ("category", "document_retention"),
+            ("category", "no_rest_day"),
+            ("risk", "detention"),
+            (
+                "description",
+                "Paspor saya ditahan majikan <b>dan</b> saya tidak boleh keluar.",
+            ),
+            ("country", "my"),
+            ("passphrase", "melati"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 201, "{html}");
+    assert!(html.contains("Kode tanda terima Anda"));
+    let code = between(&html, r#"<p class="code" id="receipt-code">"#, "</p>").to_owned();
+    assert_eq!(code.len(), 19, "{code}");
+
+    let (_, cases) = net.call(0, Method::GET, "/api/v1/cases", None).await;
+    let case = &cases[0];
+    assert_eq!(
+        case["categories"],
+        json!(["document_retention", "no_rest_day"])
+    );
+    assert_eq!(case["risk_flags"], json!(["detention"]));
+    assert_eq!(case["priority"], "urgent");
+    assert_eq!(case["destination_country"], "MY");
+    assert_eq!(case["worker"]["anonymous"], true);
+    let id = case["id"].as_str().unwrap();
+    net.call(
+        0,
+        Method::POST,
+        &format!("/api/v1/cases/{id}/messages"),
+        Some(json!({ "actor": "officer Rina", "text": "Kami akan datang hari Minggu." })),
+    )
+    .await;
+
+    // Following the case: the status in Indonesian and the officer's message.
+    let (status, html) = post(
+        &net,
+        0,
+        "/p/case",
+        "id",
+        &[("receipt_code", &code), ("passphrase", "melati")],
+    )
+    .await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("diterima, menunggu diperiksa"), "{html}");
+    assert!(html.contains("Kami akan datang hari Minggu."));
+    let (status, html) = post(
+        &net,
+        0,
+        "/p/case/message",
+        "id",
+        &[
+            ("receipt_code", &code),
+            ("passphrase", "melati"),
+            ("text", "Terima kasih, saya tunggu."),
+        ],
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Pesan Anda sudah terkirim.") && html.contains("Terima kasih, saya tunggu.")
+    );
+    // A wrong passphrase shows the same page with a clear message and no case.
+    let (status, html) = post(
+        &net,
+        0,
+        "/p/case",
+        "id",
+        &[("receipt_code", &code), ("passphrase", "mawar")],
+    )
+    .await;
+    assert_eq!(status, 404);
+    assert!(html.contains("Kami tidak menemukan kasus") && !html.contains("Kami akan datang"));
+    // What the worker typed is shown as text, never as markup.
+    let (_, case) = net
+        .call(0, Method::GET, &format!("/api/v1/cases/{id}"), None)
+        .await;
+    assert!(case["description"].as_str().unwrap().contains("<b>dan</b>"));
+    net.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_card_is_checked_on_the_public_page_of_another_affiliate() {
+    let net = TestNet::new(2).await;
+    net.wait_connected().await;
+    let (_, member) = net
+        .call(
+            0,
+            Method::POST,
+            "/api/v1/members",
+            Some(json!({ "holder_name": "Siti <Rahayu>" })),
+        )
+        .await;
+    let id = member["id"].as_str().unwrap();
+    let (_, card) = net
+        .call(0, Method::GET, &format!("/api/v1/members/{id}/card"), None)
+        .await;
+    let card = card["card"].as_str().unwrap().to_owned();
+    let html = testnet::wait_for(60, "the card to verify at MTUC", || async {
+        let (_, html) = post(&net, 1, "/p/card", "ms", &[("card", &card)]).await;
+        html.contains("Kad ini sah.").then_some(html)
+    })
+    .await;
+    assert!(html.contains("KSPI"), "{html}");
+    assert!(
+        html.contains("Siti &#60;Rahayu&#62;"),
+        "the name is escaped: {html}"
+    );
+    assert!(html.contains("aktif"));
+    let (status, html) = post(&net, 1, "/p/card", "ms", &[("card", "UF1:NOT-A-CARD")]).await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Kad ini tidak sah.") && html.contains("Kod tidak dapat dibaca."),
+        "{html}"
+    );
+    net.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn public_pages_are_small_safe_and_rate_limited_in_the_readers_language() {
+    let mut net = TestNet::prepare_tuned(2, |c| c.public_rate_limit_per_minute = 8);
+    net.start(0).await;
+    net.start(1).await;
+    let css = client()
+        .get(net.url(0, "/static/public.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
+    let css_len = css.bytes().await.unwrap().len();
+    for path in ["/p", "/p/card", "/p/complaint", "/p/case"] {
+        let r = client()
+            .get(net.url(0, path))
+            .header("accept-language", "my")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        let h = r.headers().clone();
+        assert!(h["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'none'"));
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert_eq!(h["cache-control"], "no-store");
+        let body = r.text().await.unwrap();
+        assert!(!body.contains("<script"), "{path} has a script");
+        let weight = body.len() + css_len;
+        assert!(
+            weight < 60 * 1024,
+            "{path} weighs {weight} bytes with its stylesheet"
+        );
+        assert!(body.contains(r#"name="viewport""#));
+    }
+    // The ninth request in a minute from one address gets a page, not JSON, in Burmese.
+    let mut limited = None;
+    for _ in 0..12 {
+        let r = client()
+            .get(net.url(0, "/p/case"))
+            .header("accept-language", "my")
+            .send()
+            .await
+            .unwrap();
+        if r.status() == 429 {
+            limited = Some(r.text().await.unwrap());
+            break;
+        }
+    }
+    let html = limited.expect("the limit never kicked in");
+    assert!(html.contains("ဤနေရာမှ ကြိုးစားမှု များလွန်းပါသည်"), "{html}");
+    net.shutdown().await;
+}
