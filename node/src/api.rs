@@ -249,6 +249,67 @@ async fn not_found() -> ApiError {
     )
 }
 
+/// Who made an API request, for the audit trail.
+fn actor_of(state: &NodeState, headers: &axum::http::HeaderMap) -> String {
+    let token = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .map(str::trim);
+    match token {
+        Some(t) if hex::encode(Sha256::digest(t.as_bytes())) == state.config.admin_token_sha256 => {
+            "admin token".to_owned()
+        }
+        Some(t) => match state.partner_by_token(t) {
+            Ok(Some(p)) => format!("partner {}", p.name),
+            _ => "unknown token".to_owned(),
+        },
+        None => "public".to_owned(),
+    }
+}
+
+/// Whether a successful request goes in the audit trail: every change, and
+/// every read of personal data, an export or a case file. Card checks and
+/// the federation's public state are not personal and are left out.
+fn audited(method: &axum::http::Method, pattern: &str) -> bool {
+    if !pattern.starts_with("/api/") || pattern == "/api/v1/cards/verify" {
+        return false;
+    }
+    method != axum::http::Method::GET
+        || [
+            "/members/{id}",
+            "/cases/{id}",
+            "/cases/export.csv",
+            "/transfers",
+            "/partner/",
+            "/partners",
+        ]
+        .iter()
+        .any(|p| pattern.contains(p))
+}
+
+/// Records each audited API request once it has succeeded.
+async fn audit_requests(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let method = request.method().clone();
+    let pattern = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|p| p.as_str().to_owned());
+    let path = request.uri().path().to_owned();
+    let actor = actor_of(&state, request.headers());
+    let response = next.run(request).await;
+    if let Some(pattern) = pattern {
+        if response.status().is_success() && audited(&method, &pattern) {
+            state.audit(&actor, &format!("{method} {pattern}"), &path, None);
+        }
+    }
+    response
+}
+
 /// The whole HTTP surface of a node.
 pub fn router(state: AppState) -> Router {
     let limiter = Arc::new(rate_limit::RateLimiter::new(
@@ -266,6 +327,7 @@ pub fn router(state: AppState) -> Router {
                 .layer(DefaultBodyLimit::max(state.config.max_attachment_bytes)),
         )
         .merge(crate::ui::public_routes())
+        .merge(crate::ui::sign_in_routes())
         .route_layer(axum::middleware::from_fn_with_state(
             limiter,
             rate_limit::limit,
@@ -360,6 +422,11 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(federation::metrics))
         .merge(public)
         .merge(crate::ui::static_routes())
+        .merge(crate::ui::staff_routes())
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            audit_requests,
+        ))
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))
         .with_state(state)

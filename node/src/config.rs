@@ -84,6 +84,11 @@ pub struct Config {
     /// Largest file attached to a case, in bytes. Default 5242880 (5 MiB).
     #[serde(default = "defaults::max_attachment_bytes")]
     pub max_attachment_bytes: usize,
+    /// Mark the staff login cookie `Secure` (sent over HTTPS only). Leave
+    /// on behind a TLS proxy; only a node used on this machine alone (the
+    /// demo) turns it off. Default true.
+    #[serde(default = "defaults::secure_cookies")]
+    pub secure_cookies: bool,
 }
 
 /// A known address of a peer.
@@ -142,6 +147,9 @@ mod defaults {
     pub(super) fn stats_min_cell() -> u32 {
         5
     }
+    pub(super) fn secure_cookies() -> bool {
+        true
+    }
     pub(super) fn max_attachment_bytes() -> usize {
         5 * 1024 * 1024
     }
@@ -180,6 +188,7 @@ impl Config {
             case_retention_days: defaults::case_retention_days(),
             stats_min_cell: defaults::stats_min_cell(),
             max_attachment_bytes: defaults::max_attachment_bytes(),
+            secure_cookies: defaults::secure_cookies(),
         }
     }
 
@@ -343,6 +352,7 @@ const FIELD_DOCS: &[(&str, &str)] = &[
     ("case_retention_days", "Days after a case closes before its personal fields are erased; statistics remain. Default 730."),
     ("stats_min_cell", "Smallest count a case statistic shows; smaller cells are suppressed. Default 5."),
     ("max_attachment_bytes", "Largest file attached to a case, in bytes. Default 5242880."),
+    ("secure_cookies", "Send the staff login cookie over HTTPS only; turn off only for a node used on this machine alone. Default true."),
 ];
 
 const CONFIG_HEADER: &str = "\

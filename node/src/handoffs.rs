@@ -123,6 +123,12 @@ impl NodeState {
             plaintext,
         }
         .seal(&self.keys.signing)?;
+        self.audit(
+            &self.config.affiliate.to_string(),
+            "handoff_sealed",
+            &id.to_string(),
+            Some(format!("kind {} to {recipient}", kind.0)),
+        );
         Ok(OutboxItem {
             id,
             recipient: recipient.clone(),
@@ -210,6 +216,12 @@ impl NodeState {
         self.store.flush().await?;
         if stored.is_none() {
             self.metrics.handoffs_received.inc();
+            self.audit(
+                &item.sender.to_string(),
+                "handoff_received",
+                &item.id.to_string(),
+                Some(format!("kind {}", item.kind.0)),
+            );
             // The receipt stands whatever the content says: it is on disk.
             if let Err(e) = self.act_on(&item).await {
                 tracing::warn!(id = %item.id, %e, "received handoff could not be acted on");

@@ -1,7 +1,9 @@
 //! The unionfed node: the daemon an affiliate runs. `node::start` runs a whole
 //! node in-process; the `unionfed` binary wraps it in a command line.
 
+pub mod accounts;
 pub mod api;
+pub mod audit;
 pub mod bench;
 pub mod card_check;
 pub mod cases;

@@ -66,6 +66,9 @@ enum Command {
     /// Check membership cards.
     #[command(subcommand)]
     Card(CardCommand),
+    /// Check the audit trail of a stopped node.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Show a running node's peers, heads and lag.
     Status {
         /// The node's HTTP address.
@@ -88,6 +91,18 @@ enum Command {
         /// First port: nodes use base+1.. for HTTP and base+101.. for libp2p.
         #[arg(long, default_value_t = 8100)]
         base_port: u16,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Check that no audit record was removed or altered: every record must
+    /// carry the hash of the one before. Stop the node first (the store is
+    /// locked while it runs). Prints the head hash: note it down elsewhere,
+    /// so that a later check can also tell a cut-off tail.
+    Verify {
+        #[arg(long)]
+        data_dir: PathBuf,
     },
 }
 
@@ -287,6 +302,16 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             status_snapshot,
         }) => return verify_card_offline(&card, &charter, status_snapshot.as_deref()),
         Command::Status { url, token } => status(&url, &token).await?,
+        Command::Audit(AuditCommand::Verify { data_dir }) => {
+            let store = unionfed_node::storage::Store::open(&data_dir.join("store"))?;
+            let report = unionfed_node::audit::verify_store(&store)?;
+            println!("{} audit records; head {}", report.records, report.head);
+            if let Some(why) = report.broken {
+                println!("BROKEN: {why}");
+                return Ok(std::process::ExitCode::from(2));
+            }
+            println!("the chain is intact");
+        }
         Command::Bench(b) => {
             let filter = tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("error"));

@@ -16,6 +16,9 @@
 //! | `l` | receipt locator (6 digits) + case id | JSON `ReceiptLock` (Argon2id hash of the receipt code) |
 //! | `v` | directory entry id | JSON `Service` |
 //! | `f` | SHA-256 of the file | the bytes of a case attachment (metadata removed) |
+//! | `y` | seq u64 | JSON `AuditRecord`, hash-chained |
+//! | `u` | user name | JSON `User` (staff account, Argon2id password hash) |
+//! | `s` | SHA-256 of the session id | JSON `Session` |
 //! | `g` | partner id | JSON partner (name, scopes, SHA-256 of its token) |
 //! | `n` | member id + representing affiliate | postcard `EndNotice` (the latest end, kept even when it arrives before the commitment it ends) |
 //! | `q` | author + seq u64 + entry hash | postcard `Equivocation` |
@@ -76,6 +79,9 @@ const RECEIPT: u8 = b'l';
 const PARTNER: u8 = b'g';
 const SERVICE: u8 = b'v';
 const FILE: u8 = b'f';
+const AUDIT: u8 = b'y';
+const USER: u8 = b'u';
+const SESSION: u8 = b's';
 
 /// The latest representation end for `(member, representing)`, by the
 /// entry that said so. Entries of different authors arrive in any order, so
@@ -793,6 +799,108 @@ impl Store {
         let mut key = vec![FILE];
         key.extend_from_slice(sha256_hex.as_bytes());
         Ok(self.data.get(key)?.map(|v| v.to_vec()))
+    }
+
+    // --- audit, users, sessions ---------------------------------------------
+
+    /// Appends the record `make(seq, prev_hash)` returns after the last one.
+    pub fn append_audit(
+        &self,
+        make: impl FnOnce(u64, &str) -> crate::audit::AuditRecord,
+    ) -> Result<()> {
+        let _writer = self.writer()?;
+        let (seq, prev) = match self.data.scan_prefix([AUDIT]).next_back() {
+            Some(item) => {
+                let last: crate::audit::AuditRecord = from_json(&item?.1, "audit record")?;
+                (last.seq + 1, last.hash)
+            }
+            None => (1, crate::audit::GENESIS.to_owned()),
+        };
+        let record = make(seq, &prev);
+        let mut key = vec![AUDIT];
+        key.extend_from_slice(&seq.to_be_bytes());
+        self.data.insert(key, to_json(&record)?)?;
+        Ok(())
+    }
+
+    pub fn audit_oldest_first(
+        &self,
+    ) -> impl Iterator<Item = Result<crate::audit::AuditRecord>> + '_ {
+        self.data
+            .scan_prefix([AUDIT])
+            .map(|item| from_json(&item?.1, "audit record"))
+    }
+
+    pub fn audit_newest_first(
+        &self,
+    ) -> impl Iterator<Item = Result<crate::audit::AuditRecord>> + '_ {
+        self.data
+            .scan_prefix([AUDIT])
+            .rev()
+            .map(|item| from_json(&item?.1, "audit record"))
+    }
+
+    pub fn put_user(&self, user: &crate::accounts::User) -> Result<()> {
+        let mut key = vec![USER];
+        key.extend_from_slice(user.username.as_bytes());
+        self.put_json(key, user)
+    }
+
+    pub fn user(&self, username: &str) -> Result<Option<crate::accounts::User>> {
+        let mut key = vec![USER];
+        key.extend_from_slice(username.as_bytes());
+        self.get_json(&key, "user")
+    }
+
+    pub fn users(&self) -> Result<Vec<crate::accounts::User>> {
+        self.scan_json(vec![USER], "user")
+    }
+
+    /// Creates the first user only if there is none, atomically.
+    pub fn put_first_user(&self, user: &crate::accounts::User) -> Result<bool> {
+        let _writer = self.writer()?;
+        if self.data.scan_prefix([USER]).next().is_some() {
+            return Ok(false);
+        }
+        self.put_user(user)?;
+        Ok(true)
+    }
+
+    pub fn put_session(
+        &self,
+        key_hash: &[u8; 32],
+        session: &crate::accounts::Session,
+    ) -> Result<()> {
+        let mut key = vec![SESSION];
+        key.extend_from_slice(key_hash);
+        self.put_json(key, session)
+    }
+
+    pub fn session(&self, key_hash: &[u8; 32]) -> Result<Option<crate::accounts::Session>> {
+        let mut key = vec![SESSION];
+        key.extend_from_slice(key_hash);
+        self.get_json(&key, "session")
+    }
+
+    pub fn remove_session(&self, key_hash: &[u8; 32]) -> Result<()> {
+        let mut key = vec![SESSION];
+        key.extend_from_slice(key_hash);
+        self.data.remove(key)?;
+        Ok(())
+    }
+
+    /// Removes every session of `username` (password change, account disabled).
+    pub fn remove_sessions_of(&self, username: &str) -> Result<()> {
+        let mut batch = sled::Batch::default();
+        for item in self.data.scan_prefix([SESSION]) {
+            let (k, v) = item?;
+            let s: crate::accounts::Session = from_json(&v, "session")?;
+            if s.username == username {
+                batch.remove(k);
+            }
+        }
+        self.data.apply_batch(batch)?;
+        Ok(())
     }
 
     /// Stores directory entries in one batch.

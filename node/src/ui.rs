@@ -4,6 +4,7 @@
 
 pub mod i18n;
 pub mod public;
+pub mod staff;
 
 use crate::api::AppState;
 use axum::body::Bytes;
@@ -119,6 +120,23 @@ pub(crate) fn public_routes() -> Router<AppState> {
         .route("/p/case", get(public::follow_form).post(public::follow))
         .route("/p/case/message", post(public::follow_message))
         .route("/p/lang", post(public::choose_language))
+}
+
+/// The staff pages that need no session; the caller rate limits them.
+pub(crate) fn sign_in_routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(staff::login_form).post(staff::login))
+        .route("/setup", get(staff::setup_form).post(staff::setup))
+}
+
+/// The staff pages behind a session.
+pub(crate) fn staff_routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(staff::dashboard))
+        .route("/logout", post(staff::logout))
+        .route("/users", get(staff::users).post(staff::create_user))
+        .route("/users/{username}/{change}", post(staff::set_user_state))
+        .route("/audit", get(staff::audit))
 }
 
 /// Files every page uses.

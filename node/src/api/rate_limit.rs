@@ -64,7 +64,7 @@ pub(crate) async fn limit(
         .map_or(IpAddr::from([0, 0, 0, 0]), |c| c.0.ip());
     if !limiter.take(ip) {
         let path = request.uri().path();
-        if path == "/p" || path.starts_with("/p/") {
+        if path == "/p" || path.starts_with("/p/") || path == "/login" || path == "/setup" {
             return Ok(crate::ui::public::too_many(request.headers()));
         }
         return Err(ApiError::new(

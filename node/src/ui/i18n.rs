@@ -8,23 +8,58 @@ use fluent_bundle::FluentResource;
 use std::sync::OnceLock;
 use unic_langid::LanguageIdentifier;
 
-/// Every language shipped, English first (the reference catalog).
-pub const CATALOGS: [(&str, &str); 10] = [
-    ("en", include_str!("../../../admin-ui/locales/en/main.ftl")),
-    ("id", include_str!("../../../admin-ui/locales/id/main.ftl")),
-    ("ms", include_str!("../../../admin-ui/locales/ms/main.ftl")),
+/// Every language shipped, English first (the reference catalog): the
+/// public pages' messages and the staff pages' messages.
+pub const CATALOGS: [(&str, &str, &str); 10] = [
+    (
+        "en",
+        include_str!("../../../admin-ui/locales/en/main.ftl"),
+        include_str!("../../../admin-ui/locales/en/staff.ftl"),
+    ),
+    (
+        "id",
+        include_str!("../../../admin-ui/locales/id/main.ftl"),
+        include_str!("../../../admin-ui/locales/id/staff.ftl"),
+    ),
+    (
+        "ms",
+        include_str!("../../../admin-ui/locales/ms/main.ftl"),
+        include_str!("../../../admin-ui/locales/ms/staff.ftl"),
+    ),
     (
         "fil",
         include_str!("../../../admin-ui/locales/fil/main.ftl"),
+        include_str!("../../../admin-ui/locales/fil/staff.ftl"),
     ),
-    ("vi", include_str!("../../../admin-ui/locales/vi/main.ftl")),
-    ("th", include_str!("../../../admin-ui/locales/th/main.ftl")),
-    ("km", include_str!("../../../admin-ui/locales/km/main.ftl")),
-    ("my", include_str!("../../../admin-ui/locales/my/main.ftl")),
-    ("lo", include_str!("../../../admin-ui/locales/lo/main.ftl")),
+    (
+        "vi",
+        include_str!("../../../admin-ui/locales/vi/main.ftl"),
+        include_str!("../../../admin-ui/locales/vi/staff.ftl"),
+    ),
+    (
+        "th",
+        include_str!("../../../admin-ui/locales/th/main.ftl"),
+        include_str!("../../../admin-ui/locales/th/staff.ftl"),
+    ),
+    (
+        "km",
+        include_str!("../../../admin-ui/locales/km/main.ftl"),
+        include_str!("../../../admin-ui/locales/km/staff.ftl"),
+    ),
+    (
+        "my",
+        include_str!("../../../admin-ui/locales/my/main.ftl"),
+        include_str!("../../../admin-ui/locales/my/staff.ftl"),
+    ),
+    (
+        "lo",
+        include_str!("../../../admin-ui/locales/lo/main.ftl"),
+        include_str!("../../../admin-ui/locales/lo/staff.ftl"),
+    ),
     (
         "tet",
         include_str!("../../../admin-ui/locales/tet/main.ftl"),
+        include_str!("../../../admin-ui/locales/tet/staff.ftl"),
     ),
 ];
 
@@ -45,19 +80,21 @@ impl std::fmt::Debug for Catalogs {
 /// Parses one catalog; every syntax error is reported with the language.
 fn parse(
     tag: &str,
-    text: &str,
+    texts: &[&str],
 ) -> Result<(LanguageIdentifier, FluentBundle<FluentResource>), String> {
     let lang: LanguageIdentifier = tag
         .parse()
         .map_err(|e| format!("{tag} is not a language tag: {e}"))?;
-    let resource = FluentResource::try_new(text.to_owned())
-        .map_err(|(_, errors)| format!("catalog {tag} has syntax errors: {errors:?}"))?;
     let mut bundle = FluentBundle::new_concurrent(vec![lang.clone()]);
     // The pages are HTML; Unicode isolation marks would only add bytes.
     bundle.set_use_isolating(false);
-    bundle
-        .add_resource(resource)
-        .map_err(|errors| format!("catalog {tag} repeats keys: {errors:?}"))?;
+    for text in texts {
+        let resource = FluentResource::try_new((*text).to_owned())
+            .map_err(|(_, errors)| format!("catalog {tag} has syntax errors: {errors:?}"))?;
+        bundle
+            .add_resource(resource)
+            .map_err(|errors| format!("catalog {tag} repeats keys: {errors:?}"))?;
+    }
     Ok((lang, bundle))
 }
 
@@ -65,8 +102,8 @@ impl Catalogs {
     fn load() -> Result<Catalogs, String> {
         let mut langs = Vec::new();
         let mut bundles = Vec::new();
-        for (tag, text) in CATALOGS {
-            let (lang, bundle) = parse(tag, text)?;
+        for (tag, main, staff) in CATALOGS {
+            let (lang, bundle) = parse(tag, &[main, staff])?;
             langs.push(lang);
             bundles.push(bundle);
         }
@@ -93,7 +130,7 @@ impl Catalogs {
     /// The language to use: a valid cookie choice, else the best match for
     /// `Accept-Language`, else English.
     pub fn negotiate(&self, cookie: Option<&str>, accept: Option<&str>) -> usize {
-        if let Some(i) = cookie.and_then(|c| CATALOGS.iter().position(|(tag, _)| *tag == c)) {
+        if let Some(i) = cookie.and_then(|c| CATALOGS.iter().position(|(tag, _, _)| *tag == c)) {
             return i;
         }
         let requested = fluent_langneg::accepted_languages::parse(accept.unwrap_or(""));
@@ -113,7 +150,7 @@ impl Catalogs {
     }
 
     pub fn tag(&self, lang: usize) -> &'static str {
-        CATALOGS.get(lang).map_or("en", |(tag, _)| tag)
+        CATALOGS.get(lang).map_or("en", |(tag, _, _)| tag)
     }
 }
 
@@ -154,7 +191,7 @@ impl Tr {
         CATALOGS
             .iter()
             .enumerate()
-            .map(|(i, (tag, _))| LangOption {
+            .map(|(i, (tag, _, _))| LangOption {
                 tag,
                 name: catalogs().get(i, "language-name"),
                 chosen: i == self.lang,
@@ -185,25 +222,27 @@ mod tests {
 
     #[test]
     fn every_catalog_parses_and_has_every_key_english_has() {
-        let english = keys(CATALOGS[0].1);
-        assert!(english.len() > 90, "{}", english.len());
-        for (tag, text) in CATALOGS {
-            parse(tag, text).unwrap();
-            let here = keys(text);
-            let missing: Vec<&String> = english.difference(&here).collect();
-            assert!(missing.is_empty(), "catalog {tag} lacks {missing:?}");
-            let extra: Vec<&String> = here.difference(&english).collect();
-            assert!(
-                extra.is_empty(),
-                "catalog {tag} has keys English lacks: {extra:?}"
-            );
+        let (_, en_main, en_staff) = CATALOGS[0];
+        for (english, pick) in [(keys(en_main), 1), (keys(en_staff), 2)] {
+            assert!(english.len() > 50, "{}", english.len());
+            for (tag, main, staff) in CATALOGS {
+                parse(tag, &[main, staff]).unwrap();
+                let here = keys(if pick == 1 { main } else { staff });
+                let missing: Vec<&String> = english.difference(&here).collect();
+                assert!(missing.is_empty(), "catalog {tag} lacks {missing:?}");
+                let extra: Vec<&String> = here.difference(&english).collect();
+                assert!(
+                    extra.is_empty(),
+                    "catalog {tag} has keys English lacks: {extra:?}"
+                );
+            }
         }
     }
 
     #[test]
     fn the_language_follows_the_choice_then_the_browser() {
         let c = Catalogs::load().unwrap();
-        let index = |tag: &str| CATALOGS.iter().position(|(t, _)| *t == tag).unwrap();
+        let index = |tag: &str| CATALOGS.iter().position(|(t, _, _)| *t == tag).unwrap();
         assert_eq!(
             c.negotiate(None, Some("id-ID,id;q=0.9,en;q=0.8")),
             index("id")

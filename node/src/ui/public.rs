@@ -547,7 +547,7 @@ pub(crate) async fn choose_language(FormFields(fields): FormFields) -> Response 
         "/p".to_owned()
     };
     let mut response = Redirect::to(&back).into_response();
-    if let Some((tag, _)) = CATALOGS.iter().find(|(tag, _)| *tag == lang) {
+    if let Some((tag, _, _)) = CATALOGS.iter().find(|(tag, _, _)| *tag == lang) {
         if let Ok(v) =
             format!("uf_lang={tag}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly").parse()
         {

@@ -1,0 +1,432 @@
+//! Staff accounts, roles and sessions. Passwords are hashed with Argon2id;
+//! a session is a random id in an HttpOnly, SameSite=Strict cookie, stored
+//! only as its SHA-256, replaced at every login, with a CSRF token that
+//! every form must send back. Wrong passwords lock the account for longer
+//! and longer.
+
+use crate::error::{NodeError, Result};
+use crate::node::{now, NodeState};
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use unionfed_protocol::Timestamp;
+use utoipa::ToSchema;
+
+/// A session ends after this long without use ...
+pub const IDLE_SECS: u64 = 12 * 3600;
+/// ... and this long after login, whatever.
+pub const ABSOLUTE_SECS: u64 = 7 * 86_400;
+/// Wrong passwords in a row before the account locks.
+pub const FREE_ATTEMPTS: u32 = 5;
+pub const MIN_PASSWORD: usize = 10;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Users, settings, charter, partner tokens; everything.
+    Admin,
+    /// Cases and referrals.
+    CaseOfficer,
+    /// Members, cards and transfers.
+    Organiser,
+    /// Reads everything except personal fields.
+    Viewer,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::CaseOfficer => "case_officer",
+            Role::Organiser => "organiser",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        [
+            Role::Admin,
+            Role::CaseOfficer,
+            Role::Organiser,
+            Role::Viewer,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
+
+    /// May this role see names, contacts and narratives?
+    pub fn sees_personal_fields(self) -> bool {
+        self != Role::Viewer
+    }
+}
+
+/// A staff account.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct User {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub password_hash: String,
+    pub created_at: Timestamp,
+    pub disabled: bool,
+    pub failed_logins: u32,
+    pub locked_until: Option<Timestamp>,
+}
+
+/// A logged-in session.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Session {
+    pub username: String,
+    pub created_at: Timestamp,
+    pub last_seen: Timestamp,
+    /// Every form posts this back.
+    pub csrf: String,
+}
+
+/// A new account, as an admin enters it.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub password: String,
+}
+
+fn random_hex(bytes: usize) -> String {
+    let mut b = vec![0u8; bytes];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    hex::encode(b)
+}
+
+fn session_key(id: &str) -> [u8; 32] {
+    Sha256::digest(id.as_bytes()).into()
+}
+
+pub fn hash_password(password: &str) -> Result<String> {
+    let salt = SaltString::generate(&mut rand::rngs::OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| NodeError::Storage(format!("cannot hash the password: {e}")))
+}
+
+/// A hash to check wrong user names against, made once.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_password("no account has this password").unwrap_or_default())
+}
+
+fn password_ok(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+async fn off_thread<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| NodeError::Storage(format!("a hashing task failed: {e}")))
+}
+
+fn check_username(name: &str) -> Result<()> {
+    let ok = (2..=40).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(NodeError::Invalid(
+            "a user name is 2 to 40 of a-z, 0-9, dot, dash and underscore".into(),
+        ))
+    }
+}
+
+fn check_password(password: &str) -> Result<()> {
+    if password.chars().count() < MIN_PASSWORD || password.len() > 200 {
+        return Err(NodeError::Invalid(format!(
+            "a password has {MIN_PASSWORD} to 200 characters; a few words make a good one"
+        )));
+    }
+    Ok(())
+}
+
+/// A session's cookie value and its CSRF token.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub id: String,
+    pub csrf: String,
+}
+
+/// Why a login failed; the same answer for a wrong name and a wrong password.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginFailure {
+    Wrong,
+    Locked { until: Timestamp },
+}
+
+impl NodeState {
+    pub fn has_users(&self) -> Result<bool> {
+        Ok(!self.store.users()?.is_empty())
+    }
+
+    fn new_session(&self, username: &str) -> Result<NewSession> {
+        let id = random_hex(32);
+        let at = now();
+        let session = Session {
+            username: username.to_owned(),
+            created_at: at,
+            last_seen: at,
+            csrf: random_hex(16),
+        };
+        self.store.put_session(&session_key(&id), &session)?;
+        Ok(NewSession {
+            id,
+            csrf: session.csrf,
+        })
+    }
+
+    /// First run: the holder of the admin token (printed by `unionfed init`)
+    /// creates the first admin. Refused once any account exists.
+    pub async fn first_admin(&self, admin_token: &str, new: NewUser) -> Result<NewSession> {
+        let hash = hex::encode(Sha256::digest(admin_token.trim().as_bytes()));
+        if admin_token.trim().is_empty() || hash != self.config.admin_token_sha256 {
+            return Err(NodeError::Forbidden(
+                "create the first account: the admin token is not this node's (it was printed by `unionfed init`)".into(),
+            ));
+        }
+        let user = self
+            .make_user(NewUser {
+                role: Role::Admin,
+                ..new
+            })
+            .await?;
+        if !self.store.put_first_user(&user)? {
+            return Err(NodeError::Invalid(
+                "this node already has accounts; log in instead".into(),
+            ));
+        }
+        self.audit(&user.username, "setup_first_admin", &user.username, None);
+        let session = self.new_session(&user.username)?;
+        self.store.flush().await?;
+        Ok(session)
+    }
+
+    async fn make_user(&self, new: NewUser) -> Result<User> {
+        check_username(&new.username)?;
+        check_password(&new.password)?;
+        crate::cases::check_required("display_name", &new.display_name, 100)?;
+        let password = new.password;
+        let password_hash = off_thread(move || hash_password(&password)).await??;
+        Ok(User {
+            username: new.username,
+            display_name: new.display_name.trim().to_owned(),
+            role: new.role,
+            password_hash,
+            created_at: now(),
+            disabled: false,
+            failed_logins: 0,
+            locked_until: None,
+        })
+    }
+
+    /// An admin creates an account.
+    pub async fn create_user(&self, by: &User, new: NewUser) -> Result<User> {
+        if by.role != Role::Admin {
+            return Err(NodeError::Forbidden(
+                "create accounts; only an admin may".into(),
+            ));
+        }
+        if self.store.user(&new.username)?.is_some() {
+            return Err(NodeError::Invalid(format!(
+                "the user name {} is taken",
+                new.username
+            )));
+        }
+        let user = self.make_user(new).await?;
+        self.store.put_user(&user)?;
+        self.audit(
+            &by.username,
+            "create_user",
+            &user.username,
+            Some(format!("role {}", user.role.as_str())),
+        );
+        self.store.flush().await?;
+        Ok(user)
+    }
+
+    /// An admin disables or enables an account; a disabled account's
+    /// sessions end at once.
+    pub async fn set_user_disabled(
+        &self,
+        by: &User,
+        username: &str,
+        disabled: bool,
+    ) -> Result<User> {
+        if by.role != Role::Admin {
+            return Err(NodeError::Forbidden(
+                "disable accounts; only an admin may".into(),
+            ));
+        }
+        if by.username == username {
+            return Err(NodeError::Invalid(
+                "you cannot disable your own account".into(),
+            ));
+        }
+        let mut user = self
+            .store
+            .user(username)?
+            .ok_or_else(|| NodeError::NotFound {
+                what: "user",
+                id: username.to_owned(),
+            })?;
+        user.disabled = disabled;
+        self.store.put_user(&user)?;
+        if disabled {
+            self.store.remove_sessions_of(username)?;
+        }
+        self.audit(
+            &by.username,
+            if disabled {
+                "disable_user"
+            } else {
+                "enable_user"
+            },
+            username,
+            None,
+        );
+        self.store.flush().await?;
+        Ok(user)
+    }
+
+    /// Checks a password; on success a fresh session (the old one, if any,
+    /// is the caller's to end).
+    pub async fn login(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<std::result::Result<(User, NewSession), LoginFailure>> {
+        let at = now();
+        let found = self.store.user(username)?;
+        let Some(mut user) = found.filter(|u| !u.disabled) else {
+            // Spend the same time as a real check, so names cannot be probed.
+            let password = password.to_owned();
+            off_thread(move || password_ok(dummy_hash(), &password)).await?;
+            self.audit(
+                username,
+                "login_failed",
+                username,
+                Some("no such account".into()),
+            );
+            return Ok(Err(LoginFailure::Wrong));
+        };
+        if let Some(until) = user.locked_until.filter(|u| *u > at) {
+            self.audit(
+                username,
+                "login_refused",
+                username,
+                Some("account locked".into()),
+            );
+            return Ok(Err(LoginFailure::Locked { until }));
+        }
+        let (hash, pw) = (user.password_hash.clone(), password.to_owned());
+        if !off_thread(move || password_ok(&hash, &pw)).await? {
+            user.failed_logins += 1;
+            if user.failed_logins >= FREE_ATTEMPTS {
+                let extra = user.failed_logins - FREE_ATTEMPTS;
+                let wait = (60u64 << extra.min(6)).min(3600);
+                user.locked_until = Some(Timestamp(at.secs() + wait));
+            }
+            self.store.put_user(&user)?;
+            self.audit(
+                username,
+                "login_failed",
+                username,
+                Some(format!("wrong password, {} in a row", user.failed_logins)),
+            );
+            self.store.flush().await?;
+            return Ok(match user.locked_until {
+                Some(until) if until > at => Err(LoginFailure::Locked { until }),
+                _ => Err(LoginFailure::Wrong),
+            });
+        }
+        user.failed_logins = 0;
+        user.locked_until = None;
+        self.store.put_user(&user)?;
+        let session = self.new_session(&user.username)?;
+        self.audit(&user.username, "login", &user.username, None);
+        self.store.flush().await?;
+        Ok(Ok((user, session)))
+    }
+
+    /// The user and session behind a cookie value, if it is in force.
+    pub fn session_user(&self, id: &str) -> Result<Option<(User, Session)>> {
+        let key = session_key(id);
+        let Some(mut session) = self.store.session(&key)? else {
+            return Ok(None);
+        };
+        let at = now().secs();
+        if at > session.last_seen.secs() + IDLE_SECS
+            || at > session.created_at.secs() + ABSOLUTE_SECS
+        {
+            self.store.remove_session(&key)?;
+            return Ok(None);
+        }
+        let Some(user) = self.store.user(&session.username)?.filter(|u| !u.disabled) else {
+            self.store.remove_session(&key)?;
+            return Ok(None);
+        };
+        if at > session.last_seen.secs() + 300 {
+            session.last_seen = Timestamp(at);
+            self.store.put_session(&key, &session)?;
+        }
+        Ok(Some((user, session)))
+    }
+
+    pub async fn logout(&self, id: &str) -> Result<()> {
+        let key = session_key(id);
+        if let Some(s) = self.store.session(&key)? {
+            self.audit(&s.username, "logout", &s.username, None);
+        }
+        self.store.remove_session(&key)?;
+        self.store.flush().await
+    }
+
+    pub fn users(&self) -> Result<Vec<User>> {
+        let mut users = self.store.users()?;
+        users.sort_by(|a, b| a.username.cmp(&b.username));
+        Ok(users)
+    }
+}
+
+/// Compares two tokens in time that does not depend on where they differ.
+pub fn same_token(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_and_names() {
+        let h = hash_password("correct horse battery").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(password_ok(&h, "correct horse battery"));
+        assert!(!password_ok(&h, "correct horse batterY"));
+        assert!(check_password("short").is_err());
+        assert!(check_username("rina.s").is_ok());
+        assert!(check_username("Rina").is_err() && check_username("a").is_err());
+        assert!(same_token("abc", "abc") && !same_token("abc", "abd") && !same_token("abc", "ab"));
+        assert_eq!(Role::parse("case_officer"), Some(Role::CaseOfficer));
+        assert!(!Role::Viewer.sees_personal_fields());
+    }
+}

@@ -1,0 +1,640 @@
+//! The staff side: first-run setup, login, the dashboard, users and the
+//! audit trail. Every form carries the session's CSRF token; a post
+//! without it is refused and changes nothing.
+
+use super::i18n::Tr;
+use super::public::lang_of;
+use super::{page, FormFields};
+use crate::accounts::{same_token, LoginFailure, NewUser, Role, Session, User};
+use crate::api::AppState;
+use crate::audit::AuditQuery;
+use crate::cases::{CaseQuery, Priority};
+use crate::error::NodeError;
+use crate::node::now;
+use crate::transfers::{Direction, TransferQuery};
+use askama::Template;
+use axum::extract::{FromRequestParts, Path, Query, State};
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+const COOKIE: &str = "uf_session";
+
+/// The signed-in user as the page header shows them.
+pub(crate) struct Me {
+    name: String,
+    role_key: &'static str,
+    admin: bool,
+    csrf: String,
+}
+
+fn role_key(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "role-admin",
+        Role::CaseOfficer => "role-case_officer",
+        Role::Organiser => "role-organiser",
+        Role::Viewer => "role-viewer",
+    }
+}
+
+/// A request from a signed-in staff member.
+pub(crate) struct Staff {
+    pub user: User,
+    pub session: Session,
+    pub session_id: String,
+    pub t: Tr,
+}
+
+impl Staff {
+    fn me(&self) -> Option<Me> {
+        Some(Me {
+            name: self.user.display_name.clone(),
+            role_key: role_key(self.user.role),
+            admin: self.user.role == Role::Admin,
+            csrf: self.session.csrf.clone(),
+        })
+    }
+
+    /// The refusal of a form whose CSRF token is not this session's.
+    fn csrf_refusal(&self, fields: &super::Fields) -> Option<Response> {
+        (!same_token(&fields.one("csrf"), &self.session.csrf))
+            .then(|| message_page(self.t, StatusCode::FORBIDDEN, "error-csrf"))
+    }
+
+    /// The refusal of a page this user's role may not use.
+    fn role_refusal(&self, role: Role) -> Option<Response> {
+        (self.user.role != role)
+            .then(|| message_page(self.t, StatusCode::FORBIDDEN, "error-forbidden"))
+    }
+}
+
+fn cookie_value(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| {
+            c.trim()
+                .strip_prefix(&format!("{COOKIE}="))
+                .map(str::to_owned)
+        })
+}
+
+impl FromRequestParts<AppState> for Staff {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Staff, Response> {
+        let t = lang_of(&parts.headers);
+        let to_login = || {
+            let target = if state.has_users().unwrap_or(true) {
+                "/login"
+            } else {
+                "/setup"
+            };
+            Redirect::to(target).into_response()
+        };
+        let Some(id) = cookie_value(&parts.headers) else {
+            return Err(to_login());
+        };
+        match state.session_user(&id) {
+            Ok(Some((user, session))) => Ok(Staff {
+                user,
+                session,
+                session_id: id,
+                t,
+            }),
+            Ok(None) => Err(to_login()),
+            Err(e) => {
+                tracing::error!(error = %e, "session lookup failed");
+                Err(message_page(
+                    t,
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "error-heading",
+                ))
+            }
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "p_error.html")]
+struct MessagePage {
+    t: Tr,
+    back: &'static str,
+    message: String,
+}
+
+fn message_page(t: Tr, status: StatusCode, key: &str) -> Response {
+    page(
+        status,
+        MessagePage {
+            t,
+            back: "/",
+            message: t.get(key),
+        }
+        .render(),
+    )
+}
+
+fn session_cookie(state: &AppState, id: &str) -> HeaderValue {
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let text = format!(
+        "{COOKIE}={id}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
+        crate::accounts::ABSOLUTE_SECS
+    );
+    HeaderValue::from_str(&text).unwrap_or(HeaderValue::from_static(""))
+}
+
+fn signed_in(state: &AppState, id: &str) -> Response {
+    let mut r = Redirect::to("/").into_response();
+    r.headers_mut()
+        .insert(header::SET_COOKIE, session_cookie(state, id));
+    r
+}
+
+// --- login and setup ---------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "s_login.html")]
+struct LoginPage {
+    t: Tr,
+    affiliate: String,
+    me: Option<Me>,
+    error: Option<String>,
+    username: String,
+}
+
+pub(crate) async fn login_form(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if !state.has_users().unwrap_or(true) {
+        return Redirect::to("/setup").into_response();
+    }
+    login_page(
+        &state,
+        lang_of(&headers),
+        StatusCode::OK,
+        None,
+        String::new(),
+    )
+}
+
+fn login_page(
+    state: &AppState,
+    t: Tr,
+    status: StatusCode,
+    error: Option<String>,
+    username: String,
+) -> Response {
+    page(
+        status,
+        LoginPage {
+            t,
+            affiliate: state.config.name.clone(),
+            me: None,
+            error,
+            username,
+        }
+        .render(),
+    )
+}
+
+pub(crate) async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    FormFields(f): FormFields,
+) -> Response {
+    let t = lang_of(&headers);
+    let username = f.one("username").trim().to_lowercase();
+    match state.login(&username, &f.one("password")).await {
+        Ok(Ok((_, session))) => {
+            // A session from before this login ends: ids are never reused.
+            if let Some(old) = cookie_value(&headers) {
+                let _ = state.logout(&old).await;
+            }
+            signed_in(&state, &session.id)
+        }
+        Ok(Err(LoginFailure::Wrong)) => login_page(
+            &state,
+            t,
+            StatusCode::UNAUTHORIZED,
+            Some(t.get("login-wrong")),
+            username,
+        ),
+        Ok(Err(LoginFailure::Locked { .. })) => login_page(
+            &state,
+            t,
+            StatusCode::TOO_MANY_REQUESTS,
+            Some(t.get("login-locked")),
+            username,
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "login failed");
+            message_page(t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading")
+        }
+    }
+}
+
+pub(crate) async fn logout(
+    State(state): State<AppState>,
+    staff: Staff,
+    FormFields(f): FormFields,
+) -> Response {
+    if let Some(r) = staff.csrf_refusal(&f) {
+        return r;
+    }
+    if let Err(e) = state.logout(&staff.session_id).await {
+        tracing::error!(error = %e, "logout failed");
+    }
+    let mut r = Redirect::to("/login").into_response();
+    r.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("uf_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
+    );
+    r
+}
+
+#[derive(Template)]
+#[template(path = "s_setup.html")]
+struct SetupPage {
+    t: Tr,
+    affiliate: String,
+    me: Option<Me>,
+    error: Option<String>,
+    username: String,
+    display_name: String,
+}
+
+pub(crate) async fn setup_form(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    if state.has_users().unwrap_or(true) {
+        return Redirect::to("/login").into_response();
+    }
+    page(
+        StatusCode::OK,
+        SetupPage {
+            t: lang_of(&headers),
+            affiliate: state.config.name.clone(),
+            me: None,
+            error: None,
+            username: String::new(),
+            display_name: String::new(),
+        }
+        .render(),
+    )
+}
+
+pub(crate) async fn setup(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    FormFields(f): FormFields,
+) -> Response {
+    let t = lang_of(&headers);
+    let username = f.one("username").trim().to_lowercase();
+    let display_name = f.one("display_name");
+    let again = |error: String, status: StatusCode| {
+        page(
+            status,
+            SetupPage {
+                t,
+                affiliate: state.config.name.clone(),
+                me: None,
+                error: Some(error),
+                username: username.clone(),
+                display_name: display_name.clone(),
+            }
+            .render(),
+        )
+    };
+    if f.one("password") != f.one("password2") {
+        return again(t.get("setup-mismatch"), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let new = NewUser {
+        username: username.clone(),
+        display_name: display_name.clone(),
+        role: Role::Admin,
+        password: f.one("password"),
+    };
+    match state.first_admin(&f.one("token"), new).await {
+        Ok(session) => signed_in(&state, &session.id),
+        Err(NodeError::Forbidden(_)) => again(t.get("setup-wrong-token"), StatusCode::FORBIDDEN),
+        Err(NodeError::Invalid(m)) => again(
+            format!("{} {m}", t.get("error-input")),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "setup failed");
+            message_page(t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading")
+        }
+    }
+}
+
+// --- dashboard ---------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "s_dashboard.html")]
+struct DashboardPage {
+    t: Tr,
+    affiliate: String,
+    me: Option<Me>,
+    urgent: usize,
+    high: usize,
+    normal: usize,
+    overdue: usize,
+    incoming_referrals: usize,
+    members: usize,
+    incoming_transfers: usize,
+    charter_version: u32,
+    peers: usize,
+    equivocations: usize,
+}
+
+pub(crate) async fn dashboard(State(state): State<AppState>, staff: Staff) -> Response {
+    let figures = (|| -> crate::error::Result<_> {
+        let open = state.cases(&CaseQuery {
+            open: true,
+            ..Default::default()
+        })?;
+        let at = now();
+        let count = |p: Priority| open.iter().filter(|c| c.priority == p).count();
+        let incoming = state.find_transfers(&TransferQuery {
+            direction: Some(Direction::Incoming),
+            state: Some("received".into()),
+            ..Default::default()
+        })?;
+        Ok((
+            count(Priority::Urgent),
+            count(Priority::High),
+            count(Priority::Normal),
+            open.iter().filter(|c| c.is_overdue(at)).count(),
+            open.iter()
+                .filter(|c| {
+                    c.referred_from
+                        .as_ref()
+                        .is_some_and(|f| f.accepted.is_none())
+                })
+                .count(),
+            incoming.len(),
+        ))
+    })();
+    let Ok((urgent, high, normal, overdue, incoming_referrals, incoming_transfers)) = figures
+    else {
+        return message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading");
+    };
+    let peers = state.network.connected_peers().await.map_or(0, |p| p.len());
+    page(
+        StatusCode::OK,
+        DashboardPage {
+            t: staff.t,
+            affiliate: state.config.name.clone(),
+            me: staff.me(),
+            urgent,
+            high,
+            normal,
+            overdue,
+            incoming_referrals,
+            members: state.store.member_count(),
+            incoming_transfers,
+            charter_version: state.charter().charter.version,
+            peers,
+            equivocations: state.store.equivocation_count(),
+        }
+        .render(),
+    )
+}
+
+// --- users ---------------------------------------------------------------------------
+
+struct UserRow {
+    username: String,
+    display_name: String,
+    role_key: &'static str,
+    disabled: bool,
+    is_me: bool,
+}
+
+#[derive(Template)]
+#[template(path = "s_users.html")]
+struct UsersPage {
+    t: Tr,
+    affiliate: String,
+    me: Option<Me>,
+    error: Option<String>,
+    users: Vec<UserRow>,
+    roles: Vec<(&'static str, &'static str)>,
+    csrf: String,
+}
+
+fn users_page(
+    state: &AppState,
+    staff: &Staff,
+    status: StatusCode,
+    error: Option<String>,
+) -> Response {
+    let users = match state.users() {
+        Ok(u) => u,
+        Err(_) => return message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
+    };
+    page(
+        status,
+        UsersPage {
+            t: staff.t,
+            affiliate: state.config.name.clone(),
+            me: staff.me(),
+            error,
+            users: users
+                .into_iter()
+                .map(|u| UserRow {
+                    is_me: u.username == staff.user.username,
+                    username: u.username,
+                    display_name: u.display_name,
+                    role_key: role_key(u.role),
+                    disabled: u.disabled,
+                })
+                .collect(),
+            roles: [
+                Role::CaseOfficer,
+                Role::Organiser,
+                Role::Viewer,
+                Role::Admin,
+            ]
+            .into_iter()
+            .map(|r| (r.as_str(), role_key(r)))
+            .collect(),
+            csrf: staff.session.csrf.clone(),
+        }
+        .render(),
+    )
+}
+
+pub(crate) async fn users(State(state): State<AppState>, staff: Staff) -> Response {
+    if let Some(r) = staff.role_refusal(Role::Admin) {
+        return r;
+    }
+    users_page(&state, &staff, StatusCode::OK, None)
+}
+
+pub(crate) async fn create_user(
+    State(state): State<AppState>,
+    staff: Staff,
+    FormFields(f): FormFields,
+) -> Response {
+    if let Some(r) = staff
+        .csrf_refusal(&f)
+        .or_else(|| staff.role_refusal(Role::Admin))
+    {
+        return r;
+    }
+    let Some(role) = Role::parse(&f.one("role")) else {
+        return users_page(
+            &state,
+            &staff,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(staff.t.get("error-input")),
+        );
+    };
+    let new = NewUser {
+        username: f.one("username").trim().to_lowercase(),
+        display_name: f.one("display_name"),
+        role,
+        password: f.one("password"),
+    };
+    match state.create_user(&staff.user, new).await {
+        Ok(_) => Redirect::to("/users").into_response(),
+        Err(NodeError::Invalid(m)) => users_page(
+            &state,
+            &staff,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(format!("{} {m}", staff.t.get("error-input"))),
+        ),
+        Err(_) => message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
+    }
+}
+
+pub(crate) async fn set_user_state(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((username, change)): Path<(String, String)>,
+    FormFields(f): FormFields,
+) -> Response {
+    if let Some(r) = staff
+        .csrf_refusal(&f)
+        .or_else(|| staff.role_refusal(Role::Admin))
+    {
+        return r;
+    }
+    let disabled = match change.as_str() {
+        "disable" => true,
+        "enable" => false,
+        _ => return message_page(staff.t, StatusCode::NOT_FOUND, "error-heading"),
+    };
+    match state
+        .set_user_disabled(&staff.user, &username, disabled)
+        .await
+    {
+        Ok(_) => Redirect::to("/users").into_response(),
+        Err(NodeError::Invalid(m)) => users_page(
+            &state,
+            &staff,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(format!("{} {m}", staff.t.get("error-input"))),
+        ),
+        Err(NodeError::NotFound { .. }) => {
+            message_page(staff.t, StatusCode::NOT_FOUND, "error-heading")
+        }
+        Err(_) => message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
+    }
+}
+
+// --- audit ------------------------------------------------------------------------------
+
+struct AuditRow {
+    seq: u64,
+    when: String,
+    actor: String,
+    action: String,
+    target: String,
+    detail: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "s_audit.html")]
+struct AuditPage {
+    t: Tr,
+    affiliate: String,
+    me: Option<Me>,
+    q: String,
+    records: Vec<AuditRow>,
+    broken: Option<String>,
+    count: u64,
+    head: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct AuditSearch {
+    #[serde(default)]
+    q: String,
+}
+
+fn clock(t: unionfed_protocol::Timestamp) -> String {
+    let s = t.secs() % 86_400;
+    format!(
+        "{} {:02}:{:02}:{:02}",
+        crate::cases::reports::day_string(t),
+        s / 3600,
+        s % 3600 / 60,
+        s % 60
+    )
+}
+
+pub(crate) async fn audit(
+    State(state): State<AppState>,
+    staff: Staff,
+    search: Result<Query<AuditSearch>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    if let Some(r) = staff.role_refusal(Role::Admin) {
+        return r;
+    }
+    let q = search.map(|Query(s)| s.q).unwrap_or_default();
+    state.audit(
+        &staff.user.username,
+        "view_audit",
+        "audit trail",
+        Some(q.clone()).filter(|q| !q.is_empty()),
+    );
+    let records = state.audit_records(&AuditQuery {
+        text: Some(q.clone()).filter(|q| !q.trim().is_empty()),
+        limit: 500,
+    });
+    let report = state.verify_audit();
+    let (Ok(records), Ok(report)) = (records, report) else {
+        return message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading");
+    };
+    page(
+        StatusCode::OK,
+        AuditPage {
+            t: staff.t,
+            affiliate: state.config.name.clone(),
+            me: staff.me(),
+            q,
+            records: records
+                .into_iter()
+                .map(|r| AuditRow {
+                    seq: r.seq,
+                    when: clock(r.at),
+                    actor: r.actor,
+                    action: r.action,
+                    target: r.target,
+                    detail: r.detail,
+                })
+                .collect(),
+            broken: report.broken,
+            count: report.records,
+            head: report.head,
+        }
+        .render(),
+    )
+}

@@ -1,0 +1,314 @@
+//! Staff accounts over real HTTP: first-run setup with the admin token,
+//! login with lockout, sessions and CSRF, roles, and an audit trail whose
+//! chain shows a tampered record.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod testnet;
+
+use reqwest::{redirect, Method};
+use serde_json::json;
+use testnet::TestNet;
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+struct Answer {
+    status: u16,
+    location: String,
+    cookie: String,
+    body: String,
+}
+
+async fn send(
+    net: &TestNet,
+    method: Method,
+    path: &str,
+    cookie: Option<&str>,
+    form: Option<&[(&str, &str)]>,
+) -> Answer {
+    let mut r = client().request(method, net.url(0, path));
+    if let Some(c) = cookie {
+        r = r.header("cookie", format!("uf_session={c}"));
+    }
+    if let Some(f) = form {
+        r = r.form(f);
+    }
+    let r = r.send().await.unwrap();
+    let header = |n: &str| {
+        r.headers()
+            .get(n)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    };
+    let (location, cookie) = (header("location"), header("set-cookie"));
+    Answer {
+        status: r.status().as_u16(),
+        location,
+        cookie,
+        body: r.text().await.unwrap(),
+    }
+}
+
+fn session_of(a: &Answer) -> String {
+    a.cookie
+        .strip_prefix("uf_session=")
+        .and_then(|c| c.split(';').next())
+        .unwrap_or_else(|| panic!("no session cookie in {:?}", a.cookie))
+        .to_owned()
+}
+
+fn csrf_of(html: &str) -> String {
+    let at =
+        html.find(r#"name="csrf" value=""#).expect("a csrf field") + r#"name="csrf" value=""#.len();
+    html[at..at + 32].to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_first_admin_sets_up_the_node_and_manages_accounts_with_every_step_audited() {
+    let net = TestNet::new(2).await;
+    let token = net.tokens[0].clone();
+    // A fresh node sends everyone to the setup page, which needs the admin token.
+    assert_eq!(
+        send(&net, Method::GET, "/", None, None).await.location,
+        "/setup"
+    );
+    assert_eq!(
+        send(&net, Method::GET, "/login", None, None).await.location,
+        "/setup"
+    );
+    let setup = |tok: &'static str, pw2: &'static str| {
+        let net = &net;
+        let token = token.clone();
+        async move {
+            let tok = if tok == "right" { token.as_str() } else { tok };
+            send(
+                net,
+                Method::POST,
+                "/setup",
+                None,
+                Some(&[
+                    ("token", tok),
+                    ("username", "dewi"),
+                    ("display_name", "Dewi Lestari"),
+                    ("password", "sunrise over the harbour"),
+                    ("password2", pw2),
+                ]),
+            )
+            .await
+        }
+    };
+    let a = setup("uf_not-the-token", "sunrise over the harbour").await;
+    assert_eq!(a.status, 403, "{}", a.body);
+    let a = setup("right", "sunrise over the harbor").await;
+    assert_eq!(a.status, 422);
+    assert!(a.body.contains("The two passwords differ."));
+    let a = setup("right", "sunrise over the harbour").await;
+    assert_eq!((a.status, a.location.as_str()), (303, "/"), "{}", a.body);
+    assert!(
+        a.cookie.contains("HttpOnly")
+            && a.cookie.contains("SameSite=Strict")
+            && a.cookie.contains("Secure"),
+        "{}",
+        a.cookie
+    );
+    let admin = session_of(&a);
+    // Setup is over: it cannot be run again, even with the token.
+    assert_eq!(
+        send(&net, Method::GET, "/setup", None, None).await.location,
+        "/login"
+    );
+    let a = setup("right", "sunrise over the harbour").await;
+    assert_eq!(a.status, 422);
+
+    let dash = send(&net, Method::GET, "/", Some(&admin), None).await;
+    assert_eq!(dash.status, 200);
+    assert!(dash.body.contains("Dashboard") && dash.body.contains("Dewi Lestari"));
+    let csrf = csrf_of(&dash.body);
+
+    // A form without its CSRF token (or with another session's) changes nothing.
+    let new_user = [
+        ("username", "hadi"),
+        ("display_name", "Hadi"),
+        ("role", "case_officer"),
+        ("password", "a long enough password"),
+    ];
+    let a = send(&net, Method::POST, "/users", Some(&admin), Some(&new_user)).await;
+    assert_eq!(a.status, 403);
+    assert!(a.body.contains("This form has expired"));
+    let mut with_csrf = new_user.to_vec();
+    with_csrf.push(("csrf", &csrf));
+    let a = send(&net, Method::POST, "/users", Some(&admin), Some(&with_csrf)).await;
+    assert_eq!(
+        (a.status, a.location.as_str()),
+        (303, "/users"),
+        "{}",
+        a.body
+    );
+    let users = send(&net, Method::GET, "/users", Some(&admin), None).await;
+    assert!(users.body.contains("hadi") && users.body.contains("Case officer"));
+    let a = send(&net, Method::POST, "/users", Some(&admin), Some(&with_csrf)).await;
+    assert_eq!(a.status, 422, "a taken name");
+    let mut viewer = vec![
+        ("username", "vera"),
+        ("display_name", "Vera"),
+        ("role", "viewer"),
+        ("password", "another long password"),
+    ];
+    viewer.push(("csrf", &csrf));
+    send(&net, Method::POST, "/users", Some(&admin), Some(&viewer)).await;
+
+    // Logging in: a wrong password, then the right one; a new session each time.
+    let login = |user: &'static str, pw: &'static str| {
+        let net = &net;
+        async move {
+            send(
+                net,
+                Method::POST,
+                "/login",
+                None,
+                Some(&[("username", user), ("password", pw)]),
+            )
+            .await
+        }
+    };
+    let a = login("hadi", "wrong password!").await;
+    assert_eq!(a.status, 401);
+    assert!(a.body.contains("The user name or password is wrong."));
+    let unknown = login("nobody", "wrong password!").await;
+    assert_eq!(unknown.status, 401, "an unknown name gets the same answer");
+    assert!(unknown.body.contains("The user name or password is wrong."));
+    let first = session_of(&login("hadi", "a long enough password").await);
+    let second = session_of(&login("hadi", "a long enough password").await);
+    assert_ne!(first, second);
+    // A case officer is no admin; a viewer neither.
+    let a = send(&net, Method::GET, "/users", Some(&second), None).await;
+    assert_eq!(a.status, 403);
+    let vera = session_of(&login("vera", "another long password").await);
+    assert_eq!(
+        send(&net, Method::GET, "/audit", Some(&vera), None)
+            .await
+            .status,
+        403
+    );
+
+    // Five wrong passwords lock the account, even against the right one.
+    for _ in 0..5 {
+        login("hadi", "guess guess guess").await;
+    }
+    let a = login("hadi", "a long enough password").await;
+    assert_eq!(a.status, 429, "{}", a.body);
+    assert!(a.body.contains("Too many wrong passwords"));
+
+    // Logging out ends the session.
+    let page = send(&net, Method::GET, "/", Some(&second), None).await;
+    let a = send(
+        &net,
+        Method::POST,
+        "/logout",
+        Some(&second),
+        Some(&[("csrf", &csrf_of(&page.body))]),
+    )
+    .await;
+    assert_eq!(a.location, "/login");
+    assert_eq!(
+        send(&net, Method::GET, "/", Some(&second), None)
+            .await
+            .location,
+        "/login"
+    );
+    // Disabling an account ends its sessions at once.
+    let a = send(
+        &net,
+        Method::POST,
+        "/users/vera/disable",
+        Some(&admin),
+        Some(&[("csrf", &csrf)]),
+    )
+    .await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    assert_eq!(
+        send(&net, Method::GET, "/", Some(&vera), None)
+            .await
+            .location,
+        "/login"
+    );
+
+    // API calls are audited with their actor; the audit page shows it all.
+    net.call(
+        0,
+        Method::POST,
+        "/api/v1/members",
+        Some(json!({ "holder_name": "Siti" })),
+    )
+    .await;
+    let audit = send(&net, Method::GET, "/audit", Some(&admin), None).await;
+    assert_eq!(audit.status, 200);
+    for seen in [
+        "setup_first_admin",
+        "create_user",
+        "login_failed",
+        "login_refused",
+        "logout",
+        "disable_user",
+        "POST /api/v1/members",
+        "admin token",
+        "The chain of records is intact.",
+    ] {
+        assert!(audit.body.contains(seen), "the audit page lacks {seen}");
+    }
+    let search = send(&net, Method::GET, "/audit?q=disable", Some(&admin), None).await;
+    assert!(search.body.contains("disable_user") && !search.body.contains("create_user"));
+    net.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tampered_audit_record_is_found_by_the_verify_command() {
+    let mut net = TestNet::new(2).await;
+    for name in ["Ani", "Budi", "Citra"] {
+        net.call(
+            0,
+            Method::POST,
+            "/api/v1/members",
+            Some(json!({ "holder_name": name })),
+        )
+        .await;
+    }
+    let data_dir = net.node(0).state().data_dir.clone();
+    net.stop(0).await;
+    let verify = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_unionfed"))
+            .args(["audit", "verify", "--data-dir"])
+            .arg(&data_dir)
+            .output()
+            .unwrap()
+    };
+    let out = verify();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("the chain is intact"), "{text}");
+    // Someone with the disk rewrites who enrolled the second member.
+    {
+        let db = sled::open(data_dir.join("store")).unwrap();
+        let tree = db.open_tree("data").unwrap();
+        let (key, value) = tree
+            .scan_prefix(b"y")
+            .filter_map(Result::ok)
+            .find(|(_, v)| String::from_utf8_lossy(v).contains("POST"))
+            .unwrap();
+        let forged = String::from_utf8_lossy(&value).replace("admin token", "nobody at all");
+        tree.insert(key, forged.as_bytes()).unwrap();
+        db.flush().unwrap();
+    }
+    let out = verify();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("BROKEN") && text.contains("altered"),
+        "{text}"
+    );
+}
