@@ -67,6 +67,26 @@ async fn the_demo_starts_verifies_a_card_across_affiliates_and_stops_cleanly() {
     // The demo moved this member's representation to MTUC.
     assert_eq!(verdict["representing"], json!(["MTUC"]), "{verdict}");
     assert!(printed.iter().any(|l| l.contains("admin token: uf_")));
+    // The printed login works.
+    let login = printed.iter().find(|l| l.contains("staff login:")).unwrap();
+    let words: Vec<&str> = login.split_whitespace().collect();
+    let login_url = words[words.iter().position(|w| *w == "login:").unwrap() + 1];
+    let password = words[words.iter().position(|w| *w == "password:").unwrap() + 1];
+    let answer = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(login_url)
+        .form(&[("username", "admin"), ("password", password)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 303, "the printed login was refused");
+    let cookie = answer.headers()["set-cookie"].to_str().unwrap();
+    assert!(
+        cookie.starts_with("uf_session=") && !cookie.contains("Secure"),
+        "{cookie}"
+    );
     // The printed receipt code opens the anonymous sample case.
     let status_line = printed
         .iter()

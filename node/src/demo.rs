@@ -42,6 +42,8 @@ struct Running {
     token: String,
     data_dir: PathBuf,
     child: Child,
+    /// The password of the `admin` account the demo creates on the node.
+    password: String,
 }
 
 /// Runs the demo until Ctrl-C or SIGTERM; stops the nodes cleanly.
@@ -69,6 +71,13 @@ pub async fn run(dir: &Path, base_port: u16) -> anyhow::Result<()> {
         2,
         &affiliates,
     )?;
+    // The demo serves plain HTTP on loopback, so its login cookie cannot be
+    // HTTPS-only; a real node keeps secure_cookies on behind its TLS proxy.
+    for (data_dir, init) in &made {
+        let mut config = init.config.clone();
+        config.secure_cookies = false;
+        config.write(data_dir)?;
+    }
     let prepared = NODES.iter().zip(made).map(|(node, (data_dir, init))| {
         let url = format!("http://{}", init.config.http_listen);
         (node, data_dir, url, init.admin_token.to_string())
@@ -92,6 +101,7 @@ pub async fn run(dir: &Path, base_port: u16) -> anyhow::Result<()> {
             token,
             data_dir,
             child,
+            password: demo_password(),
         });
     }
     let outcome = tokio::select! {
@@ -186,6 +196,9 @@ async fn populate(running: &[Running]) -> anyhow::Result<Option<(String, SampleC
         .await
         .with_context(|| format!("see {}", r.data_dir.join("node.log").display()))?;
     }
+    for r in running {
+        first_admin(&http, r).await?;
+    }
     let mut first_member = None;
     for (r, node) in running.iter().zip(NODES.iter()) {
         for name in node.members {
@@ -255,6 +268,44 @@ async fn post_json(
         bail!("{path} at {}: {status} {text}", r.code);
     }
     Ok(serde_json::from_str(&text)?)
+}
+
+/// A password for a demo account: four groups of random letters.
+fn demo_password() -> String {
+    use rand::Rng;
+    let mut rng = rand::thread_rng();
+    (0..4)
+        .map(|_| {
+            (0..4)
+                .map(|_| char::from(b'a' + rng.gen_range(0..26u8)))
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// Creates the node's first admin account through its setup page, as an
+/// operator would on first run.
+async fn first_admin(http: &reqwest::Client, r: &Running) -> anyhow::Result<()> {
+    let response = http
+        .post(format!("{}/setup", r.url))
+        .form(&[
+            ("token", r.token.as_str()),
+            ("username", "admin"),
+            ("display_name", &format!("{} administrator", r.code)),
+            ("password", r.password.as_str()),
+            ("password2", r.password.as_str()),
+        ])
+        .send()
+        .await?;
+    if !(response.status().is_success() || response.status().is_redirection()) {
+        bail!(
+            "creating the first account at {} failed: {}",
+            r.code,
+            response.text().await?
+        );
+    }
+    Ok(())
 }
 
 /// What the sample cases left to show.
@@ -530,6 +581,11 @@ fn print_summary(running: &[Running], card: &str, cases: &SampleCases) {
     println!();
     for r in running {
         println!("  {:<9} {}   admin token: {}", r.code, r.url, r.token);
+        println!(
+            "            staff login: {}/login   user: admin   password: {}",
+            r.url, r.password
+        );
+        println!("            public pages: {}/p", r.url);
         println!("            data: {}", r.data_dir.display());
     }
     println!();
