@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of unionfed: formatting, lints, the Rust test suites, the
-# independent verifier of the protocol test vectors, and a short fuzz run of
-# every decoder. This is the README's test command; CI runs it via .ci/run.
+# pages in headless Chromium (installing Debian's chromium and the npm
+# packages it needs), the independent verifier of the protocol test vectors,
+# and a short fuzz run of every decoder. This is the README's test command;
+# CI runs it via .ci/run.
 #
 # Environment:
 #   FUZZ_SECONDS  seconds per fuzz target (default 10; 0 skips fuzzing)
@@ -21,6 +23,21 @@ cargo clippy --workspace --all-targets -- -D warnings
 
 step "cargo test"
 cargo test --workspace
+
+step "browser tests: the demo in headless Chromium, every page checked by axe-core"
+as_root_apt() {
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+    else
+        echo "install $* (sudo apt-get install $*) and run again" >&2
+        exit 1
+    fi
+}
+command -v chromium >/dev/null 2>&1 || as_root_apt chromium
+command -v npm >/dev/null 2>&1 || as_root_apt nodejs npm
+(cd tests/browser && npm ci --no-audit --no-fund --silent)
+cargo build --quiet -p unionfed-node --bin unionfed
+UNIONFED_BIN=target/debug/unionfed SCREENSHOT_DIR=target/browser-screenshots node tests/browser/run.mjs
 
 step "protocol test vectors, checked by an independent Python verifier"
 venv=target/interop-venv

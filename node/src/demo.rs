@@ -47,7 +47,7 @@ struct Running {
 }
 
 /// Runs the demo until Ctrl-C or SIGTERM; stops the nodes cleanly.
-pub async fn run(dir: &Path, base_port: u16) -> anyhow::Result<()> {
+pub async fn run(dir: &Path, base_port: u16, leave_setup_to: Option<&str>) -> anyhow::Result<()> {
     if dir.exists() {
         std::fs::remove_dir_all(dir).with_context(|| format!("cannot clear {}", dir.display()))?;
     }
@@ -101,7 +101,11 @@ pub async fn run(dir: &Path, base_port: u16) -> anyhow::Result<()> {
             token,
             data_dir,
             child,
-            password: demo_password(),
+            password: if leave_setup_to == Some(node.code) {
+                String::new()
+            } else {
+                demo_password()
+            },
         });
     }
     let outcome = tokio::select! {
@@ -196,7 +200,7 @@ async fn populate(running: &[Running]) -> anyhow::Result<Option<(String, SampleC
         .await
         .with_context(|| format!("see {}", r.data_dir.join("node.log").display()))?;
     }
-    for r in running {
+    for r in running.iter().filter(|r| !r.password.is_empty()) {
         first_admin(&http, r).await?;
     }
     let mut first_member = None;
@@ -581,10 +585,17 @@ fn print_summary(running: &[Running], card: &str, cases: &SampleCases) {
     println!();
     for r in running {
         println!("  {:<9} {}   admin token: {}", r.code, r.url, r.token);
-        println!(
-            "            staff login: {}/login   user: admin   password: {}",
-            r.url, r.password
-        );
+        if r.password.is_empty() {
+            println!(
+                "            first run: {}/setup (create the first admin with the admin token)",
+                r.url
+            );
+        } else {
+            println!(
+                "            staff login: {}/login   user: admin   password: {}",
+                r.url, r.password
+            );
+        }
         println!("            public pages: {}/p", r.url);
         println!("            data: {}", r.data_dir.display());
     }

@@ -91,6 +91,10 @@ enum Command {
         /// First port: nodes use base+1.. for HTTP and base+101.. for libp2p.
         #[arg(long, default_value_t = 8100)]
         base_port: u16,
+        /// Leave this affiliate without accounts, so that its first-run
+        /// setup page can be tried (the browser tests do).
+        #[arg(long, hide = true)]
+        leave_setup_to: Option<String>,
     },
 }
 
@@ -336,9 +340,13 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 }
             }
         }
-        Command::Demo { dir, base_port } => {
+        Command::Demo {
+            dir,
+            base_port,
+            leave_setup_to,
+        } => {
             init_logging();
-            demo::run(&dir, base_port).await?;
+            demo::run(&dir, base_port, leave_setup_to.as_deref()).await?;
         }
     }
     Ok(std::process::ExitCode::SUCCESS)

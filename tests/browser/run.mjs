@@ -1,0 +1,230 @@
+// unionfed in a real browser: starts the demo federation, drives Debian's
+// headless Chromium through Playwright, checks every page with axe-core
+// (WCAG 2.1 A and AA rules), and saves a screenshot of each main page.
+//
+// Environment:
+//   UNIONFED_BIN    the unionfed binary (default target/debug/unionfed)
+//   CHROMIUM        the browser (default /usr/bin/chromium)
+//   SCREENSHOT_DIR  where screenshots go (default target/browser-screenshots)
+
+import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const bin = process.env.UNIONFED_BIN ?? path.join(root, 'target/debug/unionfed');
+const browserPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const shots = path.resolve(process.env.SCREENSHOT_DIR ?? path.join(root, 'target/browser-screenshots'));
+const axeSource = fs.readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+const base = 30000 + (process.pid % 300) * 100;
+
+fs.rmSync(shots, { recursive: true, force: true });
+fs.mkdirSync(shots, { recursive: true });
+
+/** Starts the demo and returns what it printed once it is ready. */
+async function startDemo() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'unionfed-browser-'));
+  const child = spawn(bin, ['demo', '--dir', path.join(dir, 'demo'), '--base-port', String(base),
+    '--leave-setup-to', 'NTUC-PHL'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = [];
+  const rl = readline.createInterface({ input: child.stdout });
+  const ready = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the demo was not ready in 180 s:\n${lines.join('\n')}`)), 180_000);
+    rl.on('line', (line) => {
+      lines.push(line);
+      if (line.includes('DEMO READY')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`the demo stopped (${code}):\n${lines.join('\n')}`)));
+  });
+  await ready;
+  const nodes = {};
+  lines.forEach((line, i) => {
+    const m = line.match(/^\s+([A-Z][A-Z0-9-]+)\s+(http:\S+)\s+admin token: (\S+)/);
+    if (!m) return;
+    const login = lines[i + 1].match(/password: (\S+)/);
+    nodes[m[1]] = { url: m[2], token: m[3], password: login ? login[1] : null };
+  });
+  const card = lines.find((l) => l.trim().startsWith('UF1:')).trim();
+  const receipt = lines.find((l) => l.includes('receipt_code')).match(/"receipt_code":"([0-9 ]+)"/)[1];
+  return { child, nodes, card, receipt, dir };
+}
+
+const failures = [];
+async function check(name, body) {
+  try {
+    await body();
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    failures.push(name);
+    console.log(`FAIL ${name}\n     ${String(e.stack ?? e).split('\n').join('\n     ')}`);
+  }
+}
+
+function expect(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+/** axe-core on the page as it is: no WCAG 2.1 A/AA violation allowed. (The
+ * contexts bypass the pages' CSP, which would rightly refuse the injected axe.) */
+async function accessible(page, label) {
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () =>
+    // eslint-disable-next-line no-undef
+    await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+  const found = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+  expect(found.length === 0, `axe found on ${label}:\n  ${found.join('\n  ')}`);
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+}
+
+const demo = await startDemo();
+const { KSPI: kspi, MTUC: mtuc, 'NTUC-PHL': ntuc } = demo.nodes;
+const browser = await chromium.launch({ executablePath: browserPath, args: ['--no-sandbox'] });
+
+try {
+  await check('first-run setup creates the admin, who lands on the dashboard', async () => {
+    const context = await browser.newContext({ locale: 'en-GB', bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(`${ntuc.url}/`);
+    expect(page.url().endsWith('/setup'), `a fresh node sends to /setup, not ${page.url()}`);
+    await accessible(page, 'setup');
+    await shot(page, 'staff-setup');
+    await page.getByLabel('Admin token').fill(ntuc.token);
+    await page.getByLabel('User name').fill('maria');
+    await page.getByLabel('Your name').fill('Maria Santos');
+    await page.getByLabel('Password', { exact: true }).fill('mabuhay sa lahat ng manggagawa');
+    await page.getByLabel('Password again').fill('mabuhay sa lahat ng manggagawa');
+    await page.getByRole('button', { name: 'Create the account' }).click();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await accessible(page, 'dashboard');
+    await shot(page, 'staff-dashboard');
+
+    // A form post without the session's CSRF token is refused.
+    const status = await page.evaluate(async () => (await fetch('/users', {
+      method: 'POST',
+      body: new URLSearchParams({ username: 'intruder', display_name: 'x', role: 'admin', password: 'long enough password' }),
+    })).status);
+    expect(status === 403, `a CSRF-less post got ${status}`);
+    await context.close();
+  });
+
+  await check('an admin logs in, adds a case officer, and the audit page shows it', async () => {
+    const context = await browser.newContext({ locale: 'en-GB', bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(`${kspi.url}/login`);
+    await accessible(page, 'login');
+    await shot(page, 'staff-login');
+    await page.getByLabel('User name').fill('admin');
+    await page.getByLabel('Password').fill('not the password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByText('The user name or password is wrong.').waitFor();
+    await page.getByLabel('Password').fill(kspi.password);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page.getByLabel('User name').fill('rina');
+    await page.getByLabel('Name', { exact: true }).fill('Rina Wulandari');
+    await page.getByLabel('Role').selectOption('case_officer');
+    await page.getByLabel('Password').fill('solidaritas tanpa batas');
+    await page.getByRole('button', { name: 'Create the account' }).click();
+    await page.getByRole('cell', { name: 'Rina Wulandari' }).waitFor();
+    await accessible(page, 'users');
+    await shot(page, 'staff-users');
+    await page.getByRole('link', { name: 'Audit trail' }).click();
+    await page.getByText('The chain of records is intact.').waitFor();
+    for (const seen of ['login_failed', 'create_user', 'POST /api/v1/cases']) {
+      expect(await page.getByText(seen).count() > 0, `the audit page lacks ${seen}`);
+    }
+    await accessible(page, 'audit');
+    await shot(page, 'staff-audit');
+    await context.close();
+  });
+
+  await check('a card issued at KSPI is checked on the public page of MTUC', async () => {
+    const context = await browser.newContext({ locale: 'en-GB', bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(`${mtuc.url}/p/card`);
+    await accessible(page, 'card check');
+    await page.getByLabel('Card code (starts with UF1:)').fill(demo.card);
+    await page.getByRole('button', { name: 'Check the card' }).click();
+    await page.getByRole('heading', { name: 'This card is valid.' }).waitFor();
+    const text = await page.textContent('main');
+    expect(text.includes('KSPI') && text.includes('MTUC'), `the verdict lacks the issuer or MTUC: ${text}`);
+    await accessible(page, 'card verdict');
+    await shot(page, 'public-card-verdict');
+    await context.close();
+  });
+
+  await check('an anonymous complaint is filed on a phone in Bahasa Indonesia and followed with its receipt', async () => {
+    const context = await browser.newContext({ locale: 'id-ID', bypassCSP: true, viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    await page.goto(`${kspi.url}/p`);
+    expect(await page.getAttribute('html', 'lang') === 'id', 'the page is not in Indonesian');
+    await accessible(page, 'home (id)');
+    await shot(page, 'public-home-id-phone');
+    await page.getByRole('link', { name: 'Ceritakan masalah di tempat kerja' }).click();
+    await accessible(page, 'complaint form (id)');
+    // Sending nothing shows the errors beside their fields.
+    await page.getByRole('button', { name: 'Kirim ke serikat' }).click();
+    await page.getByText('Tolong tulis apa yang terjadi.').first().waitFor();
+    await accessible(page, 'complaint errors (id)');
+    await page.getByLabel('Gaji tidak dibayar').check();
+    await page.getByLabel('Paspor atau dokumen ditahan').check();
+    await page.getByLabel('Apa yang terjadi? Tulis dengan kata-kata dan bahasa Anda sendiri.')
+      .fill('Gaji saya tiga bulan belum dibayar dan paspor saya dipegang majikan.');
+    await shot(page, 'public-complaint-id-phone');
+    await page.getByRole('button', { name: 'Kirim ke serikat' }).click();
+    const code = (await page.locator('#receipt-code').textContent()).trim();
+    expect(/^\d{4} \d{4} \d{4} \d{4}$/.test(code), `no receipt code on the page: ${code}`);
+    await accessible(page, 'receipt (id)');
+    await shot(page, 'public-receipt-id-phone');
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(wide <= 360, `the receipt page is ${wide}px wide on a 360px screen`);
+    await page.getByRole('link', { name: 'Ikuti kasus saya' }).click();
+    await page.getByLabel('Kode tanda terima (16 angka)').fill(code);
+    await page.getByRole('button', { name: 'Tampilkan kasus saya' }).click();
+    await page.getByText('diterima, menunggu diperiksa').waitFor();
+    await accessible(page, 'follow (id)');
+    await shot(page, 'public-follow-id-phone');
+    await context.close();
+  });
+
+  await check('the demo complaint is followed with the printed code, and the language switcher remembers Khmer', async () => {
+    const context = await browser.newContext({ locale: 'en-GB', bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(`${kspi.url}/p/case`);
+    await page.getByLabel('Receipt code (16 digits)').fill(demo.receipt);
+    await page.getByLabel('Secret word, if you chose one').fill('melati');
+    await page.getByRole('button', { name: 'Show my case' }).click();
+    await page.getByText('received, waiting to be checked').waitFor();
+    await page.getByLabel('Language').selectOption('km');
+    await page.getByRole('button', { name: 'Change' }).click();
+    await page.waitForURL(/\/p\/case$/);
+    expect(await page.getAttribute('html', 'lang') === 'km', 'the switcher did not change the language');
+    await page.goto(`${kspi.url}/p`);
+    expect(await page.getAttribute('html', 'lang') === 'km', 'the choice was not remembered');
+    await accessible(page, 'home (km)');
+    await shot(page, 'public-home-km');
+    await context.close();
+  });
+} finally {
+  await browser.close();
+  demo.child.kill('SIGINT');
+  await new Promise((resolve) => demo.child.on('exit', resolve));
+  fs.rmSync(demo.dir, { recursive: true, force: true });
+}
+
+console.log(`screenshots: ${shots}`);
+if (failures.length > 0) {
+  console.log(`${failures.length} browser test(s) failed: ${failures.join('; ')}`);
+  process.exit(1);
+}
+console.log('all browser tests passed');
