@@ -312,3 +312,205 @@ async fn a_tampered_audit_record_is_found_by_the_verify_command() {
         "{text}"
     );
 }
+
+/// Sets up the first admin and returns the admin's session.
+async fn admin_session(net: &TestNet) -> String {
+    let token = net.tokens[0].clone();
+    let a = send(
+        net,
+        Method::POST,
+        "/setup",
+        None,
+        Some(&[
+            ("token", &token),
+            ("username", "admin"),
+            ("display_name", "Admin"),
+            ("password", "a long enough password"),
+            ("password2", "a long enough password"),
+        ]),
+    )
+    .await;
+    session_of(&a)
+}
+
+async fn add_user(net: &TestNet, admin: &str, name: &str, role: &str) -> String {
+    let csrf = csrf_of(&send(net, Method::GET, "/", Some(admin), None).await.body);
+    let a = send(
+        net,
+        Method::POST,
+        "/users",
+        Some(admin),
+        Some(&[
+            ("username", name),
+            ("display_name", name),
+            ("role", role),
+            ("password", "another long password"),
+            ("csrf", &csrf),
+        ]),
+    )
+    .await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    let login = send(
+        net,
+        Method::POST,
+        "/login",
+        None,
+        Some(&[("username", name), ("password", "another long password")]),
+    )
+    .await;
+    session_of(&login)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_organiser_enrols_and_prints_a_card_and_a_viewer_sees_no_personal_fields() {
+    let net = TestNet::new(2).await;
+    let admin = admin_session(&net).await;
+    let organiser = add_user(&net, &admin, "ana", "organiser").await;
+    let viewer = add_user(&net, &admin, "vic", "viewer").await;
+    let officer = add_user(&net, &admin, "cora", "case_officer").await;
+
+    let form = send(&net, Method::GET, "/members/new", Some(&organiser), None).await;
+    assert_eq!(form.status, 200);
+    let csrf = csrf_of(&form.body);
+    let fields = [
+        ("holder_name", "Siti Rahayu"),
+        ("date_of_birth", "1994-07-21"),
+        ("contact", "+62 812 0000 0000"),
+        ("sector", "domestic work"),
+        ("employer", ""),
+        ("origin_country", "id"),
+        ("destination_country", "MY"),
+    ];
+    let a = send(
+        &net,
+        Method::POST,
+        "/members/new",
+        Some(&organiser),
+        Some(&fields),
+    )
+    .await;
+    assert_eq!(a.status, 403, "no CSRF token, no member");
+    let mut with_csrf = fields.to_vec();
+    with_csrf.push(("csrf", &csrf));
+    let a = send(
+        &net,
+        Method::POST,
+        "/members/new",
+        Some(&organiser),
+        Some(&with_csrf),
+    )
+    .await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    let member_path = a.location.split('?').next().unwrap().to_owned();
+    let page = send(&net, Method::GET, &a.location, Some(&organiser), None).await;
+    assert!(
+        page.body.contains("The member is enrolled") && page.body.contains("+62 812 0000 0000"),
+        "{}",
+        page.body
+    );
+    // A bad country is refused beside the form, keeping what was typed.
+    let mut bad = with_csrf.clone();
+    bad[5] = ("origin_country", "Indonesia");
+    let a = send(
+        &net,
+        Method::POST,
+        "/members/new",
+        Some(&organiser),
+        Some(&bad),
+    )
+    .await;
+    assert_eq!(a.status, 422);
+    assert!(a.body.contains("two letters") && a.body.contains(r#"value="Siti Rahayu""#));
+
+    // The printable card carries the QR code and the text any union can check.
+    let card = send(
+        &net,
+        Method::GET,
+        &format!("{member_path}/card"),
+        Some(&organiser),
+        None,
+    )
+    .await;
+    assert_eq!(card.status, 200);
+    assert!(card.body.contains("<svg") && card.body.contains("UF1:"));
+    let text = card
+        .body
+        .split(r#"<p class="cardtext">"#)
+        .nth(1)
+        .unwrap()
+        .split("</p>")
+        .next()
+        .unwrap();
+    let verdict = net
+        .call(
+            1,
+            Method::POST,
+            "/api/v1/cards/verify",
+            Some(json!({ "card": text })),
+        )
+        .await
+        .1;
+    assert_eq!(verdict["issuer"], "KSPI", "{verdict}");
+
+    // A viewer sees the member but not who they are; a case officer cannot enrol or print.
+    let seen = send(&net, Method::GET, &member_path, Some(&viewer), None).await;
+    assert_eq!(seen.status, 200);
+    for hidden in ["Siti", "+62 812", "1994-07-21", "domestic work"] {
+        assert!(!seen.body.contains(hidden), "a viewer sees {hidden}");
+    }
+    let list = send(&net, Method::GET, "/members?q=siti", Some(&viewer), None).await;
+    assert!(!list.body.contains("Siti"));
+    assert_eq!(
+        send(&net, Method::GET, "/members/new", Some(&officer), None)
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        send(
+            &net,
+            Method::GET,
+            &format!("{member_path}/card"),
+            Some(&viewer),
+            None
+        )
+        .await
+        .status,
+        403
+    );
+    let list = send(&net, Method::GET, "/members?q=siti", Some(&officer), None).await;
+    assert!(list.body.contains("Siti Rahayu"));
+
+    // Status change from the member page.
+    let csrf = csrf_of(
+        &send(&net, Method::GET, &member_path, Some(&organiser), None)
+            .await
+            .body,
+    );
+    let a = send(
+        &net,
+        Method::POST,
+        &format!("{member_path}/status"),
+        Some(&organiser),
+        Some(&[
+            ("status", "suspended"),
+            ("reason", "dues unpaid for six months"),
+            ("csrf", &csrf),
+        ]),
+    )
+    .await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    let page = send(&net, Method::GET, &member_path, Some(&organiser), None).await;
+    assert!(page.body.contains("suspended"));
+    // Every view is in the audit trail, the viewer's marked as without personal fields.
+    let audit = send(
+        &net,
+        Method::GET,
+        "/audit?q=view_member",
+        Some(&admin),
+        None,
+    )
+    .await;
+    assert!(audit.body.contains("vic") && audit.body.contains("without personal fields"));
+    net.shutdown().await;
+}

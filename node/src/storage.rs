@@ -618,6 +618,11 @@ impl Store {
         self.put_all(&[Record::Member(record)])
     }
 
+    /// Every member record, in id order.
+    pub fn members(&self) -> Result<Vec<MemberRecord>> {
+        self.scan_json(vec![MEMBER], "member")
+    }
+
     pub fn member_count(&self) -> usize {
         self.members.load(Ordering::Relaxed)
     }

@@ -3,6 +3,7 @@
 //! Plain forms that work without JavaScript.
 
 pub mod i18n;
+pub mod members;
 pub mod public;
 pub mod staff;
 
@@ -137,6 +138,11 @@ pub(crate) fn staff_routes() -> Router<AppState> {
         .route("/users", get(staff::users).post(staff::create_user))
         .route("/users/{username}/{change}", post(staff::set_user_state))
         .route("/audit", get(staff::audit))
+        .route("/members", get(members::list))
+        .route("/members/new", get(members::new_form).post(members::enrol))
+        .route("/members/{id}", get(members::show))
+        .route("/members/{id}/status", post(members::set_status))
+        .route("/members/{id}/card", get(members::card))
 }
 
 /// Files every page uses.

@@ -148,6 +148,77 @@ try {
     await context.close();
   });
 
+  await check('an organiser enrols a member and prints the card, which MTUC\'s public page accepts; a viewer sees no personal field', async () => {
+    const admin = await browser.newContext({ locale: 'en-GB', bypassCSP: true });
+    const a = await admin.newPage();
+    await a.goto(`${kspi.url}/login`);
+    await a.getByLabel('User name').fill('admin');
+    await a.getByLabel('Password').fill(kspi.password);
+    await a.getByRole('button', { name: 'Log in' }).click();
+    for (const [user, role] of [['ana', 'organiser'], ['vic', 'viewer']]) {
+      await a.goto(`${kspi.url}/users`);
+      await a.getByLabel('User name').fill(user);
+      await a.getByLabel('Name', { exact: true }).fill(user.toUpperCase());
+      await a.getByLabel('Role').selectOption(role);
+      await a.getByLabel('Password').fill('another long password');
+      await a.getByRole('button', { name: 'Create the account' }).click();
+      await a.getByRole('cell', { name: user.toUpperCase(), exact: true }).waitFor();
+    }
+    await admin.close();
+
+    const context = await browser.newContext({ locale: 'en-GB', bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(`${kspi.url}/login`);
+    await page.getByLabel('User name').fill('ana');
+    await page.getByLabel('Password').fill('another long password');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('link', { name: 'Members' }).click();
+    await accessible(page, 'members');
+    await page.getByRole('link', { name: 'Enrol a member' }).click();
+    await accessible(page, 'enrol');
+    await page.getByLabel('Name', { exact: true }).fill('Nur Aini');
+    await page.getByLabel('Date of birth').fill('1996-03-14');
+    await page.getByLabel('Contact').fill('+62 813 1111 2222');
+    await page.getByLabel('Sector').fill('plantation');
+    await page.getByLabel('Country of origin (2 letters)').fill('ID');
+    await page.getByLabel('Country of work (2 letters)').fill('MY');
+    await shot(page, 'staff-enrol');
+    await page.getByRole('button', { name: 'Enrol', exact: true }).click();
+    await page.getByText('The member is enrolled').waitFor();
+    await accessible(page, 'member');
+    await shot(page, 'staff-member');
+    const memberUrl = page.url().split('?')[0];
+    await page.getByRole('link', { name: 'Print the card' }).click();
+    await page.locator('.qr svg').waitFor();
+    await accessible(page, 'card print');
+    await shot(page, 'staff-card-print');
+    const card = (await page.locator('.cardtext').textContent()).trim();
+    await context.close();
+
+    const visitor = await browser.newContext({ locale: 'en-GB', bypassCSP: true });
+    const pub = await visitor.newPage();
+    await pub.goto(`${mtuc.url}/p/card`);
+    await pub.getByLabel('Card code (starts with UF1:)').fill(card);
+    await pub.getByRole('button', { name: 'Check the card' }).click();
+    await pub.getByRole('heading', { name: 'This card is valid.' }).waitFor();
+    expect((await pub.textContent('main')).includes('Nur Aini'), 'the verdict does not name the holder');
+    await visitor.close();
+
+    const viewer = await browser.newContext({ locale: 'en-GB', bypassCSP: true });
+    const v = await viewer.newPage();
+    await v.goto(`${kspi.url}/login`);
+    await v.getByLabel('User name').fill('vic');
+    await v.getByLabel('Password').fill('another long password');
+    await v.getByRole('button', { name: 'Log in' }).click();
+    await v.goto(memberUrl);
+    const seen = await v.textContent('main');
+    for (const hidden of ['Nur Aini', '+62 813', '1996-03-14', 'plantation']) {
+      expect(!seen.includes(hidden), `a viewer sees ${hidden}`);
+    }
+    await shot(v, 'staff-member-as-viewer');
+    await viewer.close();
+  });
+
   await check('a card issued at KSPI is checked on the public page of MTUC', async () => {
     const context = await browser.newContext({ locale: 'en-GB', bypassCSP: true });
     const page = await context.newPage();

@@ -23,10 +23,10 @@ const COOKIE: &str = "uf_session";
 
 /// The signed-in user as the page header shows them.
 pub(crate) struct Me {
-    name: String,
-    role_key: &'static str,
-    admin: bool,
-    csrf: String,
+    pub(crate) name: String,
+    pub(crate) role_key: &'static str,
+    pub(crate) admin: bool,
+    pub(crate) csrf: String,
 }
 
 fn role_key(role: Role) -> &'static str {
@@ -47,7 +47,7 @@ pub(crate) struct Staff {
 }
 
 impl Staff {
-    fn me(&self) -> Option<Me> {
+    pub(crate) fn me(&self) -> Option<Me> {
         Some(Me {
             name: self.user.display_name.clone(),
             role_key: role_key(self.user.role),
@@ -57,7 +57,7 @@ impl Staff {
     }
 
     /// The refusal of a form whose CSRF token is not this session's.
-    fn csrf_refusal(&self, fields: &super::Fields) -> Option<Response> {
+    pub(crate) fn csrf_refusal(&self, fields: &super::Fields) -> Option<Response> {
         (!same_token(&fields.one("csrf"), &self.session.csrf))
             .then(|| message_page(self.t, StatusCode::FORBIDDEN, "error-csrf"))
     }
@@ -126,7 +126,7 @@ struct MessagePage {
     message: String,
 }
 
-fn message_page(t: Tr, status: StatusCode, key: &str) -> Response {
+pub(crate) fn message_page(t: Tr, status: StatusCode, key: &str) -> Response {
     page(
         status,
         MessagePage {

@@ -1,0 +1,471 @@
+//! Member pages for staff: search, enrol, a member's record with status
+//! changes and transfer log, and a printable card with its QR code.
+//! Organisers and admins change members; a viewer sees no personal field.
+
+use super::i18n::Tr;
+use super::staff::{message_page, Me, Staff};
+use super::{page, FormFields};
+use crate::accounts::Role;
+use crate::api::AppState;
+use crate::error::NodeError;
+use crate::members::{MemberRecord, NewMember, StatusChange, WorkDetails};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use unionfed_protocol::entry::MemberStatus;
+use unionfed_protocol::MemberId;
+
+fn may_change(role: Role) -> bool {
+    matches!(role, Role::Admin | Role::Organiser)
+}
+
+/// The name staff see: hidden from a viewer.
+fn shown_name(staff: &Staff, m: &MemberRecord) -> String {
+    if staff.user.role.sees_personal_fields() {
+        m.holder_name.clone()
+    } else {
+        format!("{} {}", staff.t.get("member-id"), &m.id.to_string()[..8])
+    }
+}
+
+fn status_text(t: Tr, s: MemberStatus) -> String {
+    t.get(&format!("status-{}", s.as_str()))
+}
+
+struct Row {
+    id: String,
+    name: String,
+    status: String,
+    home: String,
+    since: String,
+}
+
+#[derive(Template)]
+#[template(path = "s_members.html")]
+struct MembersPage {
+    t: Tr,
+    affiliate: String,
+    me: Option<Me>,
+    q: String,
+    rows: Vec<Row>,
+    may_enrol: bool,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct Search {
+    #[serde(default)]
+    q: String,
+}
+
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    staff: Staff,
+    search: Result<Query<Search>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let q = search.map(|Query(s)| s.q).unwrap_or_default();
+    let Ok(mut members) = state.store.members() else {
+        return message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading");
+    };
+    let needle = q.trim().to_lowercase();
+    // A viewer cannot search by name: that would reveal the names.
+    if !needle.is_empty() && staff.user.role.sees_personal_fields() {
+        members.retain(|m| m.holder_name.to_lowercase().contains(&needle));
+    }
+    members.sort_by(|a, b| a.holder_name.cmp(&b.holder_name));
+    members.truncate(500);
+    let rows = members
+        .iter()
+        .map(|m| Row {
+            id: m.id.to_string(),
+            name: shown_name(&staff, m),
+            status: status_text(staff.t, m.status),
+            home: m
+                .home
+                .as_ref()
+                .map_or(staff.t.get("member-this-union"), ToString::to_string),
+            since: crate::cases::reports::day_string(m.member_since),
+        })
+        .collect();
+    page(
+        StatusCode::OK,
+        MembersPage {
+            t: staff.t,
+            affiliate: state.config.name.clone(),
+            me: staff.me(),
+            q,
+            rows,
+            may_enrol: may_change(staff.user.role),
+        }
+        .render(),
+    )
+}
+
+#[derive(Default)]
+struct EnrolForm {
+    holder_name: String,
+    date_of_birth: String,
+    contact: String,
+    sector: String,
+    employer: String,
+    origin_country: String,
+    destination_country: String,
+}
+
+#[derive(Template)]
+#[template(path = "s_member_new.html")]
+struct EnrolPage {
+    t: Tr,
+    affiliate: String,
+    me: Option<Me>,
+    csrf: String,
+    error: Option<String>,
+    form: EnrolForm,
+}
+
+fn enrol_page(
+    state: &AppState,
+    staff: &Staff,
+    status: StatusCode,
+    error: Option<String>,
+    form: EnrolForm,
+) -> Response {
+    page(
+        status,
+        EnrolPage {
+            t: staff.t,
+            affiliate: state.config.name.clone(),
+            me: staff.me(),
+            csrf: staff.session.csrf.clone(),
+            error,
+            form,
+        }
+        .render(),
+    )
+}
+
+pub(crate) async fn new_form(State(state): State<AppState>, staff: Staff) -> Response {
+    if !may_change(staff.user.role) {
+        return message_page(staff.t, StatusCode::FORBIDDEN, "error-forbidden");
+    }
+    enrol_page(&state, &staff, StatusCode::OK, None, EnrolForm::default())
+}
+
+pub(crate) async fn enrol(
+    State(state): State<AppState>,
+    staff: Staff,
+    FormFields(f): FormFields,
+) -> Response {
+    if let Some(r) = staff.csrf_refusal(&f) {
+        return r;
+    }
+    if !may_change(staff.user.role) {
+        return message_page(staff.t, StatusCode::FORBIDDEN, "error-forbidden");
+    }
+    let form = EnrolForm {
+        holder_name: f.one("holder_name"),
+        date_of_birth: f.one("date_of_birth"),
+        contact: f.one("contact"),
+        sector: f.one("sector"),
+        employer: f.one("employer"),
+        origin_country: f.one("origin_country").trim().to_uppercase(),
+        destination_country: f.one("destination_country").trim().to_uppercase(),
+    };
+    let optional = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
+    let country = |s: &str| -> Result<Option<unionfed_protocol::CountryCode>, String> {
+        match optional(s) {
+            None => Ok(None),
+            Some(c) => c
+                .parse()
+                .map(Some)
+                .map_err(|_| staff.t.get("error-country")),
+        }
+    };
+    let (origin, destination) = match (
+        country(&form.origin_country),
+        country(&form.destination_country),
+    ) {
+        (Ok(o), Ok(d)) => (o, d),
+        (Err(e), _) | (_, Err(e)) => {
+            return enrol_page(
+                &state,
+                &staff,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Some(e),
+                form,
+            )
+        }
+    };
+    let input = NewMember {
+        holder_name: form.holder_name.clone(),
+        date_of_birth: optional(&form.date_of_birth),
+        contact: optional(&form.contact),
+        sector: optional(&form.sector),
+        employer: optional(&form.employer),
+        work: WorkDetails::default(),
+        origin_country: origin,
+        destination_country: destination,
+    };
+    match state.enrol(input).await {
+        Ok(record) => {
+            state.audit(
+                &staff.user.username,
+                "enrol_member",
+                &record.id.to_string(),
+                None,
+            );
+            Redirect::to(&format!("/members/{}?enrolled=1", record.id)).into_response()
+        }
+        Err(NodeError::Invalid(m)) => enrol_page(
+            &state,
+            &staff,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(format!("{} {m}", staff.t.get("error-input"))),
+            form,
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "enrolment from the page failed");
+            message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading")
+        }
+    }
+}
+
+struct MemberView {
+    id: String,
+    name: String,
+    status: String,
+    since: String,
+    valid_until: String,
+    home: String,
+    represented_by: Vec<String>,
+    fields: Vec<(&'static str, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "s_member.html")]
+struct MemberPage {
+    t: Tr,
+    affiliate: String,
+    me: Option<Me>,
+    csrf: String,
+    m: MemberView,
+    notice: Option<String>,
+    error: Option<String>,
+    may_change: bool,
+    statuses: Vec<(&'static str, String, bool)>,
+    transfers: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct Shown {
+    #[serde(default)]
+    enrolled: Option<String>,
+}
+
+fn parse_id(id: &str) -> Option<MemberId> {
+    id.parse().ok()
+}
+
+fn member_page(
+    state: &AppState,
+    staff: &Staff,
+    id: &MemberId,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Response {
+    let view = match state.member_view(id) {
+        Ok(v) => v,
+        Err(NodeError::NotFound { .. }) => {
+            return message_page(staff.t, StatusCode::NOT_FOUND, "members-none")
+        }
+        Err(_) => return message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
+    };
+    let t = staff.t;
+    let r = &view.record;
+    state.audit(
+        &staff.user.username,
+        "view_member",
+        &r.id.to_string(),
+        (!staff.user.role.sees_personal_fields()).then(|| "without personal fields".to_owned()),
+    );
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
+    let country = |c: &Option<unionfed_protocol::CountryCode>| {
+        c.map_or("—".into(), |c| c.as_str().to_owned())
+    };
+    let fields = if staff.user.role.sees_personal_fields() {
+        vec![
+            ("member-dob", opt(&r.date_of_birth)),
+            ("member-contact", opt(&r.contact)),
+            ("member-sector", opt(&r.sector)),
+            ("member-employer", opt(&r.employer)),
+            ("member-origin", country(&r.origin_country)),
+            ("member-destination", country(&r.destination_country)),
+        ]
+    } else {
+        Vec::new()
+    };
+    let transfers = state
+        .member_transfers(id)
+        .unwrap_or_default()
+        .iter()
+        .map(|x| {
+            format!(
+                "{} · {} → {} · {}",
+                crate::cases::reports::day_string(x.created_at),
+                x.origin,
+                x.destination,
+                x.status.name()
+            )
+        })
+        .collect();
+    let is_home = r.home.is_none();
+    page(
+        StatusCode::OK,
+        MemberPage {
+            t,
+            affiliate: state.config.name.clone(),
+            me: staff.me(),
+            csrf: staff.session.csrf.clone(),
+            m: MemberView {
+                id: r.id.to_string(),
+                name: shown_name(staff, r),
+                status: status_text(t, r.status),
+                since: crate::cases::reports::day_string(r.member_since),
+                valid_until: crate::cases::reports::day_string(r.valid_until),
+                home: r
+                    .home
+                    .as_ref()
+                    .map_or(t.get("member-this-union"), ToString::to_string),
+                represented_by: view
+                    .represented_by
+                    .iter()
+                    .map(|b| b.affiliate.to_string())
+                    .collect(),
+                fields,
+            },
+            notice,
+            error,
+            may_change: may_change(staff.user.role) && is_home,
+            statuses: [
+                MemberStatus::Active,
+                MemberStatus::Suspended,
+                MemberStatus::Lapsed,
+                MemberStatus::Revoked,
+            ]
+            .into_iter()
+            .map(|s| (s.as_str(), status_text(t, s), s == r.status))
+            .collect(),
+            transfers,
+        }
+        .render(),
+    )
+}
+
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    shown: Result<Query<Shown>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Some(id) = parse_id(&id) else {
+        return message_page(staff.t, StatusCode::NOT_FOUND, "members-none");
+    };
+    let enrolled = shown.ok().and_then(|Query(s)| s.enrolled).is_some();
+    let notice = enrolled.then(|| staff.t.get("member-enrolled"));
+    member_page(&state, &staff, &id, notice, None)
+}
+
+pub(crate) async fn set_status(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    FormFields(f): FormFields,
+) -> Response {
+    if let Some(r) = staff.csrf_refusal(&f) {
+        return r;
+    }
+    if !may_change(staff.user.role) {
+        return message_page(staff.t, StatusCode::FORBIDDEN, "error-forbidden");
+    }
+    let Some(id) = parse_id(&id) else {
+        return message_page(staff.t, StatusCode::NOT_FOUND, "members-none");
+    };
+    let Ok(status) = f.one("status").parse::<MemberStatus>() else {
+        return member_page(&state, &staff, &id, None, Some(staff.t.get("error-input")));
+    };
+    let change = StatusChange {
+        status,
+        reason: f.one("reason"),
+    };
+    match state.set_status(&id, change).await {
+        Ok(_) => {
+            state.audit(
+                &staff.user.username,
+                "member_status",
+                &id.to_string(),
+                Some(status.to_string()),
+            );
+            Redirect::to(&format!("/members/{id}")).into_response()
+        }
+        Err(NodeError::Invalid(m)) => member_page(
+            &state,
+            &staff,
+            &id,
+            None,
+            Some(format!("{} {m}", staff.t.get("error-input"))),
+        ),
+        Err(NodeError::NotFound { .. }) => {
+            message_page(staff.t, StatusCode::NOT_FOUND, "members-none")
+        }
+        Err(_) => message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "s_card.html")]
+struct CardPrintPage {
+    t: Tr,
+    affiliate: String,
+    me: Option<Me>,
+    name: String,
+    svg: String,
+    card: String,
+}
+
+pub(crate) async fn card(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> Response {
+    if !may_change(staff.user.role) {
+        return message_page(staff.t, StatusCode::FORBIDDEN, "error-forbidden");
+    }
+    let Some(id) = parse_id(&id) else {
+        return message_page(staff.t, StatusCode::NOT_FOUND, "members-none");
+    };
+    let (record, card) = match (state.member(&id), state.issue_card(&id)) {
+        (Ok(r), Ok(c)) => (r, c),
+        (Err(NodeError::NotFound { .. }), _) => {
+            return message_page(staff.t, StatusCode::NOT_FOUND, "members-none")
+        }
+        (_, Err(NodeError::Invalid(m))) => return member_page(&state, &staff, &id, None, Some(m)),
+        _ => return message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
+    };
+    let Ok(svg) = unionfed_protocol::qr::svg(&card, 240) else {
+        return message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading");
+    };
+    state.audit(&staff.user.username, "issue_card", &id.to_string(), None);
+    page(
+        StatusCode::OK,
+        CardPrintPage {
+            t: staff.t,
+            affiliate: state.config.name.clone(),
+            me: staff.me(),
+            name: record.holder_name,
+            svg,
+            card,
+        }
+        .render(),
+    )
+}
