@@ -515,12 +515,21 @@ impl NodeState {
         at: Timestamp,
         receipt: Option<receipt::ReceiptLock>,
     ) -> Result<Case> {
-        self.open_case_with(input, channel, actor, at, receipt, CaseId::random())
-            .await
+        let case = self.build_case(
+            input,
+            channel,
+            actor,
+            at,
+            CaseId::random(),
+            receipt.is_some(),
+        )?;
+        self.store_new_case(case, receipt.as_ref()).await
     }
 
     /// Opens a case under a given id: a case referred by another affiliate
     /// takes the id of the handoff that carried it, so it is opened once.
+    /// `complete` adds what the channel knows (where the case came from)
+    /// before the case is first written, so no reader sees it half made.
     pub(crate) async fn open_case_from(
         &self,
         input: NewCase,
@@ -528,22 +537,37 @@ impl NodeState {
         actor: &str,
         at: Timestamp,
         id: CaseId,
+        complete: impl FnOnce(&mut Case) -> Result<()>,
     ) -> Result<Case> {
         if let Some(held) = self.store.case(&id)? {
             return Ok(held);
         }
-        self.open_case_with(input, channel, actor, at, None, id)
-            .await
+        let mut case = self.build_case(input, channel, actor, at, id, false)?;
+        complete(&mut case)?;
+        self.store_new_case(case, None).await
     }
 
-    async fn open_case_with(
+    /// Stores a new case (and the hash of its receipt code) durably.
+    async fn store_new_case(
+        &self,
+        case: Case,
+        receipt: Option<&receipt::ReceiptLock>,
+    ) -> Result<Case> {
+        self.store.put_case(&case, receipt)?;
+        self.store.flush().await?;
+        self.metrics.cases_opened.inc();
+        Ok(case)
+    }
+
+    /// A new case from `input`, checked, with its first event; not stored.
+    fn build_case(
         &self,
         input: NewCase,
         channel: Channel,
         actor: &str,
         at: Timestamp,
-        receipt: Option<receipt::ReceiptLock>,
         id: CaseId,
+        receipt_code: bool,
     ) -> Result<Case> {
         input.validate()?;
         if let Some(m) = &input.member {
@@ -587,7 +611,7 @@ impl NodeState {
             contract: None,
             erased: false,
             attachments: Vec::new(),
-            receipt_code: receipt.is_some(),
+            receipt_code,
         };
         case.push(CaseEvent {
             at,
@@ -595,9 +619,6 @@ impl NodeState {
             kind: EventKind::Created,
             note: None,
         })?;
-        self.store.put_case(&case, receipt.as_ref())?;
-        self.store.flush().await?;
-        self.metrics.cases_opened.inc();
         Ok(case)
     }
 

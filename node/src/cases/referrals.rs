@@ -957,34 +957,38 @@ impl NodeState {
                 }),
             };
             let actor = format!("affiliate {}", item.sender);
-            let mut case = self
-                .open_case_from(
-                    input,
-                    Channel::Affiliate {
-                        from: item.sender.clone(),
-                    },
-                    &actor,
-                    item.received_at,
-                    CaseId::from_bytes(*item.id.as_bytes()),
-                )
-                .await?;
-            let before = case.clone();
-            case.referred_from = Some(ReferredFrom {
+            let from = ReferredFrom {
                 affiliate: item.sender.clone(),
                 reference: m.reference,
                 handoff: item.id,
                 accepted: None,
-            });
-            case.consent = m.consent;
-            if let Some(basis) = m.override_basis {
-                case.push(CaseEvent {
-                    at: item.received_at,
-                    actor,
-                    kind: EventKind::ConsentOverride,
-                    note: Some(basis),
-                })?;
-            }
-            self.save_case(&before, &case).await?;
+            };
+            let (consent, override_basis) = (m.consent, m.override_basis);
+            let at = item.received_at;
+            let event_actor = actor.clone();
+            self.open_case_from(
+                input,
+                Channel::Affiliate {
+                    from: item.sender.clone(),
+                },
+                &actor,
+                at,
+                CaseId::from_bytes(*item.id.as_bytes()),
+                move |case| {
+                    case.referred_from = Some(from);
+                    case.consent = consent;
+                    if let Some(basis) = override_basis {
+                        case.push(CaseEvent {
+                            at,
+                            actor: event_actor,
+                            kind: EventKind::ConsentOverride,
+                            note: Some(basis),
+                        })?;
+                    }
+                    Ok(())
+                },
+            )
+            .await?;
         } else if item.kind == HandoffKind::CASE_STATUS_UPDATE {
             let m: CaseStatusMessage = serde_json::from_slice(plain).map_err(malformed)?;
             let before = self
