@@ -514,3 +514,184 @@ async fn an_organiser_enrols_and_prints_a_card_and_a_viewer_sees_no_personal_fie
     assert!(audit.body.contains("vic") && audit.body.contains("without personal fields"));
     net.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_case_officer_works_the_queue_and_an_organiser_accepts_a_transfer_from_the_pages() {
+    let net = TestNet::new(2).await;
+    net.wait_connected().await;
+    let admin = admin_session(&net).await;
+    let officer = add_user(&net, &admin, "cora", "case_officer").await;
+    let viewer = add_user(&net, &admin, "vic", "viewer").await;
+    let (_, case) = net
+        .call(
+            0,
+            Method::POST,
+            "/api/v1/cases",
+            Some(json!({
+            "kind": "complaint", "how": "hotline", "actor": "officer Rina",
+            "categories": ["document_retention"], "risk_flags": ["detention"],
+            "worker_name": "Lina", "description": "Locked in the house since Monday." })),
+        )
+        .await;
+    let id = case["id"].as_str().unwrap().to_owned();
+    let queue = send(&net, Method::GET, "/cases?f=risk", Some(&officer), None).await;
+    assert_eq!(queue.status, 200);
+    assert!(
+        queue.body.contains(case["reference"].as_str().unwrap())
+            && queue.body.contains("detention")
+    );
+    let page = send(
+        &net,
+        Method::GET,
+        &format!("/cases/{id}"),
+        Some(&officer),
+        None,
+    )
+    .await;
+    assert!(page.body.contains("Locked in the house") && page.body.contains("Lina"));
+    let csrf = csrf_of(&page.body);
+    // A skipped step is refused on the page with the reason; a valid one goes through.
+    let a = send(
+        &net,
+        Method::POST,
+        &format!("/cases/{id}/move"),
+        Some(&officer),
+        Some(&[("to", "resolved"), ("csrf", &csrf)]),
+    )
+    .await;
+    assert_eq!(a.status, 422, "{}", a.body);
+    assert!(a.body.contains("verified or rejected"));
+    let a = send(
+        &net,
+        Method::POST,
+        &format!("/cases/{id}/move"),
+        Some(&officer),
+        Some(&[
+            ("to", "verified"),
+            ("outcome", ""),
+            ("rejection", ""),
+            ("note", ""),
+            ("csrf", &csrf),
+        ]),
+    )
+    .await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    let a = send(
+        &net,
+        Method::POST,
+        &format!("/cases/{id}/action"),
+        Some(&officer),
+        Some(&[
+            ("action", "visit"),
+            ("note", "Went with the police; she is at the shelter."),
+            ("csrf", &csrf),
+        ]),
+    )
+    .await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    let (_, stored) = net
+        .call(0, Method::GET, &format!("/api/v1/cases/{id}"), None)
+        .await;
+    assert_eq!(stored["status"], "verified");
+    assert_eq!(
+        stored["events"].as_array().unwrap().last().unwrap()["actor"],
+        "cora"
+    );
+    // Without the token nothing moves; a viewer sees the case without the person.
+    let a = send(
+        &net,
+        Method::POST,
+        &format!("/cases/{id}/move"),
+        Some(&officer),
+        Some(&[("to", "in_progress")]),
+    )
+    .await;
+    assert_eq!(a.status, 403);
+    let seen = send(
+        &net,
+        Method::GET,
+        &format!("/cases/{id}"),
+        Some(&viewer),
+        None,
+    )
+    .await;
+    assert_eq!(seen.status, 200);
+    assert!(
+        !seen.body.contains("Lina")
+            && !seen.body.contains("Locked in")
+            && !seen.body.contains("shelter")
+    );
+    let a = send(
+        &net,
+        Method::POST,
+        &format!("/cases/{id}/move"),
+        Some(&viewer),
+        Some(&[("to", "in_progress"), ("csrf", &csrf_of(&seen.body))]),
+    )
+    .await;
+    assert_eq!(a.status, 403);
+
+    // A transfer from MTUC waits on KSPI's page, and an organiser accepts it.
+    let organiser = add_user(&net, &admin, "ana", "organiser").await;
+    let (_, member) = net
+        .call(
+            1,
+            Method::POST,
+            "/api/v1/members",
+            Some(json!({ "holder_name": "Tuan Anh" })),
+        )
+        .await;
+    let mid = member["id"].as_str().unwrap();
+    let (_, consent) = net
+        .call(
+            1,
+            Method::POST,
+            &format!("/api/v1/members/{mid}/consents"),
+            Some(json!({
+        "given": "in_person", "recorded_by": "officer", "recipient": "KSPI",
+        "purposes": ["representation"], "data_categories": ["name"], "legal_basis": "consent" })),
+        )
+        .await;
+    let (status, transfer) = net
+        .call(
+            1,
+            Method::POST,
+            "/api/v1/transfers",
+            Some(json!({ "member": mid, "destination": "KSPI", "consent": consent["id"] })),
+        )
+        .await;
+    assert_eq!(status, 201, "{transfer}");
+    let tid = transfer["id"].as_str().unwrap().to_owned();
+    let waiting = testnet::wait_for(60, "the transfer on KSPI's page", || async {
+        let page = send(&net, Method::GET, "/transfers", Some(&organiser), None).await;
+        page.body.contains("Tuan Anh").then_some(page)
+    })
+    .await;
+    let a = send(
+        &net,
+        Method::POST,
+        &format!("/transfers/{tid}/accept"),
+        Some(&organiser),
+        Some(&[("csrf", &csrf_of(&waiting.body))]),
+    )
+    .await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    let (_, decided) = net
+        .call(0, Method::GET, &format!("/api/v1/transfers/{tid}"), None)
+        .await;
+    assert_eq!(decided["status"]["state"], "accepted");
+    assert_eq!(
+        send(
+            &net,
+            Method::POST,
+            &format!("/transfers/{tid}/accept"),
+            Some(&officer),
+            Some(&[("csrf", &csrf)])
+        )
+        .await
+        .status,
+        403,
+        "a case officer does not decide transfers"
+    );
+    net.shutdown().await;
+}

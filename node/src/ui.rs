@@ -2,6 +2,7 @@
 //! `admin-ui/templates`, in the reader's language (`admin-ui/locales`).
 //! Plain forms that work without JavaScript.
 
+pub mod desk;
 pub mod i18n;
 pub mod members;
 pub mod public;
@@ -143,6 +144,11 @@ pub(crate) fn staff_routes() -> Router<AppState> {
         .route("/members/{id}", get(members::show))
         .route("/members/{id}/status", post(members::set_status))
         .route("/members/{id}/card", get(members::card))
+        .route("/transfers", get(desk::transfers))
+        .route("/transfers/{id}/{decision}", post(desk::decide_transfer))
+        .route("/cases", get(desk::cases))
+        .route("/cases/{id}", get(desk::case))
+        .route("/cases/{id}/{step}", post(desk::case_step))
 }
 
 /// Files every page uses.

@@ -56,6 +56,7 @@ async function startDemo() {
 }
 
 const failures = [];
+let phoneCode = null;
 async function check(name, body) {
   try {
     await body();
@@ -255,6 +256,7 @@ try {
     await page.getByRole('button', { name: 'Kirim ke serikat' }).click();
     const code = (await page.locator('#receipt-code').textContent()).trim();
     expect(/^\d{4} \d{4} \d{4} \d{4}$/.test(code), `no receipt code on the page: ${code}`);
+    phoneCode = code;
     await accessible(page, 'receipt (id)');
     await shot(page, 'public-receipt-id-phone');
     const wide = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -265,6 +267,82 @@ try {
     await page.getByText('diterima, menunggu diperiksa').waitFor();
     await accessible(page, 'follow (id)');
     await shot(page, 'public-follow-id-phone');
+    await context.close();
+  });
+
+  await check('a case officer verifies the complaint from the phone and records an action; the worker sees it move', async () => {
+    const context = await browser.newContext({ locale: 'en-GB', bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(`${kspi.url}/login`);
+    await page.getByLabel('User name').fill('rina');
+    await page.getByLabel('Password').fill('solidaritas tanpa batas');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('link', { name: 'Cases' }).click();
+    await accessible(page, 'case queue');
+    await shot(page, 'staff-cases');
+    // The complaint filed on the phone names passport retention.
+    const row = page.getByRole('row').filter({ hasText: 'Passport or documents taken' }).first();
+    await row.getByRole('link').click();
+    await page.getByText('Gaji saya tiga bulan belum dibayar').waitFor();
+    await accessible(page, 'case');
+    await page.getByLabel('To', { exact: true }).selectOption('verified');
+    await page.getByRole('button', { name: 'Save' }).first().click();
+    await page.getByText('checked, the union will act').first().waitFor();
+    await page.getByLabel('Action', { exact: true }).selectOption('call');
+    await page.locator('#action-note').fill('Called the employer; meeting on Friday about the wages and the passport.');
+    await page.getByRole('button', { name: 'Save' }).last().click();
+    await page.getByText('Called the employer').waitFor();
+    await page.locator('#message').fill('Kami sudah menghubungi majikan Anda. Pertemuan hari Jumat.');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByText('message to worker').waitFor();
+    await accessible(page, 'case after actions');
+    await shot(page, 'staff-case');
+    await context.close();
+
+    const phone = await browser.newContext({ locale: 'id-ID', bypassCSP: true, viewport: { width: 360, height: 740 }, isMobile: true });
+    const worker = await phone.newPage();
+    await worker.goto(`${kspi.url}/p/case`);
+    await worker.getByLabel('Kode tanda terima (16 angka)').fill(phoneCode);
+    await worker.getByRole('button', { name: 'Tampilkan kasus saya' }).click();
+    await worker.getByText('sudah diperiksa, serikat akan bertindak').waitFor();
+    await worker.getByText('Kami sudah menghubungi majikan Anda.').waitFor();
+    await shot(worker, 'public-follow-answered-id-phone');
+    await phone.close();
+  });
+
+  await check('a transfer sent from KSPI is accepted on MTUC\'s transfers page', async () => {
+    const api = (node, method, p, body) => fetch(`${node.url}${p}`, {
+      method,
+      headers: { authorization: `Bearer ${node.token}`, 'content-type': 'application/json' },
+      body: body ? JSON.stringify(body) : undefined,
+    }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    const member = await api(kspi, 'POST', '/api/v1/members', { holder_name: 'Rahmat Hidayat', employer: 'Ladang Contoh Sdn Bhd' });
+    const consent = await api(kspi, 'POST', `/api/v1/members/${member.body.id}/consents`, {
+      given: 'in_person', recorded_by: 'officer Dewi', recipient: 'MTUC', purposes: ['representation at the workplace'],
+      data_categories: ['name', 'employer'], legal_basis: "the worker's explicit consent" });
+    const sent = await api(kspi, 'POST', '/api/v1/transfers', { member: member.body.id, destination: 'MTUC', consent: consent.body.id });
+    expect(sent.status === 201, `the transfer was not sent: ${JSON.stringify(sent.body)}`);
+    const context = await browser.newContext({ locale: 'ms-MY', bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(`${mtuc.url}/login`);
+    await page.getByLabel('Nama pengguna').fill('admin');
+    await page.getByLabel('Kata laluan').fill(mtuc.password);
+    await page.getByRole('button', { name: 'Log masuk' }).click();
+    for (let i = 0; i < 60; i++) {
+      await page.goto(`${mtuc.url}/transfers`);
+      if (await page.getByText('Rahmat Hidayat').count() > 0) break;
+      await page.waitForTimeout(500);
+    }
+    await accessible(page, 'transfers (ms)');
+    await shot(page, 'staff-transfers-ms');
+    await page.getByRole('button', { name: 'Terima Rahmat Hidayat' }).click();
+    await page.getByText('Tiada pemindahan yang menunggu.').waitFor();
+    const decided = await api(kspi, 'GET', `/api/v1/transfers/${sent.body.id}`);
+    for (let i = 0; i < 60 && decided.body.status.state !== 'accepted'; i++) {
+      await page.waitForTimeout(500);
+      Object.assign(decided, await api(kspi, 'GET', `/api/v1/transfers/${sent.body.id}`));
+    }
+    expect(decided.body.status.state === 'accepted', `KSPI sees ${JSON.stringify(decided.body.status)}`);
     await context.close();
   });
 

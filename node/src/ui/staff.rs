@@ -579,7 +579,7 @@ pub(crate) struct AuditSearch {
     q: String,
 }
 
-fn clock(t: unionfed_protocol::Timestamp) -> String {
+pub(crate) fn clock(t: unionfed_protocol::Timestamp) -> String {
     let s = t.secs() % 86_400;
     format!(
         "{} {:02}:{:02}:{:02}",

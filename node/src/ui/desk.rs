@@ -1,0 +1,585 @@
+//! The staff pages for transfers waiting for a decision and for the case
+//! desk: the queue (risk first), and a case page with its timeline and the
+//! forms to move it, record an action and write to the worker. Case
+//! officers and admins act on cases; organisers and admins decide
+//! transfers; a viewer sees neither names nor narratives.
+
+use super::i18n::Tr;
+use super::staff::{message_page, Me, Staff};
+use super::{page, FormFields};
+use crate::accounts::Role;
+use crate::api::AppState;
+use crate::cases::reports::day_string;
+use crate::cases::{
+    ActionKind, Case, CaseId, CaseQuery, CaseStatus, NewAction, Outcome, Priority, Rejection,
+    StaffMessage, Transition,
+};
+use crate::error::NodeError;
+use crate::transfers::{Direction, TransferQuery};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+fn code<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn priority_text(t: Tr, p: Priority) -> String {
+    t.get(match p {
+        Priority::Urgent => "dash-urgent",
+        Priority::High => "dash-high",
+        Priority::Normal => "dash-normal",
+    })
+}
+
+fn categories_text(t: Tr, c: &Case) -> String {
+    c.categories
+        .iter()
+        .map(|x| t.get(&format!("cat-{}", code(x))))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn risks_text(c: &Case) -> String {
+    c.risk_flags.iter().map(code).collect::<Vec<_>>().join(", ")
+}
+
+fn status_text(t: Tr, s: CaseStatus) -> String {
+    t.get(&format!("case-status-{}", s.as_str()))
+}
+
+// --- transfers --------------------------------------------------------------------
+
+struct TransferRow {
+    id: String,
+    name: String,
+    from: String,
+    since: String,
+    fields: Vec<(&'static str, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "s_transfers.html")]
+struct TransfersPage {
+    t: Tr,
+    affiliate: String,
+    me: Option<Me>,
+    csrf: String,
+    error: Option<String>,
+    rows: Vec<TransferRow>,
+    may_decide: bool,
+}
+
+fn may_decide(role: Role) -> bool {
+    matches!(role, Role::Admin | Role::Organiser)
+}
+
+fn transfers_page(
+    state: &AppState,
+    staff: &Staff,
+    status: StatusCode,
+    error: Option<String>,
+) -> Response {
+    let waiting = state.find_transfers(&TransferQuery {
+        direction: Some(Direction::Incoming),
+        state: Some("received".into()),
+        request: Some(false),
+        ..Default::default()
+    });
+    let Ok(waiting) = waiting else {
+        return message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading");
+    };
+    let personal = staff.user.role.sees_personal_fields();
+    let rows = waiting
+        .iter()
+        .filter_map(|x| {
+            let file = x.file.as_ref()?;
+            let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
+            Some(TransferRow {
+                id: x.id.to_string(),
+                name: if personal {
+                    file.holder_name.clone()
+                } else {
+                    format!(
+                        "{} {}",
+                        staff.t.get("member-id"),
+                        &x.member.to_string()[..8]
+                    )
+                },
+                from: x.origin.to_string(),
+                since: day_string(file.member_since),
+                fields: if personal {
+                    vec![
+                        ("member-employer", opt(&file.employer)),
+                        ("member-sector", opt(&file.sector)),
+                        ("member-contact", opt(&file.work.destination_contact)),
+                    ]
+                } else {
+                    Vec::new()
+                },
+            })
+        })
+        .collect();
+    page(
+        status,
+        TransfersPage {
+            t: staff.t,
+            affiliate: state.config.name.clone(),
+            me: staff.me(),
+            csrf: staff.session.csrf.clone(),
+            error,
+            rows,
+            may_decide: may_decide(staff.user.role),
+        }
+        .render(),
+    )
+}
+
+pub(crate) async fn transfers(State(state): State<AppState>, staff: Staff) -> Response {
+    transfers_page(&state, &staff, StatusCode::OK, None)
+}
+
+pub(crate) async fn decide_transfer(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, decision)): Path<(String, String)>,
+    FormFields(f): FormFields,
+) -> Response {
+    if let Some(r) = staff.csrf_refusal(&f) {
+        return r;
+    }
+    if !may_decide(staff.user.role) {
+        return message_page(staff.t, StatusCode::FORBIDDEN, "error-forbidden");
+    }
+    let Ok(id) = id.parse() else {
+        return message_page(staff.t, StatusCode::NOT_FOUND, "transfers-none");
+    };
+    let result = match decision.as_str() {
+        "accept" => state.accept_transfer(&id).await,
+        "decline" => state.decline_transfer(&id, f.one("reason")).await,
+        _ => return message_page(staff.t, StatusCode::NOT_FOUND, "transfers-none"),
+    };
+    match result {
+        Ok(_) => {
+            state.audit(
+                &staff.user.username,
+                &format!("transfer_{decision}"),
+                &id.to_string(),
+                None,
+            );
+            Redirect::to("/transfers").into_response()
+        }
+        Err(NodeError::Invalid(m)) => transfers_page(
+            &state,
+            &staff,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(format!("{} {m}", staff.t.get("error-input"))),
+        ),
+        Err(NodeError::NotFound { .. }) => {
+            message_page(staff.t, StatusCode::NOT_FOUND, "transfers-none")
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "a transfer decision from the page failed");
+            message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading")
+        }
+    }
+}
+
+// --- cases ------------------------------------------------------------------------------
+
+fn may_act(role: Role) -> bool {
+    matches!(role, Role::Admin | Role::CaseOfficer)
+}
+
+struct CaseRow {
+    id: String,
+    reference: String,
+    priority: String,
+    risks: String,
+    categories: String,
+    status: String,
+    due: String,
+    assigned: String,
+}
+
+#[derive(Template)]
+#[template(path = "s_cases.html")]
+struct CasesPage {
+    t: Tr,
+    affiliate: String,
+    me: Option<Me>,
+    filter: String,
+    rows: Vec<CaseRow>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct CaseFilter {
+    #[serde(default)]
+    f: String,
+}
+
+pub(crate) async fn cases(
+    State(state): State<AppState>,
+    staff: Staff,
+    filter: Result<Query<CaseFilter>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let filter = filter.map(|Query(f)| f.f).unwrap_or_default();
+    let query = CaseQuery {
+        open: true,
+        overdue: filter == "overdue",
+        risk: filter == "risk",
+        assigned_to: (filter == "mine").then(|| staff.user.display_name.clone()),
+        ..Default::default()
+    };
+    let Ok(found) = state.cases(&query) else {
+        return message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading");
+    };
+    let t = staff.t;
+    let rows = found
+        .iter()
+        .map(|c| CaseRow {
+            id: c.id.to_string(),
+            reference: c.reference.clone(),
+            priority: priority_text(t, c.priority),
+            risks: risks_text(c),
+            categories: categories_text(t, c),
+            status: status_text(t, c.status),
+            due: c.due_at.map_or("—".into(), day_string),
+            assigned: c.assigned_to.clone().unwrap_or_else(|| "—".into()),
+        })
+        .collect();
+    page(
+        StatusCode::OK,
+        CasesPage {
+            t,
+            affiliate: state.config.name.clone(),
+            me: staff.me(),
+            filter,
+            rows,
+        }
+        .render(),
+    )
+}
+
+struct EventRow {
+    when: String,
+    actor: String,
+    what: String,
+    note: Option<String>,
+}
+
+struct CaseView {
+    id: String,
+    reference: String,
+    status: String,
+    priority: String,
+    risks: String,
+    categories: String,
+    corridor: String,
+    due: String,
+    assigned: String,
+    employer: String,
+    worker: String,
+    description: String,
+    receipt_code: bool,
+    events: Vec<EventRow>,
+}
+
+#[derive(Template)]
+#[template(path = "s_case.html")]
+struct CasePage {
+    t: Tr,
+    affiliate: String,
+    me: Option<Me>,
+    csrf: String,
+    error: Option<String>,
+    c: CaseView,
+    may_act: bool,
+    moves: Vec<(&'static str, String)>,
+    outcomes: Vec<(String, String)>,
+    rejections: Vec<(String, String)>,
+    actions: Vec<(String, String)>,
+}
+
+fn case_page(
+    state: &AppState,
+    staff: &Staff,
+    id: &CaseId,
+    status: StatusCode,
+    error: Option<String>,
+) -> Response {
+    let c = match state.case(id) {
+        Ok(c) => c,
+        Err(NodeError::NotFound { .. }) => {
+            return message_page(staff.t, StatusCode::NOT_FOUND, "cases-none")
+        }
+        Err(_) => return message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
+    };
+    let t = staff.t;
+    let personal = staff.user.role.sees_personal_fields();
+    state.audit(
+        &staff.user.username,
+        "view_case",
+        &c.id.to_string(),
+        (!personal).then(|| "without personal fields".to_owned()),
+    );
+    let hidden = || t.get("case-hidden");
+    let country = |x: &Option<unionfed_protocol::CountryCode>| {
+        x.map_or("?".to_owned(), |c| c.as_str().to_owned())
+    };
+    let worker = if c.worker.anonymous {
+        t.get("case-anonymous")
+    } else if personal {
+        [c.worker.name.clone(), c.worker.contact.clone()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · ")
+    } else {
+        hidden()
+    };
+    let events = c
+        .events
+        .iter()
+        .map(|e| {
+            let what = serde_json::to_value(&e.kind)
+                .ok()
+                .and_then(|v| v.get("event").and_then(|x| x.as_str()).map(str::to_owned))
+                .unwrap_or_default()
+                .replace('_', " ");
+            let what = match &e.kind {
+                crate::cases::EventKind::Transition { to, .. } => {
+                    format!("{what} → {}", status_text(t, *to))
+                }
+                crate::cases::EventKind::Action { action } => {
+                    t.get(&format!("action-{}", code(action)))
+                }
+                _ => what,
+            };
+            EventRow {
+                when: super::staff::clock(e.at),
+                actor: e.actor.clone(),
+                what,
+                note: if personal {
+                    e.note.clone()
+                } else {
+                    e.note.as_ref().map(|_| hidden())
+                },
+            }
+        })
+        .collect();
+    let view = CaseView {
+        id: c.id.to_string(),
+        reference: c.reference.clone(),
+        status: status_text(t, c.status),
+        priority: priority_text(t, c.priority),
+        risks: if c.risk_flags.is_empty() {
+            "—".into()
+        } else {
+            risks_text(&c)
+        },
+        categories: categories_text(t, &c),
+        corridor: format!(
+            "{} → {}",
+            country(&c.origin_country),
+            country(&c.destination_country)
+        ),
+        due: c.due_at.map_or("—".into(), day_string),
+        assigned: c.assigned_to.clone().unwrap_or_else(|| "—".into()),
+        employer: if personal {
+            c.employer.clone().unwrap_or_else(|| "—".into())
+        } else {
+            hidden()
+        },
+        worker,
+        description: if personal {
+            c.description.clone()
+        } else {
+            hidden()
+        },
+        receipt_code: c.receipt_code,
+        events,
+    };
+    let pairs = |items: Vec<String>, prefix: &str| -> Vec<(String, String)> {
+        items
+            .into_iter()
+            .map(|code| {
+                let label = t.get(&format!("{prefix}-{code}"));
+                (code, label)
+            })
+            .collect()
+    };
+    page(
+        status,
+        CasePage {
+            t,
+            affiliate: state.config.name.clone(),
+            me: staff.me(),
+            csrf: staff.session.csrf.clone(),
+            error,
+            c: view,
+            may_act: may_act(staff.user.role),
+            moves: c
+                .status
+                .next()
+                .iter()
+                .map(|s| (s.as_str(), status_text(t, *s)))
+                .collect(),
+            outcomes: pairs(
+                [
+                    Outcome::Remedied,
+                    Outcome::PartlyRemedied,
+                    Outcome::NotRemedied,
+                    Outcome::Withdrawn,
+                ]
+                .iter()
+                .map(code)
+                .collect(),
+                "outcome",
+            ),
+            rejections: pairs(
+                [Rejection::Spam, Rejection::Duplicate, Rejection::OutOfScope]
+                    .iter()
+                    .map(code)
+                    .collect(),
+                "rejection",
+            ),
+            actions: pairs(
+                [
+                    ActionKind::Call,
+                    ActionKind::Visit,
+                    ActionKind::Letter,
+                    ActionKind::Meeting,
+                    ActionKind::LegalFiling,
+                    ActionKind::Note,
+                ]
+                .iter()
+                .map(code)
+                .collect(),
+                "action",
+            ),
+        }
+        .render(),
+    )
+}
+
+pub(crate) async fn case(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse() else {
+        return message_page(staff.t, StatusCode::NOT_FOUND, "cases-none");
+    };
+    case_page(&state, &staff, &id, StatusCode::OK, None)
+}
+
+fn parse_choice<T: serde::de::DeserializeOwned>(value: &str) -> Option<T> {
+    if value.is_empty() {
+        return None;
+    }
+    serde_json::from_value(serde_json::Value::String(value.to_owned())).ok()
+}
+
+pub(crate) async fn case_step(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, step)): Path<(String, String)>,
+    FormFields(f): FormFields,
+) -> Response {
+    if let Some(r) = staff.csrf_refusal(&f) {
+        return r;
+    }
+    if !may_act(staff.user.role) {
+        return message_page(staff.t, StatusCode::FORBIDDEN, "error-forbidden");
+    }
+    let Ok(id) = id.parse::<CaseId>() else {
+        return message_page(staff.t, StatusCode::NOT_FOUND, "cases-none");
+    };
+    let actor = staff.user.display_name.clone();
+    let note = Some(f.one("note")).filter(|n| !n.trim().is_empty());
+    let result = match step.as_str() {
+        "move" => {
+            let Some(to) = parse_choice::<CaseStatus>(&f.one("to")) else {
+                return case_page(
+                    &state,
+                    &staff,
+                    &id,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Some(staff.t.get("error-input")),
+                );
+            };
+            let t = Transition {
+                to,
+                actor,
+                outcome: parse_choice(&f.one("outcome")).filter(|_| to == CaseStatus::Resolved),
+                rejection: parse_choice(&f.one("rejection")).filter(|_| to == CaseStatus::Rejected),
+                note,
+            };
+            state.transition(&id, t).await
+        }
+        "action" => {
+            let Some(action) = parse_choice::<ActionKind>(&f.one("action")) else {
+                return case_page(
+                    &state,
+                    &staff,
+                    &id,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Some(staff.t.get("error-input")),
+                );
+            };
+            state
+                .add_action(
+                    &id,
+                    NewAction {
+                        action,
+                        actor,
+                        note: note.unwrap_or_default(),
+                    },
+                )
+                .await
+        }
+        "message" => {
+            state
+                .message_worker(
+                    &id,
+                    StaffMessage {
+                        actor,
+                        text: f.one("text"),
+                    },
+                )
+                .await
+        }
+        _ => return message_page(staff.t, StatusCode::NOT_FOUND, "cases-none"),
+    };
+    match result {
+        Ok(_) => {
+            state.audit(
+                &staff.user.username,
+                &format!("case_{step}"),
+                &id.to_string(),
+                None,
+            );
+            Redirect::to(&format!("/cases/{id}")).into_response()
+        }
+        Err(NodeError::Invalid(m)) => case_page(
+            &state,
+            &staff,
+            &id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(format!("{} {m}", staff.t.get("error-input"))),
+        ),
+        Err(NodeError::NotFound { .. }) => {
+            message_page(staff.t, StatusCode::NOT_FOUND, "cases-none")
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "a case step from the page failed");
+            message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading")
+        }
+    }
+}
