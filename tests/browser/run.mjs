@@ -280,8 +280,10 @@ try {
     await page.getByRole('link', { name: 'Cases' }).click();
     await accessible(page, 'case queue');
     await shot(page, 'staff-cases');
-    // The complaint filed on the phone names passport retention.
-    const row = page.getByRole('row').filter({ hasText: 'Passport or documents taken' }).first();
+    // The complaint filed on the phone names unpaid wages and passport retention.
+    const row = page.getByRole('row')
+      .filter({ hasText: 'Wages not paid' })
+      .filter({ hasText: 'Passport or documents taken' });
     await row.getByRole('link').click();
     await page.getByText('Gaji saya tiga bulan belum dibayar').waitFor();
     await accessible(page, 'case');
