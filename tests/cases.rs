@@ -940,6 +940,23 @@ async fn a_case_handed_across_the_border_reports_back_and_the_receipt_code_keeps
     assert_eq!(there["worker"]["name"], Value::Null);
     assert_eq!(there["employer"], "Sdn Bhd Contoh");
     let there_id = there["id"].as_str().unwrap().to_owned();
+    // Until MTUC decides, the case does not move.
+    let (status, body) = net
+        .call(
+            1,
+            Method::POST,
+            &format!("/api/v1/cases/{there_id}/transition"),
+            Some(json!({ "to": "verified", "actor": "officer Hafiz" })),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("take it or decline it first"),
+        "{body}"
+    );
     let (status, body) = net
         .call(
             1,

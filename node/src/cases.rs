@@ -696,6 +696,16 @@ impl NodeState {
             check_text("note", n, MAX_NOTE)?;
         }
         let before = self.case(id)?;
+        if before
+            .referred_from
+            .as_ref()
+            .is_some_and(|f| f.accepted.is_none())
+        {
+            return Err(NodeError::Invalid(format!(
+                "case {} was referred by another union; take it or decline it first",
+                before.reference
+            )));
+        }
         let from = before.status;
         if !from.next().contains(&t.to) {
             let allowed: Vec<&str> = from.next().iter().map(|s| s.as_str()).collect();

@@ -270,7 +270,7 @@ try {
     await context.close();
   });
 
-  await check('a case officer verifies the complaint from the phone and records an action; the worker sees it move', async () => {
+  await check('a case officer verifies the complaint from the phone, acts, and refers it across the border; MTUC takes it and the worker sees it move', async () => {
     const context = await browser.newContext({ locale: 'en-GB', bypassCSP: true });
     const page = await context.newPage();
     await page.goto(`${kspi.url}/login`);
@@ -288,25 +288,72 @@ try {
     await page.getByText('Gaji saya tiga bulan belum dibayar').waitFor();
     await accessible(page, 'case');
     await page.getByLabel('To', { exact: true }).selectOption('verified');
-    await page.getByRole('button', { name: 'Save' }).first().click();
+    await page.locator('form[action$="/move"] button').click();
     await page.getByText('checked, the union will act').first().waitFor();
     await page.getByLabel('Action', { exact: true }).selectOption('call');
     await page.locator('#action-note').fill('Called the employer; meeting on Friday about the wages and the passport.');
-    await page.getByRole('button', { name: 'Save' }).last().click();
+    await page.locator('form[action$="/action"] button').click();
     await page.getByText('Called the employer').waitFor();
     await page.locator('#message').fill('Kami sudah menghubungi majikan Anda. Pertemuan hari Jumat.');
     await page.getByRole('button', { name: 'Send' }).click();
     await page.getByText('message to worker').waitFor();
     await accessible(page, 'case after actions');
     await shot(page, 'staff-case');
+
+    // With the worker's consent, the case goes to MTUC across the border.
+    await page.getByLabel('MTUC').check();
+    await page.getByLabel('What happened', { exact: true }).check();
+    await page.getByLabel('Purpose').fill('recover the unpaid wages in Malaysia');
+    await page.locator('form[action$="/consent"] button').click();
+    await page.getByLabel('Union', { exact: true }).selectOption('MTUC');
+    await page.locator('#refer-note').fill('Please meet the employer in Johor.');
+    await page.getByRole('button', { name: 'Refer to another union' }).click();
+    await page.getByText('passed to a service or union that can help').first().waitFor();
+    const reference = (await page.locator('h1').textContent()).trim();
     await context.close();
+
+    const other = await browser.newContext({ locale: 'en-GB', bypassCSP: true });
+    const m = await other.newPage();
+    await m.goto(`${mtuc.url}/login`);
+    await m.getByLabel('User name').fill('admin');
+    await m.getByLabel('Password').fill(mtuc.password);
+    await m.getByRole('button', { name: 'Log in' }).click();
+    let found = false;
+    for (let i = 0; i < 60 && !found; i++) {
+      await m.goto(`${mtuc.url}/cases`);
+      for (const link of await m.getByRole('link').all()) {
+        const href = await link.getAttribute('href');
+        if (!href || !href.startsWith('/cases/')) continue;
+        const p = await other.newPage();
+        await p.goto(`${mtuc.url}${href}`);
+        if ((await p.textContent('main')).includes(reference)) {
+          found = true;
+          await p.getByRole('button', { name: 'Take the case' }).click();
+          await p.getByText('checked, the union will act').first().waitFor();
+          await accessible(p, 'referred case at MTUC');
+          await shot(p, 'staff-case-referred-mtuc');
+        }
+        await p.close();
+        if (found) break;
+      }
+      if (!found) await m.waitForTimeout(500);
+    }
+    expect(found, `the case ${reference} never reached MTUC`);
+    await other.close();
 
     const phone = await browser.newContext({ locale: 'id-ID', bypassCSP: true, viewport: { width: 360, height: 740 }, isMobile: true });
     const worker = await phone.newPage();
     await worker.goto(`${kspi.url}/p/case`);
     await worker.getByLabel('Kode tanda terima (16 angka)').fill(phoneCode);
     await worker.getByRole('button', { name: 'Tampilkan kasus saya' }).click();
-    await worker.getByText('sudah diperiksa, serikat akan bertindak').waitFor();
+    await worker.getByText('diteruskan ke layanan atau serikat yang bisa membantu').waitFor();
+    for (let i = 0; i < 60 && await worker.getByText('Ditangani di seberang perbatasan oleh').count() === 0; i++) {
+      await worker.waitForTimeout(500);
+      await worker.goto(`${kspi.url}/p/case`);
+      await worker.getByLabel('Kode tanda terima (16 angka)').fill(phoneCode);
+      await worker.getByRole('button', { name: 'Tampilkan kasus saya' }).click();
+    }
+    await worker.getByText('Ditangani di seberang perbatasan oleh').waitFor();
     await worker.getByText('Kami sudah menghubungi majikan Anda.').waitFor();
     await shot(worker, 'public-follow-answered-id-phone');
     await phone.close();

@@ -9,12 +9,14 @@ use super::staff::{message_page, Me, Staff};
 use super::{page, FormFields};
 use crate::accounts::Role;
 use crate::api::AppState;
+use crate::cases::referrals::{NewCaseConsent, NewReferral, ReferralDecision};
 use crate::cases::reports::day_string;
 use crate::cases::{
-    ActionKind, Case, CaseId, CaseQuery, CaseStatus, NewAction, Outcome, Priority, Rejection,
-    StaffMessage, Transition,
+    ActionKind, Assignment, Case, CaseId, CaseQuery, CaseStatus, NewAction, Outcome, Priority,
+    Rejection, StaffMessage, Transition,
 };
 use crate::error::NodeError;
+use crate::transfers::ConsentGiven;
 use crate::transfers::{Direction, TransferQuery};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -288,6 +290,12 @@ struct CaseView {
     description: String,
     receipt_code: bool,
     events: Vec<EventRow>,
+    /// Affiliates the worker consented to the case going to.
+    consented: Vec<String>,
+    referrals: Vec<String>,
+    handled_elsewhere: Option<String>,
+    /// For a case another affiliate referred here and not yet decided: who.
+    awaiting_decision: Option<String>,
 }
 
 #[derive(Template)]
@@ -304,6 +312,10 @@ struct CasePage {
     outcomes: Vec<(String, String)>,
     rejections: Vec<(String, String)>,
     actions: Vec<(String, String)>,
+    officers: Vec<String>,
+    affiliates: Vec<String>,
+    given: Vec<(String, String)>,
+    fields: Vec<(String, String)>,
 }
 
 fn case_page(
@@ -404,7 +416,53 @@ fn case_page(
         },
         receipt_code: c.receipt_code,
         events,
+        consented: c
+            .consent
+            .as_ref()
+            .map(|x| x.affiliates.iter().map(ToString::to_string).collect())
+            .unwrap_or_default(),
+        referrals: c
+            .referrals
+            .iter()
+            .map(|r| {
+                let to = match &r.target {
+                    crate::cases::referrals::ReferralTarget::Service { name, .. } => name.clone(),
+                    crate::cases::referrals::ReferralTarget::Affiliate { affiliate } => {
+                        affiliate.to_string()
+                    }
+                };
+                format!("{} · {to} · {}", day_string(r.created_at), code(&r.status))
+                    + &r.remark
+                        .as_ref()
+                        .map(|m| format!(" · {m}"))
+                        .unwrap_or_default()
+            })
+            .collect(),
+        handled_elsewhere: c
+            .handled_elsewhere
+            .as_ref()
+            .map(|h| format!("{} · {}", h.affiliate, status_text(t, h.status))),
+        awaiting_decision: c
+            .referred_from
+            .as_ref()
+            .filter(|f| f.accepted.is_none())
+            .map(|f| format!("{} ({})", f.affiliate, f.reference)),
     };
+    let officers = state
+        .users()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|u| !u.disabled && matches!(u.role, Role::CaseOfficer | Role::Admin))
+        .map(|u| u.display_name)
+        .collect();
+    let affiliates = state
+        .charter()
+        .charter
+        .affiliates
+        .iter()
+        .filter(|a| a.id != state.config.affiliate)
+        .map(|a| a.id.to_string())
+        .collect();
     let pairs = |items: Vec<String>, prefix: &str| -> Vec<(String, String)> {
         items
             .into_iter()
@@ -424,12 +482,19 @@ fn case_page(
             error,
             c: view,
             may_act: may_act(staff.user.role),
-            moves: c
-                .status
-                .next()
-                .iter()
-                .map(|s| (s.as_str(), status_text(t, *s)))
-                .collect(),
+            moves: if c
+                .referred_from
+                .as_ref()
+                .is_some_and(|f| f.accepted.is_none())
+            {
+                Vec::new()
+            } else {
+                c.status
+                    .next()
+                    .iter()
+                    .map(|s| (s.as_str(), status_text(t, *s)))
+                    .collect()
+            },
             outcomes: pairs(
                 [
                     Outcome::Remedied,
@@ -462,6 +527,27 @@ fn case_page(
                 .map(code)
                 .collect(),
                 "action",
+            ),
+            officers,
+            affiliates,
+            given: pairs(
+                ["in_person", "signed_form", "online"]
+                    .map(String::from)
+                    .to_vec(),
+                "consent",
+            ),
+            fields: pairs(
+                [
+                    "worker_name",
+                    "worker_contact",
+                    "employer",
+                    "recruitment_agency",
+                    "sector",
+                    "description",
+                ]
+                .map(String::from)
+                .to_vec(),
+                "field",
             ),
         }
         .render(),
@@ -554,6 +640,58 @@ pub(crate) async fn case_step(
                     },
                 )
                 .await
+        }
+        "assign" => {
+            state
+                .assign(
+                    &id,
+                    Assignment {
+                        to: f.one("to"),
+                        actor,
+                    },
+                )
+                .await
+        }
+        "consent" => {
+            let consent = NewCaseConsent {
+                given: parse_choice(&f.one("given")).unwrap_or(ConsentGiven::InPerson),
+                recorded_by: actor,
+                contact_allowed: f.one("contact_allowed") == "yes",
+                affiliates: f
+                    .all("affiliate")
+                    .iter()
+                    .filter_map(|a| a.parse().ok())
+                    .collect(),
+                services: Vec::new(),
+                purposes: Some(f.one("purpose"))
+                    .filter(|p| !p.trim().is_empty())
+                    .into_iter()
+                    .collect(),
+                fields: f
+                    .all("field")
+                    .iter()
+                    .filter_map(|x| parse_choice(x))
+                    .collect(),
+            };
+            state.record_case_consent(&id, consent).await
+        }
+        "refer" => {
+            let referral = NewReferral {
+                service: None,
+                affiliate: f.one("affiliate").parse().ok(),
+                actor,
+                note,
+                consent_override: None,
+            };
+            state.refer_case(&id, referral).await
+        }
+        "take" | "decline" => {
+            let decision = ReferralDecision {
+                accept: step == "take",
+                actor,
+                reason: Some(f.one("reason")).filter(|r| !r.trim().is_empty()),
+            };
+            state.decide_referral(&id, decision).await
         }
         _ => return message_page(staff.t, StatusCode::NOT_FOUND, "cases-none"),
     };
