@@ -695,3 +695,164 @@ async fn a_case_officer_works_the_queue_and_an_organiser_accepts_a_transfer_from
     );
     net.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reports_federation_directory_and_partner_pages_work_for_the_right_roles() {
+    let net = TestNet::new(2).await;
+    net.wait_connected().await;
+    let admin = admin_session(&net).await;
+    let viewer = add_user(&net, &admin, "vic", "viewer").await;
+    let officer = add_user(&net, &admin, "cora", "case_officer").await;
+    for _ in 0..6 {
+        net.call(0, Method::POST, "/api/v1/cases", Some(json!({ "kind": "complaint", "how": "walk_in",
+            "actor": "x", "categories": ["unpaid_wages"], "worker_name": "Budi", "description": "unpaid" }))).await;
+    }
+    let (_, one) = net.call(0, Method::POST, "/api/v1/cases", Some(json!({ "kind": "inquiry", "how": "walk_in",
+        "actor": "x", "categories": ["isolation"], "worker_name": "Budi", "description": "alone" }))).await;
+
+    // Figures: six is enough to show, one is not.
+    let reports = send(&net, Method::GET, "/reports", Some(&viewer), None).await;
+    assert_eq!(reports.status, 200);
+    assert!(
+        reports.body.contains("Wages not paid</td><td>6"),
+        "{}",
+        reports.body
+    );
+    assert!(!reports
+        .body
+        .contains("Cut off from family or others</td><td>1"));
+    let csv = send(&net, Method::GET, "/reports/cases.csv", Some(&viewer), None).await;
+    assert_eq!(csv.status, 200);
+    assert_eq!(csv.body.lines().count(), 8);
+    assert!(!csv.body.contains("Budi"));
+    // Printing a case needs a role that sees people.
+    let id = one["id"].as_str().unwrap();
+    assert_eq!(
+        send(
+            &net,
+            Method::GET,
+            &format!("/cases/{id}/print"),
+            Some(&viewer),
+            None
+        )
+        .await
+        .status,
+        403
+    );
+    let printed = send(
+        &net,
+        Method::GET,
+        &format!("/cases/{id}/print"),
+        Some(&officer),
+        None,
+    )
+    .await;
+    assert!(
+        printed.status == 200
+            && printed.body.contains("Budi")
+            && printed.body.contains("@media print")
+    );
+
+    let fed = send(&net, Method::GET, "/federation", Some(&viewer), None).await;
+    assert!(
+        fed.body.contains("MTUC") && fed.body.contains("Logs held here"),
+        "{}",
+        fed.body
+    );
+
+    // The directory: officers add and import; a bad CSV names its line and adds nothing.
+    let page = send(&net, Method::GET, "/directory", Some(&officer), None).await;
+    let csrf = csrf_of(&page.body);
+    let a = send(
+        &net,
+        Method::POST,
+        "/directory/add",
+        Some(&officer),
+        Some(&[
+            ("country", "my"),
+            ("kind", "shelter"),
+            ("name", "Shelter of hope"),
+            ("contact", "+60 3 0000"),
+            ("languages", "ms, id"),
+            ("csrf", &csrf),
+        ]),
+    )
+    .await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    let a = send(
+        &net,
+        Method::POST,
+        "/directory/import",
+        Some(&officer),
+        Some(&[
+            ("csrf", &csrf),
+            (
+                "csv",
+                "country,kind,name\nMY,legal_aid,Legal aid centre\nXX9,spa,Bad\n",
+            ),
+        ]),
+    )
+    .await;
+    assert_eq!(a.status, 422);
+    assert!(a.body.contains("line 3"));
+    let a = send(
+        &net,
+        Method::POST,
+        "/directory/import",
+        Some(&officer),
+        Some(&[
+            ("csrf", &csrf),
+            ("csv", "country,kind,name\nMY,legal_aid,Legal aid centre\n"),
+        ]),
+    )
+    .await;
+    assert!(a.body.contains("Imported entries: 1"), "{}", a.body);
+    let seen = send(&net, Method::GET, "/directory", Some(&viewer), None).await;
+    assert!(seen.body.contains("Shelter of hope") && seen.body.contains("Legal aid centre"));
+    assert!(
+        !seen.body.contains("/directory/add"),
+        "a viewer gets no form"
+    );
+
+    // Partners: admins only; the token is shown once and works at once.
+    assert_eq!(
+        send(&net, Method::GET, "/partners", Some(&officer), None)
+            .await
+            .status,
+        403
+    );
+    let page = send(&net, Method::GET, "/partners", Some(&admin), None).await;
+    let csrf = csrf_of(&page.body);
+    let a = send(
+        &net,
+        Method::POST,
+        "/partners",
+        Some(&admin),
+        Some(&[
+            ("name", "Embassy desk"),
+            ("kind", "embassy"),
+            ("csrf", &csrf),
+        ]),
+    )
+    .await;
+    assert_eq!(a.status, 201, "{}", a.body);
+    let token = a
+        .body
+        .split(r#"<code id="partner-token">"#)
+        .nth(1)
+        .unwrap()
+        .split("</code>")
+        .next()
+        .unwrap()
+        .to_owned();
+    let list = reqwest::Client::new()
+        .get(net.url(0, "/api/v1/partner/referrals"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(list.status(), 200);
+    let again = send(&net, Method::GET, "/partners", Some(&admin), None).await;
+    assert!(!again.body.contains(&token), "the token is shown only once");
+    net.shutdown().await;
+}

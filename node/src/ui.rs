@@ -2,6 +2,7 @@
 //! `admin-ui/templates`, in the reader's language (`admin-ui/locales`).
 //! Plain forms that work without JavaScript.
 
+pub mod admin;
 pub mod desk;
 pub mod i18n;
 pub mod members;
@@ -149,6 +150,14 @@ pub(crate) fn staff_routes() -> Router<AppState> {
         .route("/cases", get(desk::cases))
         .route("/cases/{id}", get(desk::case))
         .route("/cases/{id}/{step}", post(desk::case_step))
+        .route("/cases/{id}/print", get(admin::print_case))
+        .route("/reports", get(admin::reports))
+        .route("/reports/cases.csv", get(admin::register_csv))
+        .route("/federation", get(admin::federation))
+        .route("/directory", get(admin::directory))
+        .route("/directory/{what}", post(admin::directory_change))
+        .route("/partners", get(admin::partners).post(admin::add_partner))
+        .route("/partners/{id}/revoke", post(admin::revoke_partner))
 }
 
 /// Files every page uses.

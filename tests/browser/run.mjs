@@ -146,6 +146,20 @@ try {
     }
     await accessible(page, 'audit');
     await shot(page, 'staff-audit');
+    for (const [link, name] of [['Reports', 'staff-reports'], ['Federation', 'staff-federation'],
+      ['Directory', 'staff-directory'], ['Partners', 'staff-partners'], ['Members', 'staff-members'],
+      ['Transfers', 'staff-transfers'], ['Dashboard', 'staff-dashboard-kspi']]) {
+      await page.getByRole('link', { name: link, exact: true }).click();
+      await page.locator('h1').waitFor();
+      await accessible(page, link);
+      await shot(page, name);
+    }
+    // The partner token is shown once, on the page that made it.
+    await page.getByRole('link', { name: 'Partners', exact: true }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Migrant help desk');
+    await page.getByRole('button', { name: 'Add a partner' }).click();
+    const token = (await page.locator('#partner-token').textContent()).trim();
+    expect(token.startsWith('ufp_'), `no partner token: ${token}`);
     await context.close();
   });
 

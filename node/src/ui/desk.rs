@@ -308,6 +308,7 @@ struct CasePage {
     error: Option<String>,
     c: CaseView,
     may_act: bool,
+    may_print: bool,
     moves: Vec<(&'static str, String)>,
     outcomes: Vec<(String, String)>,
     rejections: Vec<(String, String)>,
@@ -482,6 +483,7 @@ fn case_page(
             error,
             c: view,
             may_act: may_act(staff.user.role),
+            may_print: personal,
             moves: if c
                 .referred_from
                 .as_ref()
