@@ -273,7 +273,7 @@ async fn public_pages_are_small_safe_and_rate_limited_in_the_readers_language() 
         .unwrap();
     assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
     let css_len = css.bytes().await.unwrap().len();
-    for path in ["/p", "/p/card", "/p/complaint", "/p/case"] {
+    for path in ["/p", "/p/card", "/p/complaint", "/p/case", "/p/rights"] {
         let r = client()
             .get(net.url(0, path))
             .header("accept-language", "my")
@@ -313,5 +313,33 @@ async fn public_pages_are_small_safe_and_rate_limited_in_the_readers_language() 
     }
     let html = limited.expect("the limit never kicked in");
     assert!(html.contains("ဤနေရာမှ ကြိုးစားမှု များလွန်းပါသည်"), "{html}");
+    net.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn know_your_rights_names_the_unions_and_services_of_the_country_of_work() {
+    let net = TestNet::new(2).await;
+    net.call(
+        0,
+        Method::POST,
+        "/api/v1/directory",
+        Some(json!({ "country": "MY", "kind": "shelter",
+        "name": "Shelter of hope", "contact": "+60 3 0000 0000" })),
+    )
+    .await;
+    let (status, html) = get(&net, "/p/rights?country=MY", "vi").await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("Hiểu quyền của bạn") && html.contains("Hộ chiếu"),
+        "{html}"
+    );
+    assert!(
+        html.contains("(MTUC)") && !html.contains("(KSPI)"),
+        "the unions of Malaysia only: {html}"
+    );
+    assert!(html.contains("Shelter of hope: +60 3 0000 0000"));
+    // An unknown country falls back to the node's own.
+    let (_, html) = get(&net, "/p/rights?country=ZZ", "en").await;
+    assert!(html.contains("(KSPI)") && html.contains("Know your rights"));
     net.shutdown().await;
 }

@@ -123,6 +123,7 @@ pub(crate) fn public_routes() -> Router<AppState> {
         .route("/p/case", get(public::follow_form).post(public::follow))
         .route("/p/case/message", post(public::follow_message))
         .route("/p/lang", post(public::choose_language))
+        .route("/p/rights", get(public::rights))
 }
 
 /// The staff pages that need no session; the caller rate limits them.

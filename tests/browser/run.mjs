@@ -427,6 +427,20 @@ try {
     await shot(page, 'public-home-km');
     await context.close();
   });
+  await check('know your rights in Thai on a phone lists the unions of the country of work', async () => {
+    const context = await browser.newContext({ locale: 'th-TH', bypassCSP: true, viewport: { width: 360, height: 740 }, isMobile: true });
+    const page = await context.newPage();
+    await page.goto(`${mtuc.url}/p`);
+    await page.getByRole('link', { name: 'รู้สิทธิของคุณ' }).click();
+    await page.getByLabel('ประเทศที่คุณทำงาน').selectOption('MY');
+    await page.getByRole('button', { name: 'แสดง' }).click();
+    await page.getByText('(MTUC)').waitFor();
+    await accessible(page, 'rights (th)');
+    await shot(page, 'public-rights-th-phone');
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(wide <= 360, `the rights page is ${wide}px wide on a 360px screen`);
+    await context.close();
+  });
 } finally {
   await browser.close();
   demo.child.kill('SIGINT');

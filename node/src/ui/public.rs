@@ -556,3 +556,80 @@ pub(crate) async fn choose_language(FormFields(fields): FormFields) -> Response 
     }
     response
 }
+
+// --- know your rights -----------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "p_rights.html")]
+struct RightsPage {
+    t: Tr,
+    back: &'static str,
+    countries: Vec<(String, bool)>,
+    unions: Vec<String>,
+    services: Vec<String>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct RightsQuery {
+    #[serde(default)]
+    country: String,
+}
+
+/// The rights every migrant worker has, with the unions of the federation
+/// in the country of work (from the charter) and the services there (from
+/// this node's directory).
+pub(crate) async fn rights(
+    State(state): State<AppState>,
+    PageLang(t): PageLang,
+    query: Result<axum::extract::Query<RightsQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let held = state.charter();
+    let mut countries: Vec<String> = held
+        .charter
+        .affiliates
+        .iter()
+        .map(|a| a.country.as_str().to_owned())
+        .collect();
+    countries.sort();
+    countries.dedup();
+    let wanted = query
+        .map(|q| q.0.country.trim().to_uppercase())
+        .unwrap_or_default();
+    let chosen = if countries.contains(&wanted) {
+        wanted
+    } else {
+        state.config.country.as_str().to_owned()
+    };
+    let unions = held
+        .charter
+        .affiliates
+        .iter()
+        .filter(|a| a.country.as_str() == chosen)
+        .map(|a| format!("{} ({})", a.name, a.id))
+        .collect();
+    let services = chosen
+        .parse()
+        .ok()
+        .and_then(|c| state.services(Some(c), None).ok())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|s| match s.contact {
+            Some(contact) => format!("{}: {contact}", s.name),
+            None => s.name,
+        })
+        .collect();
+    page(
+        StatusCode::OK,
+        RightsPage {
+            t,
+            back: "/p/rights",
+            countries: countries
+                .into_iter()
+                .map(|c| (c.clone(), c == chosen))
+                .collect(),
+            unions,
+            services,
+        }
+        .render(),
+    )
+}
