@@ -273,6 +273,16 @@ async fn public_pages_are_small_safe_and_rate_limited_in_the_readers_language() 
         .unwrap();
     assert_eq!(css.headers()["content-type"], "text/css; charset=utf-8");
     let css_len = css.bytes().await.unwrap().len();
+    let js = client()
+        .get(net.url(0, "/static/scan.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        js.headers()["content-type"],
+        "text/javascript; charset=utf-8"
+    );
+    let js_len = js.bytes().await.unwrap().len();
     for path in ["/p", "/p/card", "/p/complaint", "/p/case", "/p/rights"] {
         let r = client()
             .get(net.url(0, path))
@@ -289,8 +299,20 @@ async fn public_pages_are_small_safe_and_rate_limited_in_the_readers_language() 
         assert_eq!(h["x-content-type-options"], "nosniff");
         assert_eq!(h["cache-control"], "no-store");
         let body = r.text().await.unwrap();
-        assert!(!body.contains("<script"), "{path} has a script");
-        let weight = body.len() + css_len;
+        // No inline script anywhere; only the card check loads one, ours.
+        let scripts = body.matches("<script").count();
+        let ours = body
+            .matches(r#"<script src="/static/scan.js" defer></script>"#)
+            .count();
+        assert_eq!(scripts, ours, "{path} has an inline script");
+        assert_eq!(ours, usize::from(path == "/p/card"), "{path}");
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert_eq!(
+            csp.contains("script-src 'self'"),
+            path == "/p/card",
+            "{path}: {csp}"
+        );
+        let weight = body.len() + css_len + if ours > 0 { js_len } else { 0 };
         assert!(
             weight < 60 * 1024,
             "{path} weighs {weight} bytes with its stylesheet"

@@ -18,10 +18,29 @@ use axum::routing::{get, post};
 use axum::Router;
 
 const PUBLIC_CSS: &str = include_str!("../../admin-ui/static/public.css");
+const SCAN_JS: &str = include_str!("../../admin-ui/static/scan.js");
+
+/// The policy of pages without script, and of the one page with a script
+/// of ours (the card check, whose scanner uses the camera).
+const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const CSP_WITH_SCRIPT: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// A rendered page with the headers every page carries: no script runs,
 /// nothing is framed or cached, no referrer leaves.
 pub(crate) fn page(status: StatusCode, rendered: askama::Result<String>) -> Response {
+    page_with_policy(status, rendered, CSP)
+}
+
+/// Like [`page`], for the card check, which loads `/static/scan.js`.
+pub(crate) fn page_with_scanner(status: StatusCode, rendered: askama::Result<String>) -> Response {
+    page_with_policy(status, rendered, CSP_WITH_SCRIPT)
+}
+
+fn page_with_policy(
+    status: StatusCode,
+    rendered: askama::Result<String>,
+    csp: &'static str,
+) -> Response {
     let html = match rendered {
         Ok(html) => html,
         Err(e) => {
@@ -40,14 +59,22 @@ pub(crate) fn page(status: StatusCode, rendered: askama::Result<String>) -> Resp
         (header::CACHE_CONTROL, "no-store"),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "no-referrer"),
-        (
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-        ),
+        (header::CONTENT_SECURITY_POLICY, csp),
     ] {
         headers.insert(name, HeaderValue::from_static(value));
     }
     response
+}
+
+async fn scan_js() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        SCAN_JS,
+    )
+        .into_response()
 }
 
 async fn public_css() -> Response {
@@ -163,5 +190,7 @@ pub(crate) fn staff_routes() -> Router<AppState> {
 
 /// Files every page uses.
 pub(crate) fn static_routes() -> Router<AppState> {
-    Router::new().route("/static/public.css", get(public_css))
+    Router::new()
+        .route("/static/public.css", get(public_css))
+        .route("/static/scan.js", get(scan_js))
 }

@@ -236,6 +236,15 @@ try {
 
   await check('a card issued at KSPI is checked on the public page of MTUC', async () => {
     const context = await browser.newContext({ locale: 'en-GB', bypassCSP: true });
+    // Under its real CSP the page's one script loads without a violation.
+    const strict = await browser.newContext({ locale: 'en-GB' });
+    const plain = await strict.newPage();
+    const errors = [];
+    plain.on('pageerror', (e) => errors.push(String(e)));
+    plain.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    await plain.goto(`${mtuc.url}/p/card`, { waitUntil: 'load' });
+    expect(errors.length === 0, `the card page reported errors: ${errors.join('; ')}`);
+    await strict.close();
     const page = await context.newPage();
     await page.goto(`${mtuc.url}/p/card`);
     await accessible(page, 'card check');

@@ -130,3 +130,4 @@ rights-help-title = Where to get help
 rights-help = Unions of the federation in this country, and services that help migrant workers:
 rights-unions = Unions
 rights-services = Services
+card-scan = Scan with the camera

@@ -129,3 +129,4 @@ rights-help-title = Saan hihingi ng tulong
 rights-help = Mga unyon ng pederasyon sa bansang ito, at mga serbisyong tumutulong sa mga migranteng manggagawa:
 rights-unions = Mga unyon
 rights-services = Mga serbisyo
+card-scan = I-scan gamit ang camera

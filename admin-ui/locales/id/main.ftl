@@ -129,3 +129,4 @@ rights-help-title = Tempat mencari bantuan
 rights-help = Serikat anggota federasi di negara ini, dan layanan yang membantu pekerja migran:
 rights-unions = Serikat
 rights-services = Layanan
+card-scan = Pindai dengan kamera

@@ -129,3 +129,4 @@ rights-help-title = កន្លែងស្វែងរកជំនួយ
 rights-help = សហជីពនៃសហព័ន្ធនៅក្នុងប្រទេសនេះ និងសេវាដែលជួយពលករចំណាកស្រុក៖
 rights-unions = សហជីព
 rights-services = សេវា
+card-scan = ស្កេនដោយកាមេរ៉ា

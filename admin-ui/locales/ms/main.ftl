@@ -129,3 +129,4 @@ rights-help-title = Tempat mendapatkan bantuan
 rights-help = Kesatuan persekutuan di negara ini, dan perkhidmatan yang membantu pekerja asing:
 rights-unions = Kesatuan
 rights-services = Perkhidmatan
+card-scan = Imbas dengan kamera

@@ -129,3 +129,4 @@ rights-help-title = Iha ne'ebé atu hetan ajuda
 rights-help = Sindikatu federasaun nian iha nasaun ne'e, no servisu ne'ebé ajuda traballadór migrante:
 rights-unions = Sindikatu sira
 rights-services = Servisu sira
+card-scan = Eskaneia ho kámara

@@ -129,3 +129,4 @@ rights-help-title = Nơi tìm sự giúp đỡ
 rights-help = Các công đoàn của liên đoàn tại nước này, và các dịch vụ giúp lao động di cư:
 rights-unions = Công đoàn
 rights-services = Dịch vụ
+card-scan = Quét bằng máy ảnh

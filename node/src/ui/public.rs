@@ -108,7 +108,7 @@ struct CardPage {
 }
 
 pub(crate) async fn card_form(PageLang(t): PageLang) -> Response {
-    page(
+    super::page_with_scanner(
         StatusCode::OK,
         CardPage {
             t,
