@@ -856,3 +856,120 @@ async fn reports_federation_directory_and_partner_pages_work_for_the_right_roles
     assert!(!again.body.contains(&token), "the token is shown only once");
     net.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_step_login_needs_the_code_from_the_app_once_turned_on() {
+    let net = TestNet::new(2).await;
+    let admin = admin_session(&net).await;
+    let officer = add_user(&net, &admin, "cora", "case_officer").await;
+    let page = send(&net, Method::GET, "/account", Some(&officer), None).await;
+    assert!(page.body.contains("Two-step login is off."));
+    let csrf = csrf_of(&page.body);
+    let started = send(
+        &net,
+        Method::POST,
+        "/account/totp/start",
+        Some(&officer),
+        Some(&[("csrf", &csrf)]),
+    )
+    .await;
+    assert_eq!(started.status, 200);
+    assert!(started.body.contains("<svg"));
+    let secret = started
+        .body
+        .split(r#"<code id="totp-secret">"#)
+        .nth(1)
+        .unwrap()
+        .split("</code>")
+        .next()
+        .unwrap()
+        .to_owned();
+    let totp = unionfed_node::accounts::totp(&secret, "test", "cora").unwrap();
+    let a = send(
+        &net,
+        Method::POST,
+        "/account/totp/on",
+        Some(&officer),
+        Some(&[("csrf", &csrf), ("secret", &secret), ("code", "000000")]),
+    )
+    .await;
+    assert_eq!(a.status, 422, "a wrong code does not turn it on");
+    let code = totp.generate_current().unwrap();
+    let a = send(
+        &net,
+        Method::POST,
+        "/account/totp/on",
+        Some(&officer),
+        Some(&[("csrf", &csrf), ("secret", &secret), ("code", &code)]),
+    )
+    .await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    assert!(send(&net, Method::GET, "/account", Some(&officer), None)
+        .await
+        .body
+        .contains("Two-step login is on"));
+
+    let login = |code: &'static str| {
+        let net = &net;
+        async move {
+            send(
+                net,
+                Method::POST,
+                "/login",
+                None,
+                Some(&[
+                    ("username", "cora"),
+                    ("password", "another long password"),
+                    ("code", code),
+                ]),
+            )
+            .await
+        }
+    };
+    let a = login("").await;
+    assert_eq!(a.status, 401);
+    assert!(a.body.contains("Enter the 6-digit code"));
+    assert_eq!(login("123456").await.status, 401);
+    let right = send(
+        &net,
+        Method::POST,
+        "/login",
+        None,
+        Some(&[
+            ("username", "cora"),
+            ("password", "another long password"),
+            ("code", &totp.generate_current().unwrap()),
+        ]),
+    )
+    .await;
+    assert_eq!(right.status, 303, "{}", right.body);
+    let session = session_of(&right);
+    // Turning it off needs the password.
+    let csrf = csrf_of(
+        &send(&net, Method::GET, "/account", Some(&session), None)
+            .await
+            .body,
+    );
+    let a = send(
+        &net,
+        Method::POST,
+        "/account/totp/off",
+        Some(&session),
+        Some(&[("csrf", &csrf), ("password", "wrong")]),
+    )
+    .await;
+    assert_eq!(a.status, 422);
+    let a = send(
+        &net,
+        Method::POST,
+        "/account/totp/off",
+        Some(&session),
+        Some(&[("csrf", &csrf), ("password", "another long password")]),
+    )
+    .await;
+    assert_eq!(a.status, 303);
+    assert_eq!(login("").await.status, 303);
+    let audit = send(&net, Method::GET, "/audit?q=totp", Some(&admin), None).await;
+    assert!(audit.body.contains("totp_on") && audit.body.contains("totp_off"));
+    net.shutdown().await;
+}

@@ -73,6 +73,9 @@ pub struct User {
     pub disabled: bool,
     pub failed_logins: u32,
     pub locked_until: Option<Timestamp>,
+    /// Base32 secret of the optional second factor (RFC 6238 TOTP).
+    #[serde(default)]
+    pub totp_secret: Option<String>,
 }
 
 /// A logged-in session.
@@ -166,7 +169,44 @@ pub struct NewSession {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoginFailure {
     Wrong,
-    Locked { until: Timestamp },
+    Locked {
+        until: Timestamp,
+    },
+    /// The password was right; the account also needs its second-factor code.
+    NeedsCode,
+}
+
+/// A fresh second-factor secret, base32.
+pub fn new_totp_secret() -> String {
+    let mut b = vec![0u8; 20];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    match totp_rs::Secret::Raw(b).to_encoded() {
+        totp_rs::Secret::Encoded(s) => s,
+        totp_rs::Secret::Raw(_) => String::new(),
+    }
+}
+
+/// The TOTP (SHA-1, 6 digits, 30 s, one step of clock skew either way,
+/// as authenticator apps expect) for a base32 secret.
+pub fn totp(secret: &str, issuer: &str, account: &str) -> Result<totp_rs::TOTP> {
+    let bytes = totp_rs::Secret::Encoded(secret.to_owned())
+        .to_bytes()
+        .map_err(|_| NodeError::Invalid("the second-factor secret is not base32".into()))?;
+    totp_rs::TOTP::new(
+        totp_rs::Algorithm::SHA1,
+        6,
+        1,
+        30,
+        bytes,
+        Some(issuer.replace(':', " ")),
+        account.replace(':', " "),
+    )
+    .map_err(|e| NodeError::Invalid(format!("the second-factor secret is not usable: {e}")))
+}
+
+fn code_ok(secret: &str, code: &str) -> bool {
+    let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    totp(secret, "unionfed", "user").is_ok_and(|t| t.check_current(&code).unwrap_or(false))
 }
 
 impl NodeState {
@@ -231,6 +271,7 @@ impl NodeState {
             disabled: false,
             failed_logins: 0,
             locked_until: None,
+            totp_secret: None,
         })
     }
 
@@ -309,6 +350,7 @@ impl NodeState {
         &self,
         username: &str,
         password: &str,
+        code: Option<&str>,
     ) -> Result<std::result::Result<(User, NewSession), LoginFailure>> {
         let at = now();
         let found = self.store.user(username)?;
@@ -354,6 +396,24 @@ impl NodeState {
                 _ => Err(LoginFailure::Wrong),
             });
         }
+        if let Some(secret) = user.totp_secret.clone() {
+            match code.filter(|c| !c.trim().is_empty()) {
+                None => return Ok(Err(LoginFailure::NeedsCode)),
+                Some(c) if !code_ok(&secret, c) => {
+                    user.failed_logins += 1;
+                    self.store.put_user(&user)?;
+                    self.audit(
+                        username,
+                        "login_failed",
+                        username,
+                        Some("wrong second-factor code".into()),
+                    );
+                    self.store.flush().await?;
+                    return Ok(Err(LoginFailure::NeedsCode));
+                }
+                Some(_) => {}
+            }
+        }
         user.failed_logins = 0;
         user.locked_until = None;
         self.store.put_user(&user)?;
@@ -394,6 +454,46 @@ impl NodeState {
         }
         self.store.remove_session(&key)?;
         self.store.flush().await
+    }
+
+    /// Turns the second factor on once the user proves their app shows
+    /// the right code for `secret`.
+    pub async fn enable_totp(&self, username: &str, secret: &str, code: &str) -> Result<bool> {
+        let mut user = self
+            .store
+            .user(username)?
+            .ok_or_else(|| NodeError::NotFound {
+                what: "user",
+                id: username.to_owned(),
+            })?;
+        if !code_ok(secret, code) {
+            return Ok(false);
+        }
+        user.totp_secret = Some(secret.to_owned());
+        self.store.put_user(&user)?;
+        self.audit(username, "totp_on", username, None);
+        self.store.flush().await?;
+        Ok(true)
+    }
+
+    /// Turns the second factor off, with the password as proof.
+    pub async fn disable_totp(&self, username: &str, password: &str) -> Result<bool> {
+        let mut user = self
+            .store
+            .user(username)?
+            .ok_or_else(|| NodeError::NotFound {
+                what: "user",
+                id: username.to_owned(),
+            })?;
+        let (hash, pw) = (user.password_hash.clone(), password.to_owned());
+        if !off_thread(move || password_ok(&hash, &pw)).await? {
+            return Ok(false);
+        }
+        user.totp_secret = None;
+        self.store.put_user(&user)?;
+        self.audit(username, "totp_off", username, None);
+        self.store.flush().await?;
+        Ok(true)
     }
 
     pub fn users(&self) -> Result<Vec<User>> {

@@ -168,6 +168,8 @@ pub(crate) fn staff_routes() -> Router<AppState> {
         .route("/users", get(staff::users).post(staff::create_user))
         .route("/users/{username}/{change}", post(staff::set_user_state))
         .route("/audit", get(staff::audit))
+        .route("/account", get(staff::account))
+        .route("/account/totp/{step}", post(staff::account_totp))
         .route("/members", get(members::list))
         .route("/members/new", get(members::new_form).post(members::enrol))
         .route("/members/{id}", get(members::show))

@@ -154,6 +154,11 @@ try {
       await accessible(page, link);
       await shot(page, name);
     }
+    await page.goto(`${kspi.url}/account`);
+    await page.getByRole('button', { name: 'Turn on two-step login' }).click();
+    await page.locator('#totp-secret').waitFor();
+    await accessible(page, 'two-step login');
+    await shot(page, 'staff-account-two-step');
     // The partner token is shown once, on the page that made it.
     await page.getByRole('link', { name: 'Partners', exact: true }).click();
     await page.getByLabel('Name', { exact: true }).fill('Migrant help desk');

@@ -217,3 +217,16 @@ partners-token = The partner's token
 partners-token-hint = Give this token to the partner over a safe channel. It is shown only now.
 partners-revoke = Revoke
 partners-revoked = revoked
+
+nav-account = My account
+login-code = Code from your authenticator app (only if you turned on two-step login)
+login-code-needed = Enter the 6-digit code from your authenticator app.
+account-heading = My account
+totp-heading = Two-step login
+totp-on = Two-step login is on: logging in needs a code from your phone.
+totp-off = Two-step login is off.
+totp-start = Turn on two-step login
+totp-scan = Scan this code with an authenticator app (or type the key below), then enter the 6-digit code it shows.
+totp-confirm = Turn it on
+totp-wrong = That code is not right. Check the time on your phone and try again.
+totp-disable = Turn off two-step login

@@ -217,3 +217,16 @@ partners-token = Token ng katuwang
 partners-token-hint = Ibigay ang token na ito sa katuwang sa ligtas na paraan. Ngayon lang ito ipapakita.
 partners-revoke = Bawiin
 partners-revoked = binawi
+
+nav-account = Aking account
+login-code = Code mula sa authenticator app (kung binuksan mo lang ang two-step login)
+login-code-needed = Ilagay ang 6 na numerong code mula sa iyong authenticator app.
+account-heading = Aking account
+totp-heading = Two-step login
+totp-on = Bukas ang two-step login: kailangan ng code mula sa iyong telepono sa pag-log in.
+totp-off = Sarado ang two-step login.
+totp-start = Buksan ang two-step login
+totp-scan = I-scan ang code na ito gamit ang authenticator app (o i-type ang key sa ibaba), saka ilagay ang 6 na numerong code na ipinapakita nito.
+totp-confirm = Buksan
+totp-wrong = Hindi tama ang code. Suriin ang oras sa iyong telepono at subukang muli.
+totp-disable = Isara ang two-step login

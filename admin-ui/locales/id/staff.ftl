@@ -217,3 +217,16 @@ partners-token = Token mitra
 partners-token-hint = Berikan token ini kepada mitra melalui saluran yang aman. Token hanya ditampilkan sekarang.
 partners-revoke = Cabut
 partners-revoked = dicabut
+
+nav-account = Akun saya
+login-code = Kode dari aplikasi autentikator (hanya jika Anda menyalakan login dua langkah)
+login-code-needed = Masukkan kode 6 angka dari aplikasi autentikator Anda.
+account-heading = Akun saya
+totp-heading = Login dua langkah
+totp-on = Login dua langkah menyala: masuk memerlukan kode dari ponsel Anda.
+totp-off = Login dua langkah mati.
+totp-start = Nyalakan login dua langkah
+totp-scan = Pindai kode ini dengan aplikasi autentikator (atau ketik kunci di bawah), lalu masukkan kode 6 angka yang muncul.
+totp-confirm = Nyalakan
+totp-wrong = Kode itu tidak benar. Periksa jam di ponsel Anda lalu coba lagi.
+totp-disable = Matikan login dua langkah

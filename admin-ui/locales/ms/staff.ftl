@@ -217,3 +217,16 @@ partners-token = Token rakan kongsi
 partners-token-hint = Berikan token ini kepada rakan kongsi melalui saluran yang selamat. Ia hanya ditunjukkan sekarang.
 partners-revoke = Batalkan
 partners-revoked = dibatalkan
+
+nav-account = Akaun saya
+login-code = Kod daripada aplikasi pengesah (hanya jika anda menghidupkan log masuk dua langkah)
+login-code-needed = Masukkan kod 6 digit daripada aplikasi pengesah anda.
+account-heading = Akaun saya
+totp-heading = Log masuk dua langkah
+totp-on = Log masuk dua langkah dihidupkan: log masuk memerlukan kod daripada telefon anda.
+totp-off = Log masuk dua langkah dimatikan.
+totp-start = Hidupkan log masuk dua langkah
+totp-scan = Imbas kod ini dengan aplikasi pengesah (atau taip kunci di bawah), kemudian masukkan kod 6 digit yang ditunjukkan.
+totp-confirm = Hidupkan
+totp-wrong = Kod itu tidak betul. Semak masa pada telefon anda dan cuba lagi.
+totp-disable = Matikan log masuk dua langkah

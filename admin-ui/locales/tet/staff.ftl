@@ -217,3 +217,16 @@ partners-token = Token parseiru nian
 partners-token-hint = Fó token ne'e ba parseiru liuhusi dalan seguru. Hatudu de'it agora.
 partners-revoke = Kansela
 partners-revoked = kansela ona
+
+nav-account = Ha'u-nia konta
+login-code = Kódigu husi aplikasaun autentikadór (de'it se Ita loke tama rua-etapa)
+login-code-needed = Hatama kódigu númeru 6 husi Ita-nia aplikasaun autentikadór.
+account-heading = Ha'u-nia konta
+totp-heading = Tama rua-etapa
+totp-on = Tama rua-etapa loke: atu tama presiza kódigu husi Ita-nia telefone.
+totp-off = Tama rua-etapa taka.
+totp-start = Loke tama rua-etapa
+totp-scan = Eskaneia kódigu ne'e ho aplikasaun autentikadór (ka hakerek xave iha okos), depois hatama kódigu númeru 6 ne'ebé nia hatudu.
+totp-confirm = Loke
+totp-wrong = Kódigu ne'e la loos. Haree oras iha Ita-nia telefone no koko fali.
+totp-disable = Taka tama rua-etapa

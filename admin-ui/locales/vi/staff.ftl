@@ -217,3 +217,16 @@ partners-token = Mã truy cập của đối tác
 partners-token-hint = Hãy gửi mã này cho đối tác qua kênh an toàn. Mã chỉ hiện lần này.
 partners-revoke = Thu hồi
 partners-revoked = đã thu hồi
+
+nav-account = Tài khoản của tôi
+login-code = Mã từ ứng dụng xác thực (chỉ khi bạn đã bật đăng nhập hai bước)
+login-code-needed = Nhập mã 6 chữ số từ ứng dụng xác thực của bạn.
+account-heading = Tài khoản của tôi
+totp-heading = Đăng nhập hai bước
+totp-on = Đăng nhập hai bước đang bật: đăng nhập cần mã từ điện thoại của bạn.
+totp-off = Đăng nhập hai bước đang tắt.
+totp-start = Bật đăng nhập hai bước
+totp-scan = Quét mã này bằng ứng dụng xác thực (hoặc gõ khóa bên dưới), rồi nhập mã 6 chữ số hiện ra.
+totp-confirm = Bật
+totp-wrong = Mã không đúng. Hãy kiểm tra giờ trên điện thoại và thử lại.
+totp-disable = Tắt đăng nhập hai bước

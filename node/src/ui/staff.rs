@@ -210,7 +210,11 @@ pub(crate) async fn login(
 ) -> Response {
     let t = lang_of(&headers);
     let username = f.one("username").trim().to_lowercase();
-    match state.login(&username, &f.one("password")).await {
+    let code = f.one("code");
+    match state
+        .login(&username, &f.one("password"), Some(code.as_str()))
+        .await
+    {
         Ok(Ok((_, session))) => {
             // A session from before this login ends: ids are never reused.
             if let Some(old) = cookie_value(&headers) {
@@ -223,6 +227,13 @@ pub(crate) async fn login(
             t,
             StatusCode::UNAUTHORIZED,
             Some(t.get("login-wrong")),
+            username,
+        ),
+        Ok(Err(LoginFailure::NeedsCode)) => login_page(
+            &state,
+            t,
+            StatusCode::UNAUTHORIZED,
+            Some(t.get("login-code-needed")),
             username,
         ),
         Ok(Err(LoginFailure::Locked { .. })) => login_page(
@@ -637,4 +648,110 @@ pub(crate) async fn audit(
         }
         .render(),
     )
+}
+
+// --- my account: the second factor ----------------------------------------------------
+
+pub(crate) struct TotpSetup {
+    secret: String,
+    svg: String,
+}
+
+#[derive(Template)]
+#[template(path = "s_account.html")]
+struct AccountPage {
+    t: Tr,
+    affiliate: String,
+    me: Option<Me>,
+    csrf: String,
+    error: Option<String>,
+    enabled: bool,
+    setup: Option<TotpSetup>,
+}
+
+fn account_page(
+    state: &AppState,
+    staff: &Staff,
+    status: StatusCode,
+    setup: Option<TotpSetup>,
+    error: Option<String>,
+) -> Response {
+    page(
+        status,
+        AccountPage {
+            t: staff.t,
+            affiliate: state.config.name.clone(),
+            me: staff.me(),
+            csrf: staff.session.csrf.clone(),
+            error,
+            enabled: staff.user.totp_secret.is_some(),
+            setup,
+        }
+        .render(),
+    )
+}
+
+pub(crate) async fn account(State(state): State<AppState>, staff: Staff) -> Response {
+    account_page(&state, &staff, StatusCode::OK, None, None)
+}
+
+fn setup_for(state: &AppState, staff: &Staff, secret: String) -> Option<TotpSetup> {
+    let url = crate::accounts::totp(&secret, &state.config.name, &staff.user.username)
+        .ok()?
+        .get_url();
+    let svg = unionfed_protocol::qr::svg(&url, 200).ok()?;
+    Some(TotpSetup { secret, svg })
+}
+
+pub(crate) async fn account_totp(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(step): Path<String>,
+    FormFields(f): FormFields,
+) -> Response {
+    if let Some(r) = staff.csrf_refusal(&f) {
+        return r;
+    }
+    let t = staff.t;
+    match step.as_str() {
+        "start" => {
+            let setup = setup_for(&state, &staff, crate::accounts::new_totp_secret());
+            account_page(&state, &staff, StatusCode::OK, setup, None)
+        }
+        "on" => {
+            let secret = f.one("secret");
+            match state
+                .enable_totp(&staff.user.username, &secret, &f.one("code"))
+                .await
+            {
+                Ok(true) => Redirect::to("/account").into_response(),
+                Ok(false) => {
+                    let setup = setup_for(&state, &staff, secret);
+                    account_page(
+                        &state,
+                        &staff,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        setup,
+                        Some(t.get("totp-wrong")),
+                    )
+                }
+                Err(_) => message_page(t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
+            }
+        }
+        "off" => match state
+            .disable_totp(&staff.user.username, &f.one("password"))
+            .await
+        {
+            Ok(true) => Redirect::to("/account").into_response(),
+            Ok(false) => account_page(
+                &state,
+                &staff,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                Some(t.get("login-wrong")),
+            ),
+            Err(_) => message_page(t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
+        },
+        _ => message_page(t, StatusCode::NOT_FOUND, "error-heading"),
+    }
 }
