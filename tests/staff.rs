@@ -502,6 +502,53 @@ async fn an_organiser_enrols_and_prints_a_card_and_a_viewer_sees_no_personal_fie
     assert_eq!(a.status, 303, "{}", a.body);
     let page = send(&net, Method::GET, &member_path, Some(&organiser), None).await;
     assert!(page.body.contains("suspended"));
+    // An organiser changes the details; the consents are listed for roles that see people.
+    let csrf = csrf_of(
+        &send(&net, Method::GET, &member_path, Some(&organiser), None)
+            .await
+            .body,
+    );
+    let a = send(
+        &net,
+        Method::POST,
+        &format!("{member_path}/edit"),
+        Some(&organiser),
+        Some(&[
+            ("holder_name", "Siti Rahayu"),
+            ("contact", "+60 11 9999 0000"),
+            ("sector", ""),
+            ("employer", "Sdn Bhd Baru"),
+            ("csrf", &csrf),
+        ]),
+    )
+    .await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    let page = send(&net, Method::GET, &member_path, Some(&organiser), None).await;
+    assert!(page.body.contains("+60 11 9999 0000") && page.body.contains("Sdn Bhd Baru"));
+    assert!(page.body.contains("No consent recorded."));
+    let mid = member_path.trim_start_matches("/members/");
+    net.call(0, Method::POST, &format!("/api/v1/members/{mid}/consents"), Some(json!({
+        "given": "in_person", "recorded_by": "ana", "recipient": "MTUC",
+        "purposes": ["representation at the workplace"], "data_categories": ["name"], "legal_basis": "consent" }))).await;
+    let page = send(&net, Method::GET, &member_path, Some(&organiser), None).await;
+    assert!(page.body.contains("representation at the workplace"));
+    let seen = send(&net, Method::GET, &member_path, Some(&viewer), None).await;
+    assert!(
+        !seen.body.contains("representation at the workplace")
+            && !seen.body.contains("Sdn Bhd Baru")
+    );
+    assert_eq!(
+        send(
+            &net,
+            Method::POST,
+            &format!("{member_path}/edit"),
+            Some(&viewer),
+            Some(&[("contact", "x"), ("csrf", &csrf_of(&seen.body))])
+        )
+        .await
+        .status,
+        403
+    );
     // Every view is in the audit trail, the viewer's marked as without personal fields.
     let audit = send(
         &net,

@@ -174,6 +174,7 @@ pub(crate) fn staff_routes() -> Router<AppState> {
         .route("/members/new", get(members::new_form).post(members::enrol))
         .route("/members/{id}", get(members::show))
         .route("/members/{id}/status", post(members::set_status))
+        .route("/members/{id}/edit", post(members::edit))
         .route("/members/{id}/card", get(members::card))
         .route("/transfers", get(desk::transfers))
         .route("/transfers/{id}/{decision}", post(desk::decide_transfer))

@@ -230,3 +230,11 @@ totp-scan = Scan this code with an authenticator app (or type the key below), th
 totp-confirm = Turn it on
 totp-wrong = That code is not right. Check the time on your phone and try again.
 totp-disable = Turn off two-step login
+
+member-edit = Change the details
+member-save = Save the details
+member-consents = Consents
+member-consents-none = No consent recorded.
+consent-recipient = Shared with
+consent-purposes = Purposes
+consent-withdrawn = withdrawn

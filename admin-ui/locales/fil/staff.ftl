@@ -230,3 +230,11 @@ totp-scan = I-scan ang code na ito gamit ang authenticator app (o i-type ang key
 totp-confirm = Buksan
 totp-wrong = Hindi tama ang code. Suriin ang oras sa iyong telepono at subukang muli.
 totp-disable = Isara ang two-step login
+
+member-edit = Baguhin ang mga detalye
+member-save = I-save ang mga detalye
+member-consents = Mga pahintulot
+member-consents-none = Walang pahintulot na naitala.
+consent-recipient = Ibinabahagi sa
+consent-purposes = Mga layunin
+consent-withdrawn = binawi

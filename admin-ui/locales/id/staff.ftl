@@ -230,3 +230,11 @@ totp-scan = Pindai kode ini dengan aplikasi autentikator (atau ketik kunci di ba
 totp-confirm = Nyalakan
 totp-wrong = Kode itu tidak benar. Periksa jam di ponsel Anda lalu coba lagi.
 totp-disable = Matikan login dua langkah
+
+member-edit = Ubah data
+member-save = Simpan data
+member-consents = Persetujuan
+member-consents-none = Belum ada persetujuan tercatat.
+consent-recipient = Dibagikan dengan
+consent-purposes = Tujuan
+consent-withdrawn = dicabut

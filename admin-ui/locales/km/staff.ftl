@@ -230,3 +230,11 @@ totp-scan = ស្កេនកូដនេះដោយកម្មវិធី�
 totp-confirm = បើក
 totp-wrong = លេខកូដនោះមិនត្រឹមត្រូវទេ។ សូមពិនិត្យម៉ោងលើទូរស័ព្ទ ហើយព្យាយាមម្ដងទៀត។
 totp-disable = បិទការចូលពីរជំហាន
+
+member-edit = កែព័ត៌មាន
+member-save = រក្សាទុកព័ត៌មាន
+member-consents = ការយល់ព្រម
+member-consents-none = មិនទាន់មានការយល់ព្រមត្រូវបានកត់ត្រាទេ។
+consent-recipient = ចែករំលែកជាមួយ
+consent-purposes = គោលបំណង
+consent-withdrawn = បានដកវិញ

@@ -230,3 +230,11 @@ totp-scan = ສະແກນລະຫັດນີ້ດ້ວຍແອັບຢ�
 totp-confirm = ເປີດ
 totp-wrong = ລະຫັດບໍ່ຖືກຕ້ອງ. ກວດເວລາໃນໂທລະສັບແລ້ວລອງໃໝ່.
 totp-disable = ປິດການເຂົ້າລະບົບສອງຂັ້ນຕອນ
+
+member-edit = ແກ້ໄຂຂໍ້ມູນ
+member-save = ບັນທຶກຂໍ້ມູນ
+member-consents = ການຍິນຍອມ
+member-consents-none = ຍັງບໍ່ມີການຍິນຍອມທີ່ບັນທຶກໄວ້.
+consent-recipient = ແບ່ງປັນກັບ
+consent-purposes = ຈຸດປະສົງ
+consent-withdrawn = ຖອນແລ້ວ

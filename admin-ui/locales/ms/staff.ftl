@@ -230,3 +230,11 @@ totp-scan = Imbas kod ini dengan aplikasi pengesah (atau taip kunci di bawah), k
 totp-confirm = Hidupkan
 totp-wrong = Kod itu tidak betul. Semak masa pada telefon anda dan cuba lagi.
 totp-disable = Matikan log masuk dua langkah
+
+member-edit = Tukar butiran
+member-save = Simpan butiran
+member-consents = Persetujuan
+member-consents-none = Tiada persetujuan direkodkan.
+consent-recipient = Dikongsi dengan
+consent-purposes = Tujuan
+consent-withdrawn = ditarik balik

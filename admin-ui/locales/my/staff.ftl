@@ -230,3 +230,11 @@ totp-scan = ဤကုဒ်ကို အထောက်အထားစိစစ�
 totp-confirm = ဖွင့်ရန်
 totp-wrong = ထိုကုဒ် မမှန်ပါ။ ဖုန်းပေါ်ရှိ အချိန်ကို စစ်ပြီး ထပ်ကြိုးစားပါ။
 totp-disable = အဆင့်နှစ်ဆင့် ဝင်ခြင်း ပိတ်ရန်
+
+member-edit = အချက်အလက် ပြင်ရန်
+member-save = အချက်အလက် သိမ်းရန်
+member-consents = သဘောတူညီချက်များ
+member-consents-none = သဘောတူညီချက် မှတ်တမ်း မရှိသေးပါ။
+consent-recipient = မျှဝေထားသူ
+consent-purposes = ရည်ရွယ်ချက်များ
+consent-withdrawn = ရုပ်သိမ်းပြီး

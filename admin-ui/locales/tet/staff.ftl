@@ -230,3 +230,11 @@ totp-scan = Eskaneia kódigu ne'e ho aplikasaun autentikadór (ka hakerek xave i
 totp-confirm = Loke
 totp-wrong = Kódigu ne'e la loos. Haree oras iha Ita-nia telefone no koko fali.
 totp-disable = Taka tama rua-etapa
+
+member-edit = Troka detalle
+member-save = Rai detalle
+member-consents = Konsentimentu sira
+member-consents-none = Seidauk iha konsentimentu rejistadu.
+consent-recipient = Fahe ho
+consent-purposes = Objetivu sira
+consent-withdrawn = hasai fali

@@ -230,3 +230,11 @@ totp-scan = สแกนรหัสนี้ด้วยแอปยืนย�
 totp-confirm = เปิด
 totp-wrong = รหัสไม่ถูกต้อง ตรวจสอบเวลาในโทรศัพท์แล้วลองอีกครั้ง
 totp-disable = ปิดการเข้าสู่ระบบสองขั้นตอน
+
+member-edit = แก้ไขข้อมูล
+member-save = บันทึกข้อมูล
+member-consents = ความยินยอม
+member-consents-none = ยังไม่มีการบันทึกความยินยอม
+consent-recipient = แบ่งปันกับ
+consent-purposes = วัตถุประสงค์
+consent-withdrawn = ถอนแล้ว

@@ -230,3 +230,11 @@ totp-scan = Quét mã này bằng ứng dụng xác thực (hoặc gõ khóa bê
 totp-confirm = Bật
 totp-wrong = Mã không đúng. Hãy kiểm tra giờ trên điện thoại và thử lại.
 totp-disable = Tắt đăng nhập hai bước
+
+member-edit = Sửa thông tin
+member-save = Lưu thông tin
+member-consents = Sự đồng ý
+member-consents-none = Chưa ghi nhận sự đồng ý nào.
+consent-recipient = Chia sẻ với
+consent-purposes = Mục đích
+consent-withdrawn = đã rút

@@ -255,6 +255,11 @@ struct MemberPage {
     may_change: bool,
     statuses: Vec<(&'static str, String, bool)>,
     transfers: Vec<String>,
+    /// (field, label key, value) of the details an organiser may change.
+    editable: Vec<(&'static str, &'static str, String)>,
+    sees_personal: bool,
+    /// (shared with, purposes, recorded; withdrawn) of each consent.
+    consents: Vec<(String, String, String)>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -320,6 +325,35 @@ fn member_page(
         })
         .collect();
     let is_home = r.home.is_none();
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let editable = vec![
+        ("holder_name", "member-name", r.holder_name.clone()),
+        ("contact", "member-contact", text(&r.contact)),
+        ("sector", "member-sector", text(&r.sector)),
+        ("employer", "member-employer", text(&r.employer)),
+    ];
+    let consents = if staff.user.role.sees_personal_fields() {
+        state
+            .consents(id)
+            .unwrap_or_default()
+            .iter()
+            .map(|c| {
+                let when = crate::cases::reports::day_string(c.recorded_at)
+                    + &c.withdrawn_at
+                        .map(|w| {
+                            format!(
+                                " ({} {})",
+                                t.get("consent-withdrawn"),
+                                crate::cases::reports::day_string(w)
+                            )
+                        })
+                        .unwrap_or_default();
+                (c.recipient.to_string(), c.purposes.join(", "), when)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     page(
         StatusCode::OK,
         MemberPage {
@@ -357,6 +391,9 @@ fn member_page(
             .map(|s| (s.as_str(), status_text(t, s), s == r.status))
             .collect(),
             transfers,
+            editable,
+            sees_personal: staff.user.role.sees_personal_fields(),
+            consents,
         }
         .render(),
     )
@@ -468,4 +505,48 @@ pub(crate) async fn card(
         }
         .render(),
     )
+}
+
+/// An organiser changes a member's name, contact, sector or employer. A new
+/// name means a new attestation (cards with the old name stop verifying).
+pub(crate) async fn edit(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    FormFields(f): FormFields,
+) -> Response {
+    if let Some(r) = staff.csrf_refusal(&f) {
+        return r;
+    }
+    if !may_change(staff.user.role) {
+        return message_page(staff.t, StatusCode::FORBIDDEN, "error-forbidden");
+    }
+    let Some(id) = parse_id(&id) else {
+        return message_page(staff.t, StatusCode::NOT_FOUND, "members-none");
+    };
+    let optional = |name: &str| Some(f.one(name)).filter(|v| !v.trim().is_empty());
+    let patch = crate::members::MemberPatch {
+        holder_name: optional("holder_name"),
+        contact: optional("contact"),
+        sector: optional("sector"),
+        employer: optional("employer"),
+        ..Default::default()
+    };
+    match state.update_member(&id, patch).await {
+        Ok(_) => {
+            state.audit(&staff.user.username, "change_member", &id.to_string(), None);
+            Redirect::to(&format!("/members/{id}")).into_response()
+        }
+        Err(NodeError::Invalid(m)) => member_page(
+            &state,
+            &staff,
+            &id,
+            None,
+            Some(format!("{} {m}", staff.t.get("error-input"))),
+        ),
+        Err(NodeError::NotFound { .. }) => {
+            message_page(staff.t, StatusCode::NOT_FOUND, "members-none")
+        }
+        Err(_) => message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
+    }
 }
