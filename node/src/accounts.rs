@@ -210,6 +210,12 @@ fn code_ok(secret: &str, code: &str) -> bool {
 }
 
 impl NodeState {
+    /// Whether `token` is this node's admin API token (printed by `unionfed init`).
+    pub fn is_admin_token(&self, token: &str) -> bool {
+        !token.is_empty()
+            && hex::encode(Sha256::digest(token.as_bytes())) == self.config.admin_token_sha256
+    }
+
     pub fn has_users(&self) -> Result<bool> {
         Ok(!self.store.users()?.is_empty())
     }
@@ -233,8 +239,7 @@ impl NodeState {
     /// First run: the holder of the admin token (printed by `unionfed init`)
     /// creates the first admin. Refused once any account exists.
     pub async fn first_admin(&self, admin_token: &str, new: NewUser) -> Result<NewSession> {
-        let hash = hex::encode(Sha256::digest(admin_token.trim().as_bytes()));
-        if admin_token.trim().is_empty() || hash != self.config.admin_token_sha256 {
+        if !self.is_admin_token(admin_token.trim()) {
             return Err(NodeError::Forbidden(
                 "create the first account: the admin token is not this node's (it was printed by `unionfed init`)".into(),
             ));

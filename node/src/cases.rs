@@ -23,6 +23,20 @@ use taxonomy::{Category, RiskFlag};
 use unionfed_protocol::{CountryCode, HandoffId, MemberId, Timestamp};
 use utoipa::ToSchema;
 
+/// The snake_case name serde gives a unit variant (`unpaid_wages`), as the
+/// API, the forms, the catalogs' keys and the reports spell it.
+pub(crate) fn code_of<T: Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// The variant named `code`, as [`code_of`] spells it.
+pub(crate) fn from_code<T: serde::de::DeserializeOwned>(code: &str) -> Option<T> {
+    serde_json::from_value(serde_json::Value::String(code.to_owned())).ok()
+}
+
 /// A case's id: random 128 bits, written as 32 hex digits.
 pub type CaseId = HandoffId;
 
@@ -257,6 +271,16 @@ pub enum EventKind {
     Attached {
         sha256: String,
     },
+}
+
+impl EventKind {
+    /// The event's tag as the API writes it (`transition`, `referral_update`).
+    pub fn name(&self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.get("event").and_then(|x| x.as_str()).map(str::to_owned))
+            .unwrap_or_default()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -680,13 +704,28 @@ impl NodeState {
     /// Writes a changed case, refusing the change if the case changed
     /// meanwhile (two officers at once): the second is told to reload.
     pub(crate) async fn save_case(&self, before: &Case, after: &Case) -> Result<()> {
-        if !self.store.replace_case(before, after)? {
+        self.save_case_sending(before, after, None).await
+    }
+
+    /// Like [`NodeState::save_case`], with `handoff` (a message about the
+    /// case to another affiliate) put in the outbox in the same batch.
+    pub(crate) async fn save_case_sending(
+        &self,
+        before: &Case,
+        after: &Case,
+        handoff: Option<&crate::handoffs::OutboxItem>,
+    ) -> Result<()> {
+        if !self.store.replace_case_with(before, after, handoff)? {
             return Err(NodeError::Invalid(format!(
                 "case {} was changed by someone else just now; reload it and try again",
                 before.reference
             )));
         }
-        self.store.flush().await
+        self.store.flush().await?;
+        if handoff.is_some() {
+            self.wake_outbox();
+        }
+        Ok(())
     }
 
     /// Moves a case along its workflow.

@@ -744,19 +744,45 @@ impl Store {
         Ok(())
     }
 
-    /// Replaces `before` with `after`; `false` (and nothing written) when
-    /// the stored case is no longer `before`.
-    pub fn replace_case(&self, before: &Case, after: &Case) -> Result<bool> {
-        self.replace_case_with(before, after, None)
-    }
-
-    /// Like [`Store::replace_case`], and puts `handoff` in the outbox in the
-    /// same batch: the case and the message about it are written together.
+    /// Replaces `before` with `after`, and puts `handoff` (if any) in the
+    /// outbox in the same batch, so the case and the message about it are
+    /// written together; `false` (and nothing written) when the stored case
+    /// is no longer `before`.
     pub fn replace_case_with(
         &self,
         before: &Case,
         after: &Case,
         handoff: Option<&OutboxItem>,
+    ) -> Result<bool> {
+        self.swap_case(before, after, |batch| {
+            if let Some(item) = handoff {
+                batch.insert(Store::handoff_key(OUTBOX, &item.id), encode(item)?);
+            }
+            Ok(())
+        })
+    }
+
+    /// Replaces `before` with its erased form `after` and removes the
+    /// receipt code's hash, so that the code opens nothing any more.
+    pub fn replace_case_erasing(&self, before: &Case, after: &Case) -> Result<bool> {
+        self.swap_case(before, after, |batch| {
+            for item in self.data.scan_prefix([RECEIPT]) {
+                let (k, _) = item?;
+                if k.ends_with(before.id.as_bytes()) {
+                    batch.remove(k);
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Under the writer lock: if the stored case is still `before`, writes
+    /// `after` and whatever `also` adds, in one batch.
+    fn swap_case(
+        &self,
+        before: &Case,
+        after: &Case,
+        also: impl FnOnce(&mut sled::Batch) -> Result<()>,
     ) -> Result<bool> {
         let _writer = self.writer()?;
         let key = Store::handoff_key(CASE, &before.id);
@@ -765,29 +791,7 @@ impl Store {
         }
         let mut batch = sled::Batch::default();
         batch.insert(key, to_json(after)?);
-        if let Some(item) = handoff {
-            batch.insert(Store::handoff_key(OUTBOX, &item.id), encode(item)?);
-        }
-        self.data.apply_batch(batch)?;
-        Ok(true)
-    }
-
-    /// Replaces `before` with its erased form `after` and removes the
-    /// receipt code's hash, so that the code opens nothing any more.
-    pub fn replace_case_erasing(&self, before: &Case, after: &Case) -> Result<bool> {
-        let _writer = self.writer()?;
-        let key = Store::handoff_key(CASE, &before.id);
-        if self.data.get(&key)?.as_deref() != Some(to_json(before)?.as_slice()) {
-            return Ok(false);
-        }
-        let mut batch = sled::Batch::default();
-        batch.insert(key, to_json(after)?);
-        for item in self.data.scan_prefix([RECEIPT]) {
-            let (k, _) = item?;
-            if k.ends_with(before.id.as_bytes()) {
-                batch.remove(k);
-            }
-        }
+        also(&mut batch)?;
         self.data.apply_batch(batch)?;
         Ok(true)
     }

@@ -88,6 +88,21 @@ async fn public_css() -> Response {
         .into_response()
 }
 
+/// The value of the cookie `name`, if the request carries it.
+pub(crate) fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .find_map(|c| {
+            c.trim()
+                .strip_prefix(name)?
+                .strip_prefix('=')
+                .map(str::to_owned)
+        })
+}
+
 /// The fields of a posted form, in order; a name may repeat (check boxes).
 #[derive(Debug, Default)]
 pub struct Fields(Vec<(String, String)>);

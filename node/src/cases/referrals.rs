@@ -38,7 +38,7 @@ pub enum ServiceKind {
 impl std::str::FromStr for ServiceKind {
     type Err = NodeError;
     fn from_str(s: &str) -> Result<Self> {
-        serde_json::from_value(serde_json::Value::String(s.trim().to_owned())).map_err(|_| {
+        super::from_code(s.trim()).ok_or_else(|| {
             NodeError::Invalid(format!(
                 "kind {s:?} is not one of government_agency, labour_attache, embassy, ngo, shelter, legal_aid, other"
             ))
@@ -592,17 +592,8 @@ impl NodeState {
                     override_basis.as_deref(),
                     at,
                 )?;
-                if !self
-                    .store
-                    .replace_case_with(&before, &case, Some(&sealed))?
-                {
-                    return Err(NodeError::Invalid(format!(
-                        "case {} was changed by someone else just now; reload it and try again",
-                        before.reference
-                    )));
-                }
-                self.store.flush().await?;
-                self.wake_outbox();
+                self.save_case_sending(&before, &case, Some(&sealed))
+                    .await?;
                 return Ok(case);
             }
             ReferralTarget::Service { .. } => HandoffId::random(),
@@ -901,15 +892,7 @@ impl NodeState {
     ) -> Result<()> {
         let bytes = serde_json::to_vec(message).map_err(|e| NodeError::Invalid(e.to_string()))?;
         let sealed = self.seal_handoff(to, HandoffKind::CASE_STATUS_UPDATE, &bytes)?;
-        if !self.store.replace_case_with(before, case, Some(&sealed))? {
-            return Err(NodeError::Invalid(format!(
-                "case {} was changed by someone else just now; reload it and try again",
-                before.reference
-            )));
-        }
-        self.store.flush().await?;
-        self.wake_outbox();
-        Ok(())
+        self.save_case_sending(before, case, Some(&sealed)).await
     }
 
     /// After a transition of a case another affiliate referred here: tells
@@ -1020,14 +1003,7 @@ impl NodeState {
             let status = r.status;
             r.remark = Some(match (&m.remark, m.outcome) {
                 (Some(text), _) => format!("{}: {text}", m.status.as_str()),
-                (None, Some(o)) => format!(
-                    "{}: {}",
-                    m.status.as_str(),
-                    serde_json::to_value(o)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                        .unwrap_or_default()
-                ),
+                (None, Some(o)) => format!("{}: {}", m.status.as_str(), super::code_of(&o)),
                 (None, None) => m.status.as_str().to_owned(),
             });
             r.updated_at = item.received_at;

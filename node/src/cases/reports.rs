@@ -2,7 +2,9 @@
 //! case, counts and times with small cells suppressed, and retention: the
 //! personal fields of cases closed long ago are erased, the statistics stay.
 
-use super::{Case, CaseEvent, CaseId, CaseQuery, CaseStatus, Channel, EventKind, MAX_FIELD};
+use super::{
+    code_of as code, Case, CaseEvent, CaseId, CaseQuery, CaseStatus, Channel, EventKind, MAX_FIELD,
+};
 use crate::error::{NodeError, Result};
 use crate::node::{now, NodeState};
 use serde::{Deserialize, Serialize};
@@ -53,13 +55,6 @@ pub struct CaseStats {
     /// Median days from intake to resolution.
     pub median_days_to_resolution: Option<f64>,
     pub suppressed_cells: u64,
-}
-
-fn code<T: Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
 }
 
 fn channel_name(c: &Channel) -> &'static str {
@@ -385,10 +380,7 @@ pub fn case_report_html(case: &Case, affiliate: &str) -> String {
     }
     let mut events = String::new();
     for e in &case.events {
-        let what = serde_json::to_value(&e.kind)
-            .ok()
-            .and_then(|v| v.get("event").and_then(|x| x.as_str()).map(str::to_owned))
-            .unwrap_or_default();
+        let what = e.kind.name();
         events.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
             day_string(e.at),

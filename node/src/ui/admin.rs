@@ -6,6 +6,7 @@ use super::staff::{message_page, Me, Staff};
 use super::{page, FormFields};
 use crate::accounts::Role;
 use crate::api::AppState;
+use crate::cases::code_of as code;
 use crate::cases::partners::{NewPartner, PartnerKind};
 use crate::cases::referrals::{NewService, ServiceKind};
 use crate::cases::reports::Cell;
@@ -15,13 +16,6 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-
-fn code<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
 
 // --- reports --------------------------------------------------------------------------
 
@@ -433,8 +427,7 @@ pub(crate) async fn add_partner(
     if staff.user.role != Role::Admin {
         return message_page(staff.t, StatusCode::FORBIDDEN, "error-forbidden");
     }
-    let kind = serde_json::from_value::<PartnerKind>(serde_json::Value::String(f.one("kind")))
-        .unwrap_or(PartnerKind::Other);
+    let kind = crate::cases::from_code(&f.one("kind")).unwrap_or(PartnerKind::Other);
     match state
         .add_partner(NewPartner {
             name: f.one("name"),

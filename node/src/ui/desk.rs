@@ -9,6 +9,7 @@ use super::staff::{message_page, Me, Staff};
 use super::{page, FormFields};
 use crate::accounts::Role;
 use crate::api::AppState;
+use crate::cases::code_of as code;
 use crate::cases::referrals::{NewCaseConsent, NewReferral, ReferralDecision};
 use crate::cases::reports::day_string;
 use crate::cases::{
@@ -23,13 +24,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-
-fn code<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
 
 fn priority_text(t: Tr, p: Priority) -> String {
     t.get(match p {
@@ -360,11 +354,7 @@ fn case_page(
         .events
         .iter()
         .map(|e| {
-            let what = serde_json::to_value(&e.kind)
-                .ok()
-                .and_then(|v| v.get("event").and_then(|x| x.as_str()).map(str::to_owned))
-                .unwrap_or_default()
-                .replace('_', " ");
+            let what = e.kind.name().replace('_', " ");
             let what = match &e.kind {
                 crate::cases::EventKind::Transition { to, .. } => {
                     format!("{what} → {}", status_text(t, *to))
@@ -568,10 +558,7 @@ pub(crate) async fn case(
 }
 
 fn parse_choice<T: serde::de::DeserializeOwned>(value: &str) -> Option<T> {
-    if value.is_empty() {
-        return None;
-    }
-    serde_json::from_value(serde_json::Value::String(value.to_owned())).ok()
+    crate::cases::from_code(value)
 }
 
 pub(crate) async fn case_step(

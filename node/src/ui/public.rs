@@ -23,13 +23,7 @@ use std::convert::Infallible;
 pub struct PageLang(pub Tr);
 
 pub(crate) fn lang_of(headers: &HeaderMap) -> Tr {
-    let cookie = headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|c| c.trim().strip_prefix("uf_lang="))
-        .map(str::to_owned);
+    let cookie = super::cookie(headers, "uf_lang");
     let accept = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok());
@@ -66,7 +60,7 @@ pub(crate) async fn home(PageLang(t): PageLang) -> Response {
 }
 
 /// An error page in the reader's language.
-fn error_page(t: Tr, status: StatusCode, key: &str, back: &'static str) -> Response {
+pub(crate) fn error_page(t: Tr, status: StatusCode, key: &str, back: &'static str) -> Response {
     page(
         status,
         ErrorPage {
@@ -206,13 +200,6 @@ struct ComplaintPage {
     risks: Vec<Choice>,
 }
 
-fn code_of<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
 fn complaint_page(
     t: Tr,
     form: ComplaintForm,
@@ -220,8 +207,18 @@ fn complaint_page(
     risks: &[String],
     errors: Vec<FieldError>,
 ) -> Response {
-    let categories = choices(t, "cat", Category::ALL.iter().map(code_of), chosen);
-    let risk_choices = choices(t, "risk", RiskFlag::ALL.iter().map(code_of), risks);
+    let categories = choices(
+        t,
+        "cat",
+        Category::ALL.iter().map(crate::cases::code_of),
+        chosen,
+    );
+    let risk_choices = choices(
+        t,
+        "risk",
+        RiskFlag::ALL.iter().map(crate::cases::code_of),
+        risks,
+    );
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -298,11 +295,11 @@ pub(crate) async fn complaint_submit(
     let mut errors = Vec::new();
     let categories: Vec<Category> = chosen
         .iter()
-        .filter_map(|c| serde_json::from_value(serde_json::Value::String(c.clone())).ok())
+        .filter_map(|c| crate::cases::from_code(c))
         .collect();
     let risk_flags: Vec<RiskFlag> = risks
         .iter()
-        .filter_map(|c| serde_json::from_value(serde_json::Value::String(c.clone())).ok())
+        .filter_map(|c| crate::cases::from_code(c))
         .collect();
     if categories.is_empty() {
         errors.push(FieldError {

@@ -70,16 +70,7 @@ impl Staff {
 }
 
 fn cookie_value(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|c| {
-            c.trim()
-                .strip_prefix(&format!("{COOKIE}="))
-                .map(str::to_owned)
-        })
+    super::cookie(headers, COOKIE)
 }
 
 impl FromRequestParts<AppState> for Staff {
@@ -118,24 +109,9 @@ impl FromRequestParts<AppState> for Staff {
     }
 }
 
-#[derive(Template)]
-#[template(path = "p_error.html")]
-struct MessagePage {
-    t: Tr,
-    back: &'static str,
-    message: String,
-}
-
+/// An error page in the reader's language, leading back to the dashboard.
 pub(crate) fn message_page(t: Tr, status: StatusCode, key: &str) -> Response {
-    page(
-        status,
-        MessagePage {
-            t,
-            back: "/",
-            message: t.get(key),
-        }
-        .render(),
-    )
+    super::public::error_page(t, status, key, "/")
 }
 
 fn session_cookie(state: &AppState, id: &str) -> HeaderValue {
