@@ -316,6 +316,27 @@ async fn nothing_is_sent_without_a_matching_consent() {
         .await;
     assert_eq!(status, 400, "{body}");
     assert_eq!(body["error"], "invalid_query");
+    // A consent names data categories the node knows, so that it can be honoured.
+    let (status, body) = net
+        .call(
+            0,
+            Method::POST,
+            &format!("/api/v1/members/{member}/consents"),
+            Some(json!({
+                "given": "in_person", "recorded_by": "officer Dewi", "recipient": "MTUC",
+                "purposes": ["representation"], "data_categories": ["name", "bank account"],
+                "legal_basis": "consent"
+            })),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("\"bank account\" is not one of"),
+        "{body}"
+    );
     // Only the one transfer left KSPI.
     let (_, outgoing) = net
         .call(0, Method::GET, "/api/v1/transfers?direction=outgoing", None)
@@ -595,7 +616,7 @@ async fn send_from_kspi(net: &TestNet, member: &str, to: &str, options: Value) -
                 "recorded_by": "officer Dewi",
                 "recipient": to,
                 "purposes": ["representation at the workplace"],
-                "data_categories": ["name", "contact", "employer", "contract"],
+                "data_categories": ["name", "contact", "employer", "job", "workplace", "language", "dues", "contract"],
                 "legal_basis": "the worker's explicit consent"
             })),
         )
@@ -662,6 +683,8 @@ async fn a_worker_moving_on_to_a_third_country_is_represented_there_and_no_longe
             "/api/v1/members",
             Some(json!({
                 "holder_name": "Ayu Lestari",
+                "date_of_birth": "1998-04-12",
+                "sector": "manufacturing",
                 "employer": "Sdn Bhd Contoh",
                 "job": "machine operator",
                 "workplace": "Shah Alam, Selangor",
@@ -696,6 +719,9 @@ async fn a_worker_moving_on_to_a_third_country_is_represented_there_and_no_longe
     assert_eq!(file["dues_paid_until"], "2027-06-30");
     assert_eq!(file["destination_contact"], "+60 12 345 6789");
     assert_eq!(file["contract_sha256"], hash.to_ascii_lowercase());
+    // ... and nothing the worker did not agree to share.
+    assert_eq!(file["date_of_birth"], Value::Null, "{file}");
+    assert_eq!(file["sector"], Value::Null, "{file}");
     assert_eq!(arrived["until"], until);
     accept_at(&net, 1, &first).await;
     wait_state(&net, 0, &first, "accepted").await;

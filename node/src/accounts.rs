@@ -88,6 +88,25 @@ pub struct Session {
     pub csrf: String,
 }
 
+/// A personal API token. It acts with its user's role, only while the
+/// account is enabled; the token itself is shown once and stored as its
+/// SHA-256.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ApiToken {
+    /// A short id to name it by (revocation, the audit trail).
+    pub id: String,
+    pub username: String,
+    /// What it is for, e.g. "payroll import script".
+    pub label: String,
+    pub created_at: Timestamp,
+}
+
+/// Tokens one account holds at most.
+pub const MAX_API_TOKENS: usize = 10;
+
+/// The first characters of every personal API token.
+const API_TOKEN_PREFIX: &str = "uft_";
+
 /// A new account, as an admin enters it.
 #[derive(Debug, Clone)]
 pub struct NewUser {
@@ -506,6 +525,108 @@ impl NodeState {
         users.sort_by(|a, b| a.username.cmp(&b.username));
         Ok(users)
     }
+
+    /// Makes a personal API token for `username`; the token is returned
+    /// once, and only its hash is kept.
+    pub async fn create_api_token(
+        &self,
+        username: &str,
+        label: &str,
+    ) -> Result<(String, ApiToken)> {
+        let label = label.trim();
+        if label.is_empty() || label.len() > 100 || label.chars().any(char::is_control) {
+            return Err(NodeError::Invalid(
+                "give the token a label of 1 to 100 characters, e.g. \"payroll import script\""
+                    .into(),
+            ));
+        }
+        let held = self.api_tokens_of(username)?;
+        if held.len() >= MAX_API_TOKENS {
+            return Err(NodeError::Invalid(format!(
+                "an account holds at most {MAX_API_TOKENS} tokens; revoke one first"
+            )));
+        }
+        let token = format!("{API_TOKEN_PREFIX}{}", random_hex(32));
+        let record = ApiToken {
+            id: random_hex(4),
+            username: username.to_owned(),
+            label: label.to_owned(),
+            created_at: now(),
+        };
+        self.store.put_api_token(&session_key(&token), &record)?;
+        self.store.flush().await?;
+        Ok((token, record))
+    }
+
+    /// The tokens of one account, oldest first.
+    pub fn api_tokens_of(&self, username: &str) -> Result<Vec<ApiToken>> {
+        let mut held: Vec<ApiToken> = self
+            .store
+            .api_tokens()?
+            .into_iter()
+            .map(|(_, t)| t)
+            .filter(|t| t.username == username)
+            .collect();
+        held.sort_by_key(|t| t.created_at);
+        Ok(held)
+    }
+
+    /// Revokes token `id` of `username`; false when there is no such token.
+    pub async fn revoke_api_token(&self, username: &str, id: &str) -> Result<bool> {
+        let found = self
+            .store
+            .api_tokens()?
+            .into_iter()
+            .find(|(_, t)| t.username == username && t.id == id);
+        let Some((hash, _)) = found else {
+            return Ok(false);
+        };
+        self.store.remove_api_token(&hash)?;
+        self.store.flush().await?;
+        Ok(true)
+    }
+
+    /// The enabled account a personal API token belongs to, and the token.
+    pub fn api_token_user(&self, token: &str) -> Result<Option<(User, ApiToken)>> {
+        if !token.starts_with(API_TOKEN_PREFIX) {
+            return Ok(None);
+        }
+        let Some(record) = self.store.api_token(&session_key(token))? else {
+            return Ok(None);
+        };
+        Ok(self
+            .store
+            .user(&record.username)?
+            .filter(|u| !u.disabled)
+            .map(|u| (u, record)))
+    }
+}
+
+/// Whether a personal API token of a user with `role` may call `method path`:
+/// each role reaches the API of the pages it uses. Partners' and the
+/// charter's endpoints stay with admins and the node's admin token.
+pub fn api_allows(role: Role, method: &axum::http::Method, path: &str) -> bool {
+    let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
+    let reading = method == axum::http::Method::GET;
+    match role {
+        Role::Admin => true,
+        Role::CaseOfficer => {
+            (under("/api/v1/cases") && !under("/api/v1/cases/retention"))
+                || under("/api/v1/directory")
+                || (reading && under("/api/v1/federation"))
+        }
+        Role::Organiser => {
+            under("/api/v1/members")
+                || under("/api/v1/transfers")
+                || (reading && under("/api/v1/federation"))
+        }
+        Role::Viewer => {
+            reading
+                && (under("/api/v1/cases/stats")
+                    || under("/api/v1/cases/taxonomy")
+                    || under("/api/v1/federation"))
+        }
+    }
 }
 
 /// Compares two tokens in time that does not depend on where they differ.
@@ -533,5 +654,37 @@ mod tests {
         assert!(same_token("abc", "abc") && !same_token("abc", "abd") && !same_token("abc", "ab"));
         assert_eq!(Role::parse("case_officer"), Some(Role::CaseOfficer));
         assert!(!Role::Viewer.sees_personal_fields());
+    }
+
+    #[test]
+    fn each_role_reaches_the_api_of_its_pages() {
+        use axum::http::Method;
+        let (get, post) = (Method::GET, Method::POST);
+        assert!(api_allows(Role::Admin, &post, "/api/v1/partners"));
+        assert!(api_allows(
+            Role::CaseOfficer,
+            &post,
+            "/api/v1/cases/abc/actions"
+        ));
+        assert!(api_allows(Role::CaseOfficer, &get, "/api/v1/cases"));
+        assert!(!api_allows(
+            Role::CaseOfficer,
+            &post,
+            "/api/v1/cases/retention"
+        ));
+        assert!(!api_allows(Role::CaseOfficer, &post, "/api/v1/members"));
+        assert!(!api_allows(Role::CaseOfficer, &post, "/api/v1/casesx"));
+        assert!(api_allows(Role::Organiser, &post, "/api/v1/members"));
+        assert!(api_allows(
+            Role::Organiser,
+            &post,
+            "/api/v1/transfers/x/accept"
+        ));
+        assert!(!api_allows(Role::Organiser, &get, "/api/v1/cases"));
+        assert!(!api_allows(Role::Organiser, &post, "/api/v1/charter"));
+        assert!(api_allows(Role::Viewer, &get, "/api/v1/cases/stats"));
+        assert!(!api_allows(Role::Viewer, &get, "/api/v1/cases"));
+        assert!(!api_allows(Role::Viewer, &get, "/api/v1/members/x"));
+        assert!(!api_allows(Role::Viewer, &post, "/api/v1/federation"));
     }
 }

@@ -121,14 +121,19 @@ impl From<JsonRejection> for ApiError {
 #[from_request(via(axum::Json), rejection(ApiError))]
 pub struct ApiJson<T>(pub T);
 
-/// Proof that the request carried this node's admin token.
+/// Proof that the request carried this node's admin token, or the personal
+/// API token of an enabled account whose role reaches this endpoint
+/// ([`crate::accounts::api_allows`]).
 #[derive(Debug)]
-pub struct Admin;
+pub struct Authorised;
 
-impl FromRequestParts<AppState> for Admin {
+impl FromRequestParts<AppState> for Authorised {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Admin, ApiError> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Authorised, ApiError> {
         let header = parts
             .headers
             .get(axum::http::header::AUTHORIZATION)
@@ -141,14 +146,31 @@ impl FromRequestParts<AppState> for Admin {
                 )
             })?;
         let token = header.strip_prefix("Bearer ").unwrap_or_default().trim();
-        if !state.is_admin_token(token) {
-            return Err(ApiError::new(
+        if state.is_admin_token(token) {
+            return Ok(Authorised);
+        }
+        let wrong = || {
+            ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "wrong_token",
-                "the token is not valid for this node",
+                "the token is not valid for this node (revoked, or its account is disabled?)",
+            )
+        };
+        let (user, _) = state.api_token_user(token)?.ok_or_else(wrong)?;
+        if !crate::accounts::api_allows(user.role, &parts.method, parts.uri.path()) {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                format!(
+                    "{}'s role ({}) does not allow {} {}",
+                    user.username,
+                    user.role.as_str(),
+                    parts.method,
+                    parts.uri.path()
+                ),
             ));
         }
-        Ok(Admin)
+        Ok(Authorised)
     }
 }
 
@@ -256,6 +278,10 @@ fn actor_of(state: &NodeState, headers: &axum::http::HeaderMap) -> String {
         .map(str::trim);
     match token {
         Some(t) if state.is_admin_token(t) => "admin token".to_owned(),
+        Some(t) if t.starts_with("uft_") => match state.api_token_user(t) {
+            Ok(Some((user, token))) => format!("{} (API token {})", user.username, token.id),
+            _ => "unknown token".to_owned(),
+        },
         Some(t) => match state.partner_by_token(t) {
             Ok(Some(p)) => format!("partner {}", p.name),
             _ => "unknown token".to_owned(),
@@ -421,7 +447,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(federation::metrics))
         .merge(public)
         .merge(crate::ui::static_routes())
-        .merge(crate::ui::staff_routes())
+        .merge(crate::ui::staff_routes(state.config.max_attachment_bytes))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             audit_requests,

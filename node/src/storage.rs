@@ -19,6 +19,7 @@
 //! | `y` | seq u64 | JSON `AuditRecord`, hash-chained |
 //! | `u` | user name | JSON `User` (staff account, Argon2id password hash) |
 //! | `s` | SHA-256 of the session id | JSON `Session` |
+//! | `w` | SHA-256 of a personal API token | JSON `ApiToken` (its id, user and label) |
 //! | `g` | partner id | JSON partner (name, scopes, SHA-256 of its token) |
 //! | `n` | member id + representing affiliate | postcard `EndNotice` (the latest end, kept even when it arrives before the commitment it ends) |
 //! | `q` | author + seq u64 + entry hash | postcard `Equivocation` |
@@ -82,6 +83,7 @@ const FILE: u8 = b'f';
 const AUDIT: u8 = b'y';
 const USER: u8 = b'u';
 const SESSION: u8 = b's';
+const API_TOKEN: u8 = b'w';
 
 /// The latest representation end for `(member, representing)`, by the
 /// entry that said so. Entries of different authors arrive in any order, so
@@ -909,6 +911,43 @@ impl Store {
             }
         }
         self.data.apply_batch(batch)?;
+        Ok(())
+    }
+
+    pub fn put_api_token(
+        &self,
+        token_hash: &[u8; 32],
+        token: &crate::accounts::ApiToken,
+    ) -> Result<()> {
+        let mut key = vec![API_TOKEN];
+        key.extend_from_slice(token_hash);
+        self.put_json(key, token)
+    }
+
+    pub fn api_token(&self, token_hash: &[u8; 32]) -> Result<Option<crate::accounts::ApiToken>> {
+        let mut key = vec![API_TOKEN];
+        key.extend_from_slice(token_hash);
+        self.get_json(&key, "API token")
+    }
+
+    /// Every personal API token with the hash it is stored under.
+    pub fn api_tokens(&self) -> Result<Vec<([u8; 32], crate::accounts::ApiToken)>> {
+        self.data
+            .scan_prefix([API_TOKEN])
+            .map(|item| {
+                let (k, v) = item?;
+                let hash: [u8; 32] = k[1..]
+                    .try_into()
+                    .map_err(|_| NodeError::Storage("an API token key is not 33 bytes".into()))?;
+                Ok((hash, from_json(&v, "API token")?))
+            })
+            .collect()
+    }
+
+    pub fn remove_api_token(&self, token_hash: &[u8; 32]) -> Result<()> {
+        let mut key = vec![API_TOKEN];
+        key.extend_from_slice(token_hash);
+        self.data.remove(key)?;
         Ok(())
     }
 

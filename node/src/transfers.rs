@@ -57,6 +57,9 @@ pub struct NewConsent {
     #[schema(value_type = String)]
     pub recipient: AffiliateId,
     pub purposes: Vec<String>,
+    /// What may go with a transfer: any of name, date_of_birth, contact,
+    /// employer, workplace, sector, job, language, dues, contract. The name
+    /// and "member since" always go.
     pub data_categories: Vec<String>,
     #[schema(value_type = Option<String>)]
     pub destination_country: Option<CountryCode>,
@@ -197,6 +200,9 @@ pub struct NewTransferRequest {
     pub given: ConsentGiven,
     pub recorded_by: String,
     pub purposes: Vec<String>,
+    /// What may go with a transfer: any of name, date_of_birth, contact,
+    /// employer, workplace, sector, job, language, dues, contract. The name
+    /// and "member since" always go.
     pub data_categories: Vec<String>,
     #[schema(value_type = Option<String>)]
     pub destination_country: Option<CountryCode>,
@@ -276,6 +282,64 @@ impl TransferQuery {
     }
 }
 
+/// The data categories a consent may name, and what each lets go with a
+/// transfer. The name and "member since" always go: without them the
+/// destination cannot represent the worker.
+pub const DATA_CATEGORIES: [&str; 10] = [
+    "name",
+    "date_of_birth",
+    "contact",
+    "employer",
+    "workplace",
+    "sector",
+    "job",
+    "language",
+    "dues",
+    "contract",
+];
+
+fn check_categories(categories: &[String]) -> Result<()> {
+    if categories.is_empty() {
+        return Err(NodeError::Invalid("name at least one data category".into()));
+    }
+    for c in categories {
+        if !DATA_CATEGORIES.contains(&c.as_str()) {
+            return Err(NodeError::Invalid(format!(
+                "data category {c:?} is not one of {}",
+                DATA_CATEGORIES.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+impl TransferFile {
+    /// What of the member's record the consent lets go, and nothing else.
+    fn under_consent(record: &MemberRecord, consent: Consent) -> TransferFile {
+        let allowed = |c: &str| consent.data_categories.iter().any(|x| x == c);
+        let keep = |c: &str, v: &Option<String>| v.clone().filter(|_| allowed(c));
+        let w = &record.work;
+        TransferFile {
+            holder_name: record.holder_name.clone(),
+            date_of_birth: keep("date_of_birth", &record.date_of_birth),
+            contact: keep("contact", &record.contact),
+            sector: keep("sector", &record.sector),
+            employer: keep("employer", &record.employer),
+            work: WorkDetails {
+                destination_contact: keep("contact", &w.destination_contact),
+                job: keep("job", &w.job),
+                workplace: keep("workplace", &w.workplace),
+                language: keep("language", &w.language),
+                dues_paid_until: keep("dues", &w.dues_paid_until),
+                contract_summary: keep("contract", &w.contract_summary),
+                contract_sha256: keep("contract", &w.contract_sha256),
+            },
+            member_since: record.member_since,
+            consent,
+        }
+    }
+}
+
 fn required(field: &str, value: &str) -> Result<()> {
     if value.trim().is_empty() {
         return Err(NodeError::Invalid(format!("{field} is empty")));
@@ -317,11 +381,10 @@ impl NodeState {
         self.member(member)?;
         required("recorded_by", &input.recorded_by)?;
         required("legal_basis", &input.legal_basis)?;
-        if input.purposes.is_empty() || input.data_categories.is_empty() {
-            return Err(NodeError::Invalid(
-                "name at least one purpose and one data category".into(),
-            ));
+        if input.purposes.is_empty() {
+            return Err(NodeError::Invalid("name at least one purpose".into()));
         }
+        check_categories(&input.data_categories)?;
         for item in input.purposes.iter().chain(&input.data_categories) {
             required("purposes and data_categories", item)?;
         }
@@ -456,16 +519,7 @@ impl NodeState {
         self.check_new_transfer(&input)?;
         let message = TransferMessage {
             member: record.id,
-            file: TransferFile {
-                holder_name: record.holder_name.clone(),
-                date_of_birth: record.date_of_birth.clone(),
-                contact: record.contact.clone(),
-                sector: record.sector.clone(),
-                employer: record.employer.clone(),
-                work: record.work.clone(),
-                member_since: record.member_since,
-                consent,
-            },
+            file: TransferFile::under_consent(&record, consent),
             until: input.until,
             membership_move: input.membership_move,
         };
@@ -539,11 +593,10 @@ impl NodeState {
     pub async fn request_transfer(&self, input: NewTransferRequest) -> Result<Transfer> {
         required("recorded_by", &input.recorded_by)?;
         required("legal_basis", &input.legal_basis)?;
-        if input.purposes.is_empty() || input.data_categories.is_empty() {
-            return Err(NodeError::Invalid(
-                "name at least one purpose and one data category".into(),
-            ));
+        if input.purposes.is_empty() {
+            return Err(NodeError::Invalid("name at least one purpose".into()));
         }
+        check_categories(&input.data_categories)?;
         if input.origin == self.config.affiliate
             || self.charter().charter.affiliate(&input.origin).is_none()
         {

@@ -3,8 +3,10 @@
 //! Plain forms that work without JavaScript.
 
 pub mod admin;
+pub mod case_files;
 pub mod desk;
 pub mod i18n;
+pub mod member_moves;
 pub mod members;
 pub mod public;
 pub mod staff;
@@ -116,6 +118,10 @@ impl Fields {
         )
     }
 
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> Fields {
+        Fields(pairs)
+    }
+
     /// The first value of `name`, or empty.
     pub fn one(&self, name: &str) -> String {
         self.0
@@ -176,7 +182,7 @@ pub(crate) fn sign_in_routes() -> Router<AppState> {
 }
 
 /// The staff pages behind a session.
-pub(crate) fn staff_routes() -> Router<AppState> {
+pub(crate) fn staff_routes(max_file_bytes: usize) -> Router<AppState> {
     Router::new()
         .route("/", get(staff::dashboard))
         .route("/logout", post(staff::logout))
@@ -185,18 +191,36 @@ pub(crate) fn staff_routes() -> Router<AppState> {
         .route("/audit", get(staff::audit))
         .route("/account", get(staff::account))
         .route("/account/totp/{step}", post(staff::account_totp))
+        .route("/account/tokens", post(staff::account_tokens))
+        .route("/account/tokens/{id}/{step}", post(staff::account_tokens))
         .route("/members", get(members::list))
         .route("/members/new", get(members::new_form).post(members::enrol))
         .route("/members/{id}", get(members::show))
         .route("/members/{id}/status", post(members::set_status))
         .route("/members/{id}/edit", post(members::edit))
         .route("/members/{id}/card", get(members::card))
+        .route("/cards", get(members::check_form).post(members::check))
+        .route("/members/{id}/consents", post(member_moves::record_consent))
+        .route(
+            "/members/{id}/consents/{consent}/withdraw",
+            post(member_moves::withdraw_consent),
+        )
+        .route("/members/{id}/transfer", post(member_moves::send_transfer))
         .route("/transfers", get(desk::transfers))
+        .route("/transfers/request", post(desk::request_file))
         .route("/transfers/{id}/{decision}", post(desk::decide_transfer))
         .route("/cases", get(desk::cases))
         .route("/cases/{id}", get(desk::case))
         .route("/cases/{id}/{step}", post(desk::case_step))
         .route("/cases/{id}/print", get(admin::print_case))
+        .route(
+            "/cases/{id}/files",
+            // The file and the form's other fields.
+            post(case_files::upload).layer(axum::extract::DefaultBodyLimit::max(
+                max_file_bytes + 64 * 1024,
+            )),
+        )
+        .route("/cases/{id}/files/{sha256}", get(case_files::download))
         .route("/reports", get(admin::reports))
         .route("/reports/cases.csv", get(admin::register_csv))
         .route("/federation", get(admin::federation))

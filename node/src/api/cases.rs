@@ -2,7 +2,7 @@
 //! receipt-code lookups (no token, rate limited, nothing about the client
 //! kept), and the partner API (partner tokens).
 
-use super::{Admin, ApiError, ApiJson, AppState};
+use super::{ApiError, ApiJson, AppState, Authorised};
 use crate::cases::contract::NewContractEvidence;
 use crate::cases::partners::{CreatedPartner, NewPartner, OwnReferral, Partner};
 use crate::cases::public::{
@@ -40,7 +40,7 @@ pub(crate) fn parse_case_id(id: &str) -> Result<CaseId, ApiError> {
 #[utoipa::path(post, path = "/api/v1/cases", request_body = StaffIntake,
     responses((status = 201, body = Case), (status = 422, body = super::ErrorBody)), security(("token" = [])))]
 pub(crate) async fn create(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     ApiJson(input): ApiJson<StaffIntake>,
 ) -> Result<(StatusCode, Json<Case>), ApiError> {
@@ -71,7 +71,7 @@ pub(crate) struct CaseFilter {
 #[utoipa::path(get, path = "/api/v1/cases", params(CaseFilter),
     responses((status = 200, body = Vec<Case>), (status = 400, body = super::ErrorBody)), security(("token" = [])))]
 pub(crate) async fn list(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     filter: Result<Query<CaseFilter>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Vec<Case>>, ApiError> {
@@ -108,7 +108,7 @@ pub(crate) async fn taxonomy() -> Json<Taxonomy> {
 #[utoipa::path(get, path = "/api/v1/cases/{id}", params(("id" = String, Path)),
     responses((status = 200, body = Case), (status = 404, body = super::ErrorBody)), security(("token" = [])))]
 pub(crate) async fn read(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Case>, ApiError> {
@@ -120,7 +120,7 @@ pub(crate) async fn read(
     responses((status = 200, body = Case), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn transition(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     Path(id): Path<String>,
     ApiJson(t): ApiJson<Transition>,
@@ -133,7 +133,7 @@ pub(crate) async fn transition(
     responses((status = 200, body = Case), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn action(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     Path(id): Path<String>,
     ApiJson(a): ApiJson<NewAction>,
@@ -146,7 +146,7 @@ pub(crate) async fn action(
     responses((status = 200, body = Case), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn assign(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     Path(id): Path<String>,
     ApiJson(a): ApiJson<Assignment>,
@@ -159,7 +159,7 @@ pub(crate) async fn assign(
     responses((status = 200, body = Case), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn message(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     Path(id): Path<String>,
     ApiJson(m): ApiJson<StaffMessage>,
@@ -214,7 +214,7 @@ pub(crate) async fn public_message(
 #[utoipa::path(post, path = "/api/v1/partners", request_body = NewPartner,
     responses((status = 201, body = CreatedPartner), (status = 422, body = super::ErrorBody)), security(("token" = [])))]
 pub(crate) async fn add_partner(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     ApiJson(input): ApiJson<NewPartner>,
 ) -> Result<(StatusCode, Json<CreatedPartner>), ApiError> {
@@ -224,7 +224,7 @@ pub(crate) async fn add_partner(
 /// The partners and their scopes (never their tokens).
 #[utoipa::path(get, path = "/api/v1/partners", responses((status = 200, body = Vec<Partner>)), security(("token" = [])))]
 pub(crate) async fn partners(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
 ) -> Result<Json<Vec<Partner>>, ApiError> {
     Ok(Json(state.partners()?))
@@ -234,7 +234,7 @@ pub(crate) async fn partners(
 #[utoipa::path(post, path = "/api/v1/partners/{id}/revoke", params(("id" = String, Path)),
     responses((status = 200, body = Partner), (status = 404, body = super::ErrorBody)), security(("token" = [])))]
 pub(crate) async fn revoke_partner(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Partner>, ApiError> {
@@ -325,7 +325,7 @@ pub(crate) async fn partner_referral(
     responses((status = 200, body = Case), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn consent(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<NewCaseConsent>,
@@ -342,7 +342,7 @@ pub(crate) async fn consent(
     responses((status = 200, body = Case), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn refer(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<NewReferral>,
@@ -356,7 +356,7 @@ pub(crate) async fn refer(
     responses((status = 200, body = Case), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn update_referral(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     Path((id, referral)): Path<(String, String)>,
     ApiJson(update): ApiJson<ReferralUpdate>,
@@ -373,7 +373,7 @@ pub(crate) async fn update_referral(
     responses((status = 200, body = Case), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn decide_referral(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     Path(id): Path<String>,
     ApiJson(d): ApiJson<ReferralDecision>,
@@ -393,7 +393,7 @@ pub(crate) struct DirectoryFilter {
 #[utoipa::path(get, path = "/api/v1/directory", params(DirectoryFilter),
     responses((status = 200, body = Vec<Service>), (status = 400, body = super::ErrorBody)), security(("token" = [])))]
 pub(crate) async fn directory(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     filter: Result<Query<DirectoryFilter>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Vec<Service>>, ApiError> {
@@ -410,7 +410,7 @@ pub(crate) async fn directory(
 #[utoipa::path(post, path = "/api/v1/directory", request_body = NewService,
     responses((status = 201, body = Service), (status = 422, body = super::ErrorBody)), security(("token" = [])))]
 pub(crate) async fn add_service(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     ApiJson(input): ApiJson<NewService>,
 ) -> Result<(StatusCode, Json<Service>), ApiError> {
@@ -421,7 +421,7 @@ pub(crate) async fn add_service(
 #[utoipa::path(post, path = "/api/v1/directory/import", request_body(content = String, content_type = "text/csv"),
     responses((status = 201, body = ImportReport), (status = 422, body = super::ErrorBody)), security(("token" = [])))]
 pub(crate) async fn import_directory(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<ImportReport>), ApiError> {
@@ -484,7 +484,7 @@ pub(crate) async fn partner_update(
     responses((status = 200, body = Case), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn contract(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<NewContractEvidence>,
@@ -497,7 +497,7 @@ pub(crate) async fn contract(
 /// Counts by category, corridor, sector, status, outcome and channel, median times and overdue cases; cells under `stats_min_cell` are null.
 #[utoipa::path(get, path = "/api/v1/cases/stats", responses((status = 200, body = CaseStats)), security(("token" = [])))]
 pub(crate) async fn stats(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
 ) -> Result<Json<CaseStats>, ApiError> {
     Ok(Json(state.case_stats()?))
@@ -507,7 +507,7 @@ pub(crate) async fn stats(
 #[utoipa::path(get, path = "/api/v1/cases/export.csv", params(CaseFilter),
     responses((status = 200, content_type = "text/csv", body = String)), security(("token" = [])))]
 pub(crate) async fn export_csv(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     filter: Result<Query<CaseFilter>, axum::extract::rejection::QueryRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -531,7 +531,7 @@ pub(crate) async fn export_csv(
     responses((status = 200, content_type = "text/html", body = String), (status = 404, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn report(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -553,7 +553,7 @@ pub(crate) async fn report(
 #[utoipa::path(get, path = "/api/v1/cases/{id}/export", params(("id" = String, Path)),
     responses((status = 200, body = Case), (status = 404, body = super::ErrorBody)), security(("token" = [])))]
 pub(crate) async fn export_case(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -573,7 +573,7 @@ pub(crate) async fn export_case(
     responses((status = 200, body = Case), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn erase(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     Path(id): Path<String>,
     ApiJson(request): ApiJson<EraseRequest>,
@@ -584,7 +584,7 @@ pub(crate) async fn erase(
 /// Runs retention now: erases the personal fields of cases closed longer than `case_retention_days`.
 #[utoipa::path(post, path = "/api/v1/cases/retention", responses((status = 200, body = RetentionReport)), security(("token" = [])))]
 pub(crate) async fn retention(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
 ) -> Result<Json<RetentionReport>, ApiError> {
     Ok(Json(state.run_retention().await?))
@@ -624,7 +624,7 @@ fn content_type(headers: &axum::http::HeaderMap) -> &str {
     responses((status = 200, body = Case), (status = 413, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn attach(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     Path(id): Path<String>,
     name: Result<Query<FileName>, axum::extract::rejection::QueryRejection>,
@@ -665,7 +665,7 @@ fn too_large(e: axum::extract::rejection::BytesRejection) -> ApiError {
     responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn attachment(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     Path((id, sha256)): Path<(String, String)>,
 ) -> Result<impl IntoResponse, ApiError> {

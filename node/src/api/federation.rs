@@ -1,7 +1,7 @@
 //! The federation as this node sees it, the status snapshot for offline
 //! verifiers, charter submission, and the operator endpoints.
 
-use super::{Admin, ApiError, ApiJson, AppState};
+use super::{ApiError, ApiJson, AppState, Authorised};
 use crate::node::{affiliate_of, now};
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -50,7 +50,7 @@ pub struct Federation {
 #[utoipa::path(get, path = "/api/v1/federation", responses((status = 200, body = Federation), (status = 401, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn federation(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
 ) -> Result<Json<Federation>, ApiError> {
     let held = state.charter();
@@ -140,7 +140,7 @@ pub struct CharterOutcome {
 #[utoipa::path(post, path = "/api/v1/charter", request_body = CharterSubmission,
     responses((status = 200, body = CharterOutcome), (status = 422, body = super::ErrorBody)), security(("token" = [])))]
 pub(crate) async fn submit_charter(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     ApiJson(submission): ApiJson<CharterSubmission>,
 ) -> Result<Json<CharterOutcome>, ApiError> {

@@ -1,6 +1,6 @@
 //! Members and their cards. Every endpoint needs the admin token.
 
-use super::{parse_member_id, Admin, ApiError, ApiJson, AppState};
+use super::{parse_member_id, ApiError, ApiJson, AppState, Authorised};
 use crate::members::{MemberPatch, MemberView, NewMember, StatusChange};
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
@@ -21,7 +21,7 @@ pub struct CardText {
     responses((status = 201, body = MemberView), (status = 401, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn create(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     ApiJson(input): ApiJson<NewMember>,
 ) -> Result<(StatusCode, Json<MemberView>), ApiError> {
@@ -33,7 +33,7 @@ pub(crate) async fn create(
 #[utoipa::path(get, path = "/api/v1/members/{id}", params(("id" = String, Path, description = "member id")),
     responses((status = 200, body = MemberView), (status = 404, body = super::ErrorBody)), security(("token" = [])))]
 pub(crate) async fn read(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<MemberView>, ApiError> {
@@ -45,7 +45,7 @@ pub(crate) async fn read(
     responses((status = 200, body = MemberView), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn update(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     Path(id): Path<String>,
     ApiJson(patch): ApiJson<MemberPatch>,
@@ -59,7 +59,7 @@ pub(crate) async fn update(
     responses((status = 200, body = MemberView), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn set_status(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     Path(id): Path<String>,
     ApiJson(change): ApiJson<StatusChange>,
@@ -73,7 +73,7 @@ pub(crate) async fn set_status(
     responses((status = 200, body = CardText), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn card(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<CardText>, ApiError> {
@@ -87,7 +87,7 @@ pub(crate) async fn card(
     responses((status = 200, content_type = "image/svg+xml", body = String), (status = 404, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn card_svg(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
@@ -107,7 +107,7 @@ pub(crate) async fn card_svg(
     responses((status = 200, content_type = "image/png", body = Vec<u8>), (status = 404, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn card_png(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {

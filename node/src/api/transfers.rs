@@ -1,6 +1,6 @@
 //! Consents and member transfers. Every endpoint needs the admin token.
 
-use super::{parse_member_id, Admin, ApiError, ApiJson, AppState};
+use super::{parse_member_id, ApiError, ApiJson, AppState, Authorised};
 use crate::transfers::{
     Consent, Direction, NewConsent, NewTransfer, NewTransferRequest, Transfer, TransferQuery,
 };
@@ -26,7 +26,7 @@ fn parse_transfer_id(id: &str) -> Result<HandoffId, ApiError> {
     responses((status = 201, body = Consent), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn record_consent(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<NewConsent>,
@@ -39,7 +39,7 @@ pub(crate) async fn record_consent(
 #[utoipa::path(get, path = "/api/v1/members/{id}/consents", params(("id" = String, Path)),
     responses((status = 200, body = Vec<Consent>), (status = 404, body = super::ErrorBody)), security(("token" = [])))]
 pub(crate) async fn consents(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<Consent>>, ApiError> {
@@ -51,7 +51,7 @@ pub(crate) async fn consents(
     responses((status = 201, body = Transfer), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn create(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     ApiJson(input): ApiJson<NewTransfer>,
 ) -> Result<(StatusCode, Json<Transfer>), ApiError> {
@@ -126,7 +126,7 @@ impl TransferFilter {
 #[utoipa::path(get, path = "/api/v1/transfers", params(TransferFilter),
     responses((status = 200, body = Vec<Transfer>)), security(("token" = [])))]
 pub(crate) async fn list(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     filter: Result<Query<TransferFilter>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Vec<Transfer>>, ApiError> {
@@ -144,7 +144,7 @@ pub(crate) async fn list(
 #[utoipa::path(get, path = "/api/v1/transfers/{id}", params(("id" = String, Path)),
     responses((status = 200, body = Transfer), (status = 404, body = super::ErrorBody)), security(("token" = [])))]
 pub(crate) async fn read(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Transfer>, ApiError> {
@@ -156,7 +156,7 @@ pub(crate) async fn read(
     responses((status = 200, body = Transfer), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn accept(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Transfer>, ApiError> {
@@ -175,7 +175,7 @@ pub struct Decline {
     responses((status = 200, body = Transfer), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn decline(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<Decline>,
@@ -201,7 +201,7 @@ pub struct EndRepresentation {
     responses((status = 200, body = Transfer), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn end(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<EndRepresentation>,
@@ -217,7 +217,7 @@ pub(crate) async fn end(
 #[utoipa::path(get, path = "/api/v1/members/{id}/transfers", params(("id" = String, Path)),
     responses((status = 200, body = Vec<Transfer>), (status = 404, body = super::ErrorBody)), security(("token" = [])))]
 pub(crate) async fn member_log(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<Transfer>>, ApiError> {
@@ -230,7 +230,7 @@ pub(crate) async fn member_log(
     responses((status = 200, body = Consent), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn withdraw_consent(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     Path((id, consent)): Path<(String, String)>,
 ) -> Result<Json<Consent>, ApiError> {
@@ -248,7 +248,7 @@ pub(crate) async fn withdraw_consent(
 #[utoipa::path(post, path = "/api/v1/transfers/requests", request_body = NewTransferRequest,
     responses((status = 201, body = Transfer), (status = 422, body = super::ErrorBody)), security(("token" = [])))]
 pub(crate) async fn request(
-    _: Admin,
+    _: Authorised,
     State(state): State<AppState>,
     ApiJson(input): ApiJson<NewTransferRequest>,
 ) -> Result<(StatusCode, Json<Transfer>), ApiError> {

@@ -29,6 +29,31 @@ pub fn day_string(t: Timestamp) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
+/// The start (00:00 UTC) of a `2026-11-28` day; `None` for anything else,
+/// including days that do not exist (2026-02-30).
+pub fn parse_day(text: &str) -> Option<Timestamp> {
+    let mut parts = text.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    let (y, m, d): (i64, i64, i64) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    if !(1970..=9999).contains(&y) || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // Howard Hinnant's days_from_civil.
+    let yy = if m <= 2 { y - 1 } else { y };
+    let era = yy.div_euclid(400);
+    let yoe = yy - era * 400;
+    let mp = if m > 2 { m - 3 } else { m + 9 };
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let t = Timestamp(u64::try_from(days).ok()? * DAY);
+    // A day past the month's end comes back as another day.
+    (day_string(t) == text).then_some(t)
+}
+
 /// One count; `None` when it is below the smallest cell shown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct Cell {
@@ -554,6 +579,28 @@ mod tests {
         assert_eq!(day_string(Timestamp(0)), "1970-01-01");
         assert_eq!(day_string(Timestamp(951_782_400)), "2000-02-29");
         assert_eq!(day_string(Timestamp(1_795_824_000)), "2026-11-28");
+    }
+
+    #[test]
+    fn calendar_dates_are_read_back() {
+        for secs in [0, 951_782_400, 1_795_824_000, 4_102_444_800] {
+            let t = Timestamp(secs);
+            assert_eq!(parse_day(&day_string(t)), Some(t));
+        }
+        for bad in [
+            "2026-02-30",
+            "2025-02-29",
+            "2026-13-01",
+            "2026-1-01",
+            "26-11-28",
+            "1969-12-31",
+            "2026-11-28-",
+            "2026/11/28",
+            "",
+            "abcd-ef-gh",
+        ] {
+            assert_eq!(parse_day(bad), None, "{bad}");
+        }
     }
 
     #[test]

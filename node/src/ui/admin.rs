@@ -336,7 +336,7 @@ pub(crate) async fn directory_change(
             &staff,
             StatusCode::UNPROCESSABLE_ENTITY,
             None,
-            Some(format!("{} {m}", staff.t.get("error-input"))),
+            Some(staff.input_error(&m)),
         ),
         Err(_) => message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
     }
@@ -457,7 +457,7 @@ pub(crate) async fn add_partner(
             &staff,
             StatusCode::UNPROCESSABLE_ENTITY,
             None,
-            Some(format!("{} {m}", staff.t.get("error-input"))),
+            Some(staff.input_error(&m)),
         ),
         Err(_) => message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
     }

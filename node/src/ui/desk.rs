@@ -18,7 +18,7 @@ use crate::cases::{
 };
 use crate::error::NodeError;
 use crate::transfers::ConsentGiven;
-use crate::transfers::{Direction, TransferQuery};
+use crate::transfers::{Direction, NewTransferRequest};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -68,7 +68,42 @@ struct TransfersPage {
     csrf: String,
     error: Option<String>,
     rows: Vec<TransferRow>,
+    /// Requests from other unions for a file this union holds.
+    requests: Vec<RequestRow>,
+    /// What this union sent or asked for, newest first.
+    outgoing: Vec<OutgoingRow>,
     may_decide: bool,
+    /// (code, label) of the other affiliates, for a request for a file.
+    affiliates: Vec<(String, String)>,
+    given: Vec<(String, String)>,
+    data: Vec<(String, String)>,
+}
+
+struct RequestRow {
+    id: String,
+    member: String,
+    from: String,
+    purposes: String,
+    data: String,
+}
+
+struct OutgoingRow {
+    day: String,
+    what: String,
+    member: String,
+    other: String,
+    state: String,
+}
+
+fn transfer_state_text(t: Tr, s: &crate::transfers::TransferStatus) -> String {
+    let name = t.get(&format!("transfer-state-{}", s.name()));
+    match s {
+        crate::transfers::TransferStatus::Declined { reason } => format!("{name}: {reason}"),
+        crate::transfers::TransferStatus::Ended { reason } => {
+            format!("{name}: {}", t.get(&format!("end-{}", code(reason))))
+        }
+        _ => name,
+    }
 }
 
 fn may_decide(role: Role) -> bool {
@@ -81,15 +116,75 @@ fn transfers_page(
     status: StatusCode,
     error: Option<String>,
 ) -> Response {
-    let waiting = state.find_transfers(&TransferQuery {
-        direction: Some(Direction::Incoming),
-        state: Some("received".into()),
-        request: Some(false),
-        ..Default::default()
-    });
-    let Ok(waiting) = waiting else {
+    let Ok(all) = state.transfers(None) else {
         return message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading");
     };
+    let t = staff.t;
+    let incoming_open = |request: bool| {
+        all.iter().filter(move |x| {
+            x.direction == Direction::Incoming
+                && x.request == request
+                && x.status == crate::transfers::TransferStatus::Received
+        })
+    };
+    let waiting: Vec<_> = incoming_open(false).cloned().collect();
+    let short_id = |m: &unionfed_protocol::MemberId| m.to_string()[..8].to_owned();
+    let requests = incoming_open(true)
+        .map(|x| {
+            let consent = x.consent.and_then(|c| {
+                state
+                    .consents(&x.member)
+                    .ok()?
+                    .into_iter()
+                    .find(|k| k.id == c)
+            });
+            let member = state
+                .member(&x.member)
+                .ok()
+                .filter(|_| staff.user.role.sees_personal_fields())
+                .map_or_else(|| short_id(&x.member), |m| m.holder_name);
+            RequestRow {
+                id: x.id.to_string(),
+                member,
+                from: x.destination.to_string(),
+                purposes: consent
+                    .as_ref()
+                    .map(|c| c.purposes.join(", "))
+                    .unwrap_or_default(),
+                data: consent
+                    .map(|c| c.data_categories.join(", "))
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    let outgoing = all
+        .iter()
+        .filter(|x| x.direction == Direction::Outgoing)
+        .take(200)
+        .map(|x| OutgoingRow {
+            day: day_string(x.created_at),
+            what: t.get(if x.request {
+                "transfers-kind-request"
+            } else {
+                "transfers-kind-file"
+            }),
+            member: short_id(&x.member),
+            other: if x.request {
+                x.origin.to_string()
+            } else {
+                x.destination.to_string()
+            },
+            state: transfer_state_text(t, &x.status),
+        })
+        .collect();
+    let affiliates = state
+        .charter()
+        .charter
+        .affiliates
+        .iter()
+        .filter(|a| a.id != state.config.affiliate)
+        .map(|a| (a.id.to_string(), format!("{} · {}", a.id, a.name)))
+        .collect();
     let personal = staff.user.role.sees_personal_fields();
     let rows = waiting
         .iter()
@@ -130,7 +225,12 @@ fn transfers_page(
             csrf: staff.session.csrf.clone(),
             error,
             rows,
+            requests,
+            outgoing,
             may_decide: may_decide(staff.user.role),
+            affiliates,
+            given: super::member_moves::given_choices(t),
+            data: super::member_moves::data_choices(t),
         }
         .render(),
     )
@@ -174,13 +274,80 @@ pub(crate) async fn decide_transfer(
             &state,
             &staff,
             StatusCode::UNPROCESSABLE_ENTITY,
-            Some(format!("{} {m}", staff.t.get("error-input"))),
+            Some(staff.input_error(&m)),
         ),
         Err(NodeError::NotFound { .. }) => {
             message_page(staff.t, StatusCode::NOT_FOUND, "transfers-none")
         }
         Err(e) => {
             tracing::error!(error = %e, "a transfer decision from the page failed");
+            message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading")
+        }
+    }
+}
+
+/// A union in the country of work asks the worker's home union for their
+/// file: the worker showed their card and gave consent here, in person.
+pub(crate) async fn request_file(
+    State(state): State<AppState>,
+    staff: Staff,
+    FormFields(f): FormFields,
+) -> Response {
+    if let Some(r) = staff.csrf_refusal(&f) {
+        return r;
+    }
+    if !may_decide(staff.user.role) {
+        return message_page(staff.t, StatusCode::FORBIDDEN, "error-forbidden");
+    }
+    let refuse = |m: String| {
+        transfers_page(
+            &state,
+            &staff,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(staff.input_error(&m)),
+        )
+    };
+    let Ok(member) = f.one("member").trim().parse() else {
+        return refuse(staff.t.get("error-member-id"));
+    };
+    let Ok(origin) = f.one("origin").parse() else {
+        return refuse(staff.t.get("error-affiliate"));
+    };
+    let Some(given) = parse_choice::<ConsentGiven>(&f.one("given")) else {
+        return refuse(staff.t.get("error-input"));
+    };
+    let mut data = f.all("data");
+    data.insert(0, "name".into());
+    let input = NewTransferRequest {
+        member,
+        origin,
+        given,
+        recorded_by: staff.user.display_name.clone(),
+        purposes: Some(f.one("purpose").trim().to_owned())
+            .filter(|p| !p.is_empty())
+            .into_iter()
+            .collect(),
+        data_categories: data,
+        destination_country: state
+            .charter()
+            .charter
+            .affiliate(&state.config.affiliate)
+            .map(|a| a.country),
+        legal_basis: f.one("legal_basis"),
+    };
+    match state.request_transfer(input).await {
+        Ok(x) => {
+            state.audit(
+                &staff.user.username,
+                "request_transfer",
+                &format!("{} from {}", x.member, x.origin),
+                None,
+            );
+            Redirect::to("/transfers").into_response()
+        }
+        Err(NodeError::Invalid(m)) => refuse(m),
+        Err(e) => {
+            tracing::error!(error = %e, "a request for a file from the page failed");
             message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading")
         }
     }
@@ -311,9 +478,15 @@ struct CasePage {
     affiliates: Vec<String>,
     given: Vec<(String, String)>,
     fields: Vec<(String, String)>,
+    files: Vec<super::case_files::FileRow>,
+    contract: super::case_files::ContractView,
+    /// (value, label) of the unions and services a case may be referred to.
+    targets: Vec<(String, String)>,
+    /// (id, label) of directory services the worker may consent to.
+    services: Vec<(String, String)>,
 }
 
-fn case_page(
+pub(crate) fn case_page(
     state: &AppState,
     staff: &Staff,
     id: &CaseId,
@@ -454,6 +627,32 @@ fn case_page(
         .filter(|a| a.id != state.config.affiliate)
         .map(|a| a.id.to_string())
         .collect();
+    let targets = super::case_files::referral_targets(state, &c);
+    let consented_services: Vec<String> = c
+        .consent
+        .as_ref()
+        .map(|x| x.services.iter().map(ToString::to_string).collect())
+        .unwrap_or_default();
+    let services = targets
+        .iter()
+        .filter_map(|(v, label)| Some((v.strip_prefix("s:")?.to_owned(), label.clone())))
+        .map(|(id, label)| {
+            let mark = if consented_services.contains(&id) {
+                " ✓"
+            } else {
+                ""
+            };
+            (id, format!("{label}{mark}"))
+        })
+        .collect();
+    let (files, contract) = if personal {
+        (
+            super::case_files::files(&c),
+            super::case_files::contract(t, &c),
+        )
+    } else {
+        (Vec::new(), super::case_files::contract_flags(&c))
+    };
     let pairs = |items: Vec<String>, prefix: &str| -> Vec<(String, String)> {
         items
             .into_iter()
@@ -541,6 +740,10 @@ fn case_page(
                 .to_vec(),
                 "field",
             ),
+            files,
+            contract,
+            targets,
+            services,
         }
         .render(),
     )
@@ -557,7 +760,7 @@ pub(crate) async fn case(
     case_page(&state, &staff, &id, StatusCode::OK, None)
 }
 
-fn parse_choice<T: serde::de::DeserializeOwned>(value: &str) -> Option<T> {
+pub(crate) fn parse_choice<T: serde::de::DeserializeOwned>(value: &str) -> Option<T> {
     crate::cases::from_code(value)
 }
 
@@ -651,7 +854,11 @@ pub(crate) async fn case_step(
                     .iter()
                     .filter_map(|a| a.parse().ok())
                     .collect(),
-                services: Vec::new(),
+                services: f
+                    .all("service")
+                    .iter()
+                    .filter_map(|s| s.parse().ok())
+                    .collect(),
                 purposes: Some(f.one("purpose"))
                     .filter(|p| !p.trim().is_empty())
                     .into_iter()
@@ -665,15 +872,37 @@ pub(crate) async fn case_step(
             state.record_case_consent(&id, consent).await
         }
         "refer" => {
+            let target = f.one("target");
+            let (affiliate, service) = match target.split_once(':') {
+                Some(("a", a)) => (a.parse().ok(), None),
+                Some(("s", s)) => (None, s.parse().ok()),
+                _ => (None, None),
+            };
+            if affiliate.is_none() && service.is_none() {
+                return case_page(
+                    &state,
+                    &staff,
+                    &id,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    Some(staff.t.get("error-input")),
+                );
+            }
+            let basis = f.one("override_basis");
             let referral = NewReferral {
-                service: None,
-                affiliate: f.one("affiliate").parse().ok(),
+                service,
+                affiliate,
                 actor,
                 note,
-                consent_override: None,
+                consent_override: Some(basis.trim().to_owned())
+                    .filter(|b| !b.is_empty())
+                    .map(|legal_basis| crate::cases::referrals::ConsentOverride { legal_basis }),
             };
             state.refer_case(&id, referral).await
         }
+        "contract" => match super::case_files::contract_input(&f, actor) {
+            Ok(input) => state.set_contract(&id, input).await,
+            Err(m) => Err(NodeError::Invalid(m)),
+        },
         "take" | "decline" => {
             let decision = ReferralDecision {
                 accept: step == "take",
@@ -699,7 +928,7 @@ pub(crate) async fn case_step(
             &staff,
             &id,
             StatusCode::UNPROCESSABLE_ENTITY,
-            Some(format!("{} {m}", staff.t.get("error-input"))),
+            Some(staff.input_error(&m)),
         ),
         Err(NodeError::NotFound { .. }) => {
             message_page(staff.t, StatusCode::NOT_FOUND, "cases-none")

@@ -239,6 +239,46 @@ mod tests {
         }
     }
 
+    /// Every key a template or a page handler names literally
+    /// (`t.get("...")`, `"error-..."` passed on) is in the English catalog,
+    /// so no page shows a bare key.
+    #[test]
+    fn every_key_the_pages_name_is_in_english() {
+        let (_, en_main, en_staff) = CATALOGS[0];
+        let mut english = keys(en_main);
+        english.extend(keys(en_staff));
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+        let mut sources = Vec::new();
+        for dir in ["admin-ui/templates", "node/src/ui"] {
+            for entry in std::fs::read_dir(format!("{root}/{dir}")).unwrap() {
+                let path = entry.unwrap().path();
+                sources.push((
+                    path.display().to_string(),
+                    std::fs::read_to_string(&path).unwrap(),
+                ));
+            }
+        }
+        let mut missing = Vec::new();
+        for (path, text) in &sources {
+            for (start, _) in text.match_indices("get(\"") {
+                let rest = &text[start + 5..];
+                let Some(end) = rest.find('"') else { continue };
+                let key = &rest[..end];
+                let literal = !key.is_empty()
+                    && key.chars().all(|c| {
+                        c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_'
+                    });
+                if literal && key.contains('-') && !english.contains(key) {
+                    missing.push(format!("{path}: {key}"));
+                }
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "keys not in the English catalog: {missing:#?}"
+        );
+    }
+
     #[test]
     fn the_language_follows_the_choice_then_the_browser() {
         let c = Catalogs::load().unwrap();

@@ -17,7 +17,7 @@ use serde::Deserialize;
 use unionfed_protocol::entry::MemberStatus;
 use unionfed_protocol::MemberId;
 
-fn may_change(role: Role) -> bool {
+pub(crate) fn may_change(role: Role) -> bool {
     matches!(role, Role::Admin | Role::Organiser)
 }
 
@@ -221,7 +221,7 @@ pub(crate) async fn enrol(
             &state,
             &staff,
             StatusCode::UNPROCESSABLE_ENTITY,
-            Some(format!("{} {m}", staff.t.get("error-input"))),
+            Some(staff.input_error(&m)),
             form,
         ),
         Err(e) => {
@@ -258,8 +258,20 @@ struct MemberPage {
     /// (field, label key, value) of the details an organiser may change.
     editable: Vec<(&'static str, &'static str, String)>,
     sees_personal: bool,
-    /// (shared with, purposes, recorded; withdrawn) of each consent.
-    consents: Vec<(String, String, String)>,
+    consents: Vec<ConsentRow>,
+    /// Everything the consent and transfer forms offer.
+    moves: super::member_moves::MoveChoices,
+}
+
+/// One consent as the member page lists it.
+pub(crate) struct ConsentRow {
+    pub id: String,
+    pub recipient: String,
+    pub purposes: String,
+    pub data: String,
+    pub when: String,
+    /// Not yet withdrawn: it may be withdrawn, and may carry a transfer.
+    pub in_force: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -268,11 +280,11 @@ pub(crate) struct Shown {
     enrolled: Option<String>,
 }
 
-fn parse_id(id: &str) -> Option<MemberId> {
+pub(crate) fn parse_id(id: &str) -> Option<MemberId> {
     id.parse().ok()
 }
 
-fn member_page(
+pub(crate) fn member_page(
     state: &AppState,
     staff: &Staff,
     id: &MemberId,
@@ -332,28 +344,35 @@ fn member_page(
         ("sector", "member-sector", text(&r.sector)),
         ("employer", "member-employer", text(&r.employer)),
     ];
-    let consents = if staff.user.role.sees_personal_fields() {
-        state
-            .consents(id)
-            .unwrap_or_default()
-            .iter()
-            .map(|c| {
-                let when = crate::cases::reports::day_string(c.recorded_at)
-                    + &c.withdrawn_at
-                        .map(|w| {
-                            format!(
-                                " ({} {})",
-                                t.get("consent-withdrawn"),
-                                crate::cases::reports::day_string(w)
-                            )
-                        })
-                        .unwrap_or_default();
-                (c.recipient.to_string(), c.purposes.join(", "), when)
-            })
-            .collect()
+    let recorded = if staff.user.role.sees_personal_fields() {
+        state.consents(id).unwrap_or_default()
     } else {
         Vec::new()
     };
+    let consents = recorded
+        .iter()
+        .map(|c| {
+            let when = crate::cases::reports::day_string(c.recorded_at)
+                + &c.withdrawn_at
+                    .map(|w| {
+                        format!(
+                            " ({} {})",
+                            t.get("consent-withdrawn"),
+                            crate::cases::reports::day_string(w)
+                        )
+                    })
+                    .unwrap_or_default();
+            ConsentRow {
+                id: c.id.to_string(),
+                recipient: c.recipient.to_string(),
+                purposes: c.purposes.join(", "),
+                data: c.data_categories.join(", "),
+                when,
+                in_force: c.withdrawn_at.is_none(),
+            }
+        })
+        .collect();
+    let moves = super::member_moves::choices(state, t, id, &recorded);
     page(
         StatusCode::OK,
         MemberPage {
@@ -394,6 +413,7 @@ fn member_page(
             editable,
             sees_personal: staff.user.role.sees_personal_fields(),
             consents,
+            moves,
         }
         .render(),
     )
@@ -445,13 +465,9 @@ pub(crate) async fn set_status(
             );
             Redirect::to(&format!("/members/{id}")).into_response()
         }
-        Err(NodeError::Invalid(m)) => member_page(
-            &state,
-            &staff,
-            &id,
-            None,
-            Some(format!("{} {m}", staff.t.get("error-input"))),
-        ),
+        Err(NodeError::Invalid(m)) => {
+            member_page(&state, &staff, &id, None, Some(staff.input_error(&m)))
+        }
         Err(NodeError::NotFound { .. }) => {
             message_page(staff.t, StatusCode::NOT_FOUND, "members-none")
         }
@@ -507,6 +523,64 @@ pub(crate) async fn card(
     )
 }
 
+#[derive(Template)]
+#[template(path = "s_check.html")]
+struct CheckPage {
+    t: Tr,
+    affiliate: String,
+    me: Option<Me>,
+    csrf: String,
+    verdict: Option<super::public::VerdictView>,
+    /// The member's id and issuer, when the card named them.
+    member: Option<(String, String)>,
+    /// This node keeps a record of the member: a link to it.
+    known_here: bool,
+}
+
+fn check_page(state: &AppState, staff: &Staff, card: Option<&str>) -> Response {
+    let checked = card.map(|c| super::public::check_card(state, staff.t, c));
+    let member = checked
+        .as_ref()
+        .and_then(|(_, v)| Some((v.member_id.clone()?, v.issuer.clone()?)));
+    let known_here = member
+        .as_ref()
+        .and_then(|(id, _)| parse_id(id))
+        .is_some_and(|id| state.member(&id).is_ok());
+    if let Some((id, _)) = &member {
+        state.audit(&staff.user.username, "check_card", id, None);
+    }
+    super::page_with_scanner(
+        StatusCode::OK,
+        CheckPage {
+            t: staff.t,
+            affiliate: state.config.name.clone(),
+            me: staff.me(),
+            csrf: staff.session.csrf.clone(),
+            verdict: checked.map(|(view, _)| view),
+            member,
+            known_here,
+        }
+        .render(),
+    )
+}
+
+/// The staff card check: the same verdict as the public page, with the
+/// member's id and what this union can do next.
+pub(crate) async fn check_form(State(state): State<AppState>, staff: Staff) -> Response {
+    check_page(&state, &staff, None)
+}
+
+pub(crate) async fn check(
+    State(state): State<AppState>,
+    staff: Staff,
+    FormFields(f): FormFields,
+) -> Response {
+    if let Some(r) = staff.csrf_refusal(&f) {
+        return r;
+    }
+    check_page(&state, &staff, Some(&f.one("card")))
+}
+
 /// An organiser changes a member's name, contact, sector or employer. A new
 /// name means a new attestation (cards with the old name stop verifying).
 pub(crate) async fn edit(
@@ -537,13 +611,9 @@ pub(crate) async fn edit(
             state.audit(&staff.user.username, "change_member", &id.to_string(), None);
             Redirect::to(&format!("/members/{id}")).into_response()
         }
-        Err(NodeError::Invalid(m)) => member_page(
-            &state,
-            &staff,
-            &id,
-            None,
-            Some(format!("{} {m}", staff.t.get("error-input"))),
-        ),
+        Err(NodeError::Invalid(m)) => {
+            member_page(&state, &staff, &id, None, Some(staff.input_error(&m)))
+        }
         Err(NodeError::NotFound { .. }) => {
             message_page(staff.t, StatusCode::NOT_FOUND, "members-none")
         }

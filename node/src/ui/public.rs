@@ -84,13 +84,42 @@ pub(crate) fn too_many(headers: &HeaderMap) -> Response {
 
 // --- card check ------------------------------------------------------------------
 
-struct VerdictView {
-    valid: bool,
-    issuer: Option<String>,
-    holder: Option<String>,
-    status: String,
-    representing: Vec<String>,
-    problems: Vec<String>,
+/// A card verdict in the reader's language, for the public and staff pages.
+pub(crate) struct VerdictView {
+    pub valid: bool,
+    pub issuer: Option<String>,
+    pub holder: Option<String>,
+    pub status: String,
+    pub representing: Vec<String>,
+    pub problems: Vec<String>,
+}
+
+/// Checks a pasted or scanned card against this node's replica.
+pub(crate) fn check_card(
+    state: &AppState,
+    t: Tr,
+    text: &str,
+) -> (VerdictView, card_check::CardVerdict) {
+    state.metrics.card_checks.inc();
+    let held = state.charter();
+    let v = card_check::check(text.trim(), &held.charter, state.as_ref(), now());
+    let mut problems: Vec<String> = Vec::new();
+    for p in &v.problems {
+        let line = t.get(problem_key(p.code));
+        if !problems.contains(&line) {
+            problems.push(line);
+        }
+    }
+    let status_key = format!("status-{}", v.status.as_deref().unwrap_or("unknown"));
+    let view = VerdictView {
+        valid: v.valid,
+        issuer: v.issuer.clone(),
+        holder: v.holder_name.clone(),
+        status: t.get(&status_key),
+        representing: v.representing.clone(),
+        problems,
+    };
+    (view, v)
 }
 
 #[derive(Template)]
@@ -132,26 +161,7 @@ pub(crate) async fn card_check(
     PageLang(t): PageLang,
     FormFields(form): FormFields,
 ) -> Response {
-    let text = form.one("card").trim().to_owned();
-    state.metrics.card_checks.inc();
-    let held = state.charter();
-    let v = card_check::check(&text, &held.charter, state.as_ref(), now());
-    let mut problems: Vec<String> = Vec::new();
-    for p in &v.problems {
-        let line = t.get(problem_key(p.code));
-        if !problems.contains(&line) {
-            problems.push(line);
-        }
-    }
-    let status_key = format!("status-{}", v.status.as_deref().unwrap_or("unknown"));
-    let view = VerdictView {
-        valid: v.valid,
-        issuer: v.issuer.clone(),
-        holder: v.holder_name.clone(),
-        status: t.get(&status_key),
-        representing: v.representing.clone(),
-        problems,
-    };
+    let (view, _) = check_card(&state, t, &form.one("card"));
     page(
         StatusCode::OK,
         CardPage {

@@ -62,6 +62,12 @@ impl Staff {
             .then(|| message_page(self.t, StatusCode::FORBIDDEN, "error-csrf"))
     }
 
+    /// The message above a form the domain refused: "Check what you
+    /// entered:" and the reason.
+    pub(crate) fn input_error(&self, reason: &str) -> String {
+        format!("{} {reason}", self.t.get("error-input"))
+    }
+
     /// The refusal of a page this user's role may not use.
     fn role_refusal(&self, role: Role) -> Option<Response> {
         (self.user.role != role)
@@ -495,7 +501,7 @@ pub(crate) async fn create_user(
             &state,
             &staff,
             StatusCode::UNPROCESSABLE_ENTITY,
-            Some(format!("{} {m}", staff.t.get("error-input"))),
+            Some(staff.input_error(&m)),
         ),
         Err(_) => message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
     }
@@ -527,7 +533,7 @@ pub(crate) async fn set_user_state(
             &state,
             &staff,
             StatusCode::UNPROCESSABLE_ENTITY,
-            Some(format!("{} {m}", staff.t.get("error-input"))),
+            Some(staff.input_error(&m)),
         ),
         Err(NodeError::NotFound { .. }) => {
             message_page(staff.t, StatusCode::NOT_FOUND, "error-heading")
@@ -643,6 +649,11 @@ struct AccountPage {
     error: Option<String>,
     enabled: bool,
     setup: Option<TotpSetup>,
+    /// (id, label, created) of the account's API tokens.
+    tokens: Vec<(String, String, String)>,
+    /// A token just made, shown this once.
+    new_token: Option<String>,
+    token_error: Option<String>,
 }
 
 fn account_page(
@@ -652,6 +663,24 @@ fn account_page(
     setup: Option<TotpSetup>,
     error: Option<String>,
 ) -> Response {
+    account_page_with(state, staff, status, setup, error, None, None)
+}
+
+fn account_page_with(
+    state: &AppState,
+    staff: &Staff,
+    status: StatusCode,
+    setup: Option<TotpSetup>,
+    error: Option<String>,
+    new_token: Option<String>,
+    token_error: Option<String>,
+) -> Response {
+    let tokens = state
+        .api_tokens_of(&staff.user.username)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|x| (x.id, x.label, clock(x.created_at)))
+        .collect();
     page(
         status,
         AccountPage {
@@ -662,6 +691,9 @@ fn account_page(
             error,
             enabled: staff.user.totp_secret.is_some(),
             setup,
+            tokens,
+            new_token,
+            token_error,
         }
         .render(),
     )
@@ -669,6 +701,62 @@ fn account_page(
 
 pub(crate) async fn account(State(state): State<AppState>, staff: Staff) -> Response {
     account_page(&state, &staff, StatusCode::OK, None, None)
+}
+
+/// Makes a personal API token (`/account/tokens`) or revokes one
+/// (`/account/tokens/{id}/revoke`).
+pub(crate) async fn account_tokens(
+    State(state): State<AppState>,
+    staff: Staff,
+    path: Option<Path<(String, String)>>,
+    FormFields(f): FormFields,
+) -> Response {
+    if let Some(r) = staff.csrf_refusal(&f) {
+        return r;
+    }
+    let username = staff.user.username.clone();
+    let Some(Path((id, step))) = path else {
+        return match state.create_api_token(&username, &f.one("label")).await {
+            Ok((token, record)) => {
+                state.audit(
+                    &username,
+                    "create_api_token",
+                    &record.id,
+                    Some(record.label),
+                );
+                account_page_with(
+                    &state,
+                    &staff,
+                    StatusCode::OK,
+                    None,
+                    None,
+                    Some(token),
+                    None,
+                )
+            }
+            Err(NodeError::Invalid(m)) => account_page_with(
+                &state,
+                &staff,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                None,
+                None,
+                None,
+                Some(staff.input_error(&m)),
+            ),
+            Err(_) => message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
+        };
+    };
+    if step != "revoke" {
+        return message_page(staff.t, StatusCode::NOT_FOUND, "error-heading");
+    }
+    match state.revoke_api_token(&username, &id).await {
+        Ok(true) => {
+            state.audit(&username, "revoke_api_token", &id, None);
+            Redirect::to("/account").into_response()
+        }
+        Ok(false) => message_page(staff.t, StatusCode::NOT_FOUND, "error-heading"),
+        Err(_) => message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
+    }
 }
 
 fn setup_for(state: &AppState, staff: &Staff, secret: String) -> Option<TotpSetup> {

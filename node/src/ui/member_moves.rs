@@ -1,0 +1,285 @@
+//! The member page's consent and transfer forms: record what a worker
+//! agreed to share and with which union, withdraw it, and send their file
+//! under it. Organisers and admins of the home union use them.
+
+use super::i18n::Tr;
+use super::members::{may_change, member_page, parse_id};
+use super::staff::{message_page, Staff};
+use super::FormFields;
+use crate::api::AppState;
+use crate::error::NodeError;
+use crate::transfers::{
+    Consent, ConsentGiven, Direction, NewConsent, NewTransfer, TransferStatus, DATA_CATEGORIES,
+};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use unionfed_protocol::{MemberId, Timestamp};
+
+/// What the consent and transfer forms offer for one member.
+pub(crate) struct MoveChoices {
+    /// (code, "MTUC · Malaysian Trades Union Congress · MY") of the other affiliates.
+    pub affiliates: Vec<(String, String)>,
+    /// (code, label) of the ways consent is given.
+    pub given: Vec<(String, String)>,
+    /// (code, label) of the data categories; the name always goes.
+    pub data: Vec<(String, String)>,
+    /// (consent id, label) of the consents in force, each allowing one transfer destination.
+    pub usable: Vec<(String, String)>,
+    /// (transfer id, label) of accepted transfers a move to a third country may replace.
+    pub accepted: Vec<(String, String)>,
+}
+
+pub(crate) fn choices(
+    state: &AppState,
+    t: Tr,
+    member: &MemberId,
+    consents: &[Consent],
+) -> MoveChoices {
+    let charter = state.charter();
+    let affiliates = charter
+        .charter
+        .affiliates
+        .iter()
+        .filter(|a| a.id != state.config.affiliate)
+        .map(|a| {
+            (
+                a.id.to_string(),
+                format!("{} · {} · {}", a.id, a.name, a.country.as_str()),
+            )
+        })
+        .collect();
+    let accepted = state
+        .member_transfers(member)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|x| {
+            x.direction == Direction::Outgoing && !x.request && x.status == TransferStatus::Accepted
+        })
+        .map(|x| {
+            let label = format!(
+                "{} · {}",
+                x.destination,
+                crate::cases::reports::day_string(x.created_at)
+            );
+            (x.id.to_string(), label)
+        })
+        .collect();
+    MoveChoices {
+        affiliates,
+        given: given_choices(t),
+        data: data_choices(t),
+        usable: consents
+            .iter()
+            .filter(|c| c.withdrawn_at.is_none())
+            .map(|c| {
+                let label = format!("{} · {}", c.recipient, c.purposes.join(", "));
+                (c.id.to_string(), label)
+            })
+            .collect(),
+        accepted,
+    }
+}
+
+/// (code, label) of the ways a worker gives consent.
+pub(crate) fn given_choices(t: Tr) -> Vec<(String, String)> {
+    ["in_person", "signed_form", "online"]
+        .iter()
+        .map(|g| (g.to_string(), t.get(&format!("consent-{g}"))))
+        .collect()
+}
+
+/// (code, label) of the data categories a consent may name, less the
+/// name, which always goes.
+pub(crate) fn data_choices(t: Tr) -> Vec<(String, String)> {
+    DATA_CATEGORIES
+        .iter()
+        .filter(|c| **c != "name")
+        .map(|c| (c.to_string(), t.get(&format!("data-{c}"))))
+        .collect()
+}
+
+/// The checks every form here starts with: the CSRF token, the role, the
+/// member id. `Err` holds the refusal to answer with.
+fn admitted(staff: &Staff, f: &super::Fields, id: &str) -> Result<MemberId, Box<Response>> {
+    if let Some(r) = staff.csrf_refusal(f) {
+        return Err(Box::new(r));
+    }
+    if !may_change(staff.user.role) {
+        return Err(Box::new(message_page(
+            staff.t,
+            StatusCode::FORBIDDEN,
+            "error-forbidden",
+        )));
+    }
+    parse_id(id)
+        .ok_or_else(|| Box::new(message_page(staff.t, StatusCode::NOT_FOUND, "members-none")))
+}
+
+/// Back to the member page, or the page again with what was wrong.
+fn answer<T>(
+    state: &AppState,
+    staff: &Staff,
+    id: &MemberId,
+    result: crate::error::Result<T>,
+    action: &str,
+    target: String,
+) -> Response {
+    match result {
+        Ok(_) => {
+            state.audit(&staff.user.username, action, &target, None);
+            Redirect::to(&format!("/members/{id}")).into_response()
+        }
+        Err(NodeError::Invalid(m)) => with_status(
+            member_page(state, staff, id, None, Some(staff.input_error(&m))),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        Err(NodeError::NotFound { .. }) => {
+            message_page(staff.t, StatusCode::NOT_FOUND, "members-none")
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "{action} from the member page failed");
+            message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading")
+        }
+    }
+}
+
+fn with_status(mut response: Response, status: StatusCode) -> Response {
+    *response.status_mut() = status;
+    response
+}
+
+fn invalid(state: &AppState, staff: &Staff, id: &MemberId, what: &str) -> Response {
+    answer::<()>(
+        state,
+        staff,
+        id,
+        Err(NodeError::Invalid(what.to_owned())),
+        "",
+        String::new(),
+    )
+}
+
+pub(crate) async fn record_consent(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    FormFields(f): FormFields,
+) -> Response {
+    let id = match admitted(&staff, &f, &id) {
+        Ok(id) => id,
+        Err(r) => return *r,
+    };
+    let Ok(recipient) = f.one("recipient").parse() else {
+        return invalid(&state, &staff, &id, &staff.t.get("error-affiliate"));
+    };
+    let given = super::desk::parse_choice::<ConsentGiven>(&f.one("given"));
+    let Some(given) = given else {
+        return invalid(&state, &staff, &id, &staff.t.get("error-input"));
+    };
+    let country = f.one("destination_country").trim().to_uppercase();
+    let destination_country = if country.is_empty() {
+        state
+            .charter()
+            .charter
+            .affiliate(&recipient)
+            .map(|a| a.country)
+    } else {
+        match country.parse() {
+            Ok(c) => Some(c),
+            Err(_) => return invalid(&state, &staff, &id, &staff.t.get("error-country")),
+        }
+    };
+    let mut data = f.all("data");
+    data.insert(0, "name".into());
+    let input = NewConsent {
+        given,
+        recorded_by: staff.user.display_name.clone(),
+        recipient,
+        purposes: Some(f.one("purpose").trim().to_owned())
+            .filter(|p| !p.is_empty())
+            .into_iter()
+            .collect(),
+        data_categories: data,
+        destination_country,
+        legal_basis: f.one("legal_basis"),
+    };
+    let result = state.record_consent(&id, input).await;
+    let target = result
+        .as_ref()
+        .map(|c| format!("{id} consent {} for {}", c.id, c.recipient))
+        .unwrap_or_default();
+    answer(&state, &staff, &id, result, "record_consent", target)
+}
+
+pub(crate) async fn withdraw_consent(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, consent)): Path<(String, String)>,
+    FormFields(f): FormFields,
+) -> Response {
+    let id = match admitted(&staff, &f, &id) {
+        Ok(id) => id,
+        Err(r) => return *r,
+    };
+    let Ok(consent) = consent.parse() else {
+        return message_page(staff.t, StatusCode::NOT_FOUND, "members-none");
+    };
+    let result = state.withdraw_consent(&id, &consent).await;
+    let target = format!("{id} consent {consent}");
+    answer(&state, &staff, &id, result, "withdraw_consent", target)
+}
+
+/// `YYYY-MM-DD` as the end of that day (UTC), for a representation's end.
+fn end_of_day(day: &str) -> Option<Timestamp> {
+    let start = crate::cases::reports::parse_day(day.trim())?;
+    Some(Timestamp(start.secs() + 86_399))
+}
+
+pub(crate) async fn send_transfer(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    FormFields(f): FormFields,
+) -> Response {
+    let id = match admitted(&staff, &f, &id) {
+        Ok(id) => id,
+        Err(r) => return *r,
+    };
+    let Some(consent) = state
+        .consents(&id)
+        .unwrap_or_default()
+        .into_iter()
+        .find(|c| c.id.to_string() == f.one("consent"))
+    else {
+        return invalid(&state, &staff, &id, &staff.t.get("transfer-no-consent"));
+    };
+    let until = match f.one("until").trim() {
+        "" => None,
+        day => match end_of_day(day) {
+            Some(t) => Some(t),
+            None => return invalid(&state, &staff, &id, &staff.t.get("error-day")),
+        },
+    };
+    let replaces = match f.one("replaces").trim() {
+        "" => None,
+        r => match r.parse() {
+            Ok(r) => Some(r),
+            Err(_) => return invalid(&state, &staff, &id, &staff.t.get("error-input")),
+        },
+    };
+    let input = NewTransfer {
+        member: id,
+        destination: consent.recipient.clone(),
+        consent: consent.id,
+        until,
+        replaces,
+        membership_move: f.one("membership_move") == "yes",
+    };
+    let result = state.start_transfer(input).await;
+    let target = result
+        .as_ref()
+        .map(|x| format!("{id} transfer {} to {}", x.id, x.destination))
+        .unwrap_or_default();
+    answer(&state, &staff, &id, result, "send_transfer", target)
+}
