@@ -4,69 +4,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod staffweb;
 mod testnet;
 
-use reqwest::{redirect, Method};
+use reqwest::Method;
 use serde_json::json;
+use staffweb::{add_user, admin_session, csrf_of, send, session_of};
 use testnet::TestNet;
-
-fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-struct Answer {
-    status: u16,
-    location: String,
-    cookie: String,
-    body: String,
-}
-
-async fn send(
-    net: &TestNet,
-    method: Method,
-    path: &str,
-    cookie: Option<&str>,
-    form: Option<&[(&str, &str)]>,
-) -> Answer {
-    let mut r = client().request(method, net.url(0, path));
-    if let Some(c) = cookie {
-        r = r.header("cookie", format!("uf_session={c}"));
-    }
-    if let Some(f) = form {
-        r = r.form(f);
-    }
-    let r = r.send().await.unwrap();
-    let header = |n: &str| {
-        r.headers()
-            .get(n)
-            .map(|v| v.to_str().unwrap().to_owned())
-            .unwrap_or_default()
-    };
-    let (location, cookie) = (header("location"), header("set-cookie"));
-    Answer {
-        status: r.status().as_u16(),
-        location,
-        cookie,
-        body: r.text().await.unwrap(),
-    }
-}
-
-fn session_of(a: &Answer) -> String {
-    a.cookie
-        .strip_prefix("uf_session=")
-        .and_then(|c| c.split(';').next())
-        .unwrap_or_else(|| panic!("no session cookie in {:?}", a.cookie))
-        .to_owned()
-}
-
-fn csrf_of(html: &str) -> String {
-    let at =
-        html.find(r#"name="csrf" value=""#).expect("a csrf field") + r#"name="csrf" value=""#.len();
-    html[at..at + 32].to_owned()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_first_admin_sets_up_the_node_and_manages_accounts_with_every_step_audited() {
@@ -314,53 +258,6 @@ async fn a_tampered_audit_record_is_found_by_the_verify_command() {
 }
 
 /// Sets up the first admin and returns the admin's session.
-async fn admin_session(net: &TestNet) -> String {
-    let token = net.tokens[0].clone();
-    let a = send(
-        net,
-        Method::POST,
-        "/setup",
-        None,
-        Some(&[
-            ("token", &token),
-            ("username", "admin"),
-            ("display_name", "Admin"),
-            ("password", "a long enough password"),
-            ("password2", "a long enough password"),
-        ]),
-    )
-    .await;
-    session_of(&a)
-}
-
-async fn add_user(net: &TestNet, admin: &str, name: &str, role: &str) -> String {
-    let csrf = csrf_of(&send(net, Method::GET, "/", Some(admin), None).await.body);
-    let a = send(
-        net,
-        Method::POST,
-        "/users",
-        Some(admin),
-        Some(&[
-            ("username", name),
-            ("display_name", name),
-            ("role", role),
-            ("password", "another long password"),
-            ("csrf", &csrf),
-        ]),
-    )
-    .await;
-    assert_eq!(a.status, 303, "{}", a.body);
-    let login = send(
-        net,
-        Method::POST,
-        "/login",
-        None,
-        Some(&[("username", name), ("password", "another long password")]),
-    )
-    .await;
-    session_of(&login)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_organiser_enrols_and_prints_a_card_and_a_viewer_sees_no_personal_fields() {
     let net = TestNet::new(2).await;

@@ -333,9 +333,9 @@ try {
     await page.getByLabel('What happened', { exact: true }).check();
     await page.getByLabel('Purpose').fill('recover the unpaid wages in Malaysia');
     await page.locator('form[action$="/consent"] button').click();
-    await page.getByLabel('Union', { exact: true }).selectOption('MTUC');
+    await page.getByLabel('Union or service', { exact: true }).selectOption('a:MTUC');
     await page.locator('#refer-note').fill('Please meet the employer in Johor.');
-    await page.getByRole('button', { name: 'Refer to another union' }).click();
+    await page.getByRole('button', { name: 'Refer to a union or a service' }).click();
     await page.getByText('passed to a service or union that can help').first().waitFor();
     const reference = (await page.locator('h1').textContent()).trim();
     await context.close();
