@@ -82,6 +82,15 @@ async function accessible(page, label) {
   expect(found.length === 0, `axe found on ${label}:\n  ${found.join('\n  ')}`);
 }
 
+/** Logs `user` in at `node` on `page`, in English. */
+async function login(page, node, user, password) {
+  await page.goto(`${node.url}/login`);
+  await page.getByLabel('User name').fill(user);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('link', { name: 'Dashboard' }).waitFor();
+}
+
 async function shot(page, name) {
   await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
 }
@@ -387,18 +396,40 @@ try {
     await phone.close();
   });
 
-  await check('a transfer sent from KSPI is accepted on MTUC\'s transfers page', async () => {
+  await check('an organiser records the worker\'s consent and sends the file from the member page; MTUC accepts it on its transfers page', async () => {
     const api = (node, method, p, body) => fetch(`${node.url}${p}`, {
       method,
       headers: { authorization: `Bearer ${node.token}`, 'content-type': 'application/json' },
       body: body ? JSON.stringify(body) : undefined,
     }).then(async (r) => ({ status: r.status, body: await r.json() }));
-    const member = await api(kspi, 'POST', '/api/v1/members', { holder_name: 'Rahmat Hidayat', employer: 'Ladang Contoh Sdn Bhd' });
-    const consent = await api(kspi, 'POST', `/api/v1/members/${member.body.id}/consents`, {
-      given: 'in_person', recorded_by: 'officer Dewi', recipient: 'MTUC', purposes: ['representation at the workplace'],
-      data_categories: ['name', 'employer'], legal_basis: "the worker's explicit consent" });
-    const sent = await api(kspi, 'POST', '/api/v1/transfers', { member: member.body.id, destination: 'MTUC', consent: consent.body.id });
-    expect(sent.status === 201, `the transfer was not sent: ${JSON.stringify(sent.body)}`);
+    const home = await browser.newContext({ locale: 'en-GB', bypassCSP: true });
+    const k = await home.newPage();
+    await login(k, kspi, 'admin', kspi.password);
+    await k.goto(`${kspi.url}/members/new`);
+    await k.getByLabel('Name', { exact: true }).fill('Rahmat Hidayat');
+    await k.getByLabel('Employer').fill('Ladang Contoh Sdn Bhd');
+    await k.getByLabel('Date of birth').fill('1990-01-31');
+    await k.getByRole('button', { name: 'Enrol', exact: true }).click();
+    await k.getByText('The member is enrolled').waitFor();
+    const memberId = new URL(k.url()).pathname.split('/').pop();
+    await k.getByLabel('Shared with').selectOption('MTUC');
+    await k.locator('#consent-purpose').fill('representation at the workplace');
+    await k.locator('input[name="data"][value="employer"]').check();
+    await k.locator('#consent-basis').fill("the worker's explicit consent");
+    await k.getByRole('button', { name: 'Record the consent' }).click();
+    await k.getByRole('heading', { name: 'Send the file to another union' }).waitFor();
+    await accessible(k, 'member with a consent');
+    await shot(k, 'staff-member-consent');
+    await k.getByRole('button', { name: 'Send the file', exact: true }).click();
+    await k.getByText('Transfer log').waitFor();
+    await k.goto(`${kspi.url}/transfers`);
+    await k.getByRole('table', { name: 'Sent and asked by us' }).waitFor();
+    await accessible(k, 'transfers sent');
+    await shot(k, 'staff-transfers-sent');
+    await home.close();
+    const outgoing = await api(kspi, 'GET', `/api/v1/transfers?direction=outgoing&kind=transfer&member=${memberId}`);
+    const sent = { body: outgoing.body[0] };
+    expect(sent.body && sent.body.file === null, `no transfer went out: ${JSON.stringify(outgoing.body)}`);
     const context = await browser.newContext({ locale: 'ms-MY', bypassCSP: true });
     const page = await context.newPage();
     await page.goto(`${mtuc.url}/login`);
@@ -420,6 +451,58 @@ try {
       Object.assign(decided, await api(kspi, 'GET', `/api/v1/transfers/${sent.body.id}`));
     }
     expect(decided.body.status.state === 'accepted', `KSPI sees ${JSON.stringify(decided.body.status)}`);
+    await context.close();
+  });
+
+  await check('staff check a card, add a payslip photo and the contract to a case, and make an API token', async () => {
+    const context = await browser.newContext({ locale: 'en-GB', bypassCSP: true });
+    const page = await context.newPage();
+    await login(page, mtuc, 'admin', mtuc.password);
+    await page.getByRole('link', { name: 'Check a card' }).click();
+    await accessible(page, 'staff card check');
+    await page.getByLabel('Card code (starts with UF1:)').fill(demo.card);
+    await page.getByRole('button', { name: 'Check the card' }).click();
+    await page.getByRole('heading', { name: 'This card is valid.' }).waitFor();
+    await accessible(page, 'staff card verdict');
+    await shot(page, 'staff-card-check');
+
+    const created = await fetch(`${mtuc.url}/api/v1/cases`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${mtuc.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ kind: 'complaint', how: 'walk_in', actor: 'officer Hafiz', categories: ['contract_substitution'],
+        worker_name: 'Dian', origin_country: 'ID', destination_country: 'MY',
+        description: 'Paid less than the contract signed in Jakarta, and working longer hours.' }),
+    }).then((r) => r.json());
+    await page.goto(`${mtuc.url}/cases/${created.id}`);
+    await page.getByLabel('Add a file (photo as JPEG or PNG, or a PDF)').setInputFiles(path.join(root, 'tests/fixtures/photo-with-gps.jpg'));
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await page.getByText('location and camera data removed').waitFor();
+    await page.locator('#signed_monthly_wage').fill('1700');
+    await page.locator('#signed_currency').fill('MYR');
+    await page.locator('#signed_hours_per_week').fill('48');
+    await page.locator('#experienced_monthly_wage').fill('1200');
+    await page.locator('#experienced_currency').fill('MYR');
+    await page.locator('#experienced_hours_per_week').fill('72');
+    await page.getByLabel('The contract file').selectOption({ label: 'photo-with-gps.jpg' });
+    await page.getByRole('button', { name: 'Compare and save' }).click();
+    await page.getByText('The contract was substituted').waitFor();
+    await page.getByText('pay is 29% lower than the contract').waitFor();
+    await accessible(page, 'case with files and contract');
+    await shot(page, 'staff-case-evidence');
+
+    await page.goto(`${mtuc.url}/account`);
+    await page.getByLabel('What it is for').fill('payroll import script');
+    await page.getByRole('button', { name: 'Make a token' }).click();
+    const token = (await page.locator('#new-token').textContent()).trim();
+    expect(token.startsWith('uft_'), `no API token: ${token}`);
+    await accessible(page, 'account with a token');
+    await shot(page, 'staff-account-token');
+    const federation = await fetch(`${mtuc.url}/api/v1/federation`, { headers: { authorization: `Bearer ${token}` } });
+    expect(federation.status === 200, `the admin's token was refused: ${federation.status}`);
+    await page.getByRole('button', { name: 'Revoke payroll import script' }).click();
+    await page.getByText('No token yet.').waitFor();
+    const after = await fetch(`${mtuc.url}/api/v1/federation`, { headers: { authorization: `Bearer ${token}` } });
+    expect(after.status === 401, `a revoked token still works: ${after.status}`);
     await context.close();
   });
 
