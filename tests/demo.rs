@@ -14,8 +14,10 @@ use tokio::process::Command;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_starts_verifies_a_card_across_affiliates_and_stops_cleanly() {
     let dir = tempfile::TempDir::new().unwrap();
-    // Ports away from the demo's default so a running demo does not clash.
-    let base = 20_000 + (std::process::id() % 400) as u16 * 100;
+    // Ports away from the demo's default so a running demo does not clash,
+    // and below Linux's ephemeral range (32768-60999), where an outgoing
+    // connection may hold any port.
+    let base = 10_000 + (std::process::id() % 220) as u16 * 100;
     let mut child = Command::new(env!("CARGO_BIN_EXE_unionfed"))
         .args(["demo", "--dir"])
         .arg(dir.path().join("demo"))

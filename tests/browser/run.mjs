@@ -19,7 +19,9 @@ const bin = process.env.UNIONFED_BIN ?? path.join(root, 'target/debug/unionfed')
 const browserPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const shots = path.resolve(process.env.SCREENSHOT_DIR ?? path.join(root, 'target/browser-screenshots'));
 const axeSource = fs.readFileSync(new URL('./node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
-const base = 30000 + (process.pid % 300) * 100;
+// Below Linux's ephemeral range (32768-60999), where an outgoing connection
+// may hold any port.
+const base = 10000 + (process.pid % 220) * 100;
 
 fs.rmSync(shots, { recursive: true, force: true });
 fs.mkdirSync(shots, { recursive: true });
