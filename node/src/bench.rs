@@ -258,7 +258,7 @@ fn run_wrk(
     )?;
     let out = std::process::Command::new(wrk)
         .args([
-            "-t2",
+            "-t1",
             &format!("-c{connections}"),
             &format!("-d{seconds}s"),
             "-s",

@@ -13,6 +13,13 @@ use unionfed_protocol::entry::Body;
 use unionfed_protocol::wire::{StatusSnapshot, WireMessage};
 use unionfed_protocol::{AffiliateId, CountryCode, MemberId, MembershipAttestation, Timestamp};
 
+/// mimalloc rather than glibc's malloc: under load the node's threads
+/// (verification, storage, HTTP, libp2p) allocate and free many small buffers,
+/// and glibc's arenas spent a tenth of a catch-up waiting on their locks
+/// (`perf record` on `unionfed bench catch-up`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Federated node software for trade unions that organise migrant workers.
 ///
 /// Each affiliate runs one node. Start with `unionfed init`, build the

@@ -183,12 +183,10 @@ async fn store_verified(
     })?;
     state.store.flush().await?;
     let mut touched: Vec<&AffiliateId> = Vec::new();
+    let mut stored = 0;
     for ((_, entry), outcome) in verified.iter().zip(&outcomes) {
         match outcome {
-            Applied::Stored => {
-                state.metrics.entries_stored.inc();
-                state.stored.send_modify(|n| *n += 1);
-            }
+            Applied::Stored => stored += 1,
             Applied::Equivocation => {
                 tracing::warn!(author = %entry.author, seq = %entry.seq, "equivocation: two different entries at one position; both kept");
                 state
@@ -201,6 +199,11 @@ async fn store_verified(
         if !touched.contains(&&entry.author) {
             touched.push(&entry.author);
         }
+    }
+    if stored > 0 {
+        // One count and one wake-up per page, not per entry.
+        state.metrics.entries_stored.inc_by(stored);
+        state.stored.send_modify(|n| *n += stored);
     }
     for author in touched {
         state.update_author_metrics(author);
