@@ -613,6 +613,55 @@ async fn staff_check_cards_and_personal_api_tokens_act_only_within_their_role() 
     let (status, body) = api(Method::GET, "/api/v1/cases", &officer_token, None).await;
     assert_eq!(status, 401, "{body}");
 
+    // An admin sees every account's tokens on /users and may revoke any.
+    let a = make(&org, "second script").await;
+    let at = a.body.find("uft_").unwrap();
+    let second = a.body[at..at + 68].to_owned();
+    let users = send_at(&net, 0, Method::GET, "/users", Some(&admin), None).await;
+    assert!(users.body.contains("enrolment spreadsheet") && users.body.contains("second script"));
+    let label = users.body.find("second script").unwrap();
+    let at = users.body[label..].find("/users/olga/tokens/").unwrap()
+        + label
+        + "/users/olga/tokens/".len();
+    let second_id = users.body[at..at + 8].to_owned();
+    let csrf = csrf_of(&users.body);
+    let org_csrf = csrf_of(
+        &send_at(&net, 0, Method::GET, "/account", Some(&org), None)
+            .await
+            .body,
+    );
+    let a = send_at(
+        &net,
+        0,
+        Method::POST,
+        &format!("/users/olga/tokens/{second_id}"),
+        Some(&org),
+        Some(&[("csrf", org_csrf.as_str())]),
+    )
+    .await;
+    assert_eq!(a.status, 403, "only an admin revokes on /users");
+    assert!(
+        a.body.contains("Your role does not allow this."),
+        "{}",
+        a.body
+    );
+    let a = send_at(
+        &net,
+        0,
+        Method::POST,
+        &format!("/users/olga/tokens/{second_id}"),
+        Some(&admin),
+        Some(&[("csrf", csrf.as_str())]),
+    )
+    .await;
+    assert_eq!(a.status, 303, "{}", a.body);
+    assert_eq!(
+        api(Method::GET, "/api/v1/federation", &second, None)
+            .await
+            .0,
+        401
+    );
+
     // Revoked from the account page, the organiser's token is refused.
     let page = send_at(&net, 0, Method::GET, "/account", Some(&org), None).await;
     let at = page.body.find("/account/tokens/").unwrap() + "/account/tokens/".len();

@@ -188,6 +188,10 @@ pub(crate) fn staff_routes(max_file_bytes: usize) -> Router<AppState> {
         .route("/logout", post(staff::logout))
         .route("/users", get(staff::users).post(staff::create_user))
         .route("/users/{username}/{change}", post(staff::set_user_state))
+        .route(
+            "/users/{username}/tokens/{id}",
+            post(staff::revoke_user_token),
+        )
         .route("/audit", get(staff::audit))
         .route("/account", get(staff::account))
         .route("/account/totp/{step}", post(staff::account_totp))

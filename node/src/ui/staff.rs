@@ -419,6 +419,8 @@ struct UsersPage {
     users: Vec<UserRow>,
     roles: Vec<(&'static str, &'static str)>,
     csrf: String,
+    /// (user, id, label, created) of every personal API token.
+    tokens: Vec<(String, String, String, String)>,
 }
 
 fn users_page(
@@ -431,6 +433,12 @@ fn users_page(
         Ok(u) => u,
         Err(_) => return message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
     };
+    let mut tokens = Vec::new();
+    for u in &users {
+        for x in state.api_tokens_of(&u.username).unwrap_or_default() {
+            tokens.push((u.username.clone(), x.id, x.label, clock(x.created_at)));
+        }
+    }
     page(
         status,
         UsersPage {
@@ -458,9 +466,38 @@ fn users_page(
             .map(|r| (r.as_str(), role_key(r)))
             .collect(),
             csrf: staff.session.csrf.clone(),
+            tokens,
         }
         .render(),
     )
+}
+
+/// An admin revokes anyone's personal API token (`/users/{user}/tokens/{id}`).
+pub(crate) async fn revoke_user_token(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((username, id)): Path<(String, String)>,
+    FormFields(f): FormFields,
+) -> Response {
+    if let Some(r) = staff
+        .csrf_refusal(&f)
+        .or_else(|| staff.role_refusal(Role::Admin))
+    {
+        return r;
+    }
+    match state.revoke_api_token(&username, &id).await {
+        Ok(true) => {
+            state.audit(
+                &staff.user.username,
+                "revoke_api_token",
+                &id,
+                Some(format!("of {username}")),
+            );
+            Redirect::to("/users").into_response()
+        }
+        Ok(false) => message_page(staff.t, StatusCode::NOT_FOUND, "error-heading"),
+        Err(_) => message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
+    }
 }
 
 pub(crate) async fn users(State(state): State<AppState>, staff: Staff) -> Response {
