@@ -20,7 +20,8 @@
 //! | `u` | user name | JSON `User` (staff account, Argon2id password hash) |
 //! | `s` | SHA-256 of the session id | JSON `Session` |
 //! | `w` | SHA-256 of a personal API token | JSON `ApiToken` (its id, user and label) |
-//! | `g` | partner id | JSON partner (name, scopes, SHA-256 of its token) |
+//! | `g` | partner id | JSON `Partner` (name, kind, scopes, revocation) |
+//! | `p` | SHA-256 of a partner's token | the partner id |
 //! | `n` | member id + representing affiliate | postcard `EndNotice` (the latest end, kept even when it arrives before the commitment it ends) |
 //! | `q` | author + seq u64 + entry hash | postcard `Equivocation` |
 //! | `m` | member id | JSON `MemberRecord` (personal data, never replicated) |
@@ -40,7 +41,7 @@
 //! grouped: while one runs, the writers that arrive meanwhile queue behind it
 //! and the first of them flushes for all, so many writers share one fsync.
 
-use crate::cases::partners::{Partner, StoredPartner};
+use crate::cases::partners::Partner;
 use crate::cases::receipt::ReceiptLock;
 use crate::cases::referrals::Service;
 use crate::cases::Case;
@@ -84,6 +85,7 @@ const AUDIT: u8 = b'y';
 const USER: u8 = b'u';
 const SESSION: u8 = b's';
 const API_TOKEN: u8 = b'w';
+const PARTNER_TOKEN: u8 = b'p';
 
 /// The latest representation end for `(member, representing)`, by the
 /// entry that said so. Entries of different authors arrive in any order, so
@@ -342,6 +344,7 @@ impl Store {
             }
         }
         let data = db.open_tree("data")?;
+        Store::index_partner_tokens(&data)?;
         let members = data.scan_prefix([MEMBER]).count();
         let equivocations = data.scan_prefix([EQUIVOCATION]).count();
         Ok(Store {
@@ -992,16 +995,61 @@ impl Store {
         Ok(out)
     }
 
+    /// Stores a new partner and the index from its token's hash, together.
+    pub fn put_new_partner(&self, partner: &Partner, token_hash: &[u8; 32]) -> Result<()> {
+        let mut batch = sled::Batch::default();
+        batch.insert(Store::handoff_key(PARTNER, &partner.id), to_json(partner)?);
+        batch.insert(
+            partner_token_key(token_hash),
+            partner.id.as_bytes().to_vec(),
+        );
+        self.data.apply_batch(batch)?;
+        Ok(())
+    }
+
     pub fn put_partner(&self, partner: &Partner) -> Result<()> {
-        self.put_json(
-            Store::handoff_key(PARTNER, &partner.id),
-            &StoredPartner::from(partner),
-        )
+        self.put_json(Store::handoff_key(PARTNER, &partner.id), partner)
     }
 
     pub fn partners(&self) -> Result<Vec<Partner>> {
-        let stored: Vec<StoredPartner> = self.scan_json(vec![PARTNER], "partner")?;
-        Ok(stored.into_iter().map(Partner::from).collect())
+        self.scan_json(vec![PARTNER], "partner")
+    }
+
+    /// The partner whose token hashes to `token_hash`, revoked or not.
+    pub fn partner_by_token_hash(&self, token_hash: &[u8; 32]) -> Result<Option<Partner>> {
+        let Some(id) = self.data.get(partner_token_key(token_hash))? else {
+            return Ok(None);
+        };
+        let id = <[u8; 16]>::try_from(id.as_ref())
+            .map(HandoffId::from_bytes)
+            .map_err(|_| NodeError::Storage("a partner token index entry is unreadable".into()))?;
+        self.get_json(&Store::handoff_key(PARTNER, &id), "partner")
+    }
+
+    /// Stores written before the token index kept the token's hash in the
+    /// partner record: index those, once, and drop the hash from the record.
+    fn index_partner_tokens(data: &sled::Tree) -> Result<()> {
+        let mut batch = sled::Batch::default();
+        for item in data.scan_prefix([PARTNER]) {
+            let (key, value) = item?;
+            let mut record: serde_json::Value = serde_json::from_slice(&value)
+                .map_err(|e| NodeError::Storage(format!("a partner record is unreadable: {e}")))?;
+            let Some(old) = record
+                .as_object_mut()
+                .and_then(|o| o.remove("token_sha256"))
+            else {
+                continue;
+            };
+            let hash: [u8; 32] = old
+                .as_str()
+                .and_then(|h| hex::decode(h).ok())
+                .and_then(|b| b.try_into().ok())
+                .ok_or_else(|| NodeError::Storage("a partner's token hash is unreadable".into()))?;
+            batch.insert(partner_token_key(&hash), key[1..].to_vec());
+            batch.insert(key, to_json(&record)?);
+        }
+        data.apply_batch(batch)?;
+        Ok(())
     }
 
     fn writer(&self) -> Result<std::sync::MutexGuard<'_, ()>> {
@@ -1042,6 +1090,12 @@ impl Store {
     pub fn inbox_len(&self) -> usize {
         self.data.scan_prefix([INBOX]).count()
     }
+}
+
+fn partner_token_key(token_hash: &[u8; 32]) -> Vec<u8> {
+    let mut key = vec![PARTNER_TOKEN];
+    key.extend_from_slice(token_hash);
+    key
 }
 
 fn apply_one(pending: &mut Pending<'_>, signed: &SignedEntry, entry: &Entry) -> Result<Applied> {
@@ -1330,5 +1384,42 @@ mod tests {
             store.entry(&"KSPI".parse().unwrap(), Seq::FIRST).unwrap(),
             Some(e1.0)
         );
+    }
+
+    #[test]
+    fn partners_from_an_older_store_are_found_by_their_token_after_reopening() {
+        use sha2::{Digest, Sha256};
+        let dir = tempfile::TempDir::new().unwrap();
+        let id = HandoffId::random();
+        let hash: [u8; 32] = Sha256::digest(b"ufp_old-token").into();
+        {
+            // The record as builds before the token index wrote it.
+            let store = Store::open(dir.path()).unwrap();
+            let old = serde_json::json!({
+                "id": id, "name": "Shelter", "kind": "ngo", "country": "MY",
+                "scopes": ["create_referrals"], "token_sha256": hex::encode(hash),
+                "created_at": 1_790_000_000u64, "revoked_at": null
+            });
+            store
+                .data
+                .insert(Store::handoff_key(PARTNER, &id), to_json(&old).unwrap())
+                .unwrap();
+            store.flush_blocking().unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        let found = store.partner_by_token_hash(&hash).unwrap().unwrap();
+        assert_eq!((found.id, found.name.as_str()), (id, "Shelter"));
+        let raw = store
+            .data
+            .get(Store::handoff_key(PARTNER, &id))
+            .unwrap()
+            .unwrap();
+        assert!(!String::from_utf8_lossy(&raw).contains("token_sha256"));
+        let other: [u8; 32] = Sha256::digest(b"ufp_another").into();
+        assert!(store.partner_by_token_hash(&other).unwrap().is_none());
+        // Opening again changes nothing.
+        drop(store);
+        let store = Store::open(dir.path()).unwrap();
+        assert!(store.partner_by_token_hash(&hash).unwrap().is_some());
     }
 }

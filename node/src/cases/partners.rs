@@ -38,7 +38,9 @@ pub enum PartnerScope {
     UpdateReferralsToUs,
 }
 
-/// A partner as this node keeps it; the token itself is never stored.
+/// A partner as this node keeps it. Neither the token nor its hash is
+/// here: the store finds a partner by the SHA-256 of its token through an
+/// index of its own.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct Partner {
     #[schema(value_type = String)]
@@ -48,56 +50,10 @@ pub struct Partner {
     #[schema(value_type = Option<String>)]
     pub country: Option<CountryCode>,
     pub scopes: Vec<PartnerScope>,
-    #[serde(skip_serializing)]
-    #[schema(ignore)]
-    pub token_sha256: String,
     #[schema(value_type = u64)]
     pub created_at: Timestamp,
     #[schema(value_type = Option<u64>)]
     pub revoked_at: Option<Timestamp>,
-}
-
-/// Stored form: unlike the API view it keeps the token hash.
-#[derive(Debug, Serialize, Deserialize)]
-pub(crate) struct StoredPartner {
-    pub id: HandoffId,
-    pub name: String,
-    pub kind: PartnerKind,
-    pub country: Option<CountryCode>,
-    pub scopes: Vec<PartnerScope>,
-    pub token_sha256: String,
-    pub created_at: Timestamp,
-    pub revoked_at: Option<Timestamp>,
-}
-
-impl From<StoredPartner> for Partner {
-    fn from(p: StoredPartner) -> Partner {
-        Partner {
-            id: p.id,
-            name: p.name,
-            kind: p.kind,
-            country: p.country,
-            scopes: p.scopes,
-            token_sha256: p.token_sha256,
-            created_at: p.created_at,
-            revoked_at: p.revoked_at,
-        }
-    }
-}
-
-impl From<&Partner> for StoredPartner {
-    fn from(p: &Partner) -> StoredPartner {
-        StoredPartner {
-            id: p.id,
-            name: p.name.clone(),
-            kind: p.kind,
-            country: p.country,
-            scopes: p.scopes.clone(),
-            token_sha256: p.token_sha256.clone(),
-            created_at: p.created_at,
-            revoked_at: p.revoked_at,
-        }
-    }
 }
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -148,8 +104,8 @@ impl Case {
     }
 }
 
-pub(crate) fn token_hash(token: &str) -> String {
-    hex::encode(Sha256::digest(token.as_bytes()))
+pub(crate) fn token_hash(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
 }
 
 impl Partner {
@@ -193,11 +149,10 @@ impl NodeState {
             kind: input.kind,
             country: input.country,
             scopes,
-            token_sha256: token_hash(&token),
             created_at: now(),
             revoked_at: None,
         };
-        self.store.put_partner(&partner)?;
+        self.store.put_new_partner(&partner, &token_hash(&token))?;
         self.store.flush().await?;
         Ok(CreatedPartner { partner, token })
     }
@@ -226,11 +181,10 @@ impl NodeState {
 
     /// The partner holding `token`, if its token is in force.
     pub fn partner_by_token(&self, token: &str) -> Result<Option<Partner>> {
-        let hash = token_hash(token);
         Ok(self
-            .partners()?
-            .into_iter()
-            .find(|p| p.token_sha256 == hash && p.revoked_at.is_none()))
+            .store
+            .partner_by_token_hash(&token_hash(token))?
+            .filter(|p| p.revoked_at.is_none()))
     }
 
     /// A partner refers a worker to the union.
