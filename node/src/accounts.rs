@@ -283,7 +283,7 @@ impl NodeState {
     async fn make_user(&self, new: NewUser) -> Result<User> {
         check_username(&new.username)?;
         check_password(&new.password)?;
-        crate::cases::check_required("display_name", &new.display_name, 100)?;
+        crate::text::required_line("display_name", &new.display_name, 100)?;
         let password = new.password;
         let password_hash = off_thread(move || hash_password(&password)).await??;
         Ok(User {

@@ -456,30 +456,7 @@ pub struct CaseQuery {
     pub open: bool,
 }
 
-pub(crate) fn check_text(field: &str, value: &str, max: usize) -> Result<()> {
-    if value.len() > max {
-        return Err(NodeError::Invalid(format!(
-            "{field} is {} bytes; at most {max}",
-            value.len()
-        )));
-    }
-    if value
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
-        return Err(NodeError::Invalid(format!(
-            "{field} contains control characters"
-        )));
-    }
-    Ok(())
-}
-
-pub(crate) fn check_required(field: &str, value: &str, max: usize) -> Result<()> {
-    if value.trim().is_empty() {
-        return Err(NodeError::Invalid(format!("{field} is empty")));
-    }
-    check_text(field, value, max)
-}
+pub(crate) use crate::text::{check_required, check_text};
 
 fn check_optional(field: &str, value: &Option<String>) -> Result<()> {
     value

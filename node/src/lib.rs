@@ -20,6 +20,7 @@ pub mod node;
 pub mod replication;
 pub mod setup;
 pub mod storage;
+pub(crate) mod text;
 pub mod transfers;
 pub mod ui;
 

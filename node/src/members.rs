@@ -132,7 +132,7 @@ impl WorkDetails {
             check_date("dues_paid_until", d)?;
         }
         if let Some(c) = &self.contract_summary {
-            check_text("contract_summary", c, MAX_SUMMARY)?;
+            crate::text::check_text("contract_summary", c, MAX_SUMMARY)?;
         }
         if let Some(h) = &self.contract_sha256 {
             if h.len() != 64 || !h.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -224,28 +224,13 @@ pub struct StatusChange {
     pub reason: String,
 }
 
-fn check_text(field: &str, value: &str, max: usize) -> Result<()> {
-    if value.len() > max {
-        return Err(NodeError::Invalid(format!(
-            "{field} is {} bytes; at most {max}",
-            value.len()
-        )));
-    }
-    if value.chars().any(char::is_control) {
-        return Err(NodeError::Invalid(format!(
-            "{field} contains control characters"
-        )));
-    }
-    Ok(())
-}
-
 fn check_name(name: &str) -> Result<()> {
     if name.trim().is_empty() {
         return Err(NodeError::Invalid(
             "holder_name is empty; enter the name the member uses".into(),
         ));
     }
-    check_text("holder_name", name, MAX_HOLDER_NAME_BYTES)
+    crate::text::check_line("holder_name", name, MAX_HOLDER_NAME_BYTES)
 }
 
 fn check_date(field: &str, date: &str) -> Result<()> {
@@ -267,7 +252,7 @@ fn check_date(field: &str, date: &str) -> Result<()> {
 fn check_optional(field: &str, value: &Option<String>) -> Result<()> {
     value
         .as_deref()
-        .map_or(Ok(()), |v| check_text(field, v, MAX_FIELD))
+        .map_or(Ok(()), |v| crate::text::check_line(field, v, MAX_FIELD))
 }
 
 /// Checks the personal fields that enrolment and changes share.
@@ -492,7 +477,7 @@ impl NodeState {
                 "reason is empty; say why the status changes".into(),
             ));
         }
-        check_text("reason", &change.reason, MAX_REASON)?;
+        crate::text::check_line("reason", &change.reason, MAX_REASON)?;
         let _guard = self.member_lock.lock().await;
         let mut record = self.member(id)?;
         record.status = change.status;

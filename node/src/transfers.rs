@@ -340,18 +340,6 @@ impl TransferFile {
     }
 }
 
-fn required(field: &str, value: &str) -> Result<()> {
-    if value.trim().is_empty() {
-        return Err(NodeError::Invalid(format!("{field} is empty")));
-    }
-    if value.len() > 500 || value.chars().any(char::is_control) {
-        return Err(NodeError::Invalid(format!(
-            "{field} is over 500 bytes or has control characters"
-        )));
-    }
-    Ok(())
-}
-
 impl NodeState {
     /// Seals `message` (JSON) as a handoff of `kind` to `to`.
     async fn send_message(
@@ -379,14 +367,14 @@ impl NodeState {
     /// Records a member's consent to share their file with one affiliate.
     pub async fn record_consent(&self, member: &MemberId, input: NewConsent) -> Result<Consent> {
         self.member(member)?;
-        required("recorded_by", &input.recorded_by)?;
-        required("legal_basis", &input.legal_basis)?;
+        crate::text::required_line("recorded_by", &input.recorded_by, 500)?;
+        crate::text::required_line("legal_basis", &input.legal_basis, 500)?;
         if input.purposes.is_empty() {
             return Err(NodeError::Invalid("name at least one purpose".into()));
         }
         check_categories(&input.data_categories)?;
         for item in input.purposes.iter().chain(&input.data_categories) {
-            required("purposes and data_categories", item)?;
+            crate::text::required_line("purposes and data_categories", item, 500)?;
         }
         if self.charter().charter.affiliate(&input.recipient).is_none() {
             return Err(NodeError::Invalid(format!(
@@ -591,8 +579,8 @@ impl NodeState {
     /// The destination asks the origin for a worker's file: the worker, who
     /// showed their card, gave the destination their consent in person.
     pub async fn request_transfer(&self, input: NewTransferRequest) -> Result<Transfer> {
-        required("recorded_by", &input.recorded_by)?;
-        required("legal_basis", &input.legal_basis)?;
+        crate::text::required_line("recorded_by", &input.recorded_by, 500)?;
+        crate::text::required_line("legal_basis", &input.legal_basis, 500)?;
         if input.purposes.is_empty() {
             return Err(NodeError::Invalid("name at least one purpose".into()));
         }
@@ -766,7 +754,7 @@ impl NodeState {
 
     /// The destination declines, with a reason the origin will see.
     pub async fn decline_transfer(&self, id: &HandoffId, reason: String) -> Result<Transfer> {
-        required("reason", &reason)?;
+        crate::text::required_line("reason", &reason, 500)?;
         let mut transfer = self.incoming_pending(id)?;
         transfer.status = TransferStatus::Declined {
             reason: reason.clone(),
