@@ -141,6 +141,22 @@ impl Fields {
     }
 }
 
+/// The federation's other affiliates, as the charter held now lists them:
+/// (code, "KSPI · name · ID") for the pages' choices.
+pub(crate) fn other_affiliates(state: &AppState) -> Vec<(String, String)> {
+    state
+        .charter()
+        .charter
+        .affiliates
+        .iter()
+        .filter(|a| a.id != state.config.affiliate)
+        .map(|a| {
+            let label = format!("{} · {} · {}", a.id, a.name, a.country.as_str());
+            (a.id.to_string(), label)
+        })
+        .collect()
+}
+
 /// A form body (`application/x-www-form-urlencoded`), within the body limit.
 #[derive(Debug)]
 pub struct FormFields(pub Fields);

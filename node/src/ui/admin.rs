@@ -273,11 +273,8 @@ pub(crate) async fn directory_change(
     Path(what): Path<String>,
     FormFields(f): FormFields,
 ) -> Response {
-    if let Some(r) = staff.csrf_refusal(&f) {
+    if let Some(r) = staff.form_refusal(&f, may_edit_directory(staff.user.role)) {
         return r;
-    }
-    if !may_edit_directory(staff.user.role) {
-        return message_page(staff.t, StatusCode::FORBIDDEN, "error-forbidden");
     }
     let result = match what.as_str() {
         "add" => {

@@ -149,13 +149,9 @@ pub(crate) fn contract_flags(c: &Case) -> ContractView {
 /// (`a:MTUC`) and the directory's services in the case's two countries
 /// (`s:<id>`).
 pub(crate) fn referral_targets(state: &AppState, c: &Case) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = state
-        .charter()
-        .charter
-        .affiliates
-        .iter()
-        .filter(|a| a.id != state.config.affiliate)
-        .map(|a| (format!("a:{}", a.id), format!("{} · {}", a.id, a.name)))
+    let mut out: Vec<(String, String)> = super::other_affiliates(state)
+        .into_iter()
+        .map(|(code, label)| (format!("a:{code}"), label))
         .collect();
     for country in [c.destination_country, c.origin_country]
         .into_iter()

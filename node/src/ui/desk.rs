@@ -177,14 +177,7 @@ fn transfers_page(
             state: transfer_state_text(t, &x.status),
         })
         .collect();
-    let affiliates = state
-        .charter()
-        .charter
-        .affiliates
-        .iter()
-        .filter(|a| a.id != state.config.affiliate)
-        .map(|a| (a.id.to_string(), format!("{} · {}", a.id, a.name)))
-        .collect();
+    let affiliates = super::other_affiliates(state);
     let personal = staff.user.role.sees_personal_fields();
     let rows = waiting
         .iter()
@@ -246,11 +239,8 @@ pub(crate) async fn decide_transfer(
     Path((id, decision)): Path<(String, String)>,
     FormFields(f): FormFields,
 ) -> Response {
-    if let Some(r) = staff.csrf_refusal(&f) {
+    if let Some(r) = staff.form_refusal(&f, may_decide(staff.user.role)) {
         return r;
-    }
-    if !may_decide(staff.user.role) {
-        return message_page(staff.t, StatusCode::FORBIDDEN, "error-forbidden");
     }
     let Ok(id) = id.parse() else {
         return message_page(staff.t, StatusCode::NOT_FOUND, "transfers-none");
@@ -293,11 +283,8 @@ pub(crate) async fn request_file(
     staff: Staff,
     FormFields(f): FormFields,
 ) -> Response {
-    if let Some(r) = staff.csrf_refusal(&f) {
+    if let Some(r) = staff.form_refusal(&f, may_decide(staff.user.role)) {
         return r;
-    }
-    if !may_decide(staff.user.role) {
-        return message_page(staff.t, StatusCode::FORBIDDEN, "error-forbidden");
     }
     let refuse = |m: String| {
         transfers_page(
@@ -619,13 +606,9 @@ pub(crate) fn case_page(
         .filter(|u| !u.disabled && matches!(u.role, Role::CaseOfficer | Role::Admin))
         .map(|u| u.display_name)
         .collect();
-    let affiliates = state
-        .charter()
-        .charter
-        .affiliates
-        .iter()
-        .filter(|a| a.id != state.config.affiliate)
-        .map(|a| a.id.to_string())
+    let affiliates = super::other_affiliates(state)
+        .into_iter()
+        .map(|(code, _)| code)
         .collect();
     let targets = super::case_files::referral_targets(state, &c);
     let consented_services: Vec<String> = c
@@ -770,11 +753,8 @@ pub(crate) async fn case_step(
     Path((id, step)): Path<(String, String)>,
     FormFields(f): FormFields,
 ) -> Response {
-    if let Some(r) = staff.csrf_refusal(&f) {
+    if let Some(r) = staff.form_refusal(&f, may_act(staff.user.role)) {
         return r;
-    }
-    if !may_act(staff.user.role) {
-        return message_page(staff.t, StatusCode::FORBIDDEN, "error-forbidden");
     }
     let Ok(id) = id.parse::<CaseId>() else {
         return message_page(staff.t, StatusCode::NOT_FOUND, "cases-none");

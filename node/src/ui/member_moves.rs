@@ -36,19 +36,7 @@ pub(crate) fn choices(
     member: &MemberId,
     consents: &[Consent],
 ) -> MoveChoices {
-    let charter = state.charter();
-    let affiliates = charter
-        .charter
-        .affiliates
-        .iter()
-        .filter(|a| a.id != state.config.affiliate)
-        .map(|a| {
-            (
-                a.id.to_string(),
-                format!("{} · {} · {}", a.id, a.name, a.country.as_str()),
-            )
-        })
-        .collect();
+    let affiliates = super::other_affiliates(state);
     let accepted = state
         .member_transfers(member)
         .unwrap_or_default()
@@ -102,15 +90,8 @@ pub(crate) fn data_choices(t: Tr) -> Vec<(String, String)> {
 /// The checks every form here starts with: the CSRF token, the role, the
 /// member id. `Err` holds the refusal to answer with.
 fn admitted(staff: &Staff, f: &super::Fields, id: &str) -> Result<MemberId, Box<Response>> {
-    if let Some(r) = staff.csrf_refusal(f) {
+    if let Some(r) = staff.form_refusal(f, may_change(staff.user.role)) {
         return Err(Box::new(r));
-    }
-    if !may_change(staff.user.role) {
-        return Err(Box::new(message_page(
-            staff.t,
-            StatusCode::FORBIDDEN,
-            "error-forbidden",
-        )));
     }
     parse_id(id)
         .ok_or_else(|| Box::new(message_page(staff.t, StatusCode::NOT_FOUND, "members-none")))

@@ -157,11 +157,8 @@ pub(crate) async fn enrol(
     staff: Staff,
     FormFields(f): FormFields,
 ) -> Response {
-    if let Some(r) = staff.csrf_refusal(&f) {
+    if let Some(r) = staff.form_refusal(&f, may_change(staff.user.role)) {
         return r;
-    }
-    if !may_change(staff.user.role) {
-        return message_page(staff.t, StatusCode::FORBIDDEN, "error-forbidden");
     }
     let form = EnrolForm {
         holder_name: f.one("holder_name"),
@@ -439,11 +436,8 @@ pub(crate) async fn set_status(
     Path(id): Path<String>,
     FormFields(f): FormFields,
 ) -> Response {
-    if let Some(r) = staff.csrf_refusal(&f) {
+    if let Some(r) = staff.form_refusal(&f, may_change(staff.user.role)) {
         return r;
-    }
-    if !may_change(staff.user.role) {
-        return message_page(staff.t, StatusCode::FORBIDDEN, "error-forbidden");
     }
     let Some(id) = parse_id(&id) else {
         return message_page(staff.t, StatusCode::NOT_FOUND, "members-none");
@@ -589,11 +583,8 @@ pub(crate) async fn edit(
     Path(id): Path<String>,
     FormFields(f): FormFields,
 ) -> Response {
-    if let Some(r) = staff.csrf_refusal(&f) {
+    if let Some(r) = staff.form_refusal(&f, may_change(staff.user.role)) {
         return r;
-    }
-    if !may_change(staff.user.role) {
-        return message_page(staff.t, StatusCode::FORBIDDEN, "error-forbidden");
     }
     let Some(id) = parse_id(&id) else {
         return message_page(staff.t, StatusCode::NOT_FOUND, "members-none");

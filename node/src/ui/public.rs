@@ -128,6 +128,8 @@ struct CardPage {
     t: Tr,
     back: &'static str,
     verdict: Option<VerdictView>,
+    /// Shown on the staff page only; the public page says no member id.
+    member: Option<(String, String)>,
 }
 
 pub(crate) async fn card_form(PageLang(t): PageLang) -> Response {
@@ -137,6 +139,7 @@ pub(crate) async fn card_form(PageLang(t): PageLang) -> Response {
             t,
             back: "/p/card",
             verdict: None,
+            member: None,
         }
         .render(),
     )
@@ -168,6 +171,7 @@ pub(crate) async fn card_check(
             t,
             back: "/p/card",
             verdict: Some(view),
+            member: None,
         }
         .render(),
     )

@@ -62,6 +62,14 @@ impl Staff {
             .then(|| message_page(self.t, StatusCode::FORBIDDEN, "error-csrf"))
     }
 
+    /// The refusal of a form post: a CSRF token that is not this session's
+    /// (403, "reload"), or a role that may not do it (403).
+    pub(crate) fn form_refusal(&self, fields: &super::Fields, allowed: bool) -> Option<Response> {
+        self.csrf_refusal(fields).or_else(|| {
+            (!allowed).then(|| message_page(self.t, StatusCode::FORBIDDEN, "error-forbidden"))
+        })
+    }
+
     /// The message above a form the domain refused: "Check what you
     /// entered:" and the reason.
     pub(crate) fn input_error(&self, reason: &str) -> String {
