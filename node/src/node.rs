@@ -469,6 +469,12 @@ pub async fn start(data_dir: &Path, config: Config) -> Result<NodeHandle> {
     let router = crate::api::router(state.clone());
     let http_shutdown = shutdown.clone();
     tasks.spawn(async move {
+        // Answers are small: send each at once rather than wait to fill a segment.
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!(%e, "TCP_NODELAY not set");
+            }
+        });
         let serve = axum::serve(
             listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
