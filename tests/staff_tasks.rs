@@ -212,6 +212,10 @@ async fn consents_transfers_and_requests_for_a_file_work_from_the_pages() {
     .await;
     assert_eq!(a.status, 422);
     assert!(a.body.contains("32 characters"), "{}", a.body);
+    assert!(
+        a.body.contains(r#"value="12345""#),
+        "what was entered is kept"
+    );
     let a = post(
         1,
         "/transfers/request".into(),
@@ -487,6 +491,21 @@ async fn staff_check_cards_and_personal_api_tokens_act_only_within_their_role() 
     assert!(
         verdict.contains("holds no record of the member"),
         "{verdict}"
+    );
+    // The link to ask for the file fills in the request form.
+    let link = format!("/transfers?member={member}&amp;origin=KSPI#rq-member");
+    assert!(verdict.contains(&link), "{verdict}");
+    let path = format!("/transfers?member={member}&origin=KSPI");
+    let form = send_at(&net, 1, Method::GET, &path, Some(&admin_my), None).await;
+    assert!(
+        form.body.contains(&format!(r#"value="{member}""#)),
+        "{}",
+        form.body
+    );
+    assert!(
+        form.body.contains(r#"<option value="KSPI" selected>"#),
+        "{}",
+        form.body
     );
     let csrf = csrf_of(
         &send_at(&net, 0, Method::GET, "/cards", Some(&org), None)

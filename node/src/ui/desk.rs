@@ -77,6 +77,18 @@ struct TransfersPage {
     affiliates: Vec<(String, String)>,
     given: Vec<(String, String)>,
     data: Vec<(String, String)>,
+    /// What the request form starts with: from the staff card check, or as
+    /// entered when it was refused.
+    ask: AskFor,
+}
+
+/// The member id and home union a request for a file names.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct AskFor {
+    #[serde(default)]
+    member: String,
+    #[serde(default)]
+    origin: String,
 }
 
 struct RequestRow {
@@ -115,6 +127,7 @@ fn transfers_page(
     staff: &Staff,
     status: StatusCode,
     error: Option<String>,
+    ask: AskFor,
 ) -> Response {
     let Ok(all) = state.transfers(None) else {
         return message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading");
@@ -224,13 +237,19 @@ fn transfers_page(
             affiliates,
             given: super::member_moves::given_choices(t),
             data: super::member_moves::data_choices(t),
+            ask,
         }
         .render(),
     )
 }
 
-pub(crate) async fn transfers(State(state): State<AppState>, staff: Staff) -> Response {
-    transfers_page(&state, &staff, StatusCode::OK, None)
+pub(crate) async fn transfers(
+    State(state): State<AppState>,
+    staff: Staff,
+    ask: Result<Query<AskFor>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let ask = ask.map(|Query(a)| a).unwrap_or_default();
+    transfers_page(&state, &staff, StatusCode::OK, None, ask)
 }
 
 pub(crate) async fn decide_transfer(
@@ -265,6 +284,7 @@ pub(crate) async fn decide_transfer(
             &staff,
             StatusCode::UNPROCESSABLE_ENTITY,
             Some(staff.input_error(&m)),
+            AskFor::default(),
         ),
         Err(NodeError::NotFound { .. }) => {
             message_page(staff.t, StatusCode::NOT_FOUND, "transfers-none")
@@ -287,11 +307,16 @@ pub(crate) async fn request_file(
         return r;
     }
     let refuse = |m: String| {
+        let ask = AskFor {
+            member: f.one("member"),
+            origin: f.one("origin"),
+        };
         transfers_page(
             &state,
             &staff,
             StatusCode::UNPROCESSABLE_ENTITY,
             Some(staff.input_error(&m)),
+            ask,
         )
     };
     let Ok(member) = f.one("member").trim().parse() else {
