@@ -355,6 +355,10 @@ async fn case_files_the_contract_comparison_and_directory_referrals_work_from_th
     assert_eq!(seen.status, 403);
     let hidden = send_at(&net, 0, Method::GET, &path, Some(&viewer), None).await;
     assert!(!hidden.body.contains("payslip.jpg"));
+    assert!(
+        !hidden.body.contains("No file yet."),
+        "a viewer is not told there is no file"
+    );
 
     // The contract comparison: a wrong number is named; a lower wage and
     // longer hours are flagged as substitution.

@@ -481,7 +481,8 @@ struct CasePage {
     error: Option<String>,
     c: CaseView,
     may_act: bool,
-    may_print: bool,
+    /// Not a viewer: names, narratives, files and contract terms show.
+    sees_personal: bool,
     moves: Vec<(&'static str, String)>,
     outcomes: Vec<(String, String)>,
     rejections: Vec<(String, String)>,
@@ -680,7 +681,7 @@ pub(crate) fn case_page(
             error,
             c: view,
             may_act: may_act(staff.user.role),
-            may_print: personal,
+            sees_personal: personal,
             moves: if c
                 .referred_from
                 .as_ref()
