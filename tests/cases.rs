@@ -705,19 +705,14 @@ async fn referrals_to_the_directory_need_consent_and_the_partner_reports_back() 
         .await;
     let token = partner["token"].as_str().unwrap().to_owned();
     let pid = partner["partner"]["id"].as_str().unwrap().to_owned();
-    let (status, shelter) = net
-        .call(
+    let shelter = net
+        .create(
             0,
-            Method::POST,
             "/api/v1/directory",
-            Some(
-                json!({ "country": "MY", "kind": "shelter", "name": "Tenaganita shelter",
+            json!({ "country": "MY", "kind": "shelter", "name": "Tenaganita shelter",
                 "contact": "+60 3 0000 0000", "partner": pid }),
-            ),
         )
         .await;
-    assert_eq!(status, 201, "{shelter}");
-    let shelter = shelter["id"].as_str().unwrap().to_owned();
 
     // The directory imports from CSV, all rows or none, naming the bad line.
     let csv = "country,kind,name,contact,languages\nMY,labour_attache,Labour attaché of Indonesia,+60 3 1111 1111,\"id,en\"\nMY,legal_aid,Bar Council Legal Aid Centre,+60 3 2222 2222,en\n";

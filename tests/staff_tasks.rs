@@ -272,19 +272,14 @@ async fn case_files_the_contract_comparison_and_directory_referrals_work_from_th
     let admin = admin_session_at(&net, 0).await;
     let officer = add_user_at(&net, 0, &admin, "cora", "case_officer").await;
     let viewer = add_user_at(&net, 0, &admin, "vic", "viewer").await;
-    let (status, shelter) = net
-        .call(
+    let shelter = net
+        .create(
             0,
-            Method::POST,
             "/api/v1/directory",
-            Some(
-                json!({ "country": "MY", "kind": "shelter", "name": "Harbour shelter",
+            json!({ "country": "MY", "kind": "shelter", "name": "Harbour shelter",
                 "contact": "+60 3 0000 0000" }),
-            ),
         )
         .await;
-    assert_eq!(status, 201, "{shelter}");
-    let shelter = shelter["id"].as_str().unwrap().to_owned();
     let (_, case) = net
         .call(
             0,
@@ -461,15 +456,7 @@ async fn staff_check_cards_and_personal_api_tokens_act_only_within_their_role() 
     let officer = add_user_at(&net, 0, &admin, "cora", "case_officer").await;
     let admin_my = admin_session_at(&net, 1).await;
     let member = enrol(&net, 0, "Siti Rahma").await;
-    let (_, card) = net
-        .call(
-            0,
-            Method::GET,
-            &format!("/api/v1/members/{member}/card"),
-            None,
-        )
-        .await;
-    let card = card["card"].as_str().unwrap().to_owned();
+    let card = net.card(0, &member).await;
 
     // The card check for staff: the verdict, the member id, and what next.
     let form = send_at(&net, 1, Method::GET, "/cards", Some(&admin_my), None).await;

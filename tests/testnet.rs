@@ -151,6 +151,32 @@ impl TestNet {
         (status, value)
     }
 
+    /// POSTs `body` to `path` at node `i`, expects 201 Created and returns
+    /// the new object's `id`.
+    pub(crate) async fn create(&self, i: usize, path: &str, body: serde_json::Value) -> String {
+        let (status, created) = self.call(i, reqwest::Method::POST, path, Some(body)).await;
+        assert_eq!(status, 201, "POST {path}: {created}");
+        created["id"].as_str().unwrap().to_owned()
+    }
+
+    /// The `UF1:` card node `i` issues for `member`.
+    pub(crate) async fn card(&self, i: usize, member: &str) -> String {
+        let path = format!("/api/v1/members/{member}/card");
+        let (status, card) = self.call(i, reqwest::Method::GET, &path, None).await;
+        assert_eq!(status, 200, "GET {path}: {card}");
+        card["card"].as_str().unwrap().to_owned()
+    }
+
+    /// Node `i`'s verdict on a card (`POST /api/v1/cards/verify`).
+    pub(crate) async fn verdict(&self, i: usize, card: &str) -> serde_json::Value {
+        let body = serde_json::json!({ "card": card });
+        let (status, verdict) = self
+            .call(i, reqwest::Method::POST, "/api/v1/cards/verify", Some(body))
+            .await;
+        assert_eq!(status, 200, "{verdict}");
+        verdict
+    }
+
     /// A counter or gauge from node `i`'s `/metrics`.
     pub(crate) async fn metric(&self, i: usize, name: &str) -> u64 {
         let text = reqwest::get(self.url(i, "/metrics"))

@@ -11,20 +11,12 @@ use testnet::{wait_for, TestNet};
 
 /// Enrols a member at KSPI, records consent for MTUC and sends the transfer.
 async fn transfer_to_mtuc(net: &TestNet) -> (String, String, String) {
-    let (status, member) = net.call(0,
-        Method::POST,
-        "/api/v1/members",
-        Some(json!({ "holder_name": "Siti Rahayu", "employer": "PT Contoh", "destination_country": "MY" })),
-    )
-    .await;
-    assert_eq!(status, 201);
-    let member = member["id"].as_str().unwrap().to_owned();
-    let (status, consent) = net
-        .call(
+    let member = net.create(0, "/api/v1/members", json!({ "holder_name": "Siti Rahayu", "employer": "PT Contoh", "destination_country": "MY" })).await;
+    let consent = net
+        .create(
             0,
-            Method::POST,
             &format!("/api/v1/members/{member}/consents"),
-            Some(json!({
+            json!({
                 "given": "in_person",
                 "recorded_by": "officer Dewi",
                 "recipient": "MTUC",
@@ -32,11 +24,9 @@ async fn transfer_to_mtuc(net: &TestNet) -> (String, String, String) {
                 "data_categories": ["name", "contact", "employer"],
                 "destination_country": "MY",
                 "legal_basis": "the worker's explicit consent"
-            })),
+            }),
         )
         .await;
-    assert_eq!(status, 201, "{consent}");
-    let consent = consent["id"].as_str().unwrap().to_owned();
     let (status, transfer) = net
         .call(
             0,
@@ -91,15 +81,7 @@ async fn a_transfer_accepted_by_the_destination_shows_on_the_card_everywhere() {
     let net = TestNet::new(3).await;
     net.wait_connected().await;
     let (member, _, id) = transfer_to_mtuc(&net).await;
-    let (_, card) = net
-        .call(
-            0,
-            Method::GET,
-            &format!("/api/v1/members/{member}/card"),
-            None,
-        )
-        .await;
-    let card = card["card"].as_str().unwrap().to_owned();
+    let card = net.card(0, &member).await;
 
     let arrived = incoming(&net, 1, &id).await;
     assert_eq!(arrived["direction"], "incoming");
@@ -162,14 +144,7 @@ async fn a_transfer_accepted_by_the_destination_shows_on_the_card_everywhere() {
     .await;
     // ... and NTUC-PHL, which saw none of it, lists MTUC on the card issued before.
     wait_for(60, "the representation at the third node", || async {
-        let (_, v) = net
-            .call(
-                2,
-                Method::POST,
-                "/api/v1/cards/verify",
-                Some(json!({ "card": card })),
-            )
-            .await;
+        let v = net.verdict(2, &card).await;
         (v["valid"] == true && v["representing"] == json!(["MTUC"])).then_some(())
     })
     .await;
@@ -212,14 +187,7 @@ async fn a_transfer_accepted_by_the_destination_shows_on_the_card_everywhere() {
     assert_eq!(status, 200, "{ended}");
     assert_eq!(ended["status"]["state"], "ended");
     wait_for(60, "the end at the third node", || async {
-        let (_, v) = net
-            .call(
-                2,
-                Method::POST,
-                "/api/v1/cards/verify",
-                Some(json!({ "card": card })),
-            )
-            .await;
+        let v = net.verdict(2, &card).await;
         (v["valid"] == true && v["representing"] == json!([])).then_some(())
     })
     .await;
@@ -350,15 +318,7 @@ async fn withdrawing_consent_deletes_the_file_at_the_recipient() {
     let net = TestNet::new(3).await;
     net.wait_connected().await;
     let (member, consent, id) = transfer_to_mtuc(&net).await;
-    let (_, card) = net
-        .call(
-            0,
-            Method::GET,
-            &format!("/api/v1/members/{member}/card"),
-            None,
-        )
-        .await;
-    let card = card["card"].as_str().unwrap().to_owned();
+    let card = net.card(0, &member).await;
     incoming(&net, 1, &id).await;
     let (status, _) = net
         .call(
@@ -406,14 +366,7 @@ async fn withdrawing_consent_deletes_the_file_at_the_recipient() {
     .await;
     // ... every node learns the representation is over ...
     wait_for(60, "the end at the third node", || async {
-        let (_, v) = net
-            .call(
-                2,
-                Method::POST,
-                "/api/v1/cards/verify",
-                Some(json!({ "card": card })),
-            )
-            .await;
+        let v = net.verdict(2, &card).await;
         (v["representing"] == json!([])).then_some(())
     })
     .await;
@@ -461,35 +414,17 @@ async fn request_from_kspi(net: &TestNet, member: &str) -> String {
 async fn on_arrival_the_destination_requests_and_the_origin_sends_the_file() {
     let net = TestNet::new(3).await;
     net.wait_connected().await;
-    let (status, member) = net
-        .call(
+    let member = net
+        .create(
             0,
-            Method::POST,
             "/api/v1/members",
-            Some(json!({ "holder_name": "Agus Santoso" })),
+            json!({ "holder_name": "Agus Santoso" }),
         )
         .await;
-    assert_eq!(status, 201);
-    let member = member["id"].as_str().unwrap().to_owned();
-    let (_, card) = net
-        .call(
-            0,
-            Method::GET,
-            &format!("/api/v1/members/{member}/card"),
-            None,
-        )
-        .await;
-    let card = card["card"].as_str().unwrap().to_owned();
+    let card = net.card(0, &member).await;
     // The worker shows the card at MTUC, which checks it ...
     let verdict = wait_for(60, "the card valid at MTUC", || async {
-        let (_, v) = net
-            .call(
-                1,
-                Method::POST,
-                "/api/v1/cards/verify",
-                Some(json!({ "card": card })),
-            )
-            .await;
+        let v = net.verdict(1, &card).await;
         (v["valid"] == true).then_some(v)
     })
     .await;
@@ -539,14 +474,7 @@ async fn on_arrival_the_destination_requests_and_the_origin_sends_the_file() {
         .await;
     assert_eq!(status, 200);
     wait_for(60, "MTUC on the card at NTUC-PHL", || async {
-        let (_, v) = net
-            .call(
-                2,
-                Method::POST,
-                "/api/v1/cards/verify",
-                Some(json!({ "card": card })),
-            )
-            .await;
+        let v = net.verdict(2, &card).await;
         (v["representing"] == json!(["MTUC"])).then_some(())
     })
     .await;
@@ -557,15 +485,13 @@ async fn on_arrival_the_destination_requests_and_the_origin_sends_the_file() {
 async fn the_origin_can_decline_a_request_with_a_reason() {
     let net = TestNet::new(2).await;
     net.wait_connected().await;
-    let (_, member) = net
-        .call(
+    let member = net
+        .create(
             0,
-            Method::POST,
             "/api/v1/members",
-            Some(json!({ "holder_name": "Dewi Lestari" })),
+            json!({ "holder_name": "Dewi Lestari" }),
         )
         .await;
-    let member = member["id"].as_str().unwrap().to_owned();
     let request = request_from_kspi(&net, &member).await;
     incoming(&net, 0, &request).await;
     let (status, _) = net
@@ -660,28 +586,16 @@ async fn wait_state(net: &TestNet, i: usize, id: &str, state: &str) -> Value {
     .await
 }
 
-async fn verdict(net: &TestNet, i: usize, card: &str) -> Value {
-    net.call(
-        i,
-        Method::POST,
-        "/api/v1/cards/verify",
-        Some(json!({ "card": card })),
-    )
-    .await
-    .1
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_worker_moving_on_to_a_third_country_is_represented_there_and_no_longer_at_the_first() {
     let net = TestNet::new(3).await;
     net.wait_connected().await;
     let hash = "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08";
-    let (status, member) = net
-        .call(
+    let member = net
+        .create(
             0,
-            Method::POST,
             "/api/v1/members",
-            Some(json!({
+            json!({
                 "holder_name": "Ayu Lestari",
                 "date_of_birth": "1998-04-12",
                 "sector": "manufacturing",
@@ -693,20 +607,10 @@ async fn a_worker_moving_on_to_a_third_country_is_represented_there_and_no_longe
                 "destination_contact": "+60 12 345 6789",
                 "contract_summary": "24 months, RM 1,700 a month, 8 hours a day, Sunday off",
                 "contract_sha256": hash
-            })),
+            }),
         )
         .await;
-    assert_eq!(status, 201, "{member}");
-    let member = member["id"].as_str().unwrap().to_owned();
-    let (_, card) = net
-        .call(
-            0,
-            Method::GET,
-            &format!("/api/v1/members/{member}/card"),
-            None,
-        )
-        .await;
-    let card = card["card"].as_str().unwrap().to_owned();
+    let card = net.card(0, &member).await;
 
     let until = unix_now() + 365 * 86_400;
     let first = send_from_kspi(&net, &member, "MTUC", json!({ "until": until })).await;
@@ -786,7 +690,7 @@ async fn a_worker_moving_on_to_a_third_country_is_represented_there_and_no_longe
     assert_eq!(ended["status"]["reason"], "moved_on");
     wait_state(&net, 1, &first, "ended").await;
     wait_for(60, "the card verdict naming only the new union", || async {
-        let v = verdict(&net, 1, &card).await;
+        let v = net.verdict(1, &card).await;
         (v["valid"] == true && v["representing"] == json!(["NTUC-PHL"])).then_some(())
     })
     .await;
@@ -909,8 +813,8 @@ async fn a_membership_that_moves_keeps_member_since_and_the_old_card_stops_verif
         "{lapsed}"
     );
     wait_for(60, "both verdicts at the third node", || async {
-        let old = verdict(&net, 2, &old_card).await;
-        let new = verdict(&net, 2, &new_card).await;
+        let old = net.verdict(2, &old_card).await;
+        let new = net.verdict(2, &new_card).await;
         (old["valid"] == false
             && old["status"] == "lapsed"
             && new["valid"] == true
@@ -926,24 +830,10 @@ async fn a_membership_that_moves_keeps_member_since_and_the_old_card_stops_verif
 async fn a_representation_ends_by_itself_at_its_end_date() {
     let net = TestNet::new(3).await;
     net.wait_connected().await;
-    let (_, member) = net
-        .call(
-            0,
-            Method::POST,
-            "/api/v1/members",
-            Some(json!({ "holder_name": "Dian Sari" })),
-        )
+    let member = net
+        .create(0, "/api/v1/members", json!({ "holder_name": "Dian Sari" }))
         .await;
-    let member = member["id"].as_str().unwrap().to_owned();
-    let (_, card) = net
-        .call(
-            0,
-            Method::GET,
-            &format!("/api/v1/members/{member}/card"),
-            None,
-        )
-        .await;
-    let card = card["card"].as_str().unwrap().to_owned();
+    let card = net.card(0, &member).await;
     let until = unix_now() + 3;
     let id = send_from_kspi(&net, &member, "MTUC", json!({ "until": until })).await;
     accept_at(&net, 1, &id).await;
@@ -952,7 +842,7 @@ async fn a_representation_ends_by_itself_at_its_end_date() {
     assert_eq!(ended["status"]["reason"], "expired");
     wait_state(&net, 0, &id, "ended").await;
     assert!(unix_now() >= until);
-    let v = verdict(&net, 2, &card).await;
+    let v = net.verdict(2, &card).await;
     assert_eq!(v["valid"], true, "{v}");
     assert_eq!(v["representing"], json!([]), "{v}");
     net.shutdown().await;
