@@ -175,6 +175,11 @@ async fn consents_transfers_and_requests_for_a_file_work_from_the_pages() {
         sent.body
     );
     assert!(sent.body.contains("MTUC"));
+    assert!(
+        sent.body
+            .contains(&format!(r#"<a href="/members/{member}">"#)),
+        "the row links to the member"
+    );
 
     // The consent is withdrawn from the page; it can no longer carry a transfer.
     let a = post(

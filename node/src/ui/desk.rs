@@ -103,6 +103,8 @@ struct OutgoingRow {
     day: String,
     what: String,
     member: String,
+    /// The full id, when this node keeps the member's record: a link to it.
+    link: Option<String>,
     other: String,
     state: String,
 }
@@ -182,6 +184,10 @@ fn transfers_page(
                 "transfers-kind-file"
             }),
             member: short_id(&x.member),
+            link: state
+                .member(&x.member)
+                .is_ok()
+                .then(|| x.member.to_string()),
             other: if x.request {
                 x.origin.to_string()
             } else {
