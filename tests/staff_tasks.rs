@@ -113,6 +113,18 @@ async fn consents_transfers_and_requests_for_a_file_work_from_the_pages() {
     .await;
     assert_eq!(a.status, 422);
     assert!(a.body.contains("is not one of"), "{}", a.body);
+    // The refused form comes back as it was filled in.
+    assert!(
+        a.body
+            .contains(r#"value="representation at the workplace""#),
+        "{}",
+        a.body
+    );
+    assert!(
+        a.body.contains(r#"<option value="MTUC" selected>"#),
+        "{}",
+        a.body
+    );
     let a = post(
         0,
         consents.clone(),

@@ -106,7 +106,7 @@ pub(crate) fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<Stri
 }
 
 /// The fields of a posted form, in order; a name may repeat (check boxes).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Fields(Vec<(String, String)>);
 
 impl Fields {
@@ -129,6 +129,11 @@ impl Fields {
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.clone())
             .unwrap_or_default()
+    }
+
+    /// Whether `name` was sent with `value` (a chosen option, a ticked box).
+    pub fn has(&self, name: &str, value: &str) -> bool {
+        self.0.iter().any(|(k, v)| k == name && v == value)
     }
 
     /// Every value of `name`.

@@ -3,7 +3,7 @@
 //! under it. Organisers and admins of the home union use them.
 
 use super::i18n::Tr;
-use super::members::{may_change, member_page, parse_id};
+use super::members::{may_change, member_page_entered, parse_id};
 use super::staff::{message_page, Staff};
 use super::FormFields;
 use crate::api::AppState;
@@ -28,6 +28,8 @@ pub(crate) struct MoveChoices {
     pub usable: Vec<(String, String)>,
     /// (transfer id, label) of accepted transfers a move to a third country may replace.
     pub accepted: Vec<(String, String)>,
+    /// What a refused form held, to show it again; empty otherwise.
+    pub entered: super::Fields,
 }
 
 pub(crate) fn choices(
@@ -35,6 +37,7 @@ pub(crate) fn choices(
     t: Tr,
     member: &MemberId,
     consents: &[Consent],
+    entered: super::Fields,
 ) -> MoveChoices {
     let affiliates = super::other_affiliates(state);
     let accepted = state
@@ -66,6 +69,7 @@ pub(crate) fn choices(
             })
             .collect(),
         accepted,
+        entered,
     }
 }
 
@@ -102,6 +106,7 @@ fn answer<T>(
     state: &AppState,
     staff: &Staff,
     id: &MemberId,
+    entered: &super::Fields,
     result: crate::error::Result<T>,
     action: &str,
     target: String,
@@ -112,7 +117,7 @@ fn answer<T>(
             Redirect::to(&format!("/members/{id}")).into_response()
         }
         Err(NodeError::Invalid(m)) => with_status(
-            member_page(state, staff, id, None, Some(staff.input_error(&m))),
+            member_page_entered(state, staff, id, Some(staff.input_error(&m)), Some(entered)),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
         Err(NodeError::NotFound { .. }) => {
@@ -130,11 +135,18 @@ fn with_status(mut response: Response, status: StatusCode) -> Response {
     response
 }
 
-fn invalid(state: &AppState, staff: &Staff, id: &MemberId, what: &str) -> Response {
+fn invalid(
+    state: &AppState,
+    staff: &Staff,
+    id: &MemberId,
+    entered: &super::Fields,
+    what: &str,
+) -> Response {
     answer::<()>(
         state,
         staff,
         id,
+        entered,
         Err(NodeError::Invalid(what.to_owned())),
         "",
         String::new(),
@@ -152,11 +164,11 @@ pub(crate) async fn record_consent(
         Err(r) => return *r,
     };
     let Ok(recipient) = f.one("recipient").parse() else {
-        return invalid(&state, &staff, &id, &staff.t.get("error-affiliate"));
+        return invalid(&state, &staff, &id, &f, &staff.t.get("error-affiliate"));
     };
     let given = super::desk::parse_choice::<ConsentGiven>(&f.one("given"));
     let Some(given) = given else {
-        return invalid(&state, &staff, &id, &staff.t.get("error-input"));
+        return invalid(&state, &staff, &id, &f, &staff.t.get("error-input"));
     };
     let country = f.one("destination_country").trim().to_uppercase();
     let destination_country = if country.is_empty() {
@@ -168,7 +180,7 @@ pub(crate) async fn record_consent(
     } else {
         match country.parse() {
             Ok(c) => Some(c),
-            Err(_) => return invalid(&state, &staff, &id, &staff.t.get("error-country")),
+            Err(_) => return invalid(&state, &staff, &id, &f, &staff.t.get("error-country")),
         }
     };
     let mut data = f.all("data");
@@ -190,7 +202,7 @@ pub(crate) async fn record_consent(
         .as_ref()
         .map(|c| format!("{id} consent {} for {}", c.id, c.recipient))
         .unwrap_or_default();
-    answer(&state, &staff, &id, result, "record_consent", target)
+    answer(&state, &staff, &id, &f, result, "record_consent", target)
 }
 
 pub(crate) async fn withdraw_consent(
@@ -208,7 +220,7 @@ pub(crate) async fn withdraw_consent(
     };
     let result = state.withdraw_consent(&id, &consent).await;
     let target = format!("{id} consent {consent}");
-    answer(&state, &staff, &id, result, "withdraw_consent", target)
+    answer(&state, &staff, &id, &f, result, "withdraw_consent", target)
 }
 
 /// `YYYY-MM-DD` as the end of that day (UTC), for a representation's end.
@@ -233,20 +245,20 @@ pub(crate) async fn send_transfer(
         .into_iter()
         .find(|c| c.id.to_string() == f.one("consent"))
     else {
-        return invalid(&state, &staff, &id, &staff.t.get("transfer-no-consent"));
+        return invalid(&state, &staff, &id, &f, &staff.t.get("transfer-no-consent"));
     };
     let until = match f.one("until").trim() {
         "" => None,
         day => match end_of_day(day) {
             Some(t) => Some(t),
-            None => return invalid(&state, &staff, &id, &staff.t.get("error-day")),
+            None => return invalid(&state, &staff, &id, &f, &staff.t.get("error-day")),
         },
     };
     let replaces = match f.one("replaces").trim() {
         "" => None,
         r => match r.parse() {
             Ok(r) => Some(r),
-            Err(_) => return invalid(&state, &staff, &id, &staff.t.get("error-input")),
+            Err(_) => return invalid(&state, &staff, &id, &f, &staff.t.get("error-input")),
         },
     };
     let input = NewTransfer {
@@ -262,5 +274,5 @@ pub(crate) async fn send_transfer(
         .as_ref()
         .map(|x| format!("{id} transfer {} to {}", x.id, x.destination))
         .unwrap_or_default();
-    answer(&state, &staff, &id, result, "send_transfer", target)
+    answer(&state, &staff, &id, &f, result, "send_transfer", target)
 }

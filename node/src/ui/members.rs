@@ -288,6 +288,29 @@ pub(crate) fn member_page(
     notice: Option<String>,
     error: Option<String>,
 ) -> Response {
+    member_page_with(state, staff, id, notice, error, None)
+}
+
+/// The member page again after a refused consent or transfer form, with
+/// what was entered in it.
+pub(crate) fn member_page_entered(
+    state: &AppState,
+    staff: &Staff,
+    id: &MemberId,
+    error: Option<String>,
+    entered: Option<&super::Fields>,
+) -> Response {
+    member_page_with(state, staff, id, None, error, entered)
+}
+
+fn member_page_with(
+    state: &AppState,
+    staff: &Staff,
+    id: &MemberId,
+    notice: Option<String>,
+    error: Option<String>,
+    entered: Option<&super::Fields>,
+) -> Response {
     let view = match state.member_view(id) {
         Ok(v) => v,
         Err(NodeError::NotFound { .. }) => {
@@ -369,7 +392,8 @@ pub(crate) fn member_page(
             }
         })
         .collect();
-    let moves = super::member_moves::choices(state, t, id, &recorded);
+    let entered = entered.cloned().unwrap_or_default();
+    let moves = super::member_moves::choices(state, t, id, &recorded, entered);
     page(
         StatusCode::OK,
         MemberPage {
