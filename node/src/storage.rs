@@ -30,6 +30,8 @@
 //! | `x` | handoff id | postcard `RelayItem` (sealed, held for an affiliate that was away) |
 //! | `c` | member id + consent id | JSON `Consent` |
 //! | `t` | transfer (handoff) id | JSON `Transfer` (at the destination, with the worker's file) |
+//! | `T` | member id + transfer id | empty: the transfers of one member |
+//! | `U` | end time u64 + transfer id | empty: incoming transfers with an end date, by that date |
 //!
 //! "author" in a key is one length byte and the affiliate code; integers are
 //! big-endian so ranges sort.
@@ -75,6 +77,8 @@ const INBOX: u8 = b'i';
 const CONSENT: u8 = b'c';
 const RELAY: u8 = b'x';
 const TRANSFER: u8 = b't';
+const TRANSFER_BY_MEMBER: u8 = b'T';
+const TRANSFER_BY_END: u8 = b'U';
 const REPRESENTATION_END: u8 = b'n';
 const CASE: u8 = b'k';
 const RECEIPT: u8 = b'l';
@@ -293,6 +297,14 @@ pub enum Record<'a> {
 }
 
 impl Record<'_> {
+    /// The other keys the record is found by, written with it (empty values).
+    fn index_keys(&self) -> Vec<Vec<u8>> {
+        match self {
+            Record::Transfer(t) => transfer_index_keys(t),
+            _ => Vec::new(),
+        }
+    }
+
     fn key_value(&self) -> Result<(Vec<u8>, Vec<u8>)> {
         Ok(match self {
             Record::Member(m) => (member_key(&m.id), to_json(*m)?),
@@ -345,6 +357,7 @@ impl Store {
         }
         let data = db.open_tree("data")?;
         Store::index_partner_tokens(&data)?;
+        Store::index_transfers(&meta, &data)?;
         let members = data.scan_prefix([MEMBER]).count();
         let equivocations = data.scan_prefix([EQUIVOCATION]).count();
         Ok(Store {
@@ -511,6 +524,9 @@ impl Store {
                 new_members += 1;
             }
             pending.insert(key, bytes);
+            for index in record.index_keys() {
+                pending.insert(index, Vec::new());
+            }
         }
         self.data.apply_batch(pending.batch)?;
         self.equivocations
@@ -720,7 +736,76 @@ impl Store {
     }
 
     pub fn put_transfer(&self, transfer: &Transfer) -> Result<()> {
-        self.put_json(Store::handoff_key(TRANSFER, &transfer.id), transfer)
+        self.put_all(&[Record::Transfer(transfer)])
+    }
+
+    /// The transfers of one member, either direction, through the index.
+    pub fn member_transfers(&self, member: &MemberId) -> Result<Vec<Transfer>> {
+        let mut prefix = vec![TRANSFER_BY_MEMBER];
+        prefix.extend_from_slice(member.as_bytes());
+        let mut found = Vec::new();
+        for item in self.data.scan_prefix(&prefix) {
+            let (key, _) = item?;
+            let id = <[u8; 16]>::try_from(&key[prefix.len()..])
+                .map(HandoffId::from_bytes)
+                .map_err(|_| NodeError::Storage("a transfer index key is unreadable".into()))?;
+            if let Some(t) = self.transfer(&id)? {
+                found.push(t);
+            }
+        }
+        Ok(found)
+    }
+
+    /// The incoming transfers whose end date is at or before `at`, with
+    /// those already settled (ended, declined) dropped from the index.
+    pub fn transfers_due(&self, at: unionfed_protocol::Timestamp) -> Result<Vec<Transfer>> {
+        let mut due = Vec::new();
+        let end = {
+            let mut k = vec![TRANSFER_BY_END];
+            k.extend_from_slice(&(at.secs().saturating_add(1)).to_be_bytes());
+            k
+        };
+        for item in self.data.range(vec![TRANSFER_BY_END]..end) {
+            let (key, _) = item?;
+            let id = <[u8; 16]>::try_from(&key[9..])
+                .map(HandoffId::from_bytes)
+                .map_err(|_| NodeError::Storage("a transfer end index key is unreadable".into()))?;
+            match self.transfer(&id)? {
+                Some(t)
+                    if matches!(
+                        t.status,
+                        crate::transfers::TransferStatus::Ended { .. }
+                            | crate::transfers::TransferStatus::Declined { .. }
+                    ) =>
+                {
+                    self.data.remove(key)?;
+                }
+                Some(t) => due.push(t),
+                None => {
+                    self.data.remove(key)?;
+                }
+            }
+        }
+        Ok(due)
+    }
+
+    /// Builds the index of transfers by member for a store written before
+    /// it existed; once, marked in `meta`.
+    fn index_transfers(meta: &sled::Tree, data: &sled::Tree) -> Result<()> {
+        if meta.get("transfer_index")?.is_some() {
+            return Ok(());
+        }
+        let mut batch = sled::Batch::default();
+        for item in data.scan_prefix([TRANSFER]) {
+            let (_, value) = item?;
+            let t: Transfer = from_json(&value, "transfer")?;
+            for index in transfer_index_keys(&t) {
+                batch.insert(index, Vec::new());
+            }
+        }
+        data.apply_batch(batch)?;
+        meta.insert("transfer_index", &[1u8])?;
+        Ok(())
     }
 
     pub fn transfer(&self, id: &HandoffId) -> Result<Option<Transfer>> {
@@ -1092,6 +1177,22 @@ impl Store {
     }
 }
 
+/// The index keys of a transfer: by member, and for an incoming one with an
+/// end date, by that date.
+fn transfer_index_keys(t: &Transfer) -> Vec<Vec<u8>> {
+    let mut by_member = vec![TRANSFER_BY_MEMBER];
+    by_member.extend_from_slice(t.member.as_bytes());
+    by_member.extend_from_slice(t.id.as_bytes());
+    let mut keys = vec![by_member];
+    if let (Some(until), crate::transfers::Direction::Incoming) = (t.until, t.direction) {
+        let mut by_end = vec![TRANSFER_BY_END];
+        by_end.extend_from_slice(&until.secs().to_be_bytes());
+        by_end.extend_from_slice(t.id.as_bytes());
+        keys.push(by_end);
+    }
+    keys
+}
+
 fn partner_token_key(token_hash: &[u8; 32]) -> Vec<u8> {
     let mut key = vec![PARTNER_TOKEN];
     key.extend_from_slice(token_hash);
@@ -1384,6 +1485,92 @@ mod tests {
             store.entry(&"KSPI".parse().unwrap(), Seq::FIRST).unwrap(),
             Some(e1.0)
         );
+    }
+
+    fn transfer(
+        member: MemberId,
+        until: Option<u64>,
+        status: crate::transfers::TransferStatus,
+    ) -> Transfer {
+        Transfer {
+            id: HandoffId::random(),
+            direction: crate::transfers::Direction::Incoming,
+            member,
+            origin: "KSPI".parse().unwrap(),
+            destination: "MTUC".parse().unwrap(),
+            status,
+            file: None,
+            request: false,
+            consent: None,
+            until: until.map(Timestamp),
+            replaces: None,
+            membership_move: false,
+            created_at: Timestamp(1_790_000_000),
+            updated_at: Timestamp(1_790_000_000),
+        }
+    }
+
+    #[test]
+    fn transfers_are_found_by_member_and_by_end_date_also_in_an_older_store() {
+        use crate::transfers::TransferStatus;
+        let dir = tempfile::TempDir::new().unwrap();
+        let (a, b) = (MemberId::random(), MemberId::random());
+        let due = transfer(a, Some(1_800_000_000), TransferStatus::Accepted);
+        let later = transfer(a, Some(1_900_000_000), TransferStatus::Accepted);
+        let ended = transfer(
+            b,
+            Some(1_700_000_000),
+            TransferStatus::Ended {
+                reason: unionfed_protocol::entry::RepresentationEndReason::Expired,
+            },
+        );
+        let open_ended = transfer(b, None, TransferStatus::Accepted);
+        {
+            // Written as builds before the indexes did: the record alone.
+            let store = Store::open(dir.path()).unwrap();
+            for t in [&due, &later, &ended, &open_ended] {
+                store
+                    .put_json(Store::handoff_key(TRANSFER, &t.id), t)
+                    .unwrap();
+            }
+            store.meta.remove("transfer_index").unwrap();
+            store.flush_blocking().unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        let mut of_a: Vec<HandoffId> = store
+            .member_transfers(&a)
+            .unwrap()
+            .iter()
+            .map(|t| t.id)
+            .collect();
+        of_a.sort();
+        let mut expected = vec![due.id, later.id];
+        expected.sort();
+        assert_eq!(of_a, expected);
+        assert_eq!(store.member_transfers(&b).unwrap().len(), 2);
+        assert!(store
+            .member_transfers(&MemberId::random())
+            .unwrap()
+            .is_empty());
+        // Due by 1_850_000_000: the accepted one; the ended one is dropped from the index.
+        let now = Timestamp(1_850_000_000);
+        let ids: Vec<HandoffId> = store
+            .transfers_due(now)
+            .unwrap()
+            .iter()
+            .map(|t| t.id)
+            .collect();
+        assert_eq!(ids, vec![due.id]);
+        assert_eq!(store.transfers_due(now).unwrap().len(), 1);
+        let mut ended_key = vec![TRANSFER_BY_END];
+        ended_key.extend_from_slice(&1_700_000_000u64.to_be_bytes());
+        ended_key.extend_from_slice(ended.id.as_bytes());
+        assert!(store.data.get(ended_key).unwrap().is_none());
+        // A transfer written now is indexed with it.
+        let new = transfer(b, Some(1_800_000_100), TransferStatus::Accepted);
+        store.put_transfer(&new).unwrap();
+        assert_eq!(store.member_transfers(&b).unwrap().len(), 3);
+        assert_eq!(store.transfers_due(now).unwrap().len(), 2);
     }
 
     #[test]

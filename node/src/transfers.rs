@@ -447,8 +447,8 @@ impl NodeState {
     /// At the recipient: deletes what was received from `sender` about
     /// `member`, ending any representation first.
     async fn forget(&self, sender: &AffiliateId, member: &MemberId) -> Result<()> {
-        for mut transfer in self.transfers(Some(Direction::Incoming))? {
-            if &transfer.member != member || &transfer.origin != sender {
+        for mut transfer in self.store.member_transfers(member)? {
+            if transfer.direction != Direction::Incoming || &transfer.origin != sender {
                 continue;
             }
             if transfer.status == TransferStatus::Accepted {
@@ -639,7 +639,7 @@ impl NodeState {
     /// The open requests about `member` between this node and `other`,
     /// marked accepted: a transfer of that member between the two answers them.
     fn answered_request(&self, member: &MemberId, other: &AffiliateId) -> Result<Vec<Transfer>> {
-        let mut answered = self.store.transfers()?;
+        let mut answered = self.store.member_transfers(member)?;
         answered.retain(|t| {
             let open = matches!(t.status, TransferStatus::Sent | TransferStatus::Received);
             let between = &t.origin == other || &t.destination == other;
@@ -722,8 +722,9 @@ impl NodeState {
             drop(guard);
             self.wake_outbox();
             // A worker this node represented for the origin is now its own member.
-            for earlier in self.transfers(Some(Direction::Incoming))? {
-                let same = earlier.member == transfer.member && earlier.origin == transfer.origin;
+            for earlier in self.store.member_transfers(&transfer.member)? {
+                let same =
+                    earlier.direction == Direction::Incoming && earlier.origin == transfer.origin;
                 if same && earlier.status == TransferStatus::Accepted && earlier.id != transfer.id {
                     self.end_representation(&earlier.id, RepresentationEndReason::MembershipMoved)
                         .await?;
@@ -817,9 +818,9 @@ impl NodeState {
     /// The transfers of one member, newest first: the member's transfer log.
     pub fn member_transfers(&self, member: &MemberId) -> Result<Vec<Transfer>> {
         self.member(member)?;
-        let mut all = self.transfers(None)?;
-        all.retain(|t| &t.member == member);
-        Ok(all)
+        let mut found = self.store.member_transfers(member)?;
+        found.sort_by_key(|t| std::cmp::Reverse(t.updated_at));
+        Ok(found)
     }
 
     fn incoming_pending(&self, id: &HandoffId) -> Result<Transfer> {
@@ -898,9 +899,8 @@ impl NodeState {
     /// affiliate committed to whose end date has passed.
     pub(crate) async fn end_expired(&self) -> Result<()> {
         let at = now();
-        for transfer in self.transfers(Some(Direction::Incoming))? {
-            let due = transfer.until.is_some_and(|u| u <= at);
-            if due && transfer.status == TransferStatus::Accepted && !transfer.membership_move {
+        for transfer in self.store.transfers_due(at)? {
+            if transfer.status == TransferStatus::Accepted && !transfer.membership_move {
                 self.end_representation(&transfer.id, RepresentationEndReason::Expired)
                     .await?;
             }
