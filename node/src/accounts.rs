@@ -116,14 +116,17 @@ pub struct NewUser {
     pub password: String,
 }
 
-fn random_hex(bytes: usize) -> String {
+/// `bytes` random bytes from the OS, as hex: session ids, tokens, secrets.
+pub(crate) fn random_hex(bytes: usize) -> String {
     let mut b = vec![0u8; bytes];
     rand::rngs::OsRng.fill_bytes(&mut b);
     hex::encode(b)
 }
 
-fn session_key(id: &str) -> [u8; 32] {
-    Sha256::digest(id.as_bytes()).into()
+/// The SHA-256 a secret (a session id, an API or partner token) is stored
+/// and found under; the secret itself is never stored.
+pub(crate) fn token_hash(secret: &str) -> [u8; 32] {
+    Sha256::digest(secret.as_bytes()).into()
 }
 
 pub fn hash_password(password: &str) -> Result<String> {
@@ -235,6 +238,16 @@ impl NodeState {
             && hex::encode(Sha256::digest(token.as_bytes())) == self.config.admin_token_sha256
     }
 
+    /// The account `username`, or NotFound.
+    fn user_named(&self, username: &str) -> Result<User> {
+        self.store
+            .user(username)?
+            .ok_or_else(|| NodeError::NotFound {
+                what: "user",
+                id: username.to_owned(),
+            })
+    }
+
     pub fn has_users(&self) -> Result<bool> {
         Ok(!self.store.users()?.is_empty())
     }
@@ -248,7 +261,7 @@ impl NodeState {
             last_seen: at,
             csrf: random_hex(16),
         };
-        self.store.put_session(&session_key(&id), &session)?;
+        self.store.put_session(&token_hash(&id), &session)?;
         Ok(NewSession {
             id,
             csrf: session.csrf,
@@ -342,13 +355,7 @@ impl NodeState {
                 "you cannot disable your own account".into(),
             ));
         }
-        let mut user = self
-            .store
-            .user(username)?
-            .ok_or_else(|| NodeError::NotFound {
-                what: "user",
-                id: username.to_owned(),
-            })?;
+        let mut user = self.user_named(username)?;
         user.disabled = disabled;
         self.store.put_user(&user)?;
         if disabled {
@@ -449,7 +456,7 @@ impl NodeState {
 
     /// The user and session behind a cookie value, if it is in force.
     pub fn session_user(&self, id: &str) -> Result<Option<(User, Session)>> {
-        let key = session_key(id);
+        let key = token_hash(id);
         let Some(mut session) = self.store.session(&key)? else {
             return Ok(None);
         };
@@ -472,7 +479,7 @@ impl NodeState {
     }
 
     pub async fn logout(&self, id: &str) -> Result<()> {
-        let key = session_key(id);
+        let key = token_hash(id);
         if let Some(s) = self.store.session(&key)? {
             self.audit(&s.username, "logout", &s.username, None);
         }
@@ -483,13 +490,7 @@ impl NodeState {
     /// Turns the second factor on once the user proves their app shows
     /// the right code for `secret`.
     pub async fn enable_totp(&self, username: &str, secret: &str, code: &str) -> Result<bool> {
-        let mut user = self
-            .store
-            .user(username)?
-            .ok_or_else(|| NodeError::NotFound {
-                what: "user",
-                id: username.to_owned(),
-            })?;
+        let mut user = self.user_named(username)?;
         if !code_ok(secret, code) {
             return Ok(false);
         }
@@ -502,13 +503,7 @@ impl NodeState {
 
     /// Turns the second factor off, with the password as proof.
     pub async fn disable_totp(&self, username: &str, password: &str) -> Result<bool> {
-        let mut user = self
-            .store
-            .user(username)?
-            .ok_or_else(|| NodeError::NotFound {
-                what: "user",
-                id: username.to_owned(),
-            })?;
+        let mut user = self.user_named(username)?;
         let (hash, pw) = (user.password_hash.clone(), password.to_owned());
         if !off_thread(move || password_ok(&hash, &pw)).await? {
             return Ok(false);
@@ -534,12 +529,12 @@ impl NodeState {
         label: &str,
     ) -> Result<(String, ApiToken)> {
         let label = label.trim();
-        if label.is_empty() || label.len() > 100 || label.chars().any(char::is_control) {
-            return Err(NodeError::Invalid(
+        crate::text::required_line("label", label, 100).map_err(|_| {
+            NodeError::Invalid(
                 "give the token a label of 1 to 100 characters, e.g. \"payroll import script\""
                     .into(),
-            ));
-        }
+            )
+        })?;
         let held = self.api_tokens_of(username)?;
         if held.len() >= MAX_API_TOKENS {
             return Err(NodeError::Invalid(format!(
@@ -553,7 +548,7 @@ impl NodeState {
             label: label.to_owned(),
             created_at: now(),
         };
-        self.store.put_api_token(&session_key(&token), &record)?;
+        self.store.put_api_token(&token_hash(&token), &record)?;
         self.store.flush().await?;
         Ok((token, record))
     }
@@ -591,7 +586,7 @@ impl NodeState {
         if !token.starts_with(API_TOKEN_PREFIX) {
             return Ok(None);
         }
-        let Some(record) = self.store.api_token(&session_key(token))? else {
+        let Some(record) = self.store.api_token(&token_hash(token))? else {
             return Ok(None);
         };
         Ok(self

@@ -278,14 +278,16 @@ fn actor_of(state: &NodeState, headers: &axum::http::HeaderMap) -> String {
         .map(str::trim);
     match token {
         Some(t) if state.is_admin_token(t) => "admin token".to_owned(),
-        Some(t) if t.starts_with("uft_") => match state.api_token_user(t) {
-            Ok(Some((user, token))) => format!("{} (API token {})", user.username, token.id),
-            _ => "unknown token".to_owned(),
-        },
-        Some(t) => match state.partner_by_token(t) {
-            Ok(Some(p)) => format!("partner {}", p.name),
-            _ => "unknown token".to_owned(),
-        },
+        Some(t) => {
+            // A personal token is told from a partner's by its prefix.
+            if let Ok(Some((user, token))) = state.api_token_user(t) {
+                format!("{} (API token {})", user.username, token.id)
+            } else if let Ok(Some(p)) = state.partner_by_token(t) {
+                format!("partner {}", p.name)
+            } else {
+                "unknown token".to_owned()
+            }
+        }
         None => "public".to_owned(),
     }
 }

@@ -5,11 +5,10 @@
 use super::{
     check_required, Case, CaseId, CaseKind, CaseStatus, Channel, NewCase, Outcome, MAX_FIELD,
 };
+use crate::accounts::{random_hex, token_hash};
 use crate::error::{NodeError, Result};
 use crate::node::{now, NodeState};
-use rand::RngCore;
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use unionfed_protocol::{CountryCode, HandoffId, Timestamp};
 use utoipa::ToSchema;
 
@@ -104,10 +103,6 @@ impl Case {
     }
 }
 
-pub(crate) fn token_hash(token: &str) -> [u8; 32] {
-    Sha256::digest(token.as_bytes()).into()
-}
-
 impl Partner {
     pub fn may(&self, scope: PartnerScope) -> Result<()> {
         if self.scopes.contains(&scope) {
@@ -140,9 +135,7 @@ impl NodeState {
                 "a partner token needs at least one scope".into(),
             ));
         }
-        let mut secret = [0u8; 32];
-        rand::rngs::OsRng.fill_bytes(&mut secret);
-        let token = format!("ufp_{}", hex::encode(secret));
+        let token = format!("ufp_{}", random_hex(32));
         let partner = Partner {
             id: HandoffId::random(),
             name: input.name.trim().to_owned(),
