@@ -461,6 +461,33 @@ async fn case_files_the_contract_comparison_and_directory_referrals_work_from_th
     let page = send_at(&net, 0, Method::GET, &path, Some(&officer), None).await;
     assert!(page.body.contains("Harbour shelter · "), "{}", page.body);
     assert!(page.body.contains("referred"), "{}", page.body);
+    // A case within one country offers each of its services once.
+    net.create(
+        0,
+        "/api/v1/directory",
+        json!({ "country": "MY", "kind": "legal_aid", "name": "Legal aid centre" }),
+    )
+    .await;
+    let domestic = net
+        .create(
+            0,
+            "/api/v1/cases",
+            json!({ "kind": "inquiry", "how": "walk_in", "actor": "officer Rina",
+                "categories": ["unpaid_wages"], "origin_country": "MY",
+                "destination_country": "MY", "description": "Wages late twice." }),
+        )
+        .await;
+    let page = send_at(
+        &net,
+        0,
+        Method::GET,
+        &format!("/cases/{domestic}"),
+        Some(&officer),
+        None,
+    )
+    .await;
+    let option = format!(r#"<option value="s:{shelter}">"#);
+    assert_eq!(page.body.matches(&option).count(), 1, "{}", page.body);
     net.shutdown().await;
 }
 

@@ -153,10 +153,13 @@ pub(crate) fn referral_targets(state: &AppState, c: &Case) -> Vec<(String, Strin
         .into_iter()
         .map(|(code, label)| (format!("a:{code}"), label))
         .collect();
-    for country in [c.destination_country, c.origin_country]
+    let mut countries: Vec<_> = [c.destination_country, c.origin_country]
         .into_iter()
         .flatten()
-    {
+        .collect();
+    // A case within one country lists its services once.
+    countries.dedup();
+    for country in countries {
         for s in state.services(Some(country), None).unwrap_or_default() {
             let label = format!(
                 "{} · {} ({})",
@@ -167,7 +170,6 @@ pub(crate) fn referral_targets(state: &AppState, c: &Case) -> Vec<(String, Strin
             out.push((format!("s:{}", s.id), label));
         }
     }
-    out.dedup();
     out
 }
 
