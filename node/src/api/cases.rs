@@ -670,18 +670,29 @@ pub(crate) async fn attachment(
     Path((id, sha256)): Path<(String, String)>,
 ) -> Result<impl IntoResponse, ApiError> {
     let (meta, bytes) = state.attachment(&parse_case_id(&id)?, &sha256)?;
-    Ok((
+    Ok(file_download(meta.content_type, &meta.name, bytes))
+}
+
+/// A case file as a download: never cached, never sniffed as another type.
+/// The API and the case page both answer with it.
+pub(crate) fn file_download(
+    content_type: String,
+    file_name: &str,
+    bytes: Vec<u8>,
+) -> axum::response::Response {
+    (
         [
-            (header::CONTENT_TYPE, meta.content_type),
+            (header::CONTENT_TYPE, content_type),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{}\"", meta.name),
+                format!("attachment; filename=\"{file_name}\""),
             ),
             (header::CACHE_CONTROL, "no-store".to_owned()),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
         ],
         bytes,
-    ))
+    )
+        .into_response()
 }
 
 /// A worker adds a photo or screenshot (JPEG or PNG) to their case; the receipt code goes in the `x-receipt-code` header (and `x-receipt-passphrase`).

@@ -12,7 +12,7 @@ use crate::cases::contract::{ContractTerms, NewContractEvidence};
 use crate::cases::{Case, CaseId};
 use crate::error::NodeError;
 use axum::extract::{Multipart, Path, State};
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 /// A file as the case page lists it.
@@ -212,13 +212,6 @@ pub(crate) fn contract_input(f: &Fields, actor: String) -> Result<NewContractEvi
     })
 }
 
-fn may_act(staff: &Staff) -> bool {
-    matches!(
-        staff.user.role,
-        crate::accounts::Role::Admin | crate::accounts::Role::CaseOfficer
-    )
-}
-
 /// A file of a case, for staff who may see personal data.
 pub(crate) async fn download(
     State(state): State<AppState>,
@@ -250,19 +243,7 @@ pub(crate) async fn download(
                     }
                 })
                 .collect();
-            (
-                [
-                    (header::CONTENT_TYPE, meta.content_type),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        format!("attachment; filename=\"{safe}\""),
-                    ),
-                    (header::CACHE_CONTROL, "no-store".to_owned()),
-                    (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
-                ],
-                bytes,
-            )
-                .into_response()
+            crate::api::cases::file_download(meta.content_type, &safe, bytes)
         }
         Err(NodeError::NotFound { .. }) => {
             message_page(staff.t, StatusCode::NOT_FOUND, "case-files-none")
@@ -294,13 +275,13 @@ pub(crate) async fn upload(
     let Ok(mut multipart) = multipart else {
         return refuse(staff.t.get("case-file-missing"));
     };
-    let mut csrf = String::new();
+    // The form's other fields (the CSRF token), and its one file.
+    let mut fields = Vec::new();
     let mut file: Option<(String, String, Vec<u8>)> = None;
     loop {
         match multipart.next_field().await {
             Ok(None) => break,
             Ok(Some(field)) => match field.name() {
-                Some("csrf") => csrf = field.text().await.unwrap_or_default(),
                 Some("file") => {
                     let name = field.file_name().unwrap_or("file").to_owned();
                     let kind = field
@@ -312,16 +293,18 @@ pub(crate) async fn upload(
                         Err(e) => return too_large(&staff, &state, &id, e.status()),
                     }
                 }
-                _ => {}
+                Some(name) => {
+                    let name = name.to_owned();
+                    fields.push((name, field.text().await.unwrap_or_default()));
+                }
+                None => {}
             },
             Err(e) => return too_large(&staff, &state, &id, e.status()),
         }
     }
-    if let Some(r) = staff.csrf_refusal(&Fields::from_pairs(vec![("csrf".into(), csrf)])) {
+    let fields = Fields::from_pairs(fields);
+    if let Some(r) = staff.form_refusal(&fields, super::desk::may_act(staff.user.role)) {
         return r;
-    }
-    if !may_act(&staff) {
-        return message_page(staff.t, StatusCode::FORBIDDEN, "error-forbidden");
     }
     let Some((name, kind, bytes)) = file.filter(|f| !f.2.is_empty()) else {
         return refuse(staff.t.get("case-file-missing"));

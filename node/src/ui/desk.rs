@@ -373,7 +373,7 @@ pub(crate) async fn request_file(
 
 // --- cases ------------------------------------------------------------------------------
 
-fn may_act(role: Role) -> bool {
+pub(crate) fn may_act(role: Role) -> bool {
     matches!(role, Role::Admin | Role::CaseOfficer)
 }
 
