@@ -9,9 +9,9 @@ use super::staff::{message_page, Me, Staff};
 use super::{page, FormFields};
 use crate::accounts::Role;
 use crate::api::AppState;
-use crate::cases::code_of as code;
 use crate::cases::referrals::{NewCaseConsent, NewReferral, ReferralDecision};
 use crate::cases::reports::day_string;
+use crate::cases::{code_of as code, from_code};
 use crate::cases::{
     ActionKind, Assignment, Case, CaseId, CaseQuery, CaseStatus, NewAction, Outcome, Priority,
     Rejection, StaffMessage, Transition,
@@ -331,21 +331,16 @@ pub(crate) async fn request_file(
     let Ok(origin) = f.one("origin").parse() else {
         return refuse(staff.t.get("error-affiliate"));
     };
-    let Some(given) = parse_choice::<ConsentGiven>(&f.one("given")) else {
+    let Some(terms) = super::member_moves::ConsentTerms::from_form(&f) else {
         return refuse(staff.t.get("error-input"));
     };
-    let mut data = f.all("data");
-    data.insert(0, "name".into());
     let input = NewTransferRequest {
         member,
         origin,
-        given,
+        given: terms.given,
         recorded_by: staff.user.display_name.clone(),
-        purposes: Some(f.one("purpose").trim().to_owned())
-            .filter(|p| !p.is_empty())
-            .into_iter()
-            .collect(),
-        data_categories: data,
+        purposes: terms.purposes,
+        data_categories: terms.data_categories,
         destination_country: state
             .charter()
             .charter
@@ -775,10 +770,6 @@ pub(crate) async fn case(
     case_page(&state, &staff, &id, StatusCode::OK, None)
 }
 
-pub(crate) fn parse_choice<T: serde::de::DeserializeOwned>(value: &str) -> Option<T> {
-    crate::cases::from_code(value)
-}
-
 pub(crate) async fn case_step(
     State(state): State<AppState>,
     staff: Staff,
@@ -795,7 +786,7 @@ pub(crate) async fn case_step(
     let note = Some(f.one("note")).filter(|n| !n.trim().is_empty());
     let result = match step.as_str() {
         "move" => {
-            let Some(to) = parse_choice::<CaseStatus>(&f.one("to")) else {
+            let Some(to) = from_code::<CaseStatus>(&f.one("to")) else {
                 return case_page(
                     &state,
                     &staff,
@@ -807,14 +798,14 @@ pub(crate) async fn case_step(
             let t = Transition {
                 to,
                 actor,
-                outcome: parse_choice(&f.one("outcome")).filter(|_| to == CaseStatus::Resolved),
-                rejection: parse_choice(&f.one("rejection")).filter(|_| to == CaseStatus::Rejected),
+                outcome: from_code(&f.one("outcome")).filter(|_| to == CaseStatus::Resolved),
+                rejection: from_code(&f.one("rejection")).filter(|_| to == CaseStatus::Rejected),
                 note,
             };
             state.transition(&id, t).await
         }
         "action" => {
-            let Some(action) = parse_choice::<ActionKind>(&f.one("action")) else {
+            let Some(action) = from_code::<ActionKind>(&f.one("action")) else {
                 return case_page(
                     &state,
                     &staff,
@@ -858,7 +849,7 @@ pub(crate) async fn case_step(
         }
         "consent" => {
             let consent = NewCaseConsent {
-                given: parse_choice(&f.one("given")).unwrap_or(ConsentGiven::InPerson),
+                given: from_code(&f.one("given")).unwrap_or(ConsentGiven::InPerson),
                 recorded_by: actor,
                 contact_allowed: f.one("contact_allowed") == "yes",
                 affiliates: f
@@ -875,11 +866,7 @@ pub(crate) async fn case_step(
                     .filter(|p| !p.trim().is_empty())
                     .into_iter()
                     .collect(),
-                fields: f
-                    .all("field")
-                    .iter()
-                    .filter_map(|x| parse_choice(x))
-                    .collect(),
+                fields: f.all("field").iter().filter_map(|x| from_code(x)).collect(),
             };
             state.record_case_consent(&id, consent).await
         }

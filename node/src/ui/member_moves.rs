@@ -91,6 +91,32 @@ pub(crate) fn data_choices(t: Tr) -> Vec<(String, String)> {
         .collect()
 }
 
+/// What a consent form names beside the recipient: how it was given, the
+/// purpose (none when left empty) and the data that may go, the name first
+/// since it always goes. The transfers page's request form asks the same.
+pub(crate) struct ConsentTerms {
+    pub given: ConsentGiven,
+    pub purposes: Vec<String>,
+    pub data_categories: Vec<String>,
+}
+
+impl ConsentTerms {
+    /// `None` when "how it was given" is not one of the choices.
+    pub(crate) fn from_form(f: &super::Fields) -> Option<ConsentTerms> {
+        let given = crate::cases::from_code(&f.one("given"))?;
+        let mut data_categories = f.all("data");
+        data_categories.insert(0, "name".into());
+        Some(ConsentTerms {
+            given,
+            purposes: Some(f.one("purpose").trim().to_owned())
+                .filter(|p| !p.is_empty())
+                .into_iter()
+                .collect(),
+            data_categories,
+        })
+    }
+}
+
 /// The checks every form here starts with: the CSRF token, the role, the
 /// member id. `Err` holds the refusal to answer with.
 fn admitted(staff: &Staff, f: &super::Fields, id: &str) -> Result<MemberId, Box<Response>> {
@@ -116,10 +142,7 @@ fn answer<T>(
             state.audit(&staff.user.username, action, &target, None);
             Redirect::to(&format!("/members/{id}")).into_response()
         }
-        Err(NodeError::Invalid(m)) => with_status(
-            member_page_entered(state, staff, id, Some(staff.input_error(&m)), Some(entered)),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
+        Err(NodeError::Invalid(m)) => invalid(state, staff, id, entered, &m),
         Err(NodeError::NotFound { .. }) => {
             message_page(staff.t, StatusCode::NOT_FOUND, "members-none")
         }
@@ -130,11 +153,7 @@ fn answer<T>(
     }
 }
 
-fn with_status(mut response: Response, status: StatusCode) -> Response {
-    *response.status_mut() = status;
-    response
-}
-
+/// The member page again, 422, with what was wrong and what was entered.
 fn invalid(
     state: &AppState,
     staff: &Staff,
@@ -142,15 +161,15 @@ fn invalid(
     entered: &super::Fields,
     what: &str,
 ) -> Response {
-    answer::<()>(
+    let mut page = member_page_entered(
         state,
         staff,
         id,
-        entered,
-        Err(NodeError::Invalid(what.to_owned())),
-        "",
-        String::new(),
-    )
+        Some(staff.input_error(what)),
+        Some(entered),
+    );
+    *page.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    page
 }
 
 pub(crate) async fn record_consent(
@@ -166,8 +185,7 @@ pub(crate) async fn record_consent(
     let Ok(recipient) = f.one("recipient").parse() else {
         return invalid(&state, &staff, &id, &f, &staff.t.get("error-affiliate"));
     };
-    let given = super::desk::parse_choice::<ConsentGiven>(&f.one("given"));
-    let Some(given) = given else {
+    let Some(terms) = ConsentTerms::from_form(&f) else {
         return invalid(&state, &staff, &id, &f, &staff.t.get("error-input"));
     };
     let country = f.one("destination_country").trim().to_uppercase();
@@ -183,17 +201,12 @@ pub(crate) async fn record_consent(
             Err(_) => return invalid(&state, &staff, &id, &f, &staff.t.get("error-country")),
         }
     };
-    let mut data = f.all("data");
-    data.insert(0, "name".into());
     let input = NewConsent {
-        given,
+        given: terms.given,
         recorded_by: staff.user.display_name.clone(),
         recipient,
-        purposes: Some(f.one("purpose").trim().to_owned())
-            .filter(|p| !p.is_empty())
-            .into_iter()
-            .collect(),
-        data_categories: data,
+        purposes: terms.purposes,
+        data_categories: terms.data_categories,
         destination_country,
         legal_basis: f.one("legal_basis"),
     };
