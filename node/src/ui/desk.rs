@@ -142,8 +142,7 @@ fn transfers_page(
                 && x.status == crate::transfers::TransferStatus::Received
         })
     };
-    let waiting: Vec<_> = incoming_open(false).cloned().collect();
-    let short_id = |m: &unionfed_protocol::MemberId| m.to_string()[..8].to_owned();
+    let short_id = super::members::short_id;
     let requests = incoming_open(true)
         .map(|x| {
             let consent = x.consent.and_then(|c| {
@@ -198,8 +197,7 @@ fn transfers_page(
         .collect();
     let affiliates = super::other_affiliates(state);
     let personal = staff.user.role.sees_personal_fields();
-    let rows = waiting
-        .iter()
+    let rows = incoming_open(false)
         .filter_map(|x| {
             let file = x.file.as_ref()?;
             let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
@@ -208,11 +206,7 @@ fn transfers_page(
                 name: if personal {
                     file.holder_name.clone()
                 } else {
-                    format!(
-                        "{} {}",
-                        staff.t.get("member-id"),
-                        &x.member.to_string()[..8]
-                    )
+                    super::members::hidden_name(t, &x.member)
                 },
                 from: x.origin.to_string(),
                 since: day_string(file.member_since),

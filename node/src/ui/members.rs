@@ -21,12 +21,22 @@ pub(crate) fn may_change(role: Role) -> bool {
     matches!(role, Role::Admin | Role::Organiser)
 }
 
+/// The first 8 of a member id's 32 digits, enough to tell members apart on a page.
+pub(crate) fn short_id(id: &MemberId) -> String {
+    id.to_string()[..8].to_owned()
+}
+
+/// What a viewer sees in place of a member's name.
+pub(crate) fn hidden_name(t: Tr, id: &MemberId) -> String {
+    format!("{} {}", t.get("member-id"), short_id(id))
+}
+
 /// The name staff see: hidden from a viewer.
 fn shown_name(staff: &Staff, m: &MemberRecord) -> String {
     if staff.user.role.sees_personal_fields() {
         m.holder_name.clone()
     } else {
-        format!("{} {}", staff.t.get("member-id"), &m.id.to_string()[..8])
+        hidden_name(staff.t, &m.id)
     }
 }
 
