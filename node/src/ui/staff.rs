@@ -493,15 +493,24 @@ pub(crate) async fn revoke_user_token(
     {
         return r;
     }
-    match state.revoke_api_token(&username, &id).await {
+    let detail = Some(format!("of {username}"));
+    revoke_token(&state, &staff, &username, &id, detail, "/users").await
+}
+
+/// Revokes `owner`'s token `id`, audited as the signed-in user's act, and
+/// goes back to `back`.
+async fn revoke_token(
+    state: &AppState,
+    staff: &Staff,
+    owner: &str,
+    id: &str,
+    detail: Option<String>,
+    back: &str,
+) -> Response {
+    match state.revoke_api_token(owner, id).await {
         Ok(true) => {
-            state.audit(
-                &staff.user.username,
-                "revoke_api_token",
-                &id,
-                Some(format!("of {username}")),
-            );
-            Redirect::to("/users").into_response()
+            state.audit(&staff.user.username, "revoke_api_token", id, detail);
+            Redirect::to(back).into_response()
         }
         Ok(false) => message_page(staff.t, StatusCode::NOT_FOUND, "error-heading"),
         Err(_) => message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
@@ -748,60 +757,57 @@ pub(crate) async fn account(State(state): State<AppState>, staff: Staff) -> Resp
     account_page(&state, &staff, StatusCode::OK, None, None)
 }
 
-/// Makes a personal API token (`/account/tokens`) or revokes one
-/// (`/account/tokens/{id}/revoke`).
-pub(crate) async fn account_tokens(
+/// Makes a personal API token (`/account/tokens`), shown on the page once.
+pub(crate) async fn create_token(
     State(state): State<AppState>,
     staff: Staff,
-    path: Option<Path<(String, String)>>,
     FormFields(f): FormFields,
 ) -> Response {
     if let Some(r) = staff.csrf_refusal(&f) {
         return r;
     }
-    let username = staff.user.username.clone();
-    let Some(Path((id, step))) = path else {
-        return match state.create_api_token(&username, &f.one("label")).await {
-            Ok((token, record)) => {
-                state.audit(
-                    &username,
-                    "create_api_token",
-                    &record.id,
-                    Some(record.label),
-                );
-                account_page_with(
-                    &state,
-                    &staff,
-                    StatusCode::OK,
-                    None,
-                    None,
-                    Some(token),
-                    None,
-                )
-            }
-            Err(NodeError::Invalid(m)) => account_page_with(
+    let username = &staff.user.username;
+    match state.create_api_token(username, &f.one("label")).await {
+        Ok((token, record)) => {
+            state.audit(username, "create_api_token", &record.id, Some(record.label));
+            account_page_with(
                 &state,
                 &staff,
-                StatusCode::UNPROCESSABLE_ENTITY,
+                StatusCode::OK,
                 None,
                 None,
+                Some(token),
                 None,
-                Some(staff.input_error(&m)),
-            ),
-            Err(_) => message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
-        };
-    };
+            )
+        }
+        Err(NodeError::Invalid(m)) => account_page_with(
+            &state,
+            &staff,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            None,
+            None,
+            Some(staff.input_error(&m)),
+        ),
+        Err(_) => message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
+    }
+}
+
+/// Revokes one of the user's own tokens (`/account/tokens/{id}/revoke`).
+pub(crate) async fn revoke_own_token(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path((id, step)): Path<(String, String)>,
+    FormFields(f): FormFields,
+) -> Response {
+    if let Some(r) = staff.csrf_refusal(&f) {
+        return r;
+    }
     if step != "revoke" {
         return message_page(staff.t, StatusCode::NOT_FOUND, "error-heading");
     }
-    match state.revoke_api_token(&username, &id).await {
-        Ok(true) => {
-            state.audit(&username, "revoke_api_token", &id, None);
-            Redirect::to("/account").into_response()
-        }
-        Ok(false) => message_page(staff.t, StatusCode::NOT_FOUND, "error-heading"),
-        Err(_) => message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
-    }
+    let owner = staff.user.username.clone();
+    revoke_token(&state, &staff, &owner, &id, None, "/account").await
 }
 
 fn setup_for(state: &AppState, staff: &Staff, secret: String) -> Option<TotpSetup> {
