@@ -12,6 +12,16 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# Installs Debian packages a step needs, as root; otherwise says which.
+as_root_apt() {
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+    else
+        echo "install $* (sudo apt-get install $*) and run again" >&2
+        exit 1
+    fi
+}
+
 FUZZ_SECONDS="${FUZZ_SECONDS:-10}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
@@ -25,14 +35,6 @@ step "cargo test"
 cargo test --workspace
 
 step "browser tests: the demo in headless Chromium, every page checked by axe-core"
-as_root_apt() {
-    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
-    else
-        echo "install $* (sudo apt-get install $*) and run again" >&2
-        exit 1
-    fi
-}
 command -v chromium >/dev/null 2>&1 || as_root_apt chromium
 command -v npm >/dev/null 2>&1 || as_root_apt nodejs npm
 (cd tests/browser && npm ci --no-audit --no-fund --silent)
@@ -44,14 +46,9 @@ venv=target/interop-venv
 if [ ! -x "$venv/bin/python" ]; then
     if ! python3 -m venv "$venv" 2>/dev/null; then
         # Debian's own python3 needs python3-venv for this.
-        if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-            apt-get update -qq && apt-get install -y -qq python3 python3-venv >/dev/null
-            rm -rf "$venv"
-            python3 -m venv "$venv"
-        else
-            echo "python3 -m venv failed: install python3-venv (sudo apt-get install python3-venv) and run again" >&2
-            exit 1
-        fi
+        as_root_apt python3 python3-venv
+        rm -rf "$venv"
+        python3 -m venv "$venv"
     fi
 fi
 "$venv/bin/pip" install --quiet --disable-pip-version-check -r protocol/interop/requirements.txt
@@ -59,6 +56,8 @@ fi
 
 if [ "$FUZZ_SECONDS" -gt 0 ]; then
     step "fuzz every protocol decoder for ${FUZZ_SECONDS}s each"
+    # libFuzzer, which cargo-fuzz links, is C++.
+    command -v c++ >/dev/null 2>&1 || as_root_apt g++
     if ! command -v cargo-fuzz >/dev/null 2>&1; then
         cargo install cargo-fuzz --locked --quiet
     fi
