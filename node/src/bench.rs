@@ -206,13 +206,7 @@ pub async fn card_check(seconds: u64, connections: usize) -> anyhow::Result<()> 
         let record = issuer
             .enrol(NewMember {
                 holder_name: format!("Member {i}"),
-                date_of_birth: None,
-                contact: None,
-                sector: None,
-                employer: None,
-                work: Default::default(),
-                origin_country: None,
-                destination_country: None,
+                ..Default::default()
             })
             .await?;
         cards.push(issuer.issue_card(&record.id)?);
@@ -355,13 +349,7 @@ pub async fn propagation(nodes: usize, samples: usize) -> anyhow::Result<()> {
         let record = issuer
             .enrol(NewMember {
                 holder_name: "Propagation sample".into(),
-                date_of_birth: None,
-                contact: None,
-                sector: None,
-                employer: None,
-                work: Default::default(),
-                origin_country: None,
-                destination_country: None,
+                ..Default::default()
             })
             .await?;
         local.push(started.elapsed());

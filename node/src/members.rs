@@ -182,7 +182,7 @@ pub struct RepresentedBy {
 }
 
 /// A new member, as staff enter them.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewMember {
     pub holder_name: String,
