@@ -5,7 +5,7 @@
 use crate::cluster::{LocalCluster, CODES};
 use crate::demo::{card_verdict, wait_until as wait};
 use crate::members::NewMember;
-use crate::node::{now, NodeHandle};
+use crate::node::{now, NodeHandle, NodeState};
 use crate::storage::Store;
 use anyhow::{bail, Context};
 use serde_json::json;
@@ -228,6 +228,12 @@ pub async fn card_check(seconds: u64, connections: usize) -> anyhow::Result<()> 
     })
     .await?;
     let verify = verify_strict_rate(Duration::from_secs(3))?;
+    let verifier = node(&cluster, 1)?.state().clone();
+    ratio_line(
+        "card verdict in-process, without HTTP",
+        verdicts_rate(&verifier, &cards, Duration::from_secs(3))?,
+        verify,
+    );
     let rate = match which_wrk() {
         Some(wrk) => run_wrk(&wrk, &url, &bodies, seconds, connections)?,
         None => {
@@ -238,6 +244,44 @@ pub async fn card_check(seconds: u64, connections: usize) -> anyhow::Result<()> 
     ratio_line("card check over HTTP", rate, verify);
     cluster.shutdown().await?;
     Ok(())
+}
+
+/// `card_check::check` per second on all cores, straight from the node's
+/// replica: the limit the HTTP path approaches.
+fn verdicts_rate(
+    state: &Arc<NodeState>,
+    cards: &[String],
+    duration: Duration,
+) -> anyhow::Result<f64> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let count = Arc::new(AtomicU64::new(0));
+    let threads: Vec<_> = (0..cores())
+        .map(|t| {
+            let (stop, count, state, cards) =
+                (stop.clone(), count.clone(), state.clone(), cards.to_vec());
+            std::thread::Builder::new()
+                .name("card-verdicts".into())
+                .spawn(move || {
+                    let held = state.charter();
+                    let mut n = 0u64;
+                    while !stop.load(Ordering::Relaxed) {
+                        let card = &cards[(n as usize + t * 7) % cards.len()];
+                        let verdict =
+                            crate::card_check::check(card, &held.charter, state.as_ref(), now());
+                        std::hint::black_box(verdict);
+                        n += 1;
+                    }
+                    count.fetch_add(n, Ordering::Relaxed);
+                })
+        })
+        .collect::<std::io::Result<_>>()?;
+    let started = Instant::now();
+    std::thread::sleep(duration);
+    stop.store(true, Ordering::Relaxed);
+    for t in threads {
+        let _ = t.join();
+    }
+    Ok(count.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64())
 }
 
 fn which_wrk() -> Option<PathBuf> {

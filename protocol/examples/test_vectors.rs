@@ -288,5 +288,5 @@ fn zlib_bomb() -> String {
     // Writing to a Vec cannot fail.
     let _ = z.write_all(&zeros);
     let compressed = z.finish().unwrap_or_default();
-    format!("UF1:{}", base45::encode(compressed))
+    format!("UF1:{}", unionfed_protocol::base45::encode(&compressed))
 }

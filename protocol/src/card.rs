@@ -13,8 +13,9 @@ use coset::cwt::{ClaimName, ClaimsSet, Timestamp as CwtTime};
 use coset::{
     iana, CborSerializable, CoseSign1, CoseSign1Builder, HeaderBuilder, TaggedCborSerializable,
 };
+use miniz_oxide::inflate::TINFLStatus;
 use sha2::{Digest, Sha256};
-use std::io::{Read, Write};
+use std::io::Write;
 
 /// Every card string starts with this.
 pub const CARD_PREFIX: &str = "UF1:";
@@ -219,7 +220,7 @@ pub fn issue(claims: &CardClaims, key: &AffiliateSigningKey) -> Result<String> {
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
     z.write_all(&cose)
         .and_then(|()| z.finish())
-        .map(|compressed| format!("{CARD_PREFIX}{}", base45::encode(compressed)))
+        .map(|compressed| format!("{CARD_PREFIX}{}", crate::base45::encode(&compressed)))
         .map_err(|e| ProtocolError::CardZlib {
             detail: e.to_string(),
         })
@@ -250,21 +251,23 @@ impl DecodedCard {
                 found: format!("{found:?}"),
             });
         };
-        let compressed = base45::decode(body).map_err(|e| ProtocolError::CardBase45 {
+        let compressed = crate::base45::decode(body).map_err(|e| ProtocolError::CardBase45 {
             detail: e.to_string(),
         })?;
-        let mut cose = Vec::new();
-        flate2::read::ZlibDecoder::new(compressed.as_slice())
-            .take(MAX_CARD_COSE_BYTES as u64 + 1)
-            .read_to_end(&mut cose)
-            .map_err(|e| ProtocolError::CardZlib {
-                detail: e.to_string(),
-            })?;
-        if cose.len() > MAX_CARD_COSE_BYTES {
-            return Err(ProtocolError::CardBomb {
+        // One-shot inflate into a capped buffer: no window is allocated
+        // per check, and a zlib bomb stops at the cap.
+        let cose = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(
+            &compressed,
+            MAX_CARD_COSE_BYTES,
+        )
+        .map_err(|e| match e.status {
+            TINFLStatus::HasMoreOutput => ProtocolError::CardBomb {
                 max: MAX_CARD_COSE_BYTES,
-            });
-        }
+            },
+            _ => ProtocolError::CardZlib {
+                detail: e.to_string(),
+            },
+        })?;
         let sign1 = CoseSign1::from_tagged_slice(&cose)
             .or_else(|_| CoseSign1::from_slice(&cose))
             .map_err(|e| ProtocolError::CardCose {

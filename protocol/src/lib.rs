@@ -2,6 +2,7 @@
 //! signed envelope, log entries, the charter, membership cards, encrypted
 //! handoffs and wire messages. No I/O: the wire spec is `docs/protocol.md`.
 
+pub mod base45;
 mod bytes;
 pub mod card;
 pub mod charter;

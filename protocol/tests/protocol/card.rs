@@ -28,7 +28,10 @@ fn now() -> Timestamp {
 fn base45_of_zlib(data: &[u8]) -> String {
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
     z.write_all(data).unwrap();
-    format!("{CARD_PREFIX}{}", base45::encode(z.finish().unwrap()))
+    format!(
+        "{CARD_PREFIX}{}",
+        unionfed_protocol::base45::encode(&z.finish().unwrap())
+    )
 }
 
 /// The COSE_Sign1 inside a card string.
@@ -186,7 +189,10 @@ fn bad_base45_fails() {
 
 #[test]
 fn data_that_is_not_zlib_fails() {
-    let text = format!("UF1:{}", base45::encode(b"not zlib at all"));
+    let text = format!(
+        "UF1:{}",
+        unionfed_protocol::base45::encode(b"not zlib at all")
+    );
     assert!(matches!(
         DecodedCard::decode(&text),
         Err(ProtocolError::CardZlib { .. })
