@@ -66,6 +66,7 @@ async fn members_can_be_enrolled_read_changed_and_given_cards() {
     let api = Api::new().await;
     let member = api.enrol().await;
     let id = member["id"].as_str().unwrap();
+    assert_eq!(member["member_id"], id);
     assert_eq!(member["status"], "active");
     assert_eq!(member["attestation_seq"], 1);
 

@@ -183,15 +183,24 @@ async fn the_first_admin_sets_up_the_node_and_manages_accounts_with_every_step_a
     );
 
     // API calls are audited with their actor; the audit page shows it all.
-    net.call(
-        0,
-        Method::POST,
-        "/api/v1/members",
-        Some(json!({ "holder_name": "Siti" })),
-    )
-    .await;
+    let (status, member) = net
+        .call(
+            0,
+            Method::POST,
+            "/api/v1/members",
+            Some(json!({ "holder_name": "Siti" })),
+        )
+        .await;
+    assert_eq!(status, 201, "{member}");
+    // A card check is public and not personal: it leaves no record.
+    let card = net.card(0, member["member_id"].as_str().unwrap()).await;
+    assert_eq!(net.verdict(0, &card).await["valid"], true);
     let audit = send(&net, Method::GET, "/audit", Some(&admin), None).await;
     assert_eq!(audit.status, 200);
+    assert!(
+        !audit.body.contains("cards/verify"),
+        "a card check was audited"
+    );
     for seen in [
         "setup_first_admin",
         "create_user",

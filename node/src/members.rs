@@ -164,6 +164,9 @@ impl WorkDetails {
 /// A member's record with who represents them, as the API shows it.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct MemberView {
+    /// The same as `id`, under the name card verdicts and transfers use.
+    #[schema(value_type = String)]
+    pub member_id: MemberId,
     #[serde(flatten)]
     pub record: MemberRecord,
     /// The affiliates whose representation of this member is in force, from
@@ -426,6 +429,7 @@ impl NodeState {
             })
             .collect();
         Ok(MemberView {
+            member_id: record.id,
             record,
             represented_by,
         })
