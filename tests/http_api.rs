@@ -545,3 +545,51 @@ async fn the_public_card_check_is_rate_limited_per_address() {
     );
     net.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn silent_clients_are_cut_off_and_cannot_hold_every_connection() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut net = TestNet::prepare(2);
+    for c in &mut net.configs {
+        c.http_max_connections = 4;
+        c.http_header_timeout_secs = 3;
+    }
+    net.start(0).await;
+    let addr = net.node(0).http_addr();
+    // Four clients take every slot: each sends half a request line and stops.
+    let mut silent = Vec::new();
+    for _ in 0..4 {
+        let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+        tcp.write_all(b"GET /healthz HT").await.unwrap();
+        silent.push(tcp);
+    }
+    // A fifth client waits in the listen queue while they hold the slots.
+    let fifth = tokio::spawn(async move {
+        Client::new()
+            .get(format!("http://{addr}/healthz"))
+            .send()
+            .await
+            .map(|r| r.status())
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(
+        !fifth.is_finished(),
+        "a fifth connection was served past the limit of 4"
+    );
+    // The node hangs up on each silent client once its headers are overdue...
+    for mut tcp in silent {
+        let mut rest = Vec::new();
+        let ended = tokio::time::timeout(
+            std::time::Duration::from_secs(30),
+            tcp.read_to_end(&mut rest),
+        )
+        .await;
+        assert!(
+            ended.is_ok(),
+            "a silent connection was still open after 30 s"
+        );
+    }
+    // ...and the waiting client is then answered.
+    assert_eq!(fifth.await.unwrap().unwrap(), StatusCode::OK);
+    net.shutdown().await;
+}

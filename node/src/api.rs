@@ -7,6 +7,7 @@ pub mod cases;
 pub mod federation;
 pub mod members;
 mod rate_limit;
+mod serve;
 pub mod transfers;
 
 use crate::error::NodeError;
@@ -21,6 +22,8 @@ use axum::{Json, Router};
 use serde::Serialize;
 use std::sync::Arc;
 use utoipa::OpenApi;
+
+pub use serve::{serve, ServeLimits};
 
 pub type AppState = Arc<NodeState>;
 

@@ -73,6 +73,14 @@ pub struct Config {
     /// Largest HTTP request body in bytes. Default 65536.
     #[serde(default = "defaults::max_body_bytes")]
     pub max_body_bytes: usize,
+    /// Most HTTP connections open at once; more wait until one closes.
+    /// Default 1000 (keep it under the process's open-file limit).
+    #[serde(default = "defaults::http_max_connections")]
+    pub http_max_connections: usize,
+    /// Seconds a client has to send its request headers, and the longest
+    /// an HTTP connection may sit idle between requests. Default 30.
+    #[serde(default = "defaults::http_header_timeout_secs")]
+    pub http_header_timeout_secs: u64,
     /// Days after a case is closed (or rejected) before its personal fields
     /// are erased; the anonymous statistics remain. Default 730.
     #[serde(default = "defaults::case_retention_days")]
@@ -153,6 +161,12 @@ mod defaults {
     pub(super) fn max_attachment_bytes() -> usize {
         5 * 1024 * 1024
     }
+    pub(super) fn http_max_connections() -> usize {
+        1000
+    }
+    pub(super) fn http_header_timeout_secs() -> u64 {
+        30
+    }
     pub(super) fn max_body_bytes() -> usize {
         64 * 1024
     }
@@ -185,6 +199,8 @@ impl Config {
             membership_validity_days: defaults::membership_validity_days(),
             public_rate_limit_per_minute: defaults::public_rate_limit_per_minute(),
             max_body_bytes: defaults::max_body_bytes(),
+            http_max_connections: defaults::http_max_connections(),
+            http_header_timeout_secs: defaults::http_header_timeout_secs(),
             case_retention_days: defaults::case_retention_days(),
             stats_min_cell: defaults::stats_min_cell(),
             max_attachment_bytes: defaults::max_attachment_bytes(),
@@ -284,6 +300,12 @@ impl Config {
         if !(1024..=16 * 1024 * 1024).contains(&self.max_body_bytes) {
             return bad("max_body_bytes must be between 1024 and 16777216".into());
         }
+        if !(4..=100_000).contains(&self.http_max_connections) {
+            return bad("http_max_connections must be between 4 and 100000".into());
+        }
+        if !(1..=3600).contains(&self.http_header_timeout_secs) {
+            return bad("http_header_timeout_secs must be between 1 and 3600".into());
+        }
         if !(1024..=64 * 1024 * 1024).contains(&self.max_attachment_bytes) {
             return bad("max_attachment_bytes must be between 1024 and 67108864".into());
         }
@@ -349,6 +371,8 @@ const FIELD_DOCS: &[(&str, &str)] = &[
     ("membership_validity_days", "Days a new membership runs before renewal. Default 365."),
     ("public_rate_limit_per_minute", "Requests per minute per address on the public endpoints. Default 120."),
     ("max_body_bytes", "Largest HTTP request body in bytes. Default 65536."),
+    ("http_max_connections", "Most HTTP connections open at once; more wait. Keep under the open-file limit. Default 1000."),
+    ("http_header_timeout_secs", "Seconds a client has to send request headers, and longest idle time between requests. Default 30."),
     ("case_retention_days", "Days after a case closes before its personal fields are erased; statistics remain. Default 730."),
     ("stats_min_cell", "Smallest count a case statistic shows; smaller cells are suppressed. Default 5."),
     ("max_attachment_bytes", "Largest file attached to a case, in bytes. Default 5242880."),

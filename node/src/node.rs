@@ -468,22 +468,12 @@ pub async fn start(data_dir: &Path, config: Config) -> Result<NodeHandle> {
     }
     let router = crate::api::router(state.clone());
     let http_shutdown = shutdown.clone();
-    tasks.spawn(async move {
-        // Answers are small: send each at once rather than wait to fill a segment.
-        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-            if let Err(e) = tcp.set_nodelay(true) {
-                tracing::debug!(%e, "TCP_NODELAY not set");
-            }
-        });
-        let serve = axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move { http_shutdown.cancelled().await });
-        if let Err(e) = serve.await {
-            tracing::error!(%e, "HTTP server stopped");
-        }
-    });
+    let limits = crate::api::ServeLimits {
+        max_connections: state.config.http_max_connections,
+        header_timeout: Duration::from_secs(state.config.http_header_timeout_secs),
+        shutdown_grace: Duration::from_secs(10),
+    };
+    tasks.spawn(crate::api::serve(listener, router, limits, http_shutdown));
     tracing::info!(
         affiliate = %state.config.affiliate,
         peer_id = %state.network.local_peer_id(),
