@@ -534,6 +534,16 @@ async fn the_public_card_check_is_rate_limited_per_address() {
         "{statuses:?}"
     );
     assert_eq!(statuses[6], StatusCode::TOO_MANY_REQUESTS);
+    // Behind a proxy on this machine, each client has its own bucket...
+    assert_eq!(check_from(&net, "203.0.113.7").await, StatusCode::OK);
+    // ...and a client cannot escape its own by naming another address first.
+    for _ in 0..4 {
+        check_from(&net, "203.0.113.7").await;
+    }
+    assert_eq!(
+        check_from(&net, "198.51.100.1, 203.0.113.7").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
     // Operator endpoints are not limited.
     assert_eq!(
         http.get(net.url(0, "/healthz"))
@@ -544,6 +554,32 @@ async fn the_public_card_check_is_rate_limited_per_address() {
         StatusCode::OK
     );
     net.shutdown().await;
+
+    // A node that trusts no proxy ignores the header.
+    let mut net = TestNet::prepare(2);
+    for c in &mut net.configs {
+        c.public_rate_limit_per_minute = 1;
+        c.trusted_proxies = Vec::new();
+    }
+    net.start(0).await;
+    assert_eq!(check_from(&net, "203.0.113.7").await, StatusCode::OK);
+    assert_eq!(
+        check_from(&net, "203.0.113.8").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    net.shutdown().await;
+}
+
+/// A card check at node 0 as a proxy on this machine would send it for `client`.
+async fn check_from(net: &TestNet, client: &str) -> StatusCode {
+    Client::new()
+        .post(net.url(0, "/api/v1/cards/verify"))
+        .header("x-forwarded-for", client)
+        .json(&json!({ "card": "UF1:" }))
+        .send()
+        .await
+        .unwrap()
+        .status()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

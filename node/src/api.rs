@@ -344,6 +344,7 @@ async fn audit_requests(
 pub fn router(state: AppState) -> Router {
     let limiter = Arc::new(rate_limit::RateLimiter::new(
         state.config.public_rate_limit_per_minute,
+        state.config.trusted_proxies.clone(),
     ));
     let rate_limited = || axum::middleware::from_fn_with_state(limiter.clone(), rate_limit::limit);
     // Card checks are the busiest route and never audited, so they sit

@@ -3,7 +3,7 @@
 
 use crate::error::{io_at, NodeError, Result};
 use serde::{Deserialize, Serialize};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 use unionfed_protocol::{AffiliateId, CountryCode};
 
@@ -70,6 +70,12 @@ pub struct Config {
     /// Default 120.
     #[serde(default = "defaults::public_rate_limit_per_minute")]
     pub public_rate_limit_per_minute: u32,
+    /// Addresses of the reverse proxies in front of this node. A request
+    /// from one of them counts against the client named in its
+    /// `X-Forwarded-For` header. Default `["127.0.0.1", "::1"]`, a proxy on
+    /// this machine; `[]` when clients connect to the node directly.
+    #[serde(default = "defaults::trusted_proxies")]
+    pub trusted_proxies: Vec<IpAddr>,
     /// Largest HTTP request body in bytes. Default 65536.
     #[serde(default = "defaults::max_body_bytes")]
     pub max_body_bytes: usize,
@@ -110,7 +116,7 @@ pub struct PeerAddress {
 }
 
 mod defaults {
-    use std::net::SocketAddr;
+    use std::net::{IpAddr, Ipv6Addr, SocketAddr};
     use std::path::PathBuf;
 
     pub(super) fn p2p_listen() -> Vec<String> {
@@ -161,6 +167,12 @@ mod defaults {
     pub(super) fn max_attachment_bytes() -> usize {
         5 * 1024 * 1024
     }
+    pub(super) fn trusted_proxies() -> Vec<IpAddr> {
+        vec![
+            IpAddr::from([127, 0, 0, 1]),
+            IpAddr::from(Ipv6Addr::LOCALHOST),
+        ]
+    }
     pub(super) fn http_max_connections() -> usize {
         1000
     }
@@ -198,6 +210,7 @@ impl Config {
             card_validity_days: defaults::card_validity_days(),
             membership_validity_days: defaults::membership_validity_days(),
             public_rate_limit_per_minute: defaults::public_rate_limit_per_minute(),
+            trusted_proxies: defaults::trusted_proxies(),
             max_body_bytes: defaults::max_body_bytes(),
             http_max_connections: defaults::http_max_connections(),
             http_header_timeout_secs: defaults::http_header_timeout_secs(),
@@ -370,6 +383,7 @@ const FIELD_DOCS: &[(&str, &str)] = &[
     ("card_validity_days", "Days a new card is valid, capped by the membership. Default 365."),
     ("membership_validity_days", "Days a new membership runs before renewal. Default 365."),
     ("public_rate_limit_per_minute", "Requests per minute per address on the public endpoints. Default 120."),
+    ("trusted_proxies", "Reverse proxies whose X-Forwarded-For names the client for rate limits. Default [\"127.0.0.1\", \"::1\"]; [] if clients connect directly."),
     ("max_body_bytes", "Largest HTTP request body in bytes. Default 65536."),
     ("http_max_connections", "Most HTTP connections open at once; more wait. Keep under the open-file limit. Default 1000."),
     ("http_header_timeout_secs", "Seconds a client has to send request headers, and longest idle time between requests. Default 30."),
