@@ -1376,6 +1376,38 @@ async fn a_worker_adds_a_photo_and_its_location_never_reaches_the_store() {
     assert_eq!(response.status(), 200);
     let case: Value = response.json().await.unwrap();
     assert_eq!(case["attachments"][1]["added_by"], "officer Rina");
+    // A file keeps a name in the worker's own script when downloaded...
+    let pdf = b"%PDF-1.4\n2 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".to_vec();
+    let attach = |name: &'static str| {
+        reqwest::Client::new()
+            .post(net.url(0, &format!("/api/v1/cases/{id}/attachments")))
+            .query(&[("name", name)])
+            .bearer_auth(&net.tokens[0])
+            .header("content-type", "application/pdf")
+            .body(pdf.clone())
+            .send()
+    };
+    let response = attach("စာချုပ် \"2024\".pdf").await.unwrap();
+    assert_eq!(response.status(), 200);
+    let case: Value = response.json().await.unwrap();
+    let sha = case["attachments"][2]["sha256"].as_str().unwrap();
+    let file = reqwest::Client::new()
+        .get(net.url(0, &format!("/api/v1/cases/{id}/attachments/{sha}")))
+        .bearer_auth(&net.tokens[0])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(file.status(), 200);
+    assert_eq!(
+        file.headers()["content-disposition"],
+        "attachment; filename=\"_______ _2024_.pdf\"; \
+         filename*=UTF-8''%E1%80%85%E1%80%AC%E1%80%81%E1%80%BB%E1%80%AF%E1%80%95%E1%80%BA%20_2024_.pdf"
+    );
+    // ...and a name that would break the answer's headers is refused by name.
+    let response = attach("contract\r\nSet-Cookie: x=1.pdf").await.unwrap();
+    assert_eq!(response.status(), 422);
+    let body: Value = response.json().await.unwrap();
+    assert!(body["message"].as_str().unwrap().contains("name"), "{body}");
 
     // The store holds no trace of the phone or the place.
     let data_dir = net.node(0).state().data_dir.clone();

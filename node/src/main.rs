@@ -128,7 +128,8 @@ enum BenchCommand {
     CardCheck {
         #[arg(long, default_value_t = 10)]
         seconds: u64,
-        #[arg(long, default_value_t = 32)]
+        /// Clients checking cards at once, each on its own connection.
+        #[arg(long, default_value_t = 64)]
         connections: usize,
     },
     /// Time from an attestation issued at one node to stored at every node.

@@ -683,16 +683,48 @@ pub(crate) fn file_download(
     (
         [
             (header::CONTENT_TYPE, content_type),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{file_name}\""),
-            ),
+            (header::CONTENT_DISPOSITION, disposition(file_name)),
             (header::CACHE_CONTROL, "no-store".to_owned()),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
         ],
         bytes,
     )
         .into_response()
+}
+
+/// `Content-Disposition` for a download of `name`: the exact name as
+/// `filename*` (RFC 6266 and 8187), so a photo named in Burmese or Thai
+/// keeps its name, and a plain-ASCII `filename` for clients that know only
+/// that. Nothing in a stored name can break the header.
+fn disposition(name: &str) -> String {
+    use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+    // RFC 8187 attr-char: what may stand unencoded in `filename*`.
+    const ATTR_CHAR: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'!')
+        .remove(b'#')
+        .remove(b'$')
+        .remove(b'&')
+        .remove(b'+')
+        .remove(b'-')
+        .remove(b'.')
+        .remove(b'^')
+        .remove(b'_')
+        .remove(b'`')
+        .remove(b'|')
+        .remove(b'~');
+    let ascii: String = name
+        .chars()
+        .map(|c| match c {
+            '"' | '\\' => '_',
+            ' ' => ' ',
+            c if c.is_ascii_graphic() => c,
+            _ => '_',
+        })
+        .collect();
+    format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        utf8_percent_encode(name, ATTR_CHAR)
+    )
 }
 
 /// A worker adds a photo or screenshot (JPEG or PNG) to their case; the receipt code goes in the `x-receipt-code` header (and `x-receipt-passphrase`).

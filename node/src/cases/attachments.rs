@@ -176,7 +176,7 @@ pub fn sanitise(
 }
 
 fn check_name(name: &str) -> Result<String> {
-    check_required("name", name, MAX_FIELD)?;
+    crate::text::required_line("name", name, MAX_FIELD)?;
     let clean: String = name
         .chars()
         .map(|c| {

@@ -232,18 +232,7 @@ pub(crate) async fn download(
                 &format!("{id} {sha256}"),
                 None,
             );
-            let safe: String = meta
-                .name
-                .chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() || ".-_".contains(c) {
-                        c
-                    } else {
-                        '_'
-                    }
-                })
-                .collect();
-            crate::api::cases::file_download(meta.content_type, &safe, bytes)
+            crate::api::cases::file_download(meta.content_type, &meta.name, bytes)
         }
         Err(NodeError::NotFound { .. }) => {
             message_page(staff.t, StatusCode::NOT_FOUND, "case-files-none")
