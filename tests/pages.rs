@@ -94,7 +94,14 @@ async fn the_language_follows_the_browser_and_the_switcher_remembers_it() {
         .unwrap();
     assert!(html.contains(r#"<html lang="km">"#) && html.contains("ពិនិត្យកាតសមាជិក"));
     // It never sends anyone off the site.
-    for back in ["https://evil.example/", "//evil.example/p", "/api/v1/cases"] {
+    // Nor does a broken address break the answer.
+    for back in [
+        "https://evil.example/",
+        "//evil.example/p",
+        "/api/v1/cases",
+        "/p\r\nSet-Cookie: x=1",
+        "/p/ca\u{7f}rd",
+    ] {
         let r = client()
             .post(net.url(0, "/p/lang"))
             .form(&[("lang", "vi"), ("back", back)])

@@ -552,7 +552,12 @@ pub(crate) async fn follow_message(
 pub(crate) async fn choose_language(FormFields(fields): FormFields) -> Response {
     let lang = fields.one("lang");
     let back = fields.one("back");
-    let back = if back.starts_with("/p") && !back.contains("//") && !back.contains('\\') {
+    // Only a path on the public pages, in characters a Location header can hold.
+    let back = if back.starts_with("/p")
+        && !back.contains("//")
+        && !back.contains('\\')
+        && back.bytes().all(|b| b.is_ascii_graphic())
+    {
         back
     } else {
         "/p".to_owned()
