@@ -414,6 +414,13 @@ async fn public_and_operator_endpoints_answer() {
         .await
         .unwrap();
     assert!(metrics.contains("unionfed_members 1"), "{metrics}");
+    // At least the connection that asked is open.
+    let open: u64 = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("unionfed_http_connections "))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    assert!(open >= 1, "{metrics}");
     assert!(
         metrics.contains("unionfed_log_entries{author=\"KSPI\"} 1"),
         "{metrics}"

@@ -21,6 +21,7 @@ pub struct Metrics {
     pub equivocations: Gauge,
     pub members: Gauge,
     pub card_checks: Counter,
+    pub http_connections: Gauge,
     pub handoffs_delivered: Counter,
     pub handoffs_received: Counter,
     pub handoffs_refused: Counter,
@@ -57,6 +58,7 @@ impl Metrics {
             equivocations: Gauge::default(),
             members: Gauge::default(),
             card_checks: Counter::default(),
+            http_connections: Gauge::default(),
             handoffs_delivered: Counter::default(),
             handoffs_received: Counter::default(),
             handoffs_refused: Counter::default(),
@@ -122,6 +124,11 @@ impl Metrics {
             m.members.clone(),
         );
         registry.register("card_checks", "Cards checked", m.card_checks.clone());
+        registry.register(
+            "http_connections",
+            "HTTP connections open now (at most http_max_connections)",
+            m.http_connections.clone(),
+        );
         registry.register(
             "handoffs_delivered",
             "Handoffs sent and receipted by their recipient",

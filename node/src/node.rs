@@ -473,7 +473,13 @@ pub async fn start(data_dir: &Path, config: Config) -> Result<NodeHandle> {
         header_timeout: Duration::from_secs(state.config.http_header_timeout_secs),
         shutdown_grace: Duration::from_secs(10),
     };
-    tasks.spawn(crate::api::serve(listener, router, limits, http_shutdown));
+    tasks.spawn(crate::api::serve(
+        listener,
+        router,
+        limits,
+        state.metrics.http_connections.clone(),
+        http_shutdown,
+    ));
     tracing::info!(
         affiliate = %state.config.affiliate,
         peer_id = %state.network.local_peer_id(),

@@ -9,6 +9,7 @@ use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
+use prometheus_client::metrics::gauge::Gauge;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
@@ -30,11 +31,13 @@ pub struct ServeLimits {
 }
 
 /// Serves `router` on `listener` until `shutdown` is cancelled, then lets
-/// open requests finish (up to `limits.shutdown_grace`).
+/// open requests finish (up to `limits.shutdown_grace`). `open` counts the
+/// connections open at any moment.
 pub async fn serve(
     listener: TcpListener,
     router: Router,
     limits: ServeLimits,
+    open: Gauge,
     shutdown: CancellationToken,
 ) {
     let graceful = GracefulShutdown::new();
@@ -83,10 +86,13 @@ pub async fn serve(
             .header_read_timeout(limits.header_timeout)
             .serve_connection(TokioIo::new(tcp), TowerToHyperService::new(service));
         let connection = graceful.watch(connection);
+        let open = open.clone();
+        open.inc();
         tokio::spawn(async move {
             if let Err(e) = connection.await {
                 tracing::debug!(%e, %remote, "HTTP connection ended with an error");
             }
+            open.dec();
             drop(slot);
         });
     }
