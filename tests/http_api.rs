@@ -595,7 +595,7 @@ async fn silent_clients_are_cut_off_and_cannot_hold_every_connection() {
     let mut net = TestNet::prepare(2);
     for c in &mut net.configs {
         c.http_max_connections = 4;
-        c.http_header_timeout_secs = 3;
+        c.http_client_timeout_secs = 3;
     }
     net.start(0).await;
     let addr = net.node(0).http_addr();
@@ -634,5 +634,26 @@ async fn silent_clients_are_cut_off_and_cannot_hold_every_connection() {
     }
     // ...and the waiting client is then answered.
     assert_eq!(fifth.await.unwrap().unwrap(), StatusCode::OK);
+    // A body that stops halfway is refused, not waited for.
+    let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    tcp.write_all(
+        b"POST /api/v1/cards/verify HTTP/1.1\r\nHost: node\r\n\
+          Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"card\": ",
+    )
+    .await
+    .unwrap();
+    let mut answer = Vec::new();
+    let ended = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        tcp.read_to_end(&mut answer),
+    )
+    .await;
+    assert!(
+        ended.is_ok(),
+        "a stalled body was still waited for after 30 s"
+    );
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(answer.contains("\"error\""), "{answer}");
     net.shutdown().await;
 }

@@ -83,10 +83,11 @@ pub struct Config {
     /// Default 1000 (keep it under the process's open-file limit).
     #[serde(default = "defaults::http_max_connections")]
     pub http_max_connections: usize,
-    /// Seconds a client has to send its request headers, and the longest
-    /// an HTTP connection may sit idle between requests. Default 30.
-    #[serde(default = "defaults::http_header_timeout_secs")]
-    pub http_header_timeout_secs: u64,
+    /// Seconds an HTTP client may keep the node waiting: to send a
+    /// request's headers, between requests on an open connection, and
+    /// between pieces of a request body. Default 30.
+    #[serde(default = "defaults::http_client_timeout_secs")]
+    pub http_client_timeout_secs: u64,
     /// Days after a case is closed (or rejected) before its personal fields
     /// are erased; the anonymous statistics remain. Default 730.
     #[serde(default = "defaults::case_retention_days")]
@@ -176,7 +177,7 @@ mod defaults {
     pub(super) fn http_max_connections() -> usize {
         1000
     }
-    pub(super) fn http_header_timeout_secs() -> u64 {
+    pub(super) fn http_client_timeout_secs() -> u64 {
         30
     }
     pub(super) fn max_body_bytes() -> usize {
@@ -213,7 +214,7 @@ impl Config {
             trusted_proxies: defaults::trusted_proxies(),
             max_body_bytes: defaults::max_body_bytes(),
             http_max_connections: defaults::http_max_connections(),
-            http_header_timeout_secs: defaults::http_header_timeout_secs(),
+            http_client_timeout_secs: defaults::http_client_timeout_secs(),
             case_retention_days: defaults::case_retention_days(),
             stats_min_cell: defaults::stats_min_cell(),
             max_attachment_bytes: defaults::max_attachment_bytes(),
@@ -316,8 +317,8 @@ impl Config {
         if !(4..=100_000).contains(&self.http_max_connections) {
             return bad("http_max_connections must be between 4 and 100000".into());
         }
-        if !(1..=3600).contains(&self.http_header_timeout_secs) {
-            return bad("http_header_timeout_secs must be between 1 and 3600".into());
+        if !(1..=3600).contains(&self.http_client_timeout_secs) {
+            return bad("http_client_timeout_secs must be between 1 and 3600".into());
         }
         if !(1024..=64 * 1024 * 1024).contains(&self.max_attachment_bytes) {
             return bad("max_attachment_bytes must be between 1024 and 67108864".into());
@@ -386,7 +387,7 @@ const FIELD_DOCS: &[(&str, &str)] = &[
     ("trusted_proxies", "Reverse proxies whose X-Forwarded-For names the client for rate limits. Default [\"127.0.0.1\", \"::1\"]; [] if clients connect directly."),
     ("max_body_bytes", "Largest HTTP request body in bytes. Default 65536."),
     ("http_max_connections", "Most HTTP connections open at once; more wait. Keep under the open-file limit. Default 1000."),
-    ("http_header_timeout_secs", "Seconds a client has to send request headers, and longest idle time between requests. Default 30."),
+    ("http_client_timeout_secs", "Seconds a client may keep the node waiting: for request headers, between requests, and between pieces of a body. Default 30."),
     ("case_retention_days", "Days after a case closes before its personal fields are erased; statistics remain. Default 730."),
     ("stats_min_cell", "Smallest count a case statistic shows; smaller cells are suppressed. Default 5."),
     ("max_attachment_bytes", "Largest file attached to a case, in bytes. Default 5242880."),

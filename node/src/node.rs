@@ -470,7 +470,7 @@ pub async fn start(data_dir: &Path, config: Config) -> Result<NodeHandle> {
     let http_shutdown = shutdown.clone();
     let limits = crate::api::ServeLimits {
         max_connections: state.config.http_max_connections,
-        header_timeout: Duration::from_secs(state.config.http_header_timeout_secs),
+        client_timeout: Duration::from_secs(state.config.http_client_timeout_secs),
         shutdown_grace: Duration::from_secs(10),
     };
     tasks.spawn(crate::api::serve(

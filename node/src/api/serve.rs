@@ -1,6 +1,6 @@
 //! The HTTP server loop: HTTP/1.1 on each accepted connection, with a bound
-//! on how many connections are open and how long a client may take to send
-//! its request headers (or sit idle between requests), so that slow or
+//! on how many connections are open and how long a client may keep the node
+//! waiting (for headers, between requests, inside a body), so that slow or
 //! silent clients cannot hold every connection a node has.
 
 use axum::extract::ConnectInfo;
@@ -16,6 +16,7 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tower::ServiceExt;
+use tower_http::timeout::TimeoutBody;
 
 /// How the server treats its clients.
 #[derive(Debug, Clone, Copy)]
@@ -24,8 +25,9 @@ pub struct ServeLimits {
     /// listen queue until one closes.
     pub max_connections: usize,
     /// Time a client has to send a request's headers, counted from the
-    /// connection's start or the end of the previous answer.
-    pub header_timeout: Duration,
+    /// connection's start or the end of the previous answer; also the
+    /// longest pause allowed while it sends a request body.
+    pub client_timeout: Duration,
     /// Time open requests get to finish once the node is stopping.
     pub shutdown_grace: Duration,
 }
@@ -74,16 +76,19 @@ pub async fn serve(
         if let Err(e) = tcp.set_nodelay(true) {
             tracing::debug!(%e, "TCP_NODELAY not set");
         }
+        let body_timeout = limits.client_timeout;
         let service =
             router
                 .clone()
                 .map_request(move |mut request: axum::http::Request<Incoming>| {
                     request.extensions_mut().insert(ConnectInfo(remote));
-                    request.map(axum::body::Body::new)
+                    // A body that stalls fails its read, and the handler
+                    // answers 400 instead of waiting for ever.
+                    request.map(|body| axum::body::Body::new(TimeoutBody::new(body_timeout, body)))
                 });
         let connection = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())
-            .header_read_timeout(limits.header_timeout)
+            .header_read_timeout(limits.client_timeout)
             .serve_connection(TokioIo::new(tcp), TowerToHyperService::new(service));
         let connection = graceful.watch(connection);
         let open = open.clone();
