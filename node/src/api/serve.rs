@@ -5,18 +5,20 @@
 
 use axum::extract::ConnectInfo;
 use axum::Router;
-use hyper::body::Incoming;
+use hyper::body::{Body, Frame, Incoming, SizeHint};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
 use prometheus_client::metrics::gauge::Gauge;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 use tower::ServiceExt;
-use tower_http::timeout::TimeoutBody;
 
 /// How the server treats its clients.
 #[derive(Debug, Clone, Copy)]
@@ -84,7 +86,7 @@ pub async fn serve(
                     request.extensions_mut().insert(ConnectInfo(remote));
                     // A body that stalls fails its read, and the handler
                     // answers 400 instead of waiting for ever.
-                    request.map(|body| axum::body::Body::new(TimeoutBody::new(body_timeout, body)))
+                    request.map(|body| axum::body::Body::new(StallLimited::new(body, body_timeout)))
                 });
         let connection = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())
@@ -110,5 +112,135 @@ pub async fn serve(
             "HTTP requests still open after {:?}; stopping anyway",
             limits.shutdown_grace
         );
+    }
+}
+
+/// A request body that fails once the client has sent nothing more of it
+/// for `timeout`. The clock runs only while the body waits on the client,
+/// so a body that has already arrived, as most do, costs no timer.
+struct StallLimited<B> {
+    inner: B,
+    timeout: Duration,
+    waiting: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl<B> StallLimited<B> {
+    fn new(inner: B, timeout: Duration) -> StallLimited<B> {
+        StallLimited {
+            inner,
+            timeout,
+            waiting: None,
+        }
+    }
+}
+
+/// What a stalled body's read fails with; handlers show it as `bad_body`.
+#[derive(Debug)]
+struct BodyStalled(Duration);
+
+impl std::fmt::Display for BodyStalled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the client sent nothing more of the request body for {} s",
+            self.0.as_secs()
+        )
+    }
+}
+
+impl std::error::Error for BodyStalled {}
+
+impl<B> Body for StallLimited<B>
+where
+    B: Body + Unpin,
+    B::Error: Into<axum::BoxError>,
+{
+    type Data = B::Data;
+    type Error = axum::BoxError;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<B::Data>, axum::BoxError>>> {
+        let this = self.get_mut();
+        match Pin::new(&mut this.inner).poll_frame(cx) {
+            Poll::Ready(frame) => {
+                this.waiting = None;
+                Poll::Ready(frame.map(|f| f.map_err(Into::into)))
+            }
+            Poll::Pending => {
+                let timeout = this.timeout;
+                let waiting = this
+                    .waiting
+                    .get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
+                match waiting.as_mut().poll(cx) {
+                    Poll::Ready(()) => Poll::Ready(Some(Err(BodyStalled(timeout).into()))),
+                    Poll::Pending => Poll::Pending,
+                }
+            }
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Bytes;
+    use tokio::sync::mpsc;
+
+    /// A body whose pieces arrive when the test sends them.
+    struct Trickle(mpsc::Receiver<Bytes>);
+
+    impl Body for Trickle {
+        type Data = Bytes;
+        type Error = std::convert::Infallible;
+        fn poll_frame(
+            mut self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+        ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+            self.0.poll_recv(cx).map(|b| b.map(|b| Ok(Frame::data(b))))
+        }
+    }
+
+    async fn next_piece(body: &mut StallLimited<Trickle>) -> Option<Result<Bytes, String>> {
+        let frame = std::future::poll_fn(|cx| Pin::new(&mut *body).poll_frame(cx)).await?;
+        Some(
+            frame
+                .map(|f| f.into_data().unwrap_or_default())
+                .map_err(|e| e.to_string()),
+        )
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_slow_steady_body_arrives_and_a_stalled_one_fails() {
+        let (send, receive) = mpsc::channel(4);
+        let mut body = StallLimited::new(Trickle(receive), Duration::from_secs(3));
+        // Ten pieces two seconds apart: twenty seconds in all, no pause of three.
+        let sender = tokio::spawn(async move {
+            for i in 0..10u8 {
+                tokio::time::sleep(Duration::from_secs(2)).await;
+                send.send(Bytes::from(vec![i])).await.unwrap();
+            }
+            // Then nothing more, with the connection still open.
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            drop(send);
+        });
+        for i in 0..10u8 {
+            assert_eq!(next_piece(&mut body).await, Some(Ok(Bytes::from(vec![i]))));
+        }
+        let stalled = next_piece(&mut body).await.unwrap().unwrap_err();
+        assert!(
+            stalled.contains("nothing more of the request body for 3 s"),
+            "{stalled}"
+        );
+        sender.abort();
     }
 }
