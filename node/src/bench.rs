@@ -25,30 +25,51 @@ pub fn verify_strict_rate(duration: Duration) -> anyhow::Result<f64> {
     let key = AffiliateSigningKey::generate();
     let entry = SignedEntry::sign(&attestation_entry(1, None, MemberId::random())?, &key)?;
     let public = key.public();
+    let message = unionfed_protocol::signed::signing_message("unionfed/entry/v1", entry.bytes());
+    per_second_on_all_cores("verify-strict", duration, |_| {
+        let (message, entry) = (message.clone(), entry.clone());
+        Ok(move || {
+            for _ in 0..64 {
+                std::hint::black_box(public.verify_strict_raw(&message, entry.signature()));
+            }
+            Ok(64)
+        })
+    })
+}
+
+/// Runs the work `make(core)` builds on each core, in a loop, for
+/// `duration`; each call says how many operations it did, and the first
+/// error stops the benchmark. Operations per second, all cores together.
+fn per_second_on_all_cores<W>(
+    name: &str,
+    duration: Duration,
+    make: impl Fn(usize) -> anyhow::Result<W>,
+) -> anyhow::Result<f64>
+where
+    W: FnMut() -> anyhow::Result<u64> + Send + 'static,
+{
     let stop = Arc::new(AtomicBool::new(false));
     let count = Arc::new(AtomicU64::new(0));
-    let threads: Vec<_> = (0..cores())
-        .map(|_| {
-            let (stop, count, entry) = (stop.clone(), count.clone(), entry.clone());
-            std::thread::spawn(move || {
-                let message =
-                    unionfed_protocol::signed::signing_message("unionfed/entry/v1", entry.bytes());
+    let mut threads = Vec::new();
+    for core in 0..cores() {
+        let (stop, count, mut work) = (stop.clone(), count.clone(), make(core)?);
+        threads.push(std::thread::Builder::new().name(name.to_owned()).spawn(
+            move || -> anyhow::Result<()> {
                 let mut n = 0u64;
                 while !stop.load(Ordering::Relaxed) {
-                    for _ in 0..64 {
-                        std::hint::black_box(public.verify_strict_raw(&message, entry.signature()));
-                    }
-                    n += 64;
+                    n += work()?;
                 }
                 count.fetch_add(n, Ordering::Relaxed);
-            })
-        })
-        .collect();
+                Ok(())
+            },
+        )?);
+    }
     let started = Instant::now();
     std::thread::sleep(duration);
     stop.store(true, Ordering::Relaxed);
     for t in threads {
-        let _ = t.join();
+        t.join()
+            .map_err(|_| anyhow::anyhow!("a benchmark thread panicked"))??;
     }
     Ok(count.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64())
 }
@@ -262,35 +283,18 @@ fn verdicts_rate(
     cards: &[String],
     duration: Duration,
 ) -> anyhow::Result<f64> {
-    let stop = Arc::new(AtomicBool::new(false));
-    let count = Arc::new(AtomicU64::new(0));
-    let threads: Vec<_> = (0..cores())
-        .map(|t| {
-            let (stop, count, state, cards) =
-                (stop.clone(), count.clone(), state.clone(), cards.to_vec());
-            std::thread::Builder::new()
-                .name("card-verdicts".into())
-                .spawn(move || {
-                    let held = state.charter();
-                    let mut n = 0u64;
-                    while !stop.load(Ordering::Relaxed) {
-                        let card = &cards[(n as usize + t * 7) % cards.len()];
-                        let verdict =
-                            crate::card_check::check(card, &held.charter, state.as_ref(), now());
-                        std::hint::black_box(verdict);
-                        n += 1;
-                    }
-                    count.fetch_add(n, Ordering::Relaxed);
-                })
+    per_second_on_all_cores("card-verdicts", duration, |core| {
+        let (state, cards) = (state.clone(), cards.to_vec());
+        let held = state.charter();
+        let mut next = core * 7;
+        Ok(move || {
+            next = (next + 1) % cards.len();
+            let verdict =
+                crate::card_check::check(&cards[next], &held.charter, state.as_ref(), now());
+            std::hint::black_box(verdict);
+            Ok(1)
         })
-        .collect::<std::io::Result<_>>()?;
-    let started = Instant::now();
-    std::thread::sleep(duration);
-    stop.store(true, Ordering::Relaxed);
-    for t in threads {
-        let _ = t.join();
-    }
-    Ok(count.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64())
+    })
 }
 
 /// CPU time (user and system) this process has used so far.
@@ -584,52 +588,34 @@ fn handoff_raw_rate(duration: Duration) -> anyhow::Result<f64> {
         AffiliateId, EncryptionSecretKey, HandoffId, HandoffKind, HandoffSeal, Receipt,
         SignedReceipt,
     };
-    let stop = Arc::new(AtomicBool::new(false));
-    let count = Arc::new(AtomicU64::new(0));
-    let threads: Vec<_> = (0..cores())
-        .map(|_| {
-            let (stop, count) = (stop.clone(), count.clone());
-            std::thread::spawn(move || -> anyhow::Result<()> {
-                let (sender, recipient): (AffiliateId, AffiliateId) =
-                    (CODES[0].parse()?, CODES[1].parse()?);
-                let (sk, rk) = (
-                    AffiliateSigningKey::generate(),
-                    AffiliateSigningKey::generate(),
-                );
-                let enc = EncryptionSecretKey::generate();
-                let payload = vec![7u8; 600];
-                let mut n = 0;
-                while !stop.load(Ordering::Relaxed) {
-                    let signed = HandoffSeal {
-                        id: HandoffId::random(),
-                        sender: sender.clone(),
-                        recipient: recipient.clone(),
-                        kind: HandoffKind::MEMBER_TRANSFER,
-                        created_at: now(),
-                        recipient_key: &enc.public(),
-                        plaintext: &payload,
-                    }
-                    .seal(&sk)?;
-                    let handoff = signed.verify_with(&sk.public())?;
-                    handoff.open(&recipient, &enc)?;
-                    let receipt =
-                        SignedReceipt::sign(&Receipt::for_handoff(&signed, &handoff, now()), &rk)?;
-                    receipt.verify_with(&rk.public())?;
-                    n += 1;
-                }
-                count.fetch_add(n, Ordering::Relaxed);
-                Ok(())
-            })
+    per_second_on_all_cores("handoff-raw", duration, |_| {
+        let (sender, recipient): (AffiliateId, AffiliateId) =
+            (CODES[0].parse()?, CODES[1].parse()?);
+        let (sk, rk) = (
+            AffiliateSigningKey::generate(),
+            AffiliateSigningKey::generate(),
+        );
+        let enc = EncryptionSecretKey::generate();
+        let payload = vec![7u8; 600];
+        Ok(move || {
+            let signed = HandoffSeal {
+                id: HandoffId::random(),
+                sender: sender.clone(),
+                recipient: recipient.clone(),
+                kind: HandoffKind::MEMBER_TRANSFER,
+                created_at: now(),
+                recipient_key: &enc.public(),
+                plaintext: &payload,
+            }
+            .seal(&sk)?;
+            let handoff = signed.verify_with(&sk.public())?;
+            handoff.open(&recipient, &enc)?;
+            let receipt =
+                SignedReceipt::sign(&Receipt::for_handoff(&signed, &handoff, now()), &rk)?;
+            receipt.verify_with(&rk.public())?;
+            Ok(1)
         })
-        .collect();
-    let started = Instant::now();
-    std::thread::sleep(duration);
-    stop.store(true, Ordering::Relaxed);
-    for t in threads {
-        t.join()
-            .map_err(|_| anyhow::anyhow!("a benchmark thread panicked"))??;
-    }
-    Ok(count.load(Ordering::Relaxed) as f64 / started.elapsed().as_secs_f64())
+    })
 }
 
 /// Handoffs sealed, sent, stored and receipted between two nodes per second,
