@@ -746,9 +746,7 @@ impl Store {
         let mut found = Vec::new();
         for item in self.data.scan_prefix(&prefix) {
             let (key, _) = item?;
-            let id = <[u8; 16]>::try_from(&key[prefix.len()..])
-                .map(HandoffId::from_bytes)
-                .map_err(|_| NodeError::Storage("a transfer index key is unreadable".into()))?;
+            let id = indexed_transfer(&key)?;
             if let Some(t) = self.transfer(&id)? {
                 found.push(t);
             }
@@ -767,9 +765,7 @@ impl Store {
         };
         for item in self.data.range(vec![TRANSFER_BY_END]..end) {
             let (key, _) = item?;
-            let id = <[u8; 16]>::try_from(&key[9..])
-                .map(HandoffId::from_bytes)
-                .map_err(|_| NodeError::Storage("a transfer end index key is unreadable".into()))?;
+            let id = indexed_transfer(&key)?;
             match self.transfer(&id)? {
                 Some(t)
                     if matches!(
@@ -1175,6 +1171,15 @@ impl Store {
     pub fn inbox_len(&self) -> usize {
         self.data.scan_prefix([INBOX]).count()
     }
+}
+
+/// The transfer an index key (`T` or `U`) points at: its last 16 bytes.
+fn indexed_transfer(key: &[u8]) -> Result<HandoffId> {
+    key.len()
+        .checked_sub(16)
+        .and_then(|start| <[u8; 16]>::try_from(&key[start..]).ok())
+        .map(HandoffId::from_bytes)
+        .ok_or_else(|| NodeError::Storage("a transfer index key is unreadable".into()))
 }
 
 /// The index keys of a transfer: by member, and for an incoming one with an
