@@ -235,7 +235,7 @@ impl NodeState {
     /// Whether `token` is this node's admin API token (printed by `unionfed init`).
     pub fn is_admin_token(&self, token: &str) -> bool {
         !token.is_empty()
-            && hex::encode(Sha256::digest(token.as_bytes())) == self.config.admin_token_sha256
+            && hex::encode(token_hash(token)) == self.config.admin_token_sha256
     }
 
     /// The account `username`, or NotFound.

@@ -282,7 +282,7 @@ fn actor_of(state: &NodeState, headers: &axum::http::HeaderMap) -> String {
     match token {
         Some(t) if state.is_admin_token(t) => "admin token".to_owned(),
         Some(t) => {
-            // A personal token is told from a partner's by its prefix.
+            // api_token_user answers only for personal (`uft_`) tokens.
             if let Ok(Some((user, token))) = state.api_token_user(t) {
                 format!("{} (API token {})", user.username, token.id)
             } else if let Ok(Some(p)) = state.partner_by_token(t) {
