@@ -1346,11 +1346,13 @@ async fn a_worker_adds_a_photo_and_its_location_never_reaches_the_store() {
     assert_eq!(attached["metadata_removed"], true);
     assert_eq!(attached["added_by"], "worker");
     let id = case["id"].as_str().unwrap();
-    let sha = attached["sha256"].as_str().unwrap();
-    let file = reqwest::Client::new()
-        .get(net.url(0, &format!("/api/v1/cases/{id}/attachments/{sha}")))
-        .bearer_auth(&net.tokens[0])
-        .send()
+    let download = |sha: &str| {
+        reqwest::Client::new()
+            .get(net.url(0, &format!("/api/v1/cases/{id}/attachments/{sha}")))
+            .bearer_auth(&net.tokens[0])
+            .send()
+    };
+    let file = download(attached["sha256"].as_str().unwrap())
         .await
         .unwrap();
     assert_eq!(file.status(), 200);
@@ -1390,11 +1392,7 @@ async fn a_worker_adds_a_photo_and_its_location_never_reaches_the_store() {
     let response = attach("စာချုပ် \"2024\".pdf").await.unwrap();
     assert_eq!(response.status(), 200);
     let case: Value = response.json().await.unwrap();
-    let sha = case["attachments"][2]["sha256"].as_str().unwrap();
-    let file = reqwest::Client::new()
-        .get(net.url(0, &format!("/api/v1/cases/{id}/attachments/{sha}")))
-        .bearer_auth(&net.tokens[0])
-        .send()
+    let file = download(case["attachments"][2]["sha256"].as_str().unwrap())
         .await
         .unwrap();
     assert_eq!(file.status(), 200);

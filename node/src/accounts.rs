@@ -234,8 +234,7 @@ fn code_ok(secret: &str, code: &str) -> bool {
 impl NodeState {
     /// Whether `token` is this node's admin API token (printed by `unionfed init`).
     pub fn is_admin_token(&self, token: &str) -> bool {
-        !token.is_empty()
-            && hex::encode(token_hash(token)) == self.config.admin_token_sha256
+        !token.is_empty() && hex::encode(token_hash(token)) == self.config.admin_token_sha256
     }
 
     /// The account `username`, or NotFound.
