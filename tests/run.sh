@@ -13,9 +13,15 @@ cd "$(dirname "$0")/.."
 step() { printf '\n==> %s\n' "$*"; }
 
 # Installs Debian packages a step needs, as root; otherwise says which.
+# The package lists are fetched once per run, by the first step that needs one.
+apt_updated=""
 as_root_apt() {
     if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+        if [ -z "$apt_updated" ]; then
+            apt-get update -qq
+            apt_updated=1
+        fi
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
     else
         echo "install $* (sudo apt-get install $*) and run again" >&2
         exit 1
@@ -24,6 +30,16 @@ as_root_apt() {
 
 FUZZ_SECONDS="${FUZZ_SECONDS:-10}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+# A minimal Rust toolchain may lack the formatter and the linter.
+for tool in rustfmt clippy; do
+    if ! cargo "${tool/rustfmt/fmt}" --version >/dev/null 2>&1; then
+        rustup component add "$tool" || {
+            echo "install $tool (rustup component add $tool) and run again" >&2
+            exit 1
+        }
+    fi
+done
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
