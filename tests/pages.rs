@@ -180,7 +180,7 @@ async fn a_complaint_filed_on_the_page_is_followed_with_its_receipt_code() {
         0,
         Method::POST,
         &format!("/api/v1/cases/{id}/messages"),
-        Some(json!({ "actor": "officer Rina", "text": "Kami akan datang hari Minggu." })),
+        Some(json!({ "text": "Kami akan datang hari Minggu." })),
     )
     .await;
 

@@ -138,9 +138,55 @@ impl TestNet {
         path: &str,
         body: Option<serde_json::Value>,
     ) -> (reqwest::StatusCode, serde_json::Value) {
+        let token = self.0.tokens[i].clone();
+        self.call_as(i, &token, method, path, body).await
+    }
+
+    /// A staff account at node `i` (made through the node's accounts, as an
+    /// admin would) and a personal API token of it: the trail and the case
+    /// timelines name this person for what the token does.
+    pub(crate) async fn staff_token(
+        &self,
+        i: usize,
+        username: &str,
+        display_name: &str,
+        role: unionfed_node::accounts::Role,
+    ) -> String {
+        use unionfed_node::access::Principal;
+        let state = self.node(i).state();
+        let user = state
+            .create_user(
+                &Principal::AdminToken,
+                unionfed_node::accounts::NewUser {
+                    username: username.into(),
+                    display_name: display_name.into(),
+                    role,
+                    password: "a long enough password".into(),
+                },
+            )
+            .await
+            .unwrap();
+        let me = Principal::Staff {
+            username: user.username,
+            display_name: user.display_name,
+            role: user.role,
+            token: None,
+        };
+        state.create_api_token(&me, "tests").await.unwrap().0
+    }
+
+    /// Calls node `i`'s API with `token`.
+    pub(crate) async fn call_as(
+        &self,
+        i: usize,
+        token: &str,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> (reqwest::StatusCode, serde_json::Value) {
         let mut request = reqwest::Client::new()
             .request(method, self.url(i, path))
-            .bearer_auth(&self.0.tokens[i]);
+            .bearer_auth(token);
         if let Some(b) = body {
             request = request.json(&b);
         }

@@ -18,7 +18,6 @@ async fn transfer_to_mtuc(net: &TestNet) -> (String, String, String) {
             &format!("/api/v1/members/{member}/consents"),
             json!({
                 "given": "in_person",
-                "recorded_by": "officer Dewi",
                 "recipient": "MTUC",
                 "purposes": ["representation at the workplace"],
                 "data_categories": ["name", "contact", "employer"],
@@ -291,7 +290,7 @@ async fn nothing_is_sent_without_a_matching_consent() {
             Method::POST,
             &format!("/api/v1/members/{member}/consents"),
             Some(json!({
-                "given": "in_person", "recorded_by": "officer Dewi", "recipient": "MTUC",
+                "given": "in_person", "recipient": "MTUC",
                 "purposes": ["representation"], "data_categories": ["name", "bank account"],
                 "legal_basis": "consent"
             })),
@@ -397,7 +396,6 @@ async fn request_from_kspi(net: &TestNet, member: &str) -> String {
                 "member": member,
                 "origin": "KSPI",
                 "given": "in_person",
-                "recorded_by": "MTUC officer at the Johor hub",
                 "purposes": ["representation at the workplace"],
                 "data_categories": ["name", "contact", "employer"],
                 "destination_country": "MY",
@@ -539,7 +537,6 @@ async fn send_from_kspi(net: &TestNet, member: &str, to: &str, options: Value) -
             &format!("/api/v1/members/{member}/consents"),
             Some(json!({
                 "given": "signed_form",
-                "recorded_by": "officer Dewi",
                 "recipient": to,
                 "purposes": ["representation at the workplace"],
                 "data_categories": ["name", "contact", "employer", "job", "workplace", "language", "dues", "contract"],

@@ -4,6 +4,7 @@
 //! every form must send back. Wrong passwords lock the account for longer
 //! and longer.
 
+use crate::access::{Action, Principal};
 use crate::error::{NodeError, Result};
 use crate::node::{now, NodeState};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -54,11 +55,6 @@ impl Role {
         ]
         .into_iter()
         .find(|r| r.as_str() == s)
-    }
-
-    /// May this role see names, contacts and narratives?
-    pub fn sees_personal_fields(self) -> bool {
-        self != Role::Viewer
     }
 }
 
@@ -237,6 +233,26 @@ impl NodeState {
         !token.is_empty() && hex::encode(token_hash(token)) == self.config.admin_token_sha256
     }
 
+    /// The principal a bearer token stands for: the admin token, a
+    /// personal API token of an enabled account, or a partner's token.
+    pub fn principal_of_token(&self, token: &str) -> Result<Option<Principal>> {
+        if self.is_admin_token(token) {
+            return Ok(Some(Principal::AdminToken));
+        }
+        if let Some((user, record)) = self.api_token_user(token)? {
+            return Ok(Some(Principal::Staff {
+                username: user.username,
+                display_name: user.display_name,
+                role: user.role,
+                token: Some(record.id),
+            }));
+        }
+        Ok(self.partner_by_token(token)?.map(|p| Principal::Partner {
+            id: p.id,
+            name: p.name,
+        }))
+    }
+
     /// The account `username`, or NotFound.
     fn user_named(&self, username: &str) -> Result<User> {
         self.store
@@ -272,7 +288,7 @@ impl NodeState {
     pub async fn first_admin(&self, admin_token: &str, new: NewUser) -> Result<NewSession> {
         if !self.is_admin_token(admin_token.trim()) {
             return Err(NodeError::Forbidden(
-                "create the first account: the admin token is not this node's (it was printed by `unionfed init`)".into(),
+                "this is not the node's admin token: the first account needs the one `unionfed init` printed".into(),
             ));
         }
         let user = self
@@ -312,12 +328,8 @@ impl NodeState {
     }
 
     /// An admin creates an account.
-    pub async fn create_user(&self, by: &User, new: NewUser) -> Result<User> {
-        if by.role != Role::Admin {
-            return Err(NodeError::Forbidden(
-                "create accounts; only an admin may".into(),
-            ));
-        }
+    pub async fn create_user(&self, who: &Principal, new: NewUser) -> Result<User> {
+        let grant = self.allow(who, Action::ManageAccounts, &new.username)?;
         if self.store.user(&new.username)?.is_some() {
             return Err(NodeError::Invalid(format!(
                 "the user name {} is taken",
@@ -326,8 +338,8 @@ impl NodeState {
         }
         let user = self.make_user(new).await?;
         self.store.put_user(&user)?;
-        self.audit(
-            &by.username,
+        grant.done_as(
+            self,
             "create_user",
             &user.username,
             Some(format!("role {}", user.role.as_str())),
@@ -340,16 +352,12 @@ impl NodeState {
     /// sessions end at once.
     pub async fn set_user_disabled(
         &self,
-        by: &User,
+        who: &Principal,
         username: &str,
         disabled: bool,
     ) -> Result<User> {
-        if by.role != Role::Admin {
-            return Err(NodeError::Forbidden(
-                "disable accounts; only an admin may".into(),
-            ));
-        }
-        if by.username == username {
+        let grant = self.allow(who, Action::ManageAccounts, username)?;
+        if who.username() == Some(username) {
             return Err(NodeError::Invalid(
                 "you cannot disable your own account".into(),
             ));
@@ -360,8 +368,8 @@ impl NodeState {
         if disabled {
             self.store.remove_sessions_of(username)?;
         }
-        self.audit(
-            &by.username,
+        grant.done_as(
+            self,
             if disabled {
                 "disable_user"
             } else {
@@ -514,15 +522,70 @@ impl NodeState {
         Ok(true)
     }
 
-    pub fn users(&self) -> Result<Vec<User>> {
+    /// Every account with its personal API tokens, for an admin.
+    pub fn users(&self, who: &Principal) -> Result<Vec<(User, Vec<ApiToken>)>> {
+        let grant = self.allow(who, Action::ManageAccounts, "accounts")?;
         let mut users = self.store.users()?;
         users.sort_by(|a, b| a.username.cmp(&b.username));
-        Ok(users)
+        let mut out = Vec::with_capacity(users.len());
+        for u in users {
+            let tokens = self.api_tokens_of(&u.username)?;
+            out.push((u, tokens));
+        }
+        grant.done_as(self, "view_users", "accounts", None);
+        Ok(out)
     }
 
-    /// Makes a personal API token for `username`; the token is returned
-    /// once, and only its hash is kept.
+    /// The display names of the enabled accounts that may handle cases:
+    /// whom a case may be assigned to.
+    pub fn case_handlers(&self) -> Result<Vec<String>> {
+        let mut names: Vec<String> = self
+            .store
+            .users()?
+            .into_iter()
+            .filter(|u| !u.disabled)
+            .filter(|u| {
+                Principal::Staff {
+                    username: u.username.clone(),
+                    display_name: u.display_name.clone(),
+                    role: u.role,
+                    token: None,
+                }
+                .may(Action::ChangeCase)
+            })
+            .map(|u| u.display_name)
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
+    /// Makes a personal API token for the signed-in user `who`; the token
+    /// is returned once, and only its hash is kept.
     pub async fn create_api_token(
+        &self,
+        who: &Principal,
+        label: &str,
+    ) -> Result<(String, ApiToken)> {
+        let Some(username) = who
+            .username()
+            .filter(|_| matches!(who, Principal::Staff { token: None, .. }))
+        else {
+            return Err(NodeError::Forbidden(format!(
+                "{} may not make personal API tokens; a signed-in user makes their own",
+                who.audit_name()
+            )));
+        };
+        let made = self.create_api_token_for(username, label).await?;
+        self.audit(
+            &who.audit_name(),
+            "create_api_token",
+            &made.1.id,
+            Some(made.1.label.clone()),
+        );
+        Ok(made)
+    }
+
+    async fn create_api_token_for(
         &self,
         username: &str,
         label: &str,
@@ -553,7 +616,7 @@ impl NodeState {
     }
 
     /// The tokens of one account, oldest first.
-    pub fn api_tokens_of(&self, username: &str) -> Result<Vec<ApiToken>> {
+    pub(crate) fn api_tokens_of(&self, username: &str) -> Result<Vec<ApiToken>> {
         let mut held: Vec<ApiToken> = self
             .store
             .api_tokens()?
@@ -565,8 +628,40 @@ impl NodeState {
         Ok(held)
     }
 
-    /// Revokes token `id` of `username`; false when there is no such token.
-    pub async fn revoke_api_token(&self, username: &str, id: &str) -> Result<bool> {
+    /// The personal API tokens of the signed-in user `who`.
+    pub fn own_api_tokens(&self, who: &Principal) -> Result<Vec<ApiToken>> {
+        match who.username() {
+            Some(u) => self.api_tokens_of(u),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// Revokes token `id` of `username`: one's own, or anyone's for those
+    /// who manage accounts. False when there is no such token.
+    pub async fn revoke_api_token(
+        &self,
+        who: &Principal,
+        username: &str,
+        id: &str,
+    ) -> Result<bool> {
+        let own = who.username() == Some(username);
+        let grant = if own {
+            None
+        } else {
+            Some(self.allow(who, Action::ManageAccounts, username)?)
+        };
+        let revoked = self.revoke_api_token_of(username, id).await?;
+        if revoked {
+            let detail = (!own).then(|| format!("of {username}"));
+            match grant {
+                Some(g) => g.done_as(self, "revoke_api_token", id, detail),
+                None => self.audit(&who.audit_name(), "revoke_api_token", id, detail),
+            }
+        }
+        Ok(revoked)
+    }
+
+    async fn revoke_api_token_of(&self, username: &str, id: &str) -> Result<bool> {
         let found = self
             .store
             .api_tokens()?
@@ -596,33 +691,6 @@ impl NodeState {
     }
 }
 
-/// Whether a personal API token of a user with `role` may call `method path`:
-/// each role reaches the API of the pages it uses. Partners' and the
-/// charter's endpoints stay with admins and the node's admin token.
-pub fn api_allows(role: Role, method: &axum::http::Method, path: &str) -> bool {
-    let under = |prefix: &str| path == prefix || path.starts_with(&format!("{prefix}/"));
-    let reading = method == axum::http::Method::GET;
-    match role {
-        Role::Admin => true,
-        Role::CaseOfficer => {
-            (under("/api/v1/cases") && !under("/api/v1/cases/retention"))
-                || under("/api/v1/directory")
-                || (reading && under("/api/v1/federation"))
-        }
-        Role::Organiser => {
-            under("/api/v1/members")
-                || under("/api/v1/transfers")
-                || (reading && under("/api/v1/federation"))
-        }
-        Role::Viewer => {
-            reading
-                && (under("/api/v1/cases/stats")
-                    || under("/api/v1/cases/taxonomy")
-                    || under("/api/v1/federation"))
-        }
-    }
-}
-
 /// Compares two tokens in time that does not depend on where they differ.
 pub fn same_token(a: &str, b: &str) -> bool {
     a.len() == b.len()
@@ -647,38 +715,5 @@ mod tests {
         assert!(check_username("Rina").is_err() && check_username("a").is_err());
         assert!(same_token("abc", "abc") && !same_token("abc", "abd") && !same_token("abc", "ab"));
         assert_eq!(Role::parse("case_officer"), Some(Role::CaseOfficer));
-        assert!(!Role::Viewer.sees_personal_fields());
-    }
-
-    #[test]
-    fn each_role_reaches_the_api_of_its_pages() {
-        use axum::http::Method;
-        let (get, post) = (Method::GET, Method::POST);
-        assert!(api_allows(Role::Admin, &post, "/api/v1/partners"));
-        assert!(api_allows(
-            Role::CaseOfficer,
-            &post,
-            "/api/v1/cases/abc/actions"
-        ));
-        assert!(api_allows(Role::CaseOfficer, &get, "/api/v1/cases"));
-        assert!(!api_allows(
-            Role::CaseOfficer,
-            &post,
-            "/api/v1/cases/retention"
-        ));
-        assert!(!api_allows(Role::CaseOfficer, &post, "/api/v1/members"));
-        assert!(!api_allows(Role::CaseOfficer, &post, "/api/v1/casesx"));
-        assert!(api_allows(Role::Organiser, &post, "/api/v1/members"));
-        assert!(api_allows(
-            Role::Organiser,
-            &post,
-            "/api/v1/transfers/x/accept"
-        ));
-        assert!(!api_allows(Role::Organiser, &get, "/api/v1/cases"));
-        assert!(!api_allows(Role::Organiser, &post, "/api/v1/charter"));
-        assert!(api_allows(Role::Viewer, &get, "/api/v1/cases/stats"));
-        assert!(!api_allows(Role::Viewer, &get, "/api/v1/cases"));
-        assert!(!api_allows(Role::Viewer, &get, "/api/v1/members/x"));
-        assert!(!api_allows(Role::Viewer, &post, "/api/v1/federation"));
     }
 }

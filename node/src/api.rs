@@ -10,6 +10,7 @@ mod rate_limit;
 mod serve;
 pub mod transfers;
 
+use crate::access::Principal;
 use crate::error::NodeError;
 use crate::node::NodeState;
 use axum::extract::rejection::JsonRejection;
@@ -124,19 +125,18 @@ impl From<JsonRejection> for ApiError {
 #[from_request(via(axum::Json), rejection(ApiError))]
 pub struct ApiJson<T>(pub T);
 
-/// Proof that the request carried this node's admin token, or the personal
-/// API token of an enabled account whose role reaches this endpoint
-/// ([`crate::accounts::api_allows`]).
+/// Who made an API request, from its bearer token: the node's admin
+/// token, a personal API token of an enabled account, or a partner's
+/// token. A request without a token, or with one this node does not know,
+/// is refused here (401); what the principal may do is the domain's to
+/// decide (`crate::access`).
 #[derive(Debug)]
-pub struct Authorised;
+pub struct Caller(pub Principal);
 
-impl FromRequestParts<AppState> for Authorised {
+impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Authorised, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, ApiError> {
         let header = parts
             .headers
             .get(axum::http::header::AUTHORIZATION)
@@ -149,31 +149,13 @@ impl FromRequestParts<AppState> for Authorised {
                 )
             })?;
         let token = header.strip_prefix("Bearer ").unwrap_or_default().trim();
-        if state.is_admin_token(token) {
-            return Ok(Authorised);
-        }
-        let wrong = || {
+        state.principal_of_token(token)?.map(Caller).ok_or_else(|| {
             ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 "wrong_token",
                 "the token is not valid for this node (revoked, or its account is disabled?)",
             )
-        };
-        let (user, _) = state.api_token_user(token)?.ok_or_else(wrong)?;
-        if !crate::accounts::api_allows(user.role, &parts.method, parts.uri.path()) {
-            return Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                format!(
-                    "{}'s role ({}) does not allow {} {}",
-                    user.username,
-                    user.role.as_str(),
-                    parts.method,
-                    parts.uri.path()
-                ),
-            ));
-        }
-        Ok(Authorised)
+        })
     }
 }
 
@@ -272,74 +254,6 @@ async fn not_found() -> ApiError {
     )
 }
 
-/// Who made an API request, for the audit trail.
-fn actor_of(state: &NodeState, headers: &axum::http::HeaderMap) -> String {
-    let token = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|h| h.strip_prefix("Bearer "))
-        .map(str::trim);
-    match token {
-        Some(t) if state.is_admin_token(t) => "admin token".to_owned(),
-        Some(t) => {
-            // api_token_user answers only for personal (`uft_`) tokens.
-            if let Ok(Some((user, token))) = state.api_token_user(t) {
-                format!("{} (API token {})", user.username, token.id)
-            } else if let Ok(Some(p)) = state.partner_by_token(t) {
-                format!("partner {}", p.name)
-            } else {
-                "unknown token".to_owned()
-            }
-        }
-        None => "public".to_owned(),
-    }
-}
-
-/// Whether a successful request goes in the audit trail: every change, and
-/// every read of personal data, an export or a case file. Card checks and
-/// the federation's public state are not personal and are left out.
-fn audited(method: &axum::http::Method, pattern: &str) -> bool {
-    if !pattern.starts_with("/api/") {
-        return false;
-    }
-    method != axum::http::Method::GET
-        || [
-            "/members/{id}",
-            "/cases/{id}",
-            "/cases/export.csv",
-            "/transfers",
-            "/partner/",
-            "/partners",
-        ]
-        .iter()
-        .any(|p| pattern.contains(p))
-}
-
-/// Records each audited API request once it has succeeded.
-async fn audit_requests(
-    axum::extract::State(state): axum::extract::State<AppState>,
-    request: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> Response {
-    let method = request.method().clone();
-    let pattern = request
-        .extensions()
-        .get::<axum::extract::MatchedPath>()
-        .map(|p| p.as_str().to_owned());
-    // Only requests the trail keeps pay for naming their actor (a partner
-    // token is looked up among the partners).
-    let Some(pattern) = pattern.filter(|p| audited(&method, p)) else {
-        return next.run(request).await;
-    };
-    let path = request.uri().path().to_owned();
-    let actor = actor_of(&state, request.headers());
-    let response = next.run(request).await;
-    if response.status().is_success() {
-        state.audit(&actor, &format!("{method} {pattern}"), &path, None);
-    }
-    response
-}
-
 /// The whole HTTP surface of a node.
 pub fn router(state: AppState) -> Router {
     let limiter = Arc::new(rate_limit::RateLimiter::new(
@@ -347,8 +261,6 @@ pub fn router(state: AppState) -> Router {
         state.config.trusted_proxies.clone(),
     ));
     let rate_limited = || axum::middleware::from_fn_with_state(limiter.clone(), rate_limit::limit);
-    // Card checks are the busiest route and never audited, so they sit
-    // outside the audit layer rather than pass through it.
     let card_checks = Router::new()
         .route("/api/v1/cards/verify", post(cards::verify))
         .route_layer(rate_limited());
@@ -456,10 +368,6 @@ pub fn router(state: AppState) -> Router {
         .merge(public)
         .merge(crate::ui::static_routes())
         .merge(crate::ui::staff_routes(state.config.max_attachment_bytes))
-        .route_layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            audit_requests,
-        ))
         .merge(card_checks)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(state.config.max_body_bytes))

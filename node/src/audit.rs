@@ -3,6 +3,7 @@
 //! the hash of the one before, so a record removed or altered in the middle
 //! breaks the chain, and `unionfed audit verify` finds where.
 
+use crate::access::{Action, Principal};
 use crate::error::Result;
 use crate::node::{now, NodeState};
 use serde::{Deserialize, Serialize};
@@ -143,8 +144,20 @@ impl NodeState {
         }
     }
 
-    /// The newest records first, matching `query`.
-    pub fn audit_records(&self, query: &AuditQuery) -> Result<Vec<AuditRecord>> {
+    /// The newest records first, matching `query`, and the check of the
+    /// whole chain: what the audit page shows.
+    pub fn audit_records(
+        &self,
+        who: &Principal,
+        query: &AuditQuery,
+    ) -> Result<(Vec<AuditRecord>, ChainReport)> {
+        let grant = self.allow(who, Action::ReadAudit, "audit trail")?;
+        grant.done(self, "audit trail", query.text.clone());
+        let records = self.matching_records(query)?;
+        Ok((records, verify_chain(self.store.audit_oldest_first())?))
+    }
+
+    fn matching_records(&self, query: &AuditQuery) -> Result<Vec<AuditRecord>> {
         let needle = query.text.as_deref().map(str::to_lowercase);
         let mut out = Vec::new();
         for r in self.store.audit_newest_first() {
@@ -165,10 +178,6 @@ impl NodeState {
             }
         }
         Ok(out)
-    }
-
-    pub fn verify_audit(&self) -> Result<ChainReport> {
-        verify_chain(self.store.audit_oldest_first())
     }
 }
 

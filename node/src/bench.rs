@@ -2,6 +2,7 @@
 //! the raw limit measured in the same run (ed25519 `verify_strict` on all
 //! cores), so a ratio means the same on a loaded or an idle machine.
 
+use crate::access::Principal;
 use crate::cluster::{LocalCluster, CODES};
 use crate::demo::{card_verdict, wait_until as wait};
 use crate::members::NewMember;
@@ -225,12 +226,15 @@ pub async fn card_check(seconds: u64, connections: usize) -> anyhow::Result<()> 
     let mut cards = Vec::with_capacity(CARDS);
     for i in 0..CARDS {
         let record = issuer
-            .enrol(NewMember {
-                holder_name: format!("Member {i}"),
-                ..Default::default()
-            })
+            .enrol(
+                &Principal::Node,
+                NewMember {
+                    holder_name: format!("Member {i}"),
+                    ..Default::default()
+                },
+            )
             .await?;
-        cards.push(issuer.issue_card(&record.id)?);
+        cards.push(issuer.issue_card(&Principal::Node, &record.id)?.0);
     }
     let url = format!(
         "http://{}/api/v1/cards/verify",
@@ -430,10 +434,13 @@ pub async fn propagation(nodes: usize, samples: usize) -> anyhow::Result<()> {
     for _ in 0..samples {
         let started = Instant::now();
         let record = issuer
-            .enrol(NewMember {
-                holder_name: "Propagation sample".into(),
-                ..Default::default()
-            })
+            .enrol(
+                &Principal::Node,
+                NewMember {
+                    holder_name: "Propagation sample".into(),
+                    ..Default::default()
+                },
+            )
             .await?;
         local.push(started.elapsed());
         let seq = record.attestation_seq;

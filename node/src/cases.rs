@@ -16,6 +16,7 @@ pub mod referrals;
 pub mod reports;
 pub mod taxonomy;
 
+use crate::access::{Action, Principal};
 use crate::error::{NodeError, Result};
 use crate::node::{now, NodeState};
 use serde::{Deserialize, Serialize};
@@ -354,6 +355,45 @@ pub struct Case {
 }
 
 impl Case {
+    /// Without the worker, the narrative, notes, files and contract: what
+    /// an organiser or a viewer sees of a case.
+    pub fn masked(self) -> Case {
+        Case {
+            worker: Worker {
+                member: None,
+                name: None,
+                contact: None,
+                anonymous: self.worker.anonymous,
+            },
+            description: String::new(),
+            events: self
+                .events
+                .into_iter()
+                .map(|e| CaseEvent { note: None, ..e })
+                .collect(),
+            referrals: self
+                .referrals
+                .into_iter()
+                .map(|r| referrals::Referral {
+                    remark: None,
+                    override_basis: None,
+                    ..r
+                })
+                .collect(),
+            // Whether a contract was recorded and shows substitution stays;
+            // its terms go.
+            contract: self.contract.map(|c| contract::ContractEvidence {
+                signed: Default::default(),
+                experienced: Default::default(),
+                document_sha256: None,
+                differences: Vec::new(),
+                substitution: c.substitution,
+            }),
+            attachments: Vec::new(),
+            ..self
+        }
+    }
+
     pub fn is_overdue(&self, at: Timestamp) -> bool {
         self.status.is_open() && self.due_at.is_some_and(|d| d < at)
     }
@@ -402,7 +442,8 @@ pub struct StaffIntake {
     #[serde(flatten)]
     pub case: NewCase,
     pub how: StaffChannel,
-    /// The staff member entering the case.
+    /// Set by the node to whoever is signed in or owns the token.
+    #[serde(skip)]
     pub actor: String,
 }
 
@@ -411,6 +452,7 @@ pub struct StaffIntake {
 #[serde(deny_unknown_fields)]
 pub struct Transition {
     pub to: CaseStatus,
+    #[serde(skip)]
     pub actor: String,
     /// Required when rejecting.
     pub rejection: Option<Rejection>,
@@ -425,6 +467,7 @@ pub struct Transition {
 #[serde(deny_unknown_fields)]
 pub struct NewAction {
     pub action: ActionKind,
+    #[serde(skip)]
     pub actor: String,
     pub note: String,
 }
@@ -434,6 +477,7 @@ pub struct NewAction {
 #[serde(deny_unknown_fields)]
 pub struct Assignment {
     pub to: String,
+    #[serde(skip)]
     pub actor: String,
 }
 
@@ -441,6 +485,7 @@ pub struct Assignment {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StaffMessage {
+    #[serde(skip)]
     pub actor: String,
     pub text: String,
 }
@@ -632,7 +677,16 @@ impl NodeState {
     }
 
     /// A case entered by staff.
-    pub async fn intake(&self, input: StaffIntake) -> Result<Case> {
+    pub async fn intake(&self, who: &Principal, input: StaffIntake) -> Result<Case> {
+        let mut input = input;
+        input.actor = who.display_name();
+        let target = "new case".to_owned();
+        let work = self.intake_unchecked(input);
+        self.guarded(who, Action::ChangeCase, &target, "open_case", work)
+            .await
+    }
+
+    async fn intake_unchecked(&self, input: StaffIntake) -> Result<Case> {
         check_required("actor", &input.actor, MAX_FIELD)?;
         self.open_case(
             input.case,
@@ -644,7 +698,35 @@ impl NodeState {
         .await
     }
 
-    pub fn case(&self, id: &CaseId) -> Result<Case> {
+    /// One case, as `who` may see it.
+    pub fn read_case(&self, who: &Principal, id: &CaseId) -> Result<Case> {
+        let grant = self.allow(who, Action::ReadCase, &id.to_string())?;
+        let case = self.case(id)?;
+        grant.done(self, &id.to_string(), None);
+        Ok(if grant.masked() { case.masked() } else { case })
+    }
+
+    /// A whole case as a file to keep (the worker's access request).
+    pub fn export_case(&self, who: &Principal, id: &CaseId) -> Result<Case> {
+        let grant = self.allow(who, Action::ExportCases, &id.to_string())?;
+        let case = self.case(id)?;
+        grant.done_as(self, "export_case", &id.to_string(), None);
+        Ok(case)
+    }
+
+    /// The cases matching `query`, as `who` may see them; one record.
+    pub fn list_cases(&self, who: &Principal, query: &CaseQuery) -> Result<Vec<Case>> {
+        let grant = self.allow(who, Action::ListCases, "cases")?;
+        let found = self.cases(query)?;
+        grant.done(self, "cases", Some(format!("{} shown", found.len())));
+        Ok(if grant.masked() {
+            found.into_iter().map(Case::masked).collect()
+        } else {
+            found
+        })
+    }
+
+    pub(crate) fn case(&self, id: &CaseId) -> Result<Case> {
         self.store.case(id)?.ok_or_else(|| NodeError::NotFound {
             what: "case",
             id: id.to_string(),
@@ -653,7 +735,7 @@ impl NodeState {
 
     /// Cases matching `query`: risk-flagged first, then by priority, then
     /// the earliest due.
-    pub fn cases(&self, query: &CaseQuery) -> Result<Vec<Case>> {
+    pub(crate) fn cases(&self, query: &CaseQuery) -> Result<Vec<Case>> {
         let at = now();
         let mut cases = self.store.cases()?;
         cases.retain(|c| {
@@ -706,7 +788,16 @@ impl NodeState {
     }
 
     /// Moves a case along its workflow.
-    pub async fn transition(&self, id: &CaseId, t: Transition) -> Result<Case> {
+    pub async fn transition(&self, who: &Principal, id: &CaseId, t: Transition) -> Result<Case> {
+        let mut t = t;
+        t.actor = who.display_name();
+        let target = id.to_string();
+        let work = self.transition_unchecked(id, t);
+        self.guarded(who, Action::ChangeCase, &target, "transition_case", work)
+            .await
+    }
+
+    async fn transition_unchecked(&self, id: &CaseId, t: Transition) -> Result<Case> {
         check_required("actor", &t.actor, MAX_FIELD)?;
         if let Some(n) = &t.note {
             check_text("note", n, MAX_NOTE)?;
@@ -800,7 +891,21 @@ impl NodeState {
     }
 
     /// Records a call, visit, letter, meeting, legal filing or note.
-    pub async fn add_action(&self, id: &CaseId, action: NewAction) -> Result<Case> {
+    pub async fn add_action(
+        &self,
+        who: &Principal,
+        id: &CaseId,
+        action: NewAction,
+    ) -> Result<Case> {
+        let mut action = action;
+        action.actor = who.display_name();
+        let target = id.to_string();
+        let work = self.add_action_unchecked(id, action);
+        self.guarded(who, Action::ChangeCase, &target, "case_action", work)
+            .await
+    }
+
+    async fn add_action_unchecked(&self, id: &CaseId, action: NewAction) -> Result<Case> {
         check_required("actor", &action.actor, MAX_FIELD)?;
         check_required("note", &action.note, MAX_NOTE)?;
         let before = self.case(id)?;
@@ -818,7 +923,16 @@ impl NodeState {
     }
 
     /// Gives a case to a case officer.
-    pub async fn assign(&self, id: &CaseId, a: Assignment) -> Result<Case> {
+    pub async fn assign(&self, who: &Principal, id: &CaseId, a: Assignment) -> Result<Case> {
+        let mut a = a;
+        a.actor = who.display_name();
+        let target = id.to_string();
+        let work = self.assign_unchecked(id, a);
+        self.guarded(who, Action::ChangeCase, &target, "assign_case", work)
+            .await
+    }
+
+    async fn assign_unchecked(&self, id: &CaseId, a: Assignment) -> Result<Case> {
         check_required("actor", &a.actor, MAX_FIELD)?;
         check_required("to", &a.to, MAX_FIELD)?;
         let before = self.case(id)?;
@@ -837,7 +951,21 @@ impl NodeState {
     }
 
     /// Writes to the worker, who reads it with their receipt code.
-    pub async fn message_worker(&self, id: &CaseId, m: StaffMessage) -> Result<Case> {
+    pub async fn message_worker(
+        &self,
+        who: &Principal,
+        id: &CaseId,
+        m: StaffMessage,
+    ) -> Result<Case> {
+        let mut m = m;
+        m.actor = who.display_name();
+        let target = id.to_string();
+        let work = self.message_worker_unchecked(id, m);
+        self.guarded(who, Action::ChangeCase, &target, "message_worker", work)
+            .await
+    }
+
+    async fn message_worker_unchecked(&self, id: &CaseId, m: StaffMessage) -> Result<Case> {
         check_required("actor", &m.actor, MAX_FIELD)?;
         check_required("text", &m.text, MAX_NOTE)?;
         let before = self.case(id)?;

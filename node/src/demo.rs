@@ -345,7 +345,7 @@ async fn seed_cases(http: &reqwest::Client, running: &[Running]) -> anyhow::Resu
         .to_owned();
     // 2. Across the border: unpaid wages in Johor, taken up by MTUC.
     let case = post_json(http, kspi, "/api/v1/cases", json!({
-        "kind": "complaint", "how": "hub_visit", "actor": "officer Dewi",
+        "kind": "complaint", "how": "hub_visit",
         "categories": ["unpaid_wages", "contract_substitution"],
         "origin_country": "ID", "destination_country": "MY", "sector": "manufacturing",
         "employer": "Sdn Bhd Contoh (Johor Bahru)", "worker_name": "Wati Susanti",
@@ -357,11 +357,10 @@ async fn seed_cases(http: &reqwest::Client, running: &[Running]) -> anyhow::Resu
         http,
         kspi,
         &format!("/api/v1/cases/{id}/transition"),
-        json!({ "to": "verified", "actor": "officer Dewi" }),
+        json!({ "to": "verified" }),
     )
     .await?;
     post_json(http, kspi, &format!("/api/v1/cases/{id}/contract"), json!({
-        "actor": "officer Dewi",
         "signed": { "employer": "Sdn Bhd Contoh", "position": "Machine operator", "monthly_wage": 1700, "currency": "MYR", "hours_per_week": 48, "rest_days_per_month": 4, "duration_months": 24 },
         "experienced": { "employer": "Sdn Bhd Contoh", "position": "Cleaner", "monthly_wage": 1100, "currency": "MYR", "hours_per_week": 66, "rest_days_per_month": 2 }
     })).await?;
@@ -370,15 +369,21 @@ async fn seed_cases(http: &reqwest::Client, running: &[Running]) -> anyhow::Resu
         kspi,
         &format!("/api/v1/cases/{id}/consent"),
         json!({
-            "given": "in_person", "recorded_by": "officer Dewi", "contact_allowed": true,
+            "given": "in_person", "contact_allowed": true,
             "affiliates": ["MTUC"], "purposes": ["recover unpaid wages"],
             "fields": ["worker_name", "worker_contact", "employer", "sector", "description"]
         }),
     )
     .await?;
-    post_json(http, kspi, &format!("/api/v1/cases/{id}/referrals"), json!({
-        "affiliate": "MTUC", "actor": "officer Dewi", "note": "Please take this up with the employer in Johor."
-    })).await?;
+    post_json(
+        http,
+        kspi,
+        &format!("/api/v1/cases/{id}/referrals"),
+        json!({
+            "affiliate": "MTUC", "note": "Please take this up with the employer in Johor."
+        }),
+    )
+    .await?;
     let mut arrived = None;
     for _ in 0..60 {
         let cases: Value = http
@@ -402,14 +407,14 @@ async fn seed_cases(http: &reqwest::Client, running: &[Running]) -> anyhow::Resu
         http,
         mtuc,
         &format!("/api/v1/cases/{there}/referral-decision"),
-        json!({ "accept": true, "actor": "officer Hafiz" }),
+        json!({ "accept": true }),
     )
     .await?;
     post_json(
         http,
         mtuc,
         &format!("/api/v1/cases/{there}/transition"),
-        json!({ "to": "in_progress", "actor": "officer Hafiz" }),
+        json!({ "to": "in_progress" }),
     )
     .await?;
     // 3. A partner's referral at MTUC, and a small directory.
@@ -498,7 +503,6 @@ async fn transfer(
         format!("/api/v1/members/{member}/consents"),
         json!({
             "given": "in_person",
-            "recorded_by": "demo officer",
             "recipient": "MTUC",
             "purposes": ["representation at the workplace in Malaysia"],
             "data_categories": ["name", "contact", "employer", "sector"],

@@ -27,7 +27,7 @@ pub enum NodeError {
         "no case matches this receipt code and passphrase; check the 16 digits and the passphrase"
     )]
     NoReceiptMatch,
-    #[error("this token may not {0}")]
+    #[error("{0}")]
     Forbidden(String),
     #[error("the network task has stopped; the node is shutting down")]
     NetworkStopped,

@@ -3,6 +3,7 @@
 //! arrives; stored once by the recipient, which signs the receipt only after
 //! the handoff is on its disk. At-least-once on the wire, once in effect.
 
+use crate::access::{Action, Principal};
 use crate::error::{NodeError, Result};
 use crate::node::{now, NodeState};
 use libp2p::PeerId;
@@ -124,7 +125,7 @@ impl NodeState {
         }
         .seal(&self.keys.signing)?;
         self.audit(
-            &self.config.affiliate.to_string(),
+            &Principal::Node.audit_name(),
             "handoff_sealed",
             &id.to_string(),
             Some(format!("kind {} to {recipient}", kind.0)),
@@ -148,7 +149,8 @@ impl NodeState {
         self.handoff_wakeup.notify_one();
     }
 
-    /// The plaintext of a received handoff.
+    /// The plaintext of a received handoff, opened again from the inbox
+    /// (for the operator and the tests; receiving opens it once).
     pub fn open_received(&self, id: &HandoffId) -> Result<Vec<u8>> {
         let item = self.store.inbox(id)?.ok_or_else(|| NodeError::NotFound {
             what: "received handoff",
@@ -199,7 +201,8 @@ impl NodeState {
             };
         }
         // Receipt only what this node can open: a receipt says "we have it".
-        handoff.open(us, &self.keys.encryption)?;
+        // The plaintext goes on to the area that acts on it, opened once.
+        let plain = handoff.open(us, &self.keys.encryption)?;
         let receipt = SignedReceipt::sign(
             &Receipt::for_handoff(&signed, &handoff, now()),
             &self.keys.signing,
@@ -216,14 +219,16 @@ impl NodeState {
         self.store.flush().await?;
         if stored.is_none() {
             self.metrics.handoffs_received.inc();
-            self.audit(
-                &item.sender.to_string(),
+            let sender = Principal::Affiliate(item.sender.clone());
+            let grant = self.allow(&sender, Action::DeliverHandoff, &item.id.to_string())?;
+            grant.done_as(
+                self,
                 "handoff_received",
                 &item.id.to_string(),
                 Some(format!("kind {}", item.kind.0)),
             );
             // The receipt stands whatever the content says: it is on disk.
-            if let Err(e) = self.act_on(&item).await {
+            if let Err(e) = self.act_on(&item, &plain).await {
                 tracing::warn!(id = %item.id, %e, "received handoff could not be acted on");
             }
         }
@@ -451,7 +456,7 @@ pub async fn run(state: Arc<NodeState>, shutdown: CancellationToken) {
     loop {
         if last_retention.is_none_or(|t| t.elapsed() >= RETENTION_CHECK) {
             last_retention = Some(tokio::time::Instant::now());
-            if let Err(e) = state.run_retention().await {
+            if let Err(e) = state.run_retention(&crate::access::Principal::Node).await {
                 tracing::warn!(%e, "erasing the personal fields of old closed cases failed");
             }
         }

@@ -1,6 +1,7 @@
 //! The unionfed node: the daemon an affiliate runs. `node::start` runs a whole
 //! node in-process; the `unionfed` binary wraps it in a command line.
 
+pub mod access;
 pub mod accounts;
 pub mod api;
 pub mod audit;

@@ -115,6 +115,9 @@ enum AuditCommand {
         #[arg(long)]
         data_dir: PathBuf,
     },
+    /// Print the access policy: who may see or change what, and what is
+    /// recorded (the same table as docs/access.md).
+    Policy,
 }
 
 #[derive(Debug, Subcommand)]
@@ -314,6 +317,9 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             status_snapshot,
         }) => return verify_card_offline(&card, &charter, status_snapshot.as_deref()),
         Command::Status { url, token } => status(&url, &token).await?,
+        Command::Audit(AuditCommand::Policy) => {
+            print!("{}", unionfed_node::access::table_markdown());
+        }
         Command::Audit(AuditCommand::Verify { data_dir }) => {
             let store = unionfed_node::storage::Store::open(&data_dir.join("store"))?;
             let report = unionfed_node::audit::verify_store(&store)?;

@@ -2,6 +2,7 @@
 //! Personal fields live only in this node's store; what replicates is the
 //! attestation, which carries a salted hash instead of the holder's name.
 
+use crate::access::{Action, Principal};
 use crate::error::{NodeError, Result};
 use crate::node::{now, NodeState};
 use rand::RngCore;
@@ -58,6 +59,20 @@ pub struct MemberRecord {
 }
 
 impl MemberRecord {
+    /// The record without its personal fields: what a masked reader sees.
+    pub fn masked(self) -> MemberRecord {
+        MemberRecord {
+            holder_name: String::new(),
+            date_of_birth: None,
+            contact: None,
+            employer: None,
+            work: WorkDetails::default(),
+            status_reason: None,
+            salt: String::new(),
+            ..self
+        }
+    }
+
     /// The record a destination keeps for a worker it represents for `home`.
     pub(crate) fn linked(
         id: MemberId,
@@ -172,6 +187,15 @@ pub struct MemberView {
     /// The affiliates whose representation of this member is in force, from
     /// the commitments every node replicates.
     pub represented_by: Vec<RepresentedBy>,
+}
+
+impl MemberView {
+    fn masked(self) -> MemberView {
+        MemberView {
+            record: self.record.masked(),
+            ..self
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -356,7 +380,14 @@ fn fresh_salt() -> String {
 impl NodeState {
     /// Enrols a member: stores the record and appends the first attestation,
     /// both durable before this returns.
-    pub async fn enrol(&self, input: NewMember) -> Result<MemberRecord> {
+    pub async fn enrol(&self, who: &Principal, input: NewMember) -> Result<MemberRecord> {
+        let grant = self.allow(who, Action::ChangeMember, "new member")?;
+        let record = self.enrol_unchecked(input).await?;
+        grant.done_as(self, "enrol_member", &record.id.to_string(), None);
+        Ok(record)
+    }
+
+    async fn enrol_unchecked(&self, input: NewMember) -> Result<MemberRecord> {
         input.validate()?;
         let at = now();
         let mut record = MemberRecord {
@@ -407,13 +438,72 @@ impl NodeState {
         record
     }
 
-    /// A member's record and who represents them now.
-    pub fn member_view(&self, id: &MemberId) -> Result<MemberView> {
-        self.view(self.member(id)?)
+    /// A member's record and who represents them now, as `who` may see it.
+    pub fn member_view(&self, who: &Principal, id: &MemberId) -> Result<MemberView> {
+        let grant = self.allow(who, Action::ReadMember, &id.to_string())?;
+        let view = self.view(self.member(id)?)?;
+        grant.done(self, &id.to_string(), None);
+        Ok(if grant.masked() { view.masked() } else { view })
+    }
+
+    /// A member's record with their consents and transfer log: what the
+    /// member page shows, read and recorded once.
+    pub fn member_file(
+        &self,
+        who: &Principal,
+        id: &MemberId,
+    ) -> Result<(
+        MemberView,
+        Vec<crate::transfers::Consent>,
+        Vec<crate::transfers::Transfer>,
+    )> {
+        let grant = self.allow(who, Action::ReadMember, &id.to_string())?;
+        let view = self.view(self.member(id)?)?;
+        let transfers = self.member_transfers_unchecked(id)?;
+        grant.done(self, &id.to_string(), None);
+        if grant.masked() {
+            return Ok((view.masked(), Vec::new(), transfers));
+        }
+        let consents = self.store.consents(id)?;
+        Ok((view, consents, transfers))
+    }
+
+    /// Members whose name contains `needle` (all when empty), at most
+    /// `limit`: by name for those who see names, by id for the others, who
+    /// cannot search by name either.
+    pub fn list_members(
+        &self,
+        who: &Principal,
+        needle: &str,
+        limit: usize,
+    ) -> Result<Vec<MemberRecord>> {
+        let grant = self.allow(who, Action::ListMembers, "members")?;
+        let mut members = self.store.members()?;
+        let needle = needle.trim().to_lowercase();
+        if grant.masked() {
+            members.sort_by_key(|m| m.id);
+        } else {
+            if !needle.is_empty() {
+                members.retain(|m| m.holder_name.to_lowercase().contains(&needle));
+            }
+            members.sort_by(|a, b| a.holder_name.cmp(&b.holder_name));
+        }
+        members.truncate(limit);
+        let query = (!needle.is_empty() && !grant.masked()).then(|| format!("search {needle:?}"));
+        let detail = match query {
+            Some(q) => format!("{q}; {} shown", members.len()),
+            None => format!("{} shown", members.len()),
+        };
+        grant.done(self, "members", Some(detail));
+        Ok(if grant.masked() {
+            members.into_iter().map(MemberRecord::masked).collect()
+        } else {
+            members
+        })
     }
 
     /// `record` with who represents the member now.
-    pub fn view(&self, record: MemberRecord) -> Result<MemberView> {
+    pub(crate) fn view(&self, record: MemberRecord) -> Result<MemberView> {
         let id = &record.id;
         let home = record.home.clone().unwrap_or(self.config.affiliate.clone());
         let at = now();
@@ -435,7 +525,13 @@ impl NodeState {
         })
     }
 
-    pub fn member(&self, id: &MemberId) -> Result<MemberRecord> {
+    /// Whether this node keeps a record of member `id` (a card check links
+    /// to it for those who may read it).
+    pub fn holds_member(&self, id: &MemberId) -> bool {
+        self.store.member(id).is_ok_and(|m| m.is_some())
+    }
+
+    pub(crate) fn member(&self, id: &MemberId) -> Result<MemberRecord> {
         self.store.member(id)?.ok_or_else(|| NodeError::NotFound {
             what: "member",
             id: id.to_string(),
@@ -444,7 +540,23 @@ impl NodeState {
 
     /// Changes personal fields. A new holder name means a new salt and a new
     /// attestation, so cards with the old name stop verifying.
-    pub async fn update_member(&self, id: &MemberId, patch: MemberPatch) -> Result<MemberRecord> {
+    pub async fn update_member(
+        &self,
+        who: &Principal,
+        id: &MemberId,
+        patch: MemberPatch,
+    ) -> Result<MemberRecord> {
+        let grant = self.allow(who, Action::ChangeMember, &id.to_string())?;
+        let record = self.update_member_unchecked(id, patch).await?;
+        grant.done(self, &id.to_string(), None);
+        Ok(record)
+    }
+
+    async fn update_member_unchecked(
+        &self,
+        id: &MemberId,
+        patch: MemberPatch,
+    ) -> Result<MemberRecord> {
         patch.validate()?;
         let _guard = self.member_lock.lock().await;
         let mut record = self.member(id)?;
@@ -475,7 +587,29 @@ impl NodeState {
     }
 
     /// Sets the membership status and appends the attestation that says so.
-    pub async fn set_status(&self, id: &MemberId, change: StatusChange) -> Result<MemberRecord> {
+    pub async fn set_status(
+        &self,
+        who: &Principal,
+        id: &MemberId,
+        change: StatusChange,
+    ) -> Result<MemberRecord> {
+        let grant = self.allow(who, Action::ChangeMember, &id.to_string())?;
+        let status = change.status;
+        let record = self.set_status_unchecked(id, change).await?;
+        grant.done_as(
+            self,
+            "member_status",
+            &id.to_string(),
+            Some(status.to_string()),
+        );
+        Ok(record)
+    }
+
+    pub(crate) async fn set_status_unchecked(
+        &self,
+        id: &MemberId,
+        change: StatusChange,
+    ) -> Result<MemberRecord> {
         if change.reason.trim().is_empty() {
             return Err(NodeError::Invalid(
                 "reason is empty; say why the status changes".into(),
@@ -492,8 +626,16 @@ impl NodeState {
         Ok(record)
     }
 
-    /// Signs a card for an active member.
-    pub fn issue_card(&self, id: &MemberId) -> Result<String> {
+    /// Signs a card for an active member; the name on it comes back too,
+    /// for the printed card.
+    pub fn issue_card(&self, who: &Principal, id: &MemberId) -> Result<(String, String)> {
+        let grant = self.allow(who, Action::IssueCard, &id.to_string())?;
+        let card = self.issue_card_unchecked(id)?;
+        grant.done(self, &id.to_string(), None);
+        Ok(card)
+    }
+
+    fn issue_card_unchecked(&self, id: &MemberId) -> Result<(String, String)> {
         let record = self.member(id)?;
         record.check_home("issuing the card")?;
         if record.status != MemberStatus::Active {
@@ -521,7 +663,10 @@ impl NodeState {
             expires_at: Timestamp(expires),
             representing,
         };
-        Ok(card::issue(&claims, &self.keys.signing)?)
+        Ok((
+            card::issue(&claims, &self.keys.signing)?,
+            record.holder_name,
+        ))
     }
 }
 

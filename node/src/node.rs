@@ -229,8 +229,38 @@ impl NodeState {
         Ok(true)
     }
 
+    /// An admin submits the next charter version (signed by the threshold)
+    /// as the hex of a charter file; the node adopts it and gossips it to
+    /// every peer.
+    pub async fn submit_charter(
+        &self,
+        who: &crate::access::Principal,
+        charter_hex: &str,
+    ) -> Result<bool> {
+        let work = async {
+            let doc: CharterDocument = hex::decode(charter_hex.trim())
+                .ok()
+                .and_then(|b| postcard::from_bytes(&b).ok())
+                .ok_or_else(|| {
+                    NodeError::Invalid(
+                        "charter must be the hex of a charter file made by `unionfed charter`"
+                            .into(),
+                    )
+                })?;
+            self.propose_charter(doc).await
+        };
+        self.guarded(
+            who,
+            crate::access::Action::ChangeCharter,
+            "charter",
+            "submit_charter",
+            work,
+        )
+        .await
+    }
+
     /// Adopts a charter version submitted here and gossips it to every peer.
-    pub async fn propose_charter(&self, doc: CharterDocument) -> Result<bool> {
+    pub(crate) async fn propose_charter(&self, doc: CharterDocument) -> Result<bool> {
         let adopted = self.adopt_charter(doc.clone()).await?;
         if adopted {
             self.network

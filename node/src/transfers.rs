@@ -2,6 +2,7 @@
 //! destination affiliate over an encrypted handoff, the destination's
 //! decision, and the representation commitment that every node learns.
 
+use crate::access::{Action, Principal};
 use crate::error::{NodeError, Result};
 use crate::handoffs::InboxItem;
 use crate::members::{MemberRecord, WorkDetails};
@@ -31,7 +32,7 @@ pub struct Consent {
     #[schema(value_type = String)]
     pub member: MemberId,
     pub given: ConsentGiven,
-    /// The officer who recorded it.
+    /// Who recorded it: the signed-in officer or the token's owner.
     pub recorded_by: String,
     #[schema(value_type = u64)]
     pub recorded_at: Timestamp,
@@ -53,7 +54,6 @@ pub struct Consent {
 #[serde(deny_unknown_fields)]
 pub struct NewConsent {
     pub given: ConsentGiven,
-    pub recorded_by: String,
     #[schema(value_type = String)]
     pub recipient: AffiliateId,
     pub purposes: Vec<String>,
@@ -137,6 +137,23 @@ pub struct Transfer {
     pub updated_at: Timestamp,
 }
 
+/// The transfers page's data, from [`NodeState::transfer_desk`].
+#[derive(Debug, Default)]
+pub struct TransferDesk {
+    pub transfers: Vec<Transfer>,
+    /// The consents requests came under, by id.
+    pub consents: std::collections::HashMap<HandoffId, Consent>,
+    /// The members this node keeps, with their names (empty when masked).
+    pub names: std::collections::HashMap<MemberId, String>,
+}
+
+impl Transfer {
+    /// Without the worker's file: what a masked reader sees.
+    pub fn masked(self) -> Transfer {
+        Transfer { file: None, ..self }
+    }
+}
+
 /// What travels, sealed, from origin to destination: only what the
 /// destination needs to represent the worker, and the consent that allows it.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
@@ -198,7 +215,6 @@ pub struct NewTransferRequest {
     #[schema(value_type = String)]
     pub origin: AffiliateId,
     pub given: ConsentGiven,
-    pub recorded_by: String,
     pub purposes: Vec<String>,
     /// What may go with a transfer: any of name, date_of_birth, contact,
     /// employer, workplace, sector, job, language, dues, contract. The name
@@ -365,9 +381,30 @@ impl NodeState {
     }
 
     /// Records a member's consent to share their file with one affiliate.
-    pub async fn record_consent(&self, member: &MemberId, input: NewConsent) -> Result<Consent> {
+    pub async fn record_consent(
+        &self,
+        who: &Principal,
+        member: &MemberId,
+        input: NewConsent,
+    ) -> Result<Consent> {
+        let work = self.record_consent_by(member, input, who.display_name());
+        self.guarded(
+            who,
+            Action::ChangeTransfers,
+            &member.to_string(),
+            "record_consent",
+            work,
+        )
+        .await
+    }
+
+    async fn record_consent_by(
+        &self,
+        member: &MemberId,
+        input: NewConsent,
+        recorded_by: String,
+    ) -> Result<Consent> {
         self.member(member)?;
-        crate::text::required_line("recorded_by", &input.recorded_by, 500)?;
         crate::text::required_line("legal_basis", &input.legal_basis, 500)?;
         if input.purposes.is_empty() {
             return Err(NodeError::Invalid("name at least one purpose".into()));
@@ -386,7 +423,7 @@ impl NodeState {
             id: HandoffId::random(),
             member: *member,
             given: input.given,
-            recorded_by: input.recorded_by,
+            recorded_by,
             recorded_at: now(),
             recipient: input.recipient,
             purposes: input.purposes,
@@ -400,16 +437,59 @@ impl NodeState {
         Ok(consent)
     }
 
-    pub fn consents(&self, member: &MemberId) -> Result<Vec<Consent>> {
+    /// A member's consents; part of reading their record.
+    pub fn consents(&self, who: &Principal, member: &MemberId) -> Result<Vec<Consent>> {
+        let grant = self.allow(who, Action::ReadMember, &member.to_string())?;
         self.member(member)?;
-        self.store.consents(member)
+        let found = if grant.masked() {
+            Vec::new()
+        } else {
+            self.store.consents(member)?
+        };
+        grant.done(self, &member.to_string(), Some("consents".into()));
+        Ok(found)
+    }
+
+    /// A member's transfer log; part of reading their record.
+    pub fn member_transfers(&self, who: &Principal, member: &MemberId) -> Result<Vec<Transfer>> {
+        let grant = self.allow(who, Action::ReadMember, &member.to_string())?;
+        let found = self.member_transfers_unchecked(member)?;
+        grant.done(self, &member.to_string(), Some("transfers".into()));
+        Ok(if grant.masked() {
+            found.into_iter().map(Transfer::masked).collect()
+        } else {
+            found
+        })
     }
 
     /// Withdraws a consent: no new transfer may use it, and the affiliate it
     /// named is told to delete what it received under it (its receipt is
     /// signed only after it has).
-    pub async fn withdraw_consent(&self, member: &MemberId, id: &HandoffId) -> Result<Consent> {
+    pub async fn withdraw_consent(
+        &self,
+        who: &Principal,
+        member: &MemberId,
+        id: &HandoffId,
+    ) -> Result<Consent> {
+        let work = self.withdraw_consent_unchecked(member, id);
+        self.guarded(
+            who,
+            Action::ChangeTransfers,
+            &member.to_string(),
+            "withdraw_consent",
+            work,
+        )
+        .await
+    }
+
+    async fn withdraw_consent_unchecked(
+        &self,
+        member: &MemberId,
+        id: &HandoffId,
+    ) -> Result<Consent> {
+        self.member(member)?;
         let mut consent = self
+            .store
             .consents(member)?
             .into_iter()
             .find(|c| &c.id == id)
@@ -426,7 +506,7 @@ impl NodeState {
         self.store.put_consent(&consent)?;
         self.store.flush().await?;
         let used = self
-            .member_transfers(member)?
+            .member_transfers_unchecked(member)?
             .iter()
             .any(|t| t.direction == Direction::Outgoing && t.destination == consent.recipient);
         if used {
@@ -472,7 +552,14 @@ impl NodeState {
 
     /// Sends a member's file to a destination affiliate, under a consent
     /// recorded for that affiliate.
-    pub async fn start_transfer(&self, input: NewTransfer) -> Result<Transfer> {
+    pub async fn start_transfer(&self, who: &Principal, input: NewTransfer) -> Result<Transfer> {
+        let target = input.member.to_string();
+        let work = self.start_transfer_unchecked(input);
+        self.guarded(who, Action::ChangeTransfers, &target, "send_transfer", work)
+            .await
+    }
+
+    async fn start_transfer_unchecked(&self, input: NewTransfer) -> Result<Transfer> {
         let record = self.member(&input.member)?;
         record.check_home("a transfer of the member's file")?;
         if record.status != MemberStatus::Active {
@@ -578,8 +665,28 @@ impl NodeState {
 
     /// The destination asks the origin for a worker's file: the worker, who
     /// showed their card, gave the destination their consent in person.
-    pub async fn request_transfer(&self, input: NewTransferRequest) -> Result<Transfer> {
-        crate::text::required_line("recorded_by", &input.recorded_by, 500)?;
+    pub async fn request_transfer(
+        &self,
+        who: &Principal,
+        input: NewTransferRequest,
+    ) -> Result<Transfer> {
+        let target = input.member.to_string();
+        let work = self.request_transfer_by(input, who.display_name());
+        self.guarded(
+            who,
+            Action::ChangeTransfers,
+            &target,
+            "request_transfer",
+            work,
+        )
+        .await
+    }
+
+    async fn request_transfer_by(
+        &self,
+        input: NewTransferRequest,
+        recorded_by: String,
+    ) -> Result<Transfer> {
         crate::text::required_line("legal_basis", &input.legal_basis, 500)?;
         if input.purposes.is_empty() {
             return Err(NodeError::Invalid("name at least one purpose".into()));
@@ -597,7 +704,7 @@ impl NodeState {
             id: HandoffId::random(),
             member: input.member,
             given: input.given,
-            recorded_by: input.recorded_by,
+            recorded_by,
             recorded_at: now(),
             recipient: self.config.affiliate.clone(),
             purposes: input.purposes,
@@ -652,7 +759,68 @@ impl NodeState {
         Ok(answered)
     }
 
-    pub fn transfer(&self, id: &HandoffId) -> Result<Transfer> {
+    /// One transfer, as `who` may see it.
+    pub fn read_transfer(&self, who: &Principal, id: &HandoffId) -> Result<Transfer> {
+        let grant = self.allow(who, Action::ReadTransfers, &id.to_string())?;
+        let found = self.transfer(id)?;
+        grant.done(self, &id.to_string(), None);
+        Ok(if grant.masked() {
+            found.masked()
+        } else {
+            found
+        })
+    }
+
+    /// The transfers that match every filter given, newest first, as `who`
+    /// may see them.
+    pub fn list_transfers(&self, who: &Principal, query: &TransferQuery) -> Result<Vec<Transfer>> {
+        let grant = self.allow(who, Action::ReadTransfers, "transfers")?;
+        let found = self.find_transfers(query)?;
+        grant.done(self, "transfers", Some(format!("{} shown", found.len())));
+        Ok(if grant.masked() {
+            found.into_iter().map(Transfer::masked).collect()
+        } else {
+            found
+        })
+    }
+
+    /// What the transfers page shows: every transfer, with the consent a
+    /// request came under and the names of the members this node keeps
+    /// (none for a masked reader); one record.
+    pub fn transfer_desk(&self, who: &Principal) -> Result<TransferDesk> {
+        let grant = self.allow(who, Action::ReadTransfers, "transfers")?;
+        let all = self.transfers(None)?;
+        let mut desk = TransferDesk::default();
+        for t in &all {
+            if let Some(m) = self.store.member(&t.member)? {
+                let name = if grant.masked() {
+                    String::new()
+                } else {
+                    m.holder_name
+                };
+                desk.names.insert(t.member, name);
+            }
+            if let (Some(c), false) = (t.consent, grant.masked()) {
+                if let Some(found) = self
+                    .store
+                    .consents(&t.member)?
+                    .into_iter()
+                    .find(|k| k.id == c)
+                {
+                    desk.consents.insert(c, found);
+                }
+            }
+        }
+        grant.done(self, "transfers", Some(format!("{} shown", all.len())));
+        desk.transfers = if grant.masked() {
+            all.into_iter().map(Transfer::masked).collect()
+        } else {
+            all
+        };
+        Ok(desk)
+    }
+
+    pub(crate) fn transfer(&self, id: &HandoffId) -> Result<Transfer> {
         self.store.transfer(id)?.ok_or_else(|| NodeError::NotFound {
             what: "transfer",
             id: id.to_string(),
@@ -660,13 +828,13 @@ impl NodeState {
     }
 
     /// The transfers that match every filter given, newest first.
-    pub fn find_transfers(&self, query: &TransferQuery) -> Result<Vec<Transfer>> {
+    pub(crate) fn find_transfers(&self, query: &TransferQuery) -> Result<Vec<Transfer>> {
         let mut found = self.transfers(query.direction)?;
         found.retain(|t| query.matches(t, &self.config.affiliate));
         Ok(found)
     }
 
-    pub fn transfers(&self, direction: Option<Direction>) -> Result<Vec<Transfer>> {
+    pub(crate) fn transfers(&self, direction: Option<Direction>) -> Result<Vec<Transfer>> {
         let mut all = self.store.transfers()?;
         all.retain(|t| direction.is_none_or(|d| t.direction == d));
         all.sort_by_key(|t| std::cmp::Reverse(t.updated_at));
@@ -676,14 +844,26 @@ impl NodeState {
     /// The destination accepts: it keeps the worker's file as a local record
     /// linked to the origin membership, commits to represent them in its log,
     /// and tells the origin.
-    pub async fn accept_transfer(&self, id: &HandoffId) -> Result<Transfer> {
+    pub async fn accept_transfer(&self, who: &Principal, id: &HandoffId) -> Result<Transfer> {
+        let work = self.accept_transfer_unchecked(id);
+        self.guarded(
+            who,
+            Action::ChangeTransfers,
+            &id.to_string(),
+            "accept_transfer",
+            work,
+        )
+        .await
+    }
+
+    async fn accept_transfer_unchecked(&self, id: &HandoffId) -> Result<Transfer> {
         let mut transfer = self.incoming_pending(id)?;
         if transfer.request {
             // The origin approves a request by sending the transfer itself.
             let consent = transfer
                 .consent
                 .ok_or_else(|| NodeError::Storage("transfer request without its consent".into()))?;
-            self.start_transfer(NewTransfer {
+            self.start_transfer_unchecked(NewTransfer {
                 member: transfer.member,
                 destination: transfer.destination.clone(),
                 consent,
@@ -754,7 +934,24 @@ impl NodeState {
     }
 
     /// The destination declines, with a reason the origin will see.
-    pub async fn decline_transfer(&self, id: &HandoffId, reason: String) -> Result<Transfer> {
+    pub async fn decline_transfer(
+        &self,
+        who: &Principal,
+        id: &HandoffId,
+        reason: String,
+    ) -> Result<Transfer> {
+        let work = self.decline_transfer_unchecked(id, reason);
+        self.guarded(
+            who,
+            Action::ChangeTransfers,
+            &id.to_string(),
+            "decline_transfer",
+            work,
+        )
+        .await
+    }
+
+    async fn decline_transfer_unchecked(&self, id: &HandoffId, reason: String) -> Result<Transfer> {
         crate::text::required_line("reason", &reason, 500)?;
         let mut transfer = self.incoming_pending(id)?;
         transfer.status = TransferStatus::Declined {
@@ -771,7 +968,24 @@ impl NodeState {
 
     /// Ends the representation an accepted transfer started; either side may.
     /// The end is an entry in this affiliate's log, so every node learns it.
-    pub async fn end_representation(
+    pub async fn end_transfer(
+        &self,
+        who: &Principal,
+        id: &HandoffId,
+        reason: RepresentationEndReason,
+    ) -> Result<Transfer> {
+        let work = self.end_representation(id, reason);
+        self.guarded(
+            who,
+            Action::ChangeTransfers,
+            &id.to_string(),
+            "end_representation",
+            work,
+        )
+        .await
+    }
+
+    pub(crate) async fn end_representation(
         &self,
         id: &HandoffId,
         reason: RepresentationEndReason,
@@ -816,7 +1030,7 @@ impl NodeState {
     }
 
     /// The transfers of one member, newest first: the member's transfer log.
-    pub fn member_transfers(&self, member: &MemberId) -> Result<Vec<Transfer>> {
+    pub(crate) fn member_transfers_unchecked(&self, member: &MemberId) -> Result<Vec<Transfer>> {
         self.member(member)?;
         let mut found = self.store.member_transfers(member)?;
         found.sort_by_key(|t| std::cmp::Reverse(t.updated_at));
@@ -869,7 +1083,7 @@ impl NodeState {
             }
         }
         if transfer.membership_move {
-            self.set_status(
+            self.set_status_unchecked(
                 &transfer.member,
                 crate::members::StatusChange {
                     status: MemberStatus::Lapsed,
@@ -881,7 +1095,7 @@ impl NodeState {
             )
             .await?;
             // The new home union decides who else represents the worker.
-            for other in self.member_transfers(&transfer.member)? {
+            for other in self.member_transfers_unchecked(&transfer.member)? {
                 let in_force = other.direction == Direction::Outgoing
                     && other.status == TransferStatus::Accepted
                     && !other.request
@@ -910,13 +1124,12 @@ impl NodeState {
 
     /// Acts on a handoff that has just been stored: records an incoming
     /// transfer, or a decision on an outgoing one.
-    pub(crate) async fn act_on(&self, item: &InboxItem) -> Result<()> {
-        let plain = self.open_received(&item.id)?;
+    pub(crate) async fn act_on(&self, item: &InboxItem, plain: &[u8]) -> Result<()> {
         let malformed = |e: serde_json::Error| {
             NodeError::Invalid(format!("handoff {} from {}: {e}", item.id, item.sender))
         };
         if item.kind == HandoffKind::MEMBER_TRANSFER {
-            let message: TransferMessage = serde_json::from_slice(&plain).map_err(malformed)?;
+            let message: TransferMessage = serde_json::from_slice(plain).map_err(malformed)?;
             let transfer = Transfer {
                 id: item.id,
                 direction: Direction::Incoming,
@@ -938,7 +1151,7 @@ impl NodeState {
             records.extend(answered.iter().map(Record::Transfer));
             self.store.put_all(&records)?;
         } else if item.kind == HandoffKind::TRANSFER_REQUEST {
-            let message: RequestMessage = serde_json::from_slice(&plain).map_err(malformed)?;
+            let message: RequestMessage = serde_json::from_slice(plain).map_err(malformed)?;
             if message.consent.recipient != item.sender || message.consent.member != message.member
             {
                 return Err(NodeError::Invalid(format!(
@@ -966,7 +1179,7 @@ impl NodeState {
             };
             self.store.put_transfer(&transfer)?;
         } else if item.kind == HandoffKind::TRANSFER_DECISION {
-            let message: DecisionMessage = serde_json::from_slice(&plain).map_err(malformed)?;
+            let message: DecisionMessage = serde_json::from_slice(plain).map_err(malformed)?;
             let mut transfer = self.transfer(&message.transfer)?;
             // The destination decides a transfer; the origin decides a request.
             let decider = if transfer.request {
@@ -998,7 +1211,7 @@ impl NodeState {
                 self.after_acceptance(&transfer).await?;
             }
         } else if item.kind == HandoffKind::REPRESENTATION_END {
-            let message: EndMessage = serde_json::from_slice(&plain).map_err(malformed)?;
+            let message: EndMessage = serde_json::from_slice(plain).map_err(malformed)?;
             let mut transfer = self.transfer(&message.transfer)?;
             if transfer.origin != item.sender && transfer.destination != item.sender {
                 return Err(NodeError::Invalid(format!(
@@ -1016,9 +1229,9 @@ impl NodeState {
         } else if item.kind == HandoffKind::CASE_REFERRAL
             || item.kind == HandoffKind::CASE_STATUS_UPDATE
         {
-            self.act_on_case_handoff(item, &plain).await?;
+            self.act_on_case_handoff(item, plain).await?;
         } else if item.kind == HandoffKind::CONSENT_WITHDRAWAL {
-            let message: WithdrawalMessage = serde_json::from_slice(&plain).map_err(malformed)?;
+            let message: WithdrawalMessage = serde_json::from_slice(plain).map_err(malformed)?;
             self.forget(&item.sender, &message.member).await?;
         }
         self.store.flush().await

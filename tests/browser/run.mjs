@@ -152,7 +152,7 @@ try {
     await shot(page, 'staff-users');
     await page.getByRole('link', { name: 'Audit trail' }).click();
     await page.getByText('The chain of records is intact.').waitFor();
-    for (const seen of ['login_failed', 'create_user', 'POST /api/v1/cases']) {
+    for (const seen of ['login_failed', 'create_user', 'open_case']) {
       expect(await page.getByText(seen).count() > 0, `the audit page lacks ${seen}`);
     }
     await accessible(page, 'audit');

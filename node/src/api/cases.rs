@@ -2,7 +2,8 @@
 //! receipt-code lookups (no token, rate limited, nothing about the client
 //! kept), and the partner API (partner tokens).
 
-use super::{ApiError, ApiJson, AppState, Authorised};
+use super::{ApiError, ApiJson, AppState, Caller};
+use crate::access::Principal;
 use crate::cases::contract::NewContractEvidence;
 use crate::cases::partners::{CreatedPartner, NewPartner, OwnReferral, Partner};
 use crate::cases::public::{
@@ -18,8 +19,7 @@ use crate::cases::{
     Assignment, Case, CaseId, CaseQuery, CaseStatus, NewAction, NewCase, StaffIntake, StaffMessage,
     Transition,
 };
-use axum::extract::{FromRequestParts, Path, Query, State};
-use axum::http::request::Parts;
+use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
@@ -40,11 +40,11 @@ pub(crate) fn parse_case_id(id: &str) -> Result<CaseId, ApiError> {
 #[utoipa::path(post, path = "/api/v1/cases", request_body = StaffIntake,
     responses((status = 201, body = Case), (status = 422, body = super::ErrorBody)), security(("token" = [])))]
 pub(crate) async fn create(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     ApiJson(input): ApiJson<StaffIntake>,
 ) -> Result<(StatusCode, Json<Case>), ApiError> {
-    Ok((StatusCode::CREATED, Json(state.intake(input).await?)))
+    Ok((StatusCode::CREATED, Json(state.intake(&who, input).await?)))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -71,11 +71,11 @@ pub(crate) struct CaseFilter {
 #[utoipa::path(get, path = "/api/v1/cases", params(CaseFilter),
     responses((status = 200, body = Vec<Case>), (status = 400, body = super::ErrorBody)), security(("token" = [])))]
 pub(crate) async fn list(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     filter: Result<Query<CaseFilter>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Vec<Case>>, ApiError> {
-    Ok(Json(state.cases(&case_query(filter)?)?))
+    Ok(Json(state.list_cases(&who, &case_query(filter)?)?))
 }
 
 fn case_query(
@@ -108,11 +108,11 @@ pub(crate) async fn taxonomy() -> Json<Taxonomy> {
 #[utoipa::path(get, path = "/api/v1/cases/{id}", params(("id" = String, Path)),
     responses((status = 200, body = Case), (status = 404, body = super::ErrorBody)), security(("token" = [])))]
 pub(crate) async fn read(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Case>, ApiError> {
-    Ok(Json(state.case(&parse_case_id(&id)?)?))
+    Ok(Json(state.read_case(&who, &parse_case_id(&id)?)?))
 }
 
 /// Moves a case along new → verified (or rejected) → in progress → referred → resolved → closed, or reopens it.
@@ -120,12 +120,12 @@ pub(crate) async fn read(
     responses((status = 200, body = Case), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn transition(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
     ApiJson(t): ApiJson<Transition>,
 ) -> Result<Json<Case>, ApiError> {
-    Ok(Json(state.transition(&parse_case_id(&id)?, t).await?))
+    Ok(Json(state.transition(&who, &parse_case_id(&id)?, t).await?))
 }
 
 /// Records a call, visit, letter, meeting, legal filing or note.
@@ -133,12 +133,12 @@ pub(crate) async fn transition(
     responses((status = 200, body = Case), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn action(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
     ApiJson(a): ApiJson<NewAction>,
 ) -> Result<Json<Case>, ApiError> {
-    Ok(Json(state.add_action(&parse_case_id(&id)?, a).await?))
+    Ok(Json(state.add_action(&who, &parse_case_id(&id)?, a).await?))
 }
 
 /// Gives the case to a case officer.
@@ -146,12 +146,12 @@ pub(crate) async fn action(
     responses((status = 200, body = Case), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn assign(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
     ApiJson(a): ApiJson<Assignment>,
 ) -> Result<Json<Case>, ApiError> {
-    Ok(Json(state.assign(&parse_case_id(&id)?, a).await?))
+    Ok(Json(state.assign(&who, &parse_case_id(&id)?, a).await?))
 }
 
 /// Writes to the worker, who reads it with their receipt code.
@@ -159,12 +159,14 @@ pub(crate) async fn assign(
     responses((status = 200, body = Case), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn message(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
     ApiJson(m): ApiJson<StaffMessage>,
 ) -> Result<Json<Case>, ApiError> {
-    Ok(Json(state.message_worker(&parse_case_id(&id)?, m).await?))
+    Ok(Json(
+        state.message_worker(&who, &parse_case_id(&id)?, m).await?,
+    ))
 }
 
 // --- public -----------------------------------------------------------------
@@ -176,7 +178,7 @@ pub(crate) async fn file_complaint(
     State(state): State<AppState>,
     ApiJson(input): ApiJson<PublicComplaint>,
 ) -> Result<(StatusCode, Json<FiledComplaint>), ApiError> {
-    let (case, code) = state.file_complaint(input).await?;
+    let (case, code) = state.file_complaint(&Principal::Public, input).await?;
     Ok((
         StatusCode::CREATED,
         Json(FiledComplaint {
@@ -194,7 +196,7 @@ pub(crate) async fn public_status(
     State(state): State<AppState>,
     ApiJson(query): ApiJson<ReceiptQuery>,
 ) -> Result<Json<PublicCaseView>, ApiError> {
-    Ok(Json(state.case_by_receipt(&query).await?.public_view()))
+    Ok(Json(state.follow_case(&Principal::Public, &query).await?))
 }
 
 /// A message from the worker to their case officer.
@@ -204,8 +206,8 @@ pub(crate) async fn public_message(
     State(state): State<AppState>,
     ApiJson(input): ApiJson<WorkerMessage>,
 ) -> Result<(StatusCode, Json<PublicCaseView>), ApiError> {
-    let case = state.message_from_worker(input).await?;
-    Ok((StatusCode::CREATED, Json(case.public_view())))
+    let case = state.message_from_worker(&Principal::Public, input).await?;
+    Ok((StatusCode::CREATED, Json(case)))
 }
 
 // --- partners ---------------------------------------------------------------
@@ -214,27 +216,30 @@ pub(crate) async fn public_message(
 #[utoipa::path(post, path = "/api/v1/partners", request_body = NewPartner,
     responses((status = 201, body = CreatedPartner), (status = 422, body = super::ErrorBody)), security(("token" = [])))]
 pub(crate) async fn add_partner(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     ApiJson(input): ApiJson<NewPartner>,
 ) -> Result<(StatusCode, Json<CreatedPartner>), ApiError> {
-    Ok((StatusCode::CREATED, Json(state.add_partner(input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(state.add_partner(&who, input).await?),
+    ))
 }
 
 /// The partners and their scopes (never their tokens).
 #[utoipa::path(get, path = "/api/v1/partners", responses((status = 200, body = Vec<Partner>)), security(("token" = [])))]
 pub(crate) async fn partners(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
 ) -> Result<Json<Vec<Partner>>, ApiError> {
-    Ok(Json(state.partners()?))
+    Ok(Json(state.list_partners(&who)?))
 }
 
 /// Revokes a partner's token at once.
 #[utoipa::path(post, path = "/api/v1/partners/{id}/revoke", params(("id" = String, Path)),
     responses((status = 200, body = Partner), (status = 404, body = super::ErrorBody)), security(("token" = [])))]
 pub(crate) async fn revoke_partner(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Partner>, ApiError> {
@@ -245,40 +250,7 @@ pub(crate) async fn revoke_partner(
             format!("{id:?} is not a partner id (32 hexadecimal digits)"),
         )
     })?;
-    Ok(Json(state.revoke_partner(&id).await?))
-}
-
-/// A request made with a partner's token.
-#[derive(Debug)]
-pub struct PartnerAuth(pub Partner);
-
-impl FromRequestParts<AppState> for PartnerAuth {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|h| h.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| {
-                ApiError::new(
-                    StatusCode::UNAUTHORIZED,
-                    "missing_token",
-                    "this endpoint needs the header `Authorization: Bearer <partner token>`",
-                )
-            })?;
-        match state.partner_by_token(token)? {
-            Some(p) => Ok(PartnerAuth(p)),
-            None => Err(ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "wrong_token",
-                "the token is not a partner token of this node, or it was revoked",
-            )),
-        }
-    }
+    Ok(Json(state.revoke_partner(&who, &id).await?))
 }
 
 /// A partner refers a worker to the union.
@@ -286,11 +258,11 @@ impl FromRequestParts<AppState> for PartnerAuth {
     responses((status = 201, body = OwnReferral), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn partner_refer(
-    PartnerAuth(partner): PartnerAuth,
+    Caller(who): Caller,
     State(state): State<AppState>,
     ApiJson(input): ApiJson<NewCase>,
 ) -> Result<(StatusCode, Json<OwnReferral>), ApiError> {
-    let case = state.partner_referral(&partner, input).await?;
+    let case = state.partner_referral(&who, input).await?;
     Ok((StatusCode::CREATED, Json(case.referral_status())))
 }
 
@@ -299,22 +271,22 @@ pub(crate) async fn partner_refer(
     responses((status = 200, body = Vec<OwnReferral>), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn partner_referrals(
-    PartnerAuth(partner): PartnerAuth,
+    Caller(who): Caller,
     State(state): State<AppState>,
 ) -> Result<Json<Vec<OwnReferral>>, ApiError> {
-    Ok(Json(state.partner_referrals(&partner)?))
+    Ok(Json(state.partner_referrals(&who)?))
 }
 
 /// One referral this partner made.
 #[utoipa::path(get, path = "/api/v1/partner/referrals/{id}", params(("id" = String, Path)),
     responses((status = 200, body = OwnReferral), (status = 404, body = super::ErrorBody)), security(("token" = [])))]
 pub(crate) async fn partner_referral(
-    PartnerAuth(partner): PartnerAuth,
+    Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<OwnReferral>, ApiError> {
     Ok(Json(
-        state.partner_referral_status(&partner, &parse_case_id(&id)?)?,
+        state.partner_referral_status(&who, &parse_case_id(&id)?)?,
     ))
 }
 
@@ -325,14 +297,14 @@ pub(crate) async fn partner_referral(
     responses((status = 200, body = Case), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn consent(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<NewCaseConsent>,
 ) -> Result<Json<Case>, ApiError> {
     Ok(Json(
         state
-            .record_case_consent(&parse_case_id(&id)?, input)
+            .record_case_consent(&who, &parse_case_id(&id)?, input)
             .await?,
     ))
 }
@@ -342,12 +314,14 @@ pub(crate) async fn consent(
     responses((status = 200, body = Case), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn refer(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<NewReferral>,
 ) -> Result<Json<Case>, ApiError> {
-    Ok(Json(state.refer_case(&parse_case_id(&id)?, input).await?))
+    Ok(Json(
+        state.refer_case(&who, &parse_case_id(&id)?, input).await?,
+    ))
 }
 
 /// Records what a service did with a referral: accepted, declined or done.
@@ -356,14 +330,19 @@ pub(crate) async fn refer(
     responses((status = 200, body = Case), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn update_referral(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     Path((id, referral)): Path<(String, String)>,
     ApiJson(update): ApiJson<ReferralUpdate>,
 ) -> Result<Json<Case>, ApiError> {
     Ok(Json(
         state
-            .update_referral(&parse_case_id(&id)?, &parse_case_id(&referral)?, update)
+            .update_referral(
+                &who,
+                &parse_case_id(&id)?,
+                &parse_case_id(&referral)?,
+                update,
+            )
             .await?,
     ))
 }
@@ -373,12 +352,14 @@ pub(crate) async fn update_referral(
     responses((status = 200, body = Case), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn decide_referral(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
     ApiJson(d): ApiJson<ReferralDecision>,
 ) -> Result<Json<Case>, ApiError> {
-    Ok(Json(state.decide_referral(&parse_case_id(&id)?, d).await?))
+    Ok(Json(
+        state.decide_referral(&who, &parse_case_id(&id)?, d).await?,
+    ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -393,7 +374,7 @@ pub(crate) struct DirectoryFilter {
 #[utoipa::path(get, path = "/api/v1/directory", params(DirectoryFilter),
     responses((status = 200, body = Vec<Service>), (status = 400, body = super::ErrorBody)), security(("token" = [])))]
 pub(crate) async fn directory(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     filter: Result<Query<DirectoryFilter>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Vec<Service>>, ApiError> {
@@ -403,25 +384,28 @@ pub(crate) async fn directory(
         Some(c) => Some(c.parse().map_err(|e| bad(format!("country: {e}")))?),
         None => None,
     };
-    Ok(Json(state.services(country, f.kind)?))
+    Ok(Json(state.directory(&who, country, f.kind)?))
 }
 
 /// Adds one directory entry.
 #[utoipa::path(post, path = "/api/v1/directory", request_body = NewService,
     responses((status = 201, body = Service), (status = 422, body = super::ErrorBody)), security(("token" = [])))]
 pub(crate) async fn add_service(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     ApiJson(input): ApiJson<NewService>,
 ) -> Result<(StatusCode, Json<Service>), ApiError> {
-    Ok((StatusCode::CREATED, Json(state.add_service(input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(state.add_service(&who, input).await?),
+    ))
 }
 
 /// Imports directory entries from CSV (header: country,kind,name[,contact,languages,notes]); every row or none.
 #[utoipa::path(post, path = "/api/v1/directory/import", request_body(content = String, content_type = "text/csv"),
     responses((status = 201, body = ImportReport), (status = 422, body = super::ErrorBody)), security(("token" = [])))]
 pub(crate) async fn import_directory(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     body: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<ImportReport>), ApiError> {
@@ -434,7 +418,7 @@ pub(crate) async fn import_directory(
     })?;
     Ok((
         StatusCode::CREATED,
-        Json(state.import_services(text).await?),
+        Json(state.import_services(&who, text).await?),
     ))
 }
 
@@ -443,10 +427,10 @@ pub(crate) async fn import_directory(
     responses((status = 200, body = Vec<PartnerReferral>), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn partner_inbox(
-    PartnerAuth(partner): PartnerAuth,
+    Caller(who): Caller,
     State(state): State<AppState>,
 ) -> Result<Json<Vec<PartnerReferral>>, ApiError> {
-    Ok(Json(state.partner_inbox(&partner)?))
+    Ok(Json(state.partner_inbox(&who)?))
 }
 
 /// What the partner did with a referral to it.
@@ -462,19 +446,14 @@ pub struct PartnerUpdate {
     responses((status = 200, body = PartnerReferral), (status = 404, body = super::ErrorBody), (status = 403, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn partner_update(
-    PartnerAuth(partner): PartnerAuth,
+    Caller(who): Caller,
     State(state): State<AppState>,
     Path(referral): Path<String>,
     ApiJson(update): ApiJson<PartnerUpdate>,
 ) -> Result<Json<PartnerReferral>, ApiError> {
     Ok(Json(
         state
-            .partner_update_referral(
-                &partner,
-                &parse_case_id(&referral)?,
-                update.status,
-                update.note,
-            )
+            .partner_update_referral(&who, &parse_case_id(&referral)?, update.status, update.note)
             .await?,
     ))
 }
@@ -484,12 +463,16 @@ pub(crate) async fn partner_update(
     responses((status = 200, body = Case), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn contract(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<NewContractEvidence>,
 ) -> Result<Json<Case>, ApiError> {
-    Ok(Json(state.set_contract(&parse_case_id(&id)?, input).await?))
+    Ok(Json(
+        state
+            .set_contract(&who, &parse_case_id(&id)?, input)
+            .await?,
+    ))
 }
 
 // --- reports ------------------------------------------------------------------
@@ -497,22 +480,22 @@ pub(crate) async fn contract(
 /// Counts by category, corridor, sector, status, outcome and channel, median times and overdue cases; cells under `stats_min_cell` are null.
 #[utoipa::path(get, path = "/api/v1/cases/stats", responses((status = 200, body = CaseStats)), security(("token" = [])))]
 pub(crate) async fn stats(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
 ) -> Result<Json<CaseStats>, ApiError> {
-    Ok(Json(state.case_stats()?))
+    Ok(Json(state.case_stats(&who)?))
 }
 
 /// The case register as CSV (no names, contacts or narratives), with the filters of the case list.
 #[utoipa::path(get, path = "/api/v1/cases/export.csv", params(CaseFilter),
     responses((status = 200, content_type = "text/csv", body = String)), security(("token" = [])))]
 pub(crate) async fn export_csv(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     filter: Result<Query<CaseFilter>, axum::extract::rejection::QueryRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
     let query = case_query(filter)?;
-    let csv = state.case_register_csv(&query)?;
+    let csv = state.case_register_csv(&who, &query)?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -531,11 +514,11 @@ pub(crate) async fn export_csv(
     responses((status = 200, content_type = "text/html", body = String), (status = 404, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn report(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let html = state.case_report(&parse_case_id(&id)?)?;
+    let html = state.case_report(&who, &parse_case_id(&id)?)?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
@@ -553,11 +536,11 @@ pub(crate) async fn report(
 #[utoipa::path(get, path = "/api/v1/cases/{id}/export", params(("id" = String, Path)),
     responses((status = 200, body = Case), (status = 404, body = super::ErrorBody)), security(("token" = [])))]
 pub(crate) async fn export_case(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let case = state.case(&parse_case_id(&id)?)?;
+    let case = state.read_case(&who, &parse_case_id(&id)?)?;
     let disposition = format!("attachment; filename=\"case-{}.json\"", case.reference);
     Ok((
         [
@@ -573,21 +556,25 @@ pub(crate) async fn export_case(
     responses((status = 200, body = Case), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn erase(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
     ApiJson(request): ApiJson<EraseRequest>,
 ) -> Result<Json<Case>, ApiError> {
-    Ok(Json(state.erase_case(&parse_case_id(&id)?, request).await?))
+    Ok(Json(
+        state
+            .erase_case(&who, &parse_case_id(&id)?, request)
+            .await?,
+    ))
 }
 
 /// Runs retention now: erases the personal fields of cases closed longer than `case_retention_days`.
 #[utoipa::path(post, path = "/api/v1/cases/retention", responses((status = 200, body = RetentionReport)), security(("token" = [])))]
 pub(crate) async fn retention(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
 ) -> Result<Json<RetentionReport>, ApiError> {
-    Ok(Json(state.run_retention().await?))
+    Ok(Json(state.run_retention(&who).await?))
 }
 
 // --- attachments ----------------------------------------------------------------
@@ -624,7 +611,7 @@ fn content_type(headers: &axum::http::HeaderMap) -> &str {
     responses((status = 200, body = Case), (status = 413, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn attach(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
     name: Result<Query<FileName>, axum::extract::rejection::QueryRejection>,
@@ -633,20 +620,14 @@ pub(crate) async fn attach(
 ) -> Result<Json<Case>, ApiError> {
     let body = body.map_err(too_large)?;
     let name = file_name(name)?;
-    let actor = headers
-        .get("x-actor")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("staff")
-        .to_owned();
     Ok(Json(
         state
             .attach(
+                &who,
                 &parse_case_id(&id)?,
                 &name,
                 content_type(&headers),
                 &body,
-                &actor,
-                true,
             )
             .await?,
     ))
@@ -665,11 +646,11 @@ fn too_large(e: axum::extract::rejection::BytesRejection) -> ApiError {
     responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn attachment(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     Path((id, sha256)): Path<(String, String)>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let (meta, bytes) = state.attachment(&parse_case_id(&id)?, &sha256)?;
+    let (meta, bytes) = state.attachment(&who, &parse_case_id(&id)?, &sha256)?;
     Ok(file_download(meta.content_type, &meta.name, bytes))
 }
 
@@ -756,7 +737,13 @@ pub(crate) async fn public_attach(
         passphrase: header_text("x-receipt-passphrase"),
     };
     let case = state
-        .attach_by_receipt(&query, &name, content_type(&headers), &body)
+        .attach_by_receipt(
+            &Principal::Public,
+            &query,
+            &name,
+            content_type(&headers),
+            &body,
+        )
         .await?;
-    Ok((StatusCode::CREATED, Json(case.public_view())))
+    Ok((StatusCode::CREATED, Json(case)))
 }

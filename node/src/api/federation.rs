@@ -1,15 +1,15 @@
 //! The federation as this node sees it, the status snapshot for offline
 //! verifiers, charter submission, and the operator endpoints.
 
-use super::{ApiError, ApiJson, AppState, Authorised};
+use super::{ApiError, ApiJson, AppState, Caller};
+use crate::access::Action;
 use crate::node::{affiliate_of, now};
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::IntoResponse;
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use unionfed_protocol::wire::{StatusSnapshot, WireMessage};
-use unionfed_protocol::CharterDocument;
 use utoipa::ToSchema;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -50,9 +50,10 @@ pub struct Federation {
 #[utoipa::path(get, path = "/api/v1/federation", responses((status = 200, body = Federation), (status = 401, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn federation(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
 ) -> Result<Json<Federation>, ApiError> {
+    let _ = state.allow(&who, Action::ReadFederation, "federation")?;
     let held = state.charter();
     let peers = state.network.connected_peers().await?;
     let connected: Vec<_> = peers
@@ -140,21 +141,11 @@ pub struct CharterOutcome {
 #[utoipa::path(post, path = "/api/v1/charter", request_body = CharterSubmission,
     responses((status = 200, body = CharterOutcome), (status = 422, body = super::ErrorBody)), security(("token" = [])))]
 pub(crate) async fn submit_charter(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     ApiJson(submission): ApiJson<CharterSubmission>,
 ) -> Result<Json<CharterOutcome>, ApiError> {
-    let doc: CharterDocument = hex::decode(submission.charter.trim())
-        .ok()
-        .and_then(|b| postcard::from_bytes(&b).ok())
-        .ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid_charter",
-                "charter must be the hex of a charter file made by `unionfed charter`",
-            )
-        })?;
-    let adopted = state.propose_charter(doc).await?;
+    let adopted = state.submit_charter(&who, &submission.charter).await?;
     Ok(Json(CharterOutcome {
         adopted,
         version: state.charter().charter.version,

@@ -1,6 +1,6 @@
 //! Members and their cards. Every endpoint needs the admin token.
 
-use super::{parse_member_id, ApiError, ApiJson, AppState, Authorised};
+use super::{parse_member_id, ApiError, ApiJson, AppState, Caller};
 use crate::members::{MemberPatch, MemberView, NewMember, StatusChange};
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
@@ -21,11 +21,11 @@ pub struct CardText {
     responses((status = 201, body = MemberView), (status = 401, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn create(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     ApiJson(input): ApiJson<NewMember>,
 ) -> Result<(StatusCode, Json<MemberView>), ApiError> {
-    let record = state.enrol(input).await?;
+    let record = state.enrol(&who, input).await?;
     Ok((StatusCode::CREATED, Json(state.view(record)?)))
 }
 
@@ -33,11 +33,11 @@ pub(crate) async fn create(
 #[utoipa::path(get, path = "/api/v1/members/{id}", params(("id" = String, Path, description = "member id")),
     responses((status = 200, body = MemberView), (status = 404, body = super::ErrorBody)), security(("token" = [])))]
 pub(crate) async fn read(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<MemberView>, ApiError> {
-    Ok(Json(state.member_view(&parse_member_id(&id)?)?))
+    Ok(Json(state.member_view(&who, &parse_member_id(&id)?)?))
 }
 
 /// Changes a member's personal fields.
@@ -45,12 +45,14 @@ pub(crate) async fn read(
     responses((status = 200, body = MemberView), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn update(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
     ApiJson(patch): ApiJson<MemberPatch>,
 ) -> Result<Json<MemberView>, ApiError> {
-    let record = state.update_member(&parse_member_id(&id)?, patch).await?;
+    let record = state
+        .update_member(&who, &parse_member_id(&id)?, patch)
+        .await?;
     Ok(Json(state.view(record)?))
 }
 
@@ -59,12 +61,14 @@ pub(crate) async fn update(
     responses((status = 200, body = MemberView), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn set_status(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
     ApiJson(change): ApiJson<StatusChange>,
 ) -> Result<Json<MemberView>, ApiError> {
-    let record = state.set_status(&parse_member_id(&id)?, change).await?;
+    let record = state
+        .set_status(&who, &parse_member_id(&id)?, change)
+        .await?;
     Ok(Json(state.view(record)?))
 }
 
@@ -73,12 +77,12 @@ pub(crate) async fn set_status(
     responses((status = 200, body = CardText), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn card(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<CardText>, ApiError> {
     Ok(Json(CardText {
-        card: state.issue_card(&parse_member_id(&id)?)?,
+        card: state.issue_card(&who, &parse_member_id(&id)?)?.0,
     }))
 }
 
@@ -87,11 +91,11 @@ pub(crate) async fn card(
     responses((status = 200, content_type = "image/svg+xml", body = String), (status = 404, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn card_svg(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let text = state.issue_card(&parse_member_id(&id)?)?;
+    let (text, _) = state.issue_card(&who, &parse_member_id(&id)?)?;
     let svg = unionfed_protocol::qr::svg(&text, 320).map_err(crate::error::NodeError::from)?;
     Ok((
         [
@@ -107,11 +111,11 @@ pub(crate) async fn card_svg(
     responses((status = 200, content_type = "image/png", body = Vec<u8>), (status = 404, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn card_png(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let text = state.issue_card(&parse_member_id(&id)?)?;
+    let (text, _) = state.issue_card(&who, &parse_member_id(&id)?)?;
     let png = unionfed_protocol::qr::png(&text, 6).map_err(crate::error::NodeError::from)?;
     Ok((
         [

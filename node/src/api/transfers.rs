@@ -1,6 +1,6 @@
 //! Consents and member transfers. Every endpoint needs the admin token.
 
-use super::{parse_member_id, ApiError, ApiJson, AppState, Authorised};
+use super::{parse_member_id, ApiError, ApiJson, AppState, Caller};
 use crate::transfers::{
     Consent, Direction, NewConsent, NewTransfer, NewTransferRequest, Transfer, TransferQuery,
 };
@@ -26,12 +26,14 @@ fn parse_transfer_id(id: &str) -> Result<HandoffId, ApiError> {
     responses((status = 201, body = Consent), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn record_consent(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<NewConsent>,
 ) -> Result<(StatusCode, Json<Consent>), ApiError> {
-    let consent = state.record_consent(&parse_member_id(&id)?, input).await?;
+    let consent = state
+        .record_consent(&who, &parse_member_id(&id)?, input)
+        .await?;
     Ok((StatusCode::CREATED, Json(consent)))
 }
 
@@ -39,11 +41,11 @@ pub(crate) async fn record_consent(
 #[utoipa::path(get, path = "/api/v1/members/{id}/consents", params(("id" = String, Path)),
     responses((status = 200, body = Vec<Consent>), (status = 404, body = super::ErrorBody)), security(("token" = [])))]
 pub(crate) async fn consents(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<Consent>>, ApiError> {
-    Ok(Json(state.consents(&parse_member_id(&id)?)?))
+    Ok(Json(state.consents(&who, &parse_member_id(&id)?)?))
 }
 
 /// Sends a member's file to a destination affiliate under a recorded consent.
@@ -51,13 +53,13 @@ pub(crate) async fn consents(
     responses((status = 201, body = Transfer), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn create(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     ApiJson(input): ApiJson<NewTransfer>,
 ) -> Result<(StatusCode, Json<Transfer>), ApiError> {
     Ok((
         StatusCode::CREATED,
-        Json(state.start_transfer(input).await?),
+        Json(state.start_transfer(&who, input).await?),
     ))
 }
 
@@ -126,7 +128,7 @@ impl TransferFilter {
 #[utoipa::path(get, path = "/api/v1/transfers", params(TransferFilter),
     responses((status = 200, body = Vec<Transfer>)), security(("token" = [])))]
 pub(crate) async fn list(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     filter: Result<Query<TransferFilter>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Vec<Transfer>>, ApiError> {
@@ -137,18 +139,18 @@ pub(crate) async fn list(
             format!("{e}; filter with direction, state, member, affiliate and kind"),
         )
     })?;
-    Ok(Json(state.find_transfers(&filter.into_query()?)?))
+    Ok(Json(state.list_transfers(&who, &filter.into_query()?)?))
 }
 
 /// One transfer.
 #[utoipa::path(get, path = "/api/v1/transfers/{id}", params(("id" = String, Path)),
     responses((status = 200, body = Transfer), (status = 404, body = super::ErrorBody)), security(("token" = [])))]
 pub(crate) async fn read(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Transfer>, ApiError> {
-    Ok(Json(state.transfer(&parse_transfer_id(&id)?)?))
+    Ok(Json(state.read_transfer(&who, &parse_transfer_id(&id)?)?))
 }
 
 /// The destination accepts an incoming transfer and commits to represent the member.
@@ -156,11 +158,15 @@ pub(crate) async fn read(
     responses((status = 200, body = Transfer), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn accept(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Transfer>, ApiError> {
-    Ok(Json(state.accept_transfer(&parse_transfer_id(&id)?).await?))
+    Ok(Json(
+        state
+            .accept_transfer(&who, &parse_transfer_id(&id)?)
+            .await?,
+    ))
 }
 
 /// Why a transfer is declined.
@@ -175,14 +181,14 @@ pub struct Decline {
     responses((status = 200, body = Transfer), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn decline(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<Decline>,
 ) -> Result<Json<Transfer>, ApiError> {
     Ok(Json(
         state
-            .decline_transfer(&parse_transfer_id(&id)?, input.reason)
+            .decline_transfer(&who, &parse_transfer_id(&id)?, input.reason)
             .await?,
     ))
 }
@@ -201,14 +207,14 @@ pub struct EndRepresentation {
     responses((status = 200, body = Transfer), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn end(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
     ApiJson(input): ApiJson<EndRepresentation>,
 ) -> Result<Json<Transfer>, ApiError> {
     Ok(Json(
         state
-            .end_representation(&parse_transfer_id(&id)?, input.reason)
+            .end_transfer(&who, &parse_transfer_id(&id)?, input.reason)
             .await?,
     ))
 }
@@ -217,11 +223,11 @@ pub(crate) async fn end(
 #[utoipa::path(get, path = "/api/v1/members/{id}/transfers", params(("id" = String, Path)),
     responses((status = 200, body = Vec<Transfer>), (status = 404, body = super::ErrorBody)), security(("token" = [])))]
 pub(crate) async fn member_log(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<Transfer>>, ApiError> {
-    Ok(Json(state.member_transfers(&parse_member_id(&id)?)?))
+    Ok(Json(state.member_transfers(&who, &parse_member_id(&id)?)?))
 }
 
 /// Withdraws a consent; the affiliate it named deletes what it received under it.
@@ -230,14 +236,14 @@ pub(crate) async fn member_log(
     responses((status = 200, body = Consent), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
     security(("token" = [])))]
 pub(crate) async fn withdraw_consent(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     Path((id, consent)): Path<(String, String)>,
 ) -> Result<Json<Consent>, ApiError> {
     let consent = parse_transfer_id(&consent)?;
     Ok(Json(
         state
-            .withdraw_consent(&parse_member_id(&id)?, &consent)
+            .withdraw_consent(&who, &parse_member_id(&id)?, &consent)
             .await?,
     ))
 }
@@ -248,12 +254,12 @@ pub(crate) async fn withdraw_consent(
 #[utoipa::path(post, path = "/api/v1/transfers/requests", request_body = NewTransferRequest,
     responses((status = 201, body = Transfer), (status = 422, body = super::ErrorBody)), security(("token" = [])))]
 pub(crate) async fn request(
-    _: Authorised,
+    Caller(who): Caller,
     State(state): State<AppState>,
     ApiJson(input): ApiJson<NewTransferRequest>,
 ) -> Result<(StatusCode, Json<Transfer>), ApiError> {
     Ok((
         StatusCode::CREATED,
-        Json(state.request_transfer(input).await?),
+        Json(state.request_transfer(&who, input).await?),
     ))
 }

@@ -7,6 +7,7 @@
 
 use super::public::ReceiptQuery;
 use super::{check_required, Case, CaseEvent, CaseId, EventKind, MAX_FIELD};
+use crate::access::{Action, Principal};
 use crate::error::{NodeError, Result};
 use crate::node::{now, NodeState};
 use serde::{Deserialize, Serialize};
@@ -192,7 +193,28 @@ fn check_name(name: &str) -> Result<String> {
 
 impl NodeState {
     /// Attaches a file to a case.
+    /// Staff attach a file to a case (a PDF too).
     pub async fn attach(
+        &self,
+        who: &Principal,
+        id: &CaseId,
+        name: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> Result<Case> {
+        let actor = who.display_name();
+        let work = self.attach_unchecked(id, name, content_type, bytes, &actor, true);
+        self.guarded(
+            who,
+            Action::ChangeCase,
+            &id.to_string(),
+            "attach_file",
+            work,
+        )
+        .await
+    }
+
+    async fn attach_unchecked(
         &self,
         id: &CaseId,
         name: &str,
@@ -242,18 +264,43 @@ impl NodeState {
     /// A worker adds a photo to their case with the receipt code.
     pub async fn attach_by_receipt(
         &self,
+        who: &Principal,
         query: &ReceiptQuery,
         name: &str,
         content_type: &str,
         bytes: &[u8],
-    ) -> Result<Case> {
-        let case = self.case_by_receipt(query).await?;
-        self.attach(&case.id, name, content_type, bytes, "worker", false)
-            .await
+    ) -> Result<super::public::PublicCaseView> {
+        let work = async {
+            let case = self.case_by_receipt(query).await?;
+            let case = self
+                .attach_unchecked(&case.id, name, content_type, bytes, "worker", false)
+                .await?;
+            Ok(case.public_view())
+        };
+        self.guarded(
+            who,
+            Action::FollowCase,
+            "receipt",
+            "attach_by_receipt",
+            work,
+        )
+        .await
     }
 
     /// The bytes and type of a file attached to a case.
-    pub fn attachment(&self, id: &CaseId, sha256: &str) -> Result<(Attachment, Vec<u8>)> {
+    pub fn attachment(
+        &self,
+        who: &Principal,
+        id: &CaseId,
+        sha256: &str,
+    ) -> Result<(Attachment, Vec<u8>)> {
+        let grant = self.allow(who, Action::ReadCaseFile, &id.to_string())?;
+        let value = self.attachment_unchecked(id, sha256)?;
+        grant.done_as(self, "download_case_file", &id.to_string(), None);
+        Ok(value)
+    }
+
+    fn attachment_unchecked(&self, id: &CaseId, sha256: &str) -> Result<(Attachment, Vec<u8>)> {
         let case = self.case(id)?;
         let not_found = || NodeError::NotFound {
             what: "attachment",

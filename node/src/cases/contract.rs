@@ -4,6 +4,7 @@
 //! days, another job or another employer).
 
 use super::{check_required, check_text, Case, CaseEvent, CaseId, EventKind, MAX_FIELD};
+use crate::access::{Action, Principal};
 use crate::error::{NodeError, Result};
 use crate::node::{now, NodeState};
 use serde::{Deserialize, Serialize};
@@ -55,6 +56,7 @@ pub struct NewContractEvidence {
     pub signed: ContractTerms,
     pub experienced: ContractTerms,
     pub document_sha256: Option<String>,
+    #[serde(skip)]
     pub actor: String,
 }
 
@@ -195,7 +197,25 @@ pub fn compare(signed: &ContractTerms, experienced: &ContractTerms) -> Vec<Diffe
 
 impl NodeState {
     /// Attaches (or replaces) the contract evidence of a case.
-    pub async fn set_contract(&self, id: &CaseId, input: NewContractEvidence) -> Result<Case> {
+    pub async fn set_contract(
+        &self,
+        who: &Principal,
+        id: &CaseId,
+        input: NewContractEvidence,
+    ) -> Result<Case> {
+        let mut input = input;
+        input.actor = who.display_name();
+        let target = id.to_string();
+        let work = self.set_contract_unchecked(id, input);
+        self.guarded(who, Action::ChangeCase, &target, "case_contract", work)
+            .await
+    }
+
+    async fn set_contract_unchecked(
+        &self,
+        id: &CaseId,
+        input: NewContractEvidence,
+    ) -> Result<Case> {
         check_required("actor", &input.actor, MAX_FIELD)?;
         input.signed.validate("signed")?;
         input.experienced.validate("experienced")?;

@@ -5,6 +5,7 @@
 use super::{
     check_required, Case, CaseId, CaseKind, CaseStatus, Channel, NewCase, Outcome, MAX_FIELD,
 };
+use crate::access::{Action, Principal};
 use crate::accounts::{random_hex, token_hash};
 use crate::error::{NodeError, Result};
 use crate::node::{now, NodeState};
@@ -114,14 +115,22 @@ impl Partner {
                 PartnerScope::UpdateReferralsToUs => "see or update referrals to this partner",
             };
             Err(NodeError::Forbidden(format!(
-                "{what}; ask the union to add that scope"
+                "partner {} ({}) may not {what}; ask the union to add that scope to its token",
+                self.id, self.name
             )))
         }
     }
 }
 
 impl NodeState {
-    pub async fn add_partner(&self, input: NewPartner) -> Result<CreatedPartner> {
+    pub async fn add_partner(&self, who: &Principal, input: NewPartner) -> Result<CreatedPartner> {
+        let target = "partners".to_owned();
+        let work = self.add_partner_unchecked(input);
+        self.guarded(who, Action::ChangePartners, &target, "add_partner", work)
+            .await
+    }
+
+    async fn add_partner_unchecked(&self, input: NewPartner) -> Result<CreatedPartner> {
         check_required("name", &input.name, MAX_FIELD)?;
         let scopes = input.scopes.unwrap_or_else(|| {
             vec![
@@ -150,12 +159,44 @@ impl NodeState {
         Ok(CreatedPartner { partner, token })
     }
 
-    pub fn partners(&self) -> Result<Vec<Partner>> {
+    /// The partners and their scopes, for an admin.
+    pub fn list_partners(&self, who: &Principal) -> Result<Vec<Partner>> {
+        let grant = self.allow(who, Action::ReadPartners, "partners")?;
+        let found = self.partners()?;
+        grant.done(self, "partners", None);
+        Ok(found)
+    }
+
+    pub(crate) fn partners(&self) -> Result<Vec<Partner>> {
         self.store.partners()
     }
 
+    /// The partner `who` stands for, if the policy lets it act as one and
+    /// its token is still in force.
+    pub(crate) fn partner_for(&self, who: &Principal) -> Result<(crate::access::Grant, Partner)> {
+        let grant = self.allow(who, Action::PartnerReferrals, "partner referrals")?;
+        let Principal::Partner { id, .. } = who else {
+            return Err(NodeError::Forbidden(
+                "only a partner's token acts as a partner".into(),
+            ));
+        };
+        let partner = self
+            .partners()?
+            .into_iter()
+            .find(|p| &p.id == id && p.revoked_at.is_none())
+            .ok_or_else(|| NodeError::Forbidden(format!("partner {id} was revoked")))?;
+        Ok((grant, partner))
+    }
+
     /// Revokes a partner's token at once; its referrals stay.
-    pub async fn revoke_partner(&self, id: &HandoffId) -> Result<Partner> {
+    pub async fn revoke_partner(&self, who: &Principal, id: &HandoffId) -> Result<Partner> {
+        let target = id.to_string();
+        let work = self.revoke_partner_unchecked(id);
+        self.guarded(who, Action::ChangePartners, &target, "revoke_partner", work)
+            .await
+    }
+
+    async fn revoke_partner_unchecked(&self, id: &HandoffId) -> Result<Partner> {
         let mut partner = self
             .partners()?
             .into_iter()
@@ -181,8 +222,15 @@ impl NodeState {
     }
 
     /// A partner refers a worker to the union.
-    pub async fn partner_referral(&self, partner: &Partner, input: NewCase) -> Result<Case> {
+    pub async fn partner_referral(&self, who: &Principal, input: NewCase) -> Result<Case> {
+        let (grant, partner) = self.partner_for(who)?;
         partner.may(PartnerScope::CreateReferrals)?;
+        let case = self.partner_referral_of(&partner, input).await?;
+        grant.done_as(self, "partner_referral", &case.id.to_string(), None);
+        Ok(case)
+    }
+
+    async fn partner_referral_of(&self, partner: &Partner, input: NewCase) -> Result<Case> {
         if input.member.is_some() {
             return Err(NodeError::Invalid(
                 "a partner refers a worker by name and contact, not by member id".into(),
@@ -202,8 +250,10 @@ impl NodeState {
     }
 
     /// The referrals `partner` made, newest first.
-    pub fn partner_referrals(&self, partner: &Partner) -> Result<Vec<OwnReferral>> {
+    pub fn partner_referrals(&self, who: &Principal) -> Result<Vec<OwnReferral>> {
+        let (grant, partner) = self.partner_for(who)?;
         partner.may(PartnerScope::ReadOwnReferrals)?;
+        grant.done(self, "partner referrals", None);
         let mut own: Vec<Case> = self
             .store
             .cases()?
@@ -220,8 +270,10 @@ impl NodeState {
     }
 
     /// One referral `partner` made; any other case is "not found".
-    pub fn partner_referral_status(&self, partner: &Partner, id: &CaseId) -> Result<OwnReferral> {
+    pub fn partner_referral_status(&self, who: &Principal, id: &CaseId) -> Result<OwnReferral> {
+        let (grant, partner) = self.partner_for(who)?;
         partner.may(PartnerScope::ReadOwnReferrals)?;
+        grant.done(self, &id.to_string(), None);
         match self.store.case(id)? {
             Some(c)
                 if c.channel

@@ -9,6 +9,7 @@ use super::{
     check_required, coarse, Case, CaseEvent, CaseKind, CaseStatus, Channel, EventKind, NewCase,
     Outcome, MAX_NOTE,
 };
+use crate::access::{Action, Principal};
 use crate::error::{NodeError, Result};
 use crate::node::{now, NodeState};
 use serde::{Deserialize, Serialize};
@@ -127,7 +128,18 @@ impl Case {
 impl NodeState {
     /// Files a complaint from the public form; returns the case and the
     /// receipt code, which is not kept.
-    pub async fn file_complaint(&self, input: PublicComplaint) -> Result<(Case, String)> {
+    pub async fn file_complaint(
+        &self,
+        who: &Principal,
+        input: PublicComplaint,
+    ) -> Result<(Case, String)> {
+        let target = "public form".to_owned();
+        let work = self.file_complaint_unchecked(input);
+        self.guarded(who, Action::FileComplaint, &target, "file_complaint", work)
+            .await
+    }
+
+    async fn file_complaint_unchecked(&self, input: PublicComplaint) -> Result<(Case, String)> {
         receipt::check_passphrase(input.passphrase.as_deref())?;
         let code = receipt::new_code();
         let lock = hash_off_thread(code.clone(), input.passphrase.clone()).await?;
@@ -157,8 +169,20 @@ impl NodeState {
         Ok((case, receipt::display(&code)))
     }
 
+    /// What the worker holding a receipt code (and passphrase) sees of
+    /// their case.
+    pub async fn follow_case(
+        &self,
+        who: &Principal,
+        query: &ReceiptQuery,
+    ) -> Result<PublicCaseView> {
+        let work = async { Ok(self.case_by_receipt(query).await?.public_view()) };
+        self.guarded(who, Action::FollowCase, "receipt", "follow_case", work)
+            .await
+    }
+
     /// The case a receipt code (and passphrase) opens.
-    pub async fn case_by_receipt(&self, query: &ReceiptQuery) -> Result<Case> {
+    pub(crate) async fn case_by_receipt(&self, query: &ReceiptQuery) -> Result<Case> {
         receipt::check_passphrase(query.passphrase.as_deref())?;
         let code = receipt::normalise(&query.receipt_code)?;
         let candidates = self
@@ -174,7 +198,29 @@ impl NodeState {
     }
 
     /// A message from the worker to the case officer.
-    pub async fn message_from_worker(&self, input: WorkerMessage) -> Result<Case> {
+    pub async fn message_from_worker(
+        &self,
+        who: &Principal,
+        input: WorkerMessage,
+    ) -> Result<PublicCaseView> {
+        let target = "receipt".to_owned();
+        let work = async {
+            Ok(self
+                .message_from_worker_unchecked(input)
+                .await?
+                .public_view())
+        };
+        self.guarded(
+            who,
+            Action::FollowCase,
+            &target,
+            "message_from_worker",
+            work,
+        )
+        .await
+    }
+
+    async fn message_from_worker_unchecked(&self, input: WorkerMessage) -> Result<Case> {
         check_required("text", &input.text, MAX_NOTE)?;
         let query = ReceiptQuery {
             receipt_code: input.receipt_code,

@@ -10,6 +10,7 @@ use super::{
     check_required, check_text, Case, CaseEvent, CaseId, CaseKind, CaseStatus, Channel, EventKind,
     NewCase, Outcome, MAX_FIELD, MAX_NOTE,
 };
+use crate::access::{Action, Principal};
 use crate::error::{NodeError, Result};
 use crate::handoffs::InboxItem;
 use crate::node::{now, NodeState};
@@ -121,6 +122,7 @@ pub struct CaseConsent {
 #[serde(deny_unknown_fields)]
 pub struct NewCaseConsent {
     pub given: ConsentGiven,
+    #[serde(skip)]
     pub recorded_by: String,
     pub contact_allowed: bool,
     #[serde(default)]
@@ -196,6 +198,7 @@ pub struct NewReferral {
     /// ... an affiliate code.
     #[schema(value_type = Option<String>)]
     pub affiliate: Option<AffiliateId>,
+    #[serde(skip)]
     pub actor: String,
     pub note: Option<String>,
     #[serde(rename = "override")]
@@ -206,6 +209,7 @@ pub struct NewReferral {
 #[serde(deny_unknown_fields)]
 pub struct ReferralUpdate {
     pub status: ReferralStatus,
+    #[serde(skip)]
     pub actor: String,
     pub note: Option<String>,
 }
@@ -215,6 +219,7 @@ pub struct ReferralUpdate {
 #[serde(deny_unknown_fields)]
 pub struct ReferralDecision {
     pub accept: bool,
+    #[serde(skip)]
     pub actor: String,
     /// Required when declining.
     pub reason: Option<String>,
@@ -385,7 +390,14 @@ impl Case {
 }
 
 impl NodeState {
-    pub async fn add_service(&self, input: NewService) -> Result<Service> {
+    pub async fn add_service(&self, who: &Principal, input: NewService) -> Result<Service> {
+        let target = "directory".to_owned();
+        let work = self.add_service_unchecked(input);
+        self.guarded(who, Action::ChangeDirectory, &target, "add_service", work)
+            .await
+    }
+
+    async fn add_service_unchecked(&self, input: NewService) -> Result<Service> {
         input.validate()?;
         if let Some(p) = &input.partner {
             if !self.partners()?.iter().any(|x| &x.id == p) {
@@ -404,7 +416,20 @@ impl NodeState {
     }
 
     /// Imports directory entries from CSV: every row, or none.
-    pub async fn import_services(&self, csv: &str) -> Result<ImportReport> {
+    pub async fn import_services(&self, who: &Principal, csv: &str) -> Result<ImportReport> {
+        let target = "directory".to_owned();
+        let work = self.import_services_unchecked(csv);
+        self.guarded(
+            who,
+            Action::ChangeDirectory,
+            &target,
+            "import_services",
+            work,
+        )
+        .await
+    }
+
+    async fn import_services_unchecked(&self, csv: &str) -> Result<ImportReport> {
         let rows = parse_directory_csv(csv)?;
         if self.store.services()?.len() + rows.len() > MAX_SERVICES {
             return Err(NodeError::Invalid(format!(
@@ -420,7 +445,26 @@ impl NodeState {
     }
 
     /// The directory, by country and name.
-    pub fn services(
+    /// The referral directory, for staff.
+    pub fn directory(
+        &self,
+        who: &Principal,
+        country: Option<CountryCode>,
+        kind: Option<ServiceKind>,
+    ) -> Result<Vec<Service>> {
+        let grant = self.allow(who, Action::ReadDirectory, "directory")?;
+        let mut found = self.services(country, kind)?;
+        grant.done(self, "directory", None);
+        if grant.masked() {
+            for s in &mut found {
+                s.notes = None;
+                s.partner = None;
+            }
+        }
+        Ok(found)
+    }
+
+    pub(crate) fn services(
         &self,
         country: Option<CountryCode>,
         kind: Option<ServiceKind>,
@@ -443,7 +487,25 @@ impl NodeState {
     }
 
     /// Records (or replaces) the worker's consent for a case.
-    pub async fn record_case_consent(&self, id: &CaseId, input: NewCaseConsent) -> Result<Case> {
+    pub async fn record_case_consent(
+        &self,
+        who: &Principal,
+        id: &CaseId,
+        input: NewCaseConsent,
+    ) -> Result<Case> {
+        let mut input = input;
+        input.recorded_by = who.display_name();
+        let target = id.to_string();
+        let work = self.record_case_consent_unchecked(id, input);
+        self.guarded(who, Action::ChangeCase, &target, "case_consent", work)
+            .await
+    }
+
+    async fn record_case_consent_unchecked(
+        &self,
+        id: &CaseId,
+        input: NewCaseConsent,
+    ) -> Result<Case> {
         check_required("recorded_by", &input.recorded_by, MAX_FIELD)?;
         if input.purposes.is_empty() {
             return Err(NodeError::Invalid("name at least one purpose".into()));
@@ -500,7 +562,21 @@ impl NodeState {
     /// Refers a case to a directory entry or to another affiliate: only with
     /// the worker's consent for that recipient, or under a documented legal
     /// basis, which is audited.
-    pub async fn refer_case(&self, id: &CaseId, input: NewReferral) -> Result<Case> {
+    pub async fn refer_case(
+        &self,
+        who: &Principal,
+        id: &CaseId,
+        input: NewReferral,
+    ) -> Result<Case> {
+        let mut input = input;
+        input.actor = who.display_name();
+        let target = id.to_string();
+        let work = self.refer_case_unchecked(id, input);
+        self.guarded(who, Action::ChangeCase, &target, "refer_case", work)
+            .await
+    }
+
+    async fn refer_case_unchecked(&self, id: &CaseId, input: NewReferral) -> Result<Case> {
         check_required("actor", &input.actor, MAX_FIELD)?;
         if let Some(n) = &input.note {
             check_text("note", n, MAX_NOTE)?;
@@ -705,6 +781,21 @@ impl NodeState {
     /// Staff record what a service did with a referral.
     pub async fn update_referral(
         &self,
+        who: &Principal,
+        case_id: &CaseId,
+        referral: &HandoffId,
+        update: ReferralUpdate,
+    ) -> Result<Case> {
+        let mut update = update;
+        update.actor = who.display_name();
+        let target = case_id.to_string();
+        let work = self.update_referral_unchecked(case_id, referral, update);
+        self.guarded(who, Action::ChangeCase, &target, "update_referral", work)
+            .await
+    }
+
+    async fn update_referral_unchecked(
+        &self,
         case_id: &CaseId,
         referral: &HandoffId,
         update: ReferralUpdate,
@@ -759,7 +850,14 @@ impl NodeState {
     }
 
     /// Referrals to the services a partner stands for, with what was shared.
-    pub fn partner_inbox(&self, partner: &Partner) -> Result<Vec<PartnerReferral>> {
+    pub fn partner_inbox(&self, who: &Principal) -> Result<Vec<PartnerReferral>> {
+        let (grant, partner) = self.partner_for(who)?;
+        let found = self.partner_inbox_of(&partner)?;
+        grant.done(self, "partner inbox", None);
+        Ok(found)
+    }
+
+    fn partner_inbox_of(&self, partner: &Partner) -> Result<Vec<PartnerReferral>> {
         partner.may(PartnerScope::UpdateReferralsToUs)?;
         let services: Vec<HandoffId> = self
             .store
@@ -785,13 +883,28 @@ impl NodeState {
     /// A partner reports what it did with a referral to one of its services.
     pub async fn partner_update_referral(
         &self,
+        who: &Principal,
+        referral: &HandoffId,
+        status: ReferralStatus,
+        note: Option<String>,
+    ) -> Result<PartnerReferral> {
+        let (grant, partner) = self.partner_for(who)?;
+        let updated = self
+            .partner_update_of(&partner, referral, status, note)
+            .await?;
+        grant.done_as(self, "partner_update_referral", &referral.to_string(), None);
+        Ok(updated)
+    }
+
+    async fn partner_update_of(
+        &self,
         partner: &Partner,
         referral: &HandoffId,
         status: ReferralStatus,
         note: Option<String>,
     ) -> Result<PartnerReferral> {
         let own = self
-            .partner_inbox(partner)?
+            .partner_inbox_of(partner)?
             .into_iter()
             .find(|r| &r.referral == referral)
             .ok_or_else(|| NodeError::NotFound {
@@ -815,7 +928,21 @@ impl NodeState {
 
     /// The receiving affiliate takes a referred case, or declines it with a
     /// reason; the referring affiliate hears either way.
-    pub async fn decide_referral(&self, id: &CaseId, d: ReferralDecision) -> Result<Case> {
+    pub async fn decide_referral(
+        &self,
+        who: &Principal,
+        id: &CaseId,
+        d: ReferralDecision,
+    ) -> Result<Case> {
+        let mut d = d;
+        d.actor = who.display_name();
+        let target = id.to_string();
+        let work = self.decide_referral_unchecked(id, d);
+        self.guarded(who, Action::ChangeCase, &target, "decide_referral", work)
+            .await
+    }
+
+    async fn decide_referral_unchecked(&self, id: &CaseId, d: ReferralDecision) -> Result<Case> {
         check_required("actor", &d.actor, MAX_FIELD)?;
         let before = self.case(id)?;
         let Some(from) = before.referred_from.clone() else {

@@ -5,6 +5,7 @@
 use super::{
     code_of as code, Case, CaseEvent, CaseId, CaseQuery, CaseStatus, Channel, EventKind, MAX_FIELD,
 };
+use crate::access::{Action, Principal};
 use crate::error::{NodeError, Result};
 use crate::node::{now, NodeState};
 use serde::{Deserialize, Serialize};
@@ -449,6 +450,7 @@ tr.harm td {{ font-weight: bold; }}
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EraseRequest {
+    #[serde(skip)]
     pub actor: String,
     /// How the worker asked, e.g. "in person at the hub, 2026-11-20".
     pub reason: String,
@@ -494,8 +496,59 @@ impl Case {
     }
 }
 
+/// The dashboard's counts: no personal field.
+#[derive(Debug, Clone, Default)]
+pub struct DeskFigures {
+    pub urgent: usize,
+    pub high: usize,
+    pub normal: usize,
+    pub overdue: usize,
+    pub incoming_referrals: usize,
+    pub members: usize,
+    pub incoming_transfers: usize,
+}
+
 impl NodeState {
-    pub fn case_stats(&self) -> Result<CaseStats> {
+    /// The figures of the staff dashboard.
+    pub fn desk_figures(&self, who: &Principal) -> Result<DeskFigures> {
+        let _ = self.allow(who, Action::ReadFigures, "dashboard")?;
+        let open = self.cases(&CaseQuery {
+            open: true,
+            ..Default::default()
+        })?;
+        let at = now();
+        let count = |p: super::Priority| open.iter().filter(|c| c.priority == p).count();
+        let incoming = self.find_transfers(&crate::transfers::TransferQuery {
+            direction: Some(crate::transfers::Direction::Incoming),
+            state: Some("received".into()),
+            ..Default::default()
+        })?;
+        Ok(DeskFigures {
+            urgent: count(super::Priority::Urgent),
+            high: count(super::Priority::High),
+            normal: count(super::Priority::Normal),
+            overdue: open.iter().filter(|c| c.is_overdue(at)).count(),
+            incoming_referrals: open
+                .iter()
+                .filter(|c| {
+                    c.referred_from
+                        .as_ref()
+                        .is_some_and(|f| f.accepted.is_none())
+                })
+                .count(),
+            members: self.store.member_count(),
+            incoming_transfers: incoming.len(),
+        })
+    }
+
+    pub fn case_stats(&self, who: &Principal) -> Result<CaseStats> {
+        let grant = self.allow(who, Action::ReadFigures, "figures")?;
+        let value = self.case_stats_unchecked()?;
+        grant.done_as(self, "view_figures", "figures", None);
+        Ok(value)
+    }
+
+    fn case_stats_unchecked(&self) -> Result<CaseStats> {
         Ok(stats(
             &self.store.cases()?,
             self.config.stats_min_cell,
@@ -503,17 +556,47 @@ impl NodeState {
         ))
     }
 
-    pub fn case_register_csv(&self, query: &CaseQuery) -> Result<String> {
+    /// The case register as CSV. It holds no personal field, so whoever
+    /// may list cases, masked or not, may export it.
+    pub fn case_register_csv(&self, who: &Principal, query: &CaseQuery) -> Result<String> {
+        let grant = self.allow(who, Action::ListCases, "case register")?;
+        let value = self.case_register_csv_unchecked(query)?;
+        grant.done_as(self, "export_cases", "case register", None);
+        Ok(value)
+    }
+
+    fn case_register_csv_unchecked(&self, query: &CaseQuery) -> Result<String> {
         register_csv(&self.cases(query)?, now())
     }
 
-    pub fn case_report(&self, id: &CaseId) -> Result<String> {
+    pub fn case_report(&self, who: &Principal, id: &CaseId) -> Result<String> {
+        let grant = self.allow(who, Action::ExportCases, &id.to_string())?;
+        let value = self.case_report_unchecked(id)?;
+        grant.done_as(self, "print_case", &id.to_string(), None);
+        Ok(value)
+    }
+
+    fn case_report_unchecked(&self, id: &CaseId) -> Result<String> {
         Ok(case_report_html(&self.case(id)?, self.config.name.as_str()))
     }
 
     /// Erases the personal fields of one case at the worker's request; the
     /// request itself stays on the case as an event.
-    pub async fn erase_case(&self, id: &CaseId, request: EraseRequest) -> Result<Case> {
+    pub async fn erase_case(
+        &self,
+        who: &Principal,
+        id: &CaseId,
+        request: EraseRequest,
+    ) -> Result<Case> {
+        let mut request = request;
+        request.actor = who.display_name();
+        let target = id.to_string();
+        let work = self.erase_case_unchecked(id, request);
+        self.guarded(who, Action::EraseCases, &target, "erase_case", work)
+            .await
+    }
+
+    async fn erase_case_unchecked(&self, id: &CaseId, request: EraseRequest) -> Result<Case> {
         super::check_required("actor", &request.actor, MAX_FIELD)?;
         super::check_required("reason", &request.reason, MAX_FIELD)?;
         let before = self.case(id)?;
@@ -535,7 +618,14 @@ impl NodeState {
 
     /// Erases the personal fields of every case closed or rejected more than
     /// `case_retention_days` ago.
-    pub async fn run_retention(&self) -> Result<RetentionReport> {
+    pub async fn run_retention(&self, who: &Principal) -> Result<RetentionReport> {
+        let target = "closed cases".to_owned();
+        let work = self.run_retention_unchecked();
+        self.guarded(who, Action::EraseCases, &target, "run_retention", work)
+            .await
+    }
+
+    async fn run_retention_unchecked(&self) -> Result<RetentionReport> {
         let limit = u64::from(self.config.case_retention_days) * DAY;
         let at = now();
         let mut erased = 0;

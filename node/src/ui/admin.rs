@@ -2,9 +2,9 @@
 //! state, the service directory and partner tokens.
 
 use super::i18n::Tr;
-use super::staff::{message_page, Me, Staff};
-use super::{page, FormFields};
-use crate::accounts::Role;
+use super::page;
+use super::staff::{message_page, Me, Staff, StaffForm};
+use crate::access::Action;
 use crate::api::AppState;
 use crate::cases::code_of as code;
 use crate::cases::partners::{NewPartner, PartnerKind};
@@ -44,8 +44,9 @@ fn shown(n: Option<u64>) -> String {
 }
 
 pub(crate) async fn reports(State(state): State<AppState>, staff: Staff) -> Response {
-    let Ok(stats) = state.case_stats() else {
-        return message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading");
+    let stats = match state.case_stats(&staff.who) {
+        Ok(s) => s,
+        Err(e) => return staff.error_page(e),
     };
     let t = staff.t;
     let group = |key: &str, cells: &[Cell], label: &dyn Fn(&str) -> String| Group {
@@ -91,23 +92,20 @@ pub(crate) async fn reports(State(state): State<AppState>, staff: Staff) -> Resp
 
 /// The register as CSV for a signed-in staff member (no names in it).
 pub(crate) async fn register_csv(State(state): State<AppState>, staff: Staff) -> Response {
-    match state.case_register_csv(&CaseQuery::default()) {
-        Ok(csv) => {
-            state.audit(&staff.user.username, "export_cases", "case register", None);
-            (
-                [
-                    (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                    (
-                        header::CONTENT_DISPOSITION,
-                        "attachment; filename=\"case-register.csv\"",
-                    ),
-                    (header::CACHE_CONTROL, "no-store"),
-                ],
-                csv,
-            )
-                .into_response()
-        }
-        Err(_) => message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
+    match state.case_register_csv(&staff.who, &CaseQuery::default()) {
+        Ok(csv) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"case-register.csv\"",
+                ),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
+            csv,
+        )
+            .into_response(),
+        Err(e) => staff.error_page(e),
     }
 }
 
@@ -117,21 +115,15 @@ pub(crate) async fn print_case(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Response {
-    if !staff.user.role.sees_personal_fields() {
-        return message_page(staff.t, StatusCode::FORBIDDEN, "error-forbidden");
-    }
-    let Ok(id) = id.parse() else {
+    let Ok(id) = id.parse::<crate::cases::CaseId>() else {
         return message_page(staff.t, StatusCode::NOT_FOUND, "cases-none");
     };
-    match state.case_report(&id) {
-        Ok(html) => {
-            state.audit(&staff.user.username, "print_case", &id.to_string(), None);
-            page(StatusCode::OK, Ok(html))
-        }
+    match state.case_report(&staff.who, &id) {
+        Ok(html) => page(StatusCode::OK, Ok(html)),
         Err(NodeError::NotFound { .. }) => {
             message_page(staff.t, StatusCode::NOT_FOUND, "cases-none")
         }
-        Err(_) => message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
+        Err(e) => staff.error_page(e),
     }
 }
 
@@ -150,6 +142,9 @@ struct FederationPage {
 }
 
 pub(crate) async fn federation(State(state): State<AppState>, staff: Staff) -> Response {
+    if let Err(e) = state.allow(&staff.who, Action::ReadFederation, "federation") {
+        return staff.error_page(e);
+    }
     let t = staff.t;
     let held = state.charter();
     let peers = state.network.connected_peers().await.unwrap_or_default();
@@ -209,10 +204,6 @@ struct DirectoryPage {
     kinds: Vec<String>,
 }
 
-fn may_edit_directory(role: Role) -> bool {
-    matches!(role, Role::Admin | Role::CaseOfficer)
-}
-
 fn directory_page(
     state: &AppState,
     staff: &Staff,
@@ -220,8 +211,9 @@ fn directory_page(
     notice: Option<String>,
     error: Option<String>,
 ) -> Response {
-    let Ok(services) = state.services(None, None) else {
-        return message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading");
+    let services = match state.directory(&staff.who, None, None) {
+        Ok(s) => s,
+        Err(e) => return staff.error_page(e),
     };
     let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
     page(
@@ -245,7 +237,7 @@ fn directory_page(
                     )
                 })
                 .collect(),
-            may_edit: may_edit_directory(staff.user.role),
+            may_edit: staff.who.may(Action::ChangeDirectory),
             kinds: [
                 ServiceKind::GovernmentAgency,
                 ServiceKind::LabourAttache,
@@ -269,11 +261,10 @@ pub(crate) async fn directory(State(state): State<AppState>, staff: Staff) -> Re
 
 pub(crate) async fn directory_change(
     State(state): State<AppState>,
-    staff: Staff,
     Path(what): Path<String>,
-    FormFields(f): FormFields,
+    StaffForm { staff, fields: f }: StaffForm,
 ) -> Response {
-    if let Some(r) = staff.form_refusal(&f, may_edit_directory(staff.user.role)) {
+    if let Some(r) = staff.unless_may(Action::ChangeDirectory) {
         return r;
     }
     let result = match what.as_str() {
@@ -299,35 +290,30 @@ pub(crate) async fn directory_change(
             };
             let optional = |s: String| Some(s).filter(|s| !s.trim().is_empty());
             state
-                .add_service(NewService {
-                    country,
-                    kind,
-                    name: f.one("name"),
-                    contact: optional(f.one("contact")),
-                    languages: optional(f.one("languages")),
-                    notes: None,
-                    partner: None,
-                })
+                .add_service(
+                    &staff.who,
+                    NewService {
+                        country,
+                        kind,
+                        name: f.one("name"),
+                        contact: optional(f.one("contact")),
+                        languages: optional(f.one("languages")),
+                        notes: None,
+                        partner: None,
+                    },
+                )
                 .await
                 .map(|_| None)
         }
         "import" => state
-            .import_services(&f.one("csv"))
+            .import_services(&staff.who, &f.one("csv"))
             .await
             .map(|r| Some(format!("{} {}", staff.t.get("dir-imported"), r.imported))),
         _ => return message_page(staff.t, StatusCode::NOT_FOUND, "error-heading"),
     };
     match result {
         Ok(None) => Redirect::to("/directory").into_response(),
-        Ok(Some(notice)) => {
-            state.audit(
-                &staff.user.username,
-                "import_directory",
-                "directory",
-                Some(notice.clone()),
-            );
-            directory_page(&state, &staff, StatusCode::OK, Some(notice), None)
-        }
+        Ok(Some(notice)) => directory_page(&state, &staff, StatusCode::OK, Some(notice), None),
         Err(NodeError::Invalid(m)) => directory_page(
             &state,
             &staff,
@@ -335,7 +321,7 @@ pub(crate) async fn directory_change(
             None,
             Some(staff.input_error(&m)),
         ),
-        Err(_) => message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
+        Err(e) => staff.error_page(e),
     }
 }
 
@@ -368,11 +354,9 @@ fn partners_page(
     new_token: Option<String>,
     error: Option<String>,
 ) -> Response {
-    if staff.user.role != Role::Admin {
-        return message_page(staff.t, StatusCode::FORBIDDEN, "error-forbidden");
-    }
-    let Ok(partners) = state.partners() else {
-        return message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading");
+    let partners = match state.list_partners(&staff.who) {
+        Ok(p) => p,
+        Err(e) => return staff.error_page(e),
     };
     page(
         status,
@@ -415,40 +399,28 @@ pub(crate) async fn partners(State(state): State<AppState>, staff: Staff) -> Res
 
 pub(crate) async fn add_partner(
     State(state): State<AppState>,
-    staff: Staff,
-    FormFields(f): FormFields,
+    StaffForm { staff, fields: f }: StaffForm,
 ) -> Response {
-    if let Some(r) = staff.csrf_refusal(&f) {
-        return r;
-    }
-    if staff.user.role != Role::Admin {
-        return message_page(staff.t, StatusCode::FORBIDDEN, "error-forbidden");
-    }
     let kind = crate::cases::from_code(&f.one("kind")).unwrap_or(PartnerKind::Other);
     match state
-        .add_partner(NewPartner {
-            name: f.one("name"),
-            kind,
-            country: None,
-            scopes: None,
-        })
+        .add_partner(
+            &staff.who,
+            NewPartner {
+                name: f.one("name"),
+                kind,
+                country: None,
+                scopes: None,
+            },
+        )
         .await
     {
-        Ok(created) => {
-            state.audit(
-                &staff.user.username,
-                "add_partner",
-                &created.partner.id.to_string(),
-                Some(created.partner.name.clone()),
-            );
-            partners_page(
-                &state,
-                &staff,
-                StatusCode::CREATED,
-                Some(created.token),
-                None,
-            )
-        }
+        Ok(created) => partners_page(
+            &state,
+            &staff,
+            StatusCode::CREATED,
+            Some(created.token),
+            None,
+        ),
         Err(NodeError::Invalid(m)) => partners_page(
             &state,
             &staff,
@@ -456,38 +428,20 @@ pub(crate) async fn add_partner(
             None,
             Some(staff.input_error(&m)),
         ),
-        Err(_) => message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
+        Err(e) => staff.error_page(e),
     }
 }
 
 pub(crate) async fn revoke_partner(
     State(state): State<AppState>,
-    staff: Staff,
     Path(id): Path<String>,
-    FormFields(f): FormFields,
+    StaffForm { staff, .. }: StaffForm,
 ) -> Response {
-    if let Some(r) = staff.csrf_refusal(&f) {
-        return r;
-    }
-    if staff.user.role != Role::Admin {
-        return message_page(staff.t, StatusCode::FORBIDDEN, "error-forbidden");
-    }
     let Ok(id) = id.parse() else {
         return message_page(staff.t, StatusCode::NOT_FOUND, "error-heading");
     };
-    match state.revoke_partner(&id).await {
-        Ok(_) => {
-            state.audit(
-                &staff.user.username,
-                "revoke_partner",
-                &id.to_string(),
-                None,
-            );
-            Redirect::to("/partners").into_response()
-        }
-        Err(NodeError::NotFound { .. }) => {
-            message_page(staff.t, StatusCode::NOT_FOUND, "error-heading")
-        }
-        Err(_) => message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
+    match state.revoke_partner(&staff.who, &id).await {
+        Ok(_) => Redirect::to("/partners").into_response(),
+        Err(e) => staff.error_page(e),
     }
 }

@@ -148,7 +148,7 @@ pub(crate) fn contract_flags(c: &Case) -> ContractView {
 /// (value, label) of where a case may be referred: the other affiliates
 /// (`a:MTUC`) and the directory's services in the case's two countries
 /// (`s:<id>`).
-pub(crate) fn referral_targets(state: &AppState, c: &Case) -> Vec<(String, String)> {
+pub(crate) fn referral_targets(state: &AppState, staff: &Staff, c: &Case) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = super::other_affiliates(state)
         .into_iter()
         .map(|(code, label)| (format!("a:{code}"), label))
@@ -160,7 +160,10 @@ pub(crate) fn referral_targets(state: &AppState, c: &Case) -> Vec<(String, Strin
     // A case within one country lists its services once.
     countries.dedup();
     for country in countries {
-        for s in state.services(Some(country), None).unwrap_or_default() {
+        for s in state
+            .directory(&staff.who, Some(country), None)
+            .unwrap_or_default()
+        {
             let label = format!(
                 "{} · {} ({})",
                 s.country.as_str(),
@@ -218,26 +221,20 @@ pub(crate) async fn download(
     staff: Staff,
     Path((id, sha256)): Path<(String, String)>,
 ) -> Response {
-    if !staff.user.role.sees_personal_fields() {
-        return message_page(staff.t, StatusCode::FORBIDDEN, "error-forbidden");
-    }
     let Ok(id) = id.parse::<CaseId>() else {
-        return message_page(staff.t, StatusCode::NOT_FOUND, "cases-none");
+        return staff.error_page(
+            state
+                .allow(&staff.who, crate::access::Action::ReadCaseFile, "case file")
+                .err()
+                .unwrap_or(NodeError::NotFound { what: "case", id }),
+        );
     };
-    match state.attachment(&id, &sha256) {
-        Ok((meta, bytes)) => {
-            state.audit(
-                &staff.user.username,
-                "view_attachment",
-                &format!("{id} {sha256}"),
-                None,
-            );
-            crate::api::cases::file_download(meta.content_type, &meta.name, bytes)
-        }
+    match state.attachment(&staff.who, &id, &sha256) {
+        Ok((meta, bytes)) => crate::api::cases::file_download(meta.content_type, &meta.name, bytes),
         Err(NodeError::NotFound { .. }) => {
             message_page(staff.t, StatusCode::NOT_FOUND, "case-files-none")
         }
-        Err(_) => message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
+        Err(e) => staff.error_page(e),
     }
 }
 
@@ -292,31 +289,19 @@ pub(crate) async fn upload(
         }
     }
     let fields = Fields::from_pairs(fields);
-    if let Some(r) = staff.form_refusal(&fields, super::desk::may_act(staff.user.role)) {
+    if let Some(r) = staff.csrf_refusal(&fields) {
         return r;
     }
     let Some((name, kind, bytes)) = file.filter(|f| !f.2.is_empty()) else {
         return refuse(staff.t.get("case-file-missing"));
     };
-    let actor = staff.user.display_name.clone();
-    match state.attach(&id, &name, &kind, &bytes, &actor, true).await {
-        Ok(_) => {
-            state.audit(
-                &staff.user.username,
-                "case_attach",
-                &id.to_string(),
-                Some(name),
-            );
-            Redirect::to(&format!("/cases/{id}")).into_response()
-        }
+    match state.attach(&staff.who, &id, &name, &kind, &bytes).await {
+        Ok(_) => Redirect::to(&format!("/cases/{id}")).into_response(),
         Err(NodeError::Invalid(m)) => refuse(m),
         Err(NodeError::NotFound { .. }) => {
             message_page(staff.t, StatusCode::NOT_FOUND, "cases-none")
         }
-        Err(e) => {
-            tracing::error!(error = %e, "a file from the case page failed");
-            message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading")
-        }
+        Err(e) => staff.error_page(e),
     }
 }
 

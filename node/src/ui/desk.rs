@@ -5,9 +5,9 @@
 //! transfers; a viewer sees neither names nor narratives.
 
 use super::i18n::Tr;
-use super::staff::{message_page, Me, Staff};
-use super::{page, FormFields};
-use crate::accounts::Role;
+use super::page;
+use super::staff::{message_page, Me, Staff, StaffForm};
+use crate::access::Action;
 use crate::api::AppState;
 use crate::cases::referrals::{NewCaseConsent, NewReferral, ReferralDecision};
 use crate::cases::reports::day_string;
@@ -120,10 +120,6 @@ fn transfer_state_text(t: Tr, s: &crate::transfers::TransferStatus) -> String {
     }
 }
 
-fn may_decide(role: Role) -> bool {
-    matches!(role, Role::Admin | Role::Organiser)
-}
-
 fn transfers_page(
     state: &AppState,
     staff: &Staff,
@@ -131,9 +127,11 @@ fn transfers_page(
     error: Option<String>,
     ask: AskFor,
 ) -> Response {
-    let Ok(all) = state.transfers(None) else {
-        return message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading");
+    let desk = match state.transfer_desk(&staff.who) {
+        Ok(d) => d,
+        Err(e) => return staff.error_page(e),
     };
+    let all = &desk.transfers;
     let t = staff.t;
     let incoming_open = |request: bool| {
         all.iter().filter(move |x| {
@@ -145,18 +143,12 @@ fn transfers_page(
     let short_id = super::members::short_id;
     let requests = incoming_open(true)
         .map(|x| {
-            let consent = x.consent.and_then(|c| {
-                state
-                    .consents(&x.member)
-                    .ok()?
-                    .into_iter()
-                    .find(|k| k.id == c)
-            });
-            let member = state
-                .member(&x.member)
-                .ok()
-                .filter(|_| staff.user.role.sees_personal_fields())
-                .map_or_else(|| short_id(&x.member), |m| m.holder_name);
+            let consent = x.consent.and_then(|c| desk.consents.get(&c));
+            let member = desk
+                .names
+                .get(&x.member)
+                .filter(|n| !n.is_empty())
+                .map_or_else(|| short_id(&x.member), Clone::clone);
             RequestRow {
                 id: x.id.to_string(),
                 member,
@@ -183,9 +175,9 @@ fn transfers_page(
                 "transfers-kind-file"
             }),
             member: short_id(&x.member),
-            link: state
-                .member(&x.member)
-                .is_ok()
+            link: desk
+                .names
+                .contains_key(&x.member)
                 .then(|| x.member.to_string()),
             other: if x.request {
                 x.origin.to_string()
@@ -196,7 +188,7 @@ fn transfers_page(
         })
         .collect();
     let affiliates = super::other_affiliates(state);
-    let personal = staff.user.role.sees_personal_fields();
+    let personal = !staff.who.masked(Action::ReadTransfers);
     let rows = incoming_open(false)
         .filter_map(|x| {
             let file = x.file.as_ref()?;
@@ -233,7 +225,7 @@ fn transfers_page(
             rows,
             requests,
             outgoing,
-            may_decide: may_decide(staff.user.role),
+            may_decide: staff.who.may(Action::ChangeTransfers),
             affiliates,
             given: super::member_moves::given_choices(t),
             data: super::member_moves::data_choices(t),
@@ -254,31 +246,23 @@ pub(crate) async fn transfers(
 
 pub(crate) async fn decide_transfer(
     State(state): State<AppState>,
-    staff: Staff,
     Path((id, decision)): Path<(String, String)>,
-    FormFields(f): FormFields,
+    StaffForm { staff, fields: f }: StaffForm,
 ) -> Response {
-    if let Some(r) = staff.form_refusal(&f, may_decide(staff.user.role)) {
-        return r;
-    }
     let Ok(id) = id.parse() else {
         return message_page(staff.t, StatusCode::NOT_FOUND, "transfers-none");
     };
     let result = match decision.as_str() {
-        "accept" => state.accept_transfer(&id).await,
-        "decline" => state.decline_transfer(&id, f.one("reason")).await,
+        "accept" => state.accept_transfer(&staff.who, &id).await,
+        "decline" => {
+            state
+                .decline_transfer(&staff.who, &id, f.one("reason"))
+                .await
+        }
         _ => return message_page(staff.t, StatusCode::NOT_FOUND, "transfers-none"),
     };
     match result {
-        Ok(_) => {
-            state.audit(
-                &staff.user.username,
-                &format!("transfer_{decision}"),
-                &id.to_string(),
-                None,
-            );
-            Redirect::to("/transfers").into_response()
-        }
+        Ok(_) => Redirect::to("/transfers").into_response(),
         Err(NodeError::Invalid(m)) => transfers_page(
             &state,
             &staff,
@@ -289,10 +273,7 @@ pub(crate) async fn decide_transfer(
         Err(NodeError::NotFound { .. }) => {
             message_page(staff.t, StatusCode::NOT_FOUND, "transfers-none")
         }
-        Err(e) => {
-            tracing::error!(error = %e, "a transfer decision from the page failed");
-            message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading")
-        }
+        Err(e) => staff.error_page(e),
     }
 }
 
@@ -300,10 +281,9 @@ pub(crate) async fn decide_transfer(
 /// file: the worker showed their card and gave consent here, in person.
 pub(crate) async fn request_file(
     State(state): State<AppState>,
-    staff: Staff,
-    FormFields(f): FormFields,
+    StaffForm { staff, fields: f }: StaffForm,
 ) -> Response {
-    if let Some(r) = staff.form_refusal(&f, may_decide(staff.user.role)) {
+    if let Some(r) = staff.unless_may(Action::ChangeTransfers) {
         return r;
     }
     let refuse = |m: String| {
@@ -332,7 +312,6 @@ pub(crate) async fn request_file(
         member,
         origin,
         given: terms.given,
-        recorded_by: staff.user.display_name.clone(),
         purposes: terms.purposes,
         data_categories: terms.data_categories,
         destination_country: state
@@ -342,29 +321,14 @@ pub(crate) async fn request_file(
             .map(|a| a.country),
         legal_basis: f.one("legal_basis"),
     };
-    match state.request_transfer(input).await {
-        Ok(x) => {
-            state.audit(
-                &staff.user.username,
-                "request_transfer",
-                &format!("{} from {}", x.member, x.origin),
-                None,
-            );
-            Redirect::to("/transfers").into_response()
-        }
+    match state.request_transfer(&staff.who, input).await {
+        Ok(_) => Redirect::to("/transfers").into_response(),
         Err(NodeError::Invalid(m)) => refuse(m),
-        Err(e) => {
-            tracing::error!(error = %e, "a request for a file from the page failed");
-            message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading")
-        }
+        Err(e) => staff.error_page(e),
     }
 }
 
 // --- cases ------------------------------------------------------------------------------
-
-pub(crate) fn may_act(role: Role) -> bool {
-    matches!(role, Role::Admin | Role::CaseOfficer)
-}
 
 struct CaseRow {
     id: String,
@@ -406,8 +370,9 @@ pub(crate) async fn cases(
         assigned_to: (filter == "mine").then(|| staff.user.display_name.clone()),
         ..Default::default()
     };
-    let Ok(found) = state.cases(&query) else {
-        return message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading");
+    let found = match state.list_cases(&staff.who, &query) {
+        Ok(f) => f,
+        Err(e) => return staff.error_page(e),
     };
     let t = staff.t;
     let rows = found
@@ -501,21 +466,15 @@ pub(crate) fn case_page(
     status: StatusCode,
     error: Option<String>,
 ) -> Response {
-    let c = match state.case(id) {
+    let c = match state.read_case(&staff.who, id) {
         Ok(c) => c,
         Err(NodeError::NotFound { .. }) => {
             return message_page(staff.t, StatusCode::NOT_FOUND, "cases-none")
         }
-        Err(_) => return message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
+        Err(e) => return staff.error_page(e),
     };
     let t = staff.t;
-    let personal = staff.user.role.sees_personal_fields();
-    state.audit(
-        &staff.user.username,
-        "view_case",
-        &c.id.to_string(),
-        (!personal).then(|| "without personal fields".to_owned()),
-    );
+    let personal = !staff.who.masked(Action::ReadCase);
     let hidden = || t.get("case-hidden");
     let country = |x: &Option<unionfed_protocol::CountryCode>| {
         x.map_or("?".to_owned(), |c| c.as_str().to_owned())
@@ -620,18 +579,12 @@ pub(crate) fn case_page(
             .filter(|f| f.accepted.is_none())
             .map(|f| format!("{} ({})", f.affiliate, f.reference)),
     };
-    let officers = state
-        .users()
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|u| !u.disabled && matches!(u.role, Role::CaseOfficer | Role::Admin))
-        .map(|u| u.display_name)
-        .collect();
+    let officers = state.case_handlers().unwrap_or_default();
     let affiliates = super::other_affiliates(state)
         .into_iter()
         .map(|(code, _)| code)
         .collect();
-    let targets = super::case_files::referral_targets(state, &c);
+    let targets = super::case_files::referral_targets(state, staff, &c);
     let consented_services: Vec<String> = c
         .consent
         .as_ref()
@@ -675,7 +628,7 @@ pub(crate) fn case_page(
             csrf: staff.session.csrf.clone(),
             error,
             c: view,
-            may_act: may_act(staff.user.role),
+            may_act: staff.who.may(Action::ChangeCase),
             sees_personal: personal,
             moves: if c
                 .referred_from
@@ -766,17 +719,14 @@ pub(crate) async fn case(
 
 pub(crate) async fn case_step(
     State(state): State<AppState>,
-    staff: Staff,
     Path((id, step)): Path<(String, String)>,
-    FormFields(f): FormFields,
+    StaffForm { staff, fields: f }: StaffForm,
 ) -> Response {
-    if let Some(r) = staff.form_refusal(&f, may_act(staff.user.role)) {
-        return r;
-    }
     let Ok(id) = id.parse::<CaseId>() else {
         return message_page(staff.t, StatusCode::NOT_FOUND, "cases-none");
     };
-    let actor = staff.user.display_name.clone();
+    // The domain names who acted, from the session; nothing the form says.
+    let actor = String::new();
     let note = Some(f.one("note")).filter(|n| !n.trim().is_empty());
     let result = match step.as_str() {
         "move" => {
@@ -796,7 +746,7 @@ pub(crate) async fn case_step(
                 rejection: from_code(&f.one("rejection")).filter(|_| to == CaseStatus::Rejected),
                 note,
             };
-            state.transition(&id, t).await
+            state.transition(&staff.who, &id, t).await
         }
         "action" => {
             let Some(action) = from_code::<ActionKind>(&f.one("action")) else {
@@ -810,6 +760,7 @@ pub(crate) async fn case_step(
             };
             state
                 .add_action(
+                    &staff.who,
                     &id,
                     NewAction {
                         action,
@@ -822,6 +773,7 @@ pub(crate) async fn case_step(
         "message" => {
             state
                 .message_worker(
+                    &staff.who,
                     &id,
                     StaffMessage {
                         actor,
@@ -833,6 +785,7 @@ pub(crate) async fn case_step(
         "assign" => {
             state
                 .assign(
+                    &staff.who,
                     &id,
                     Assignment {
                         to: f.one("to"),
@@ -862,7 +815,7 @@ pub(crate) async fn case_step(
                     .collect(),
                 fields: f.all("field").iter().filter_map(|x| from_code(x)).collect(),
             };
-            state.record_case_consent(&id, consent).await
+            state.record_case_consent(&staff.who, &id, consent).await
         }
         "refer" => {
             let target = f.one("target");
@@ -890,10 +843,10 @@ pub(crate) async fn case_step(
                     .filter(|b| !b.is_empty())
                     .map(|legal_basis| crate::cases::referrals::ConsentOverride { legal_basis }),
             };
-            state.refer_case(&id, referral).await
+            state.refer_case(&staff.who, &id, referral).await
         }
         "contract" => match super::case_files::contract_input(&f, actor) {
-            Ok(input) => state.set_contract(&id, input).await,
+            Ok(input) => state.set_contract(&staff.who, &id, input).await,
             Err(m) => Err(NodeError::Invalid(m)),
         },
         "take" | "decline" => {
@@ -902,20 +855,12 @@ pub(crate) async fn case_step(
                 actor,
                 reason: Some(f.one("reason")).filter(|r| !r.trim().is_empty()),
             };
-            state.decide_referral(&id, decision).await
+            state.decide_referral(&staff.who, &id, decision).await
         }
         _ => return message_page(staff.t, StatusCode::NOT_FOUND, "cases-none"),
     };
     match result {
-        Ok(_) => {
-            state.audit(
-                &staff.user.username,
-                &format!("case_{step}"),
-                &id.to_string(),
-                None,
-            );
-            Redirect::to(&format!("/cases/{id}")).into_response()
-        }
+        Ok(_) => Redirect::to(&format!("/cases/{id}")).into_response(),
         Err(NodeError::Invalid(m)) => case_page(
             &state,
             &staff,
@@ -926,9 +871,6 @@ pub(crate) async fn case_step(
         Err(NodeError::NotFound { .. }) => {
             message_page(staff.t, StatusCode::NOT_FOUND, "cases-none")
         }
-        Err(e) => {
-            tracing::error!(error = %e, "a case step from the page failed");
-            message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading")
-        }
+        Err(e) => staff.error_page(e),
     }
 }

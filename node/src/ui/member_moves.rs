@@ -3,9 +3,8 @@
 //! under it. Organisers and admins of the home union use them.
 
 use super::i18n::Tr;
-use super::members::{may_change, member_page_entered, parse_id};
-use super::staff::{message_page, Staff};
-use super::FormFields;
+use super::members::{member_page_entered, parse_id};
+use super::staff::{message_page, Staff, StaffForm};
 use crate::api::AppState;
 use crate::error::NodeError;
 use crate::transfers::{
@@ -35,15 +34,13 @@ pub(crate) struct MoveChoices {
 pub(crate) fn choices(
     state: &AppState,
     t: Tr,
-    member: &MemberId,
     consents: &[Consent],
+    transfers: &[crate::transfers::Transfer],
     entered: super::Fields,
 ) -> MoveChoices {
     let affiliates = super::other_affiliates(state);
-    let accepted = state
-        .member_transfers(member)
-        .unwrap_or_default()
-        .into_iter()
+    let accepted = transfers
+        .iter()
         .filter(|x| {
             x.direction == Direction::Outgoing && !x.request && x.status == TransferStatus::Accepted
         })
@@ -117,12 +114,8 @@ impl ConsentTerms {
     }
 }
 
-/// The checks every form here starts with: the CSRF token, the role, the
-/// member id. `Err` holds the refusal to answer with.
-fn admitted(staff: &Staff, f: &super::Fields, id: &str) -> Result<MemberId, Box<Response>> {
-    if let Some(r) = staff.form_refusal(f, may_change(staff.user.role)) {
-        return Err(Box::new(r));
-    }
+/// The member id every form here names. `Err` holds the refusal to answer with.
+fn admitted(staff: &Staff, id: &str) -> Result<MemberId, Box<Response>> {
     parse_id(id)
         .ok_or_else(|| Box::new(message_page(staff.t, StatusCode::NOT_FOUND, "members-none")))
 }
@@ -134,22 +127,14 @@ fn answer<T>(
     id: &MemberId,
     entered: &super::Fields,
     result: crate::error::Result<T>,
-    action: &str,
-    target: String,
 ) -> Response {
     match result {
-        Ok(_) => {
-            state.audit(&staff.user.username, action, &target, None);
-            Redirect::to(&format!("/members/{id}")).into_response()
-        }
+        Ok(_) => Redirect::to(&format!("/members/{id}")).into_response(),
         Err(NodeError::Invalid(m)) => invalid(state, staff, id, entered, &m),
         Err(NodeError::NotFound { .. }) => {
             message_page(staff.t, StatusCode::NOT_FOUND, "members-none")
         }
-        Err(e) => {
-            tracing::error!(error = %e, "{action} from the member page failed");
-            message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading")
-        }
+        Err(e) => staff.error_page(e),
     }
 }
 
@@ -174,11 +159,10 @@ fn invalid(
 
 pub(crate) async fn record_consent(
     State(state): State<AppState>,
-    staff: Staff,
     Path(id): Path<String>,
-    FormFields(f): FormFields,
+    StaffForm { staff, fields: f }: StaffForm,
 ) -> Response {
-    let id = match admitted(&staff, &f, &id) {
+    let id = match admitted(&staff, &id) {
         Ok(id) => id,
         Err(r) => return *r,
     };
@@ -203,37 +187,30 @@ pub(crate) async fn record_consent(
     };
     let input = NewConsent {
         given: terms.given,
-        recorded_by: staff.user.display_name.clone(),
         recipient,
         purposes: terms.purposes,
         data_categories: terms.data_categories,
         destination_country,
         legal_basis: f.one("legal_basis"),
     };
-    let result = state.record_consent(&id, input).await;
-    let target = result
-        .as_ref()
-        .map(|c| format!("{id} consent {} for {}", c.id, c.recipient))
-        .unwrap_or_default();
-    answer(&state, &staff, &id, &f, result, "record_consent", target)
+    let result = state.record_consent(&staff.who, &id, input).await;
+    answer(&state, &staff, &id, &f, result)
 }
 
 pub(crate) async fn withdraw_consent(
     State(state): State<AppState>,
-    staff: Staff,
     Path((id, consent)): Path<(String, String)>,
-    FormFields(f): FormFields,
+    StaffForm { staff, fields: f }: StaffForm,
 ) -> Response {
-    let id = match admitted(&staff, &f, &id) {
+    let id = match admitted(&staff, &id) {
         Ok(id) => id,
         Err(r) => return *r,
     };
     let Ok(consent) = consent.parse() else {
         return message_page(staff.t, StatusCode::NOT_FOUND, "members-none");
     };
-    let result = state.withdraw_consent(&id, &consent).await;
-    let target = format!("{id} consent {consent}");
-    answer(&state, &staff, &id, &f, result, "withdraw_consent", target)
+    let result = state.withdraw_consent(&staff.who, &id, &consent).await;
+    answer(&state, &staff, &id, &f, result)
 }
 
 /// `YYYY-MM-DD` as the end of that day (UTC), for a representation's end.
@@ -244,16 +221,15 @@ fn end_of_day(day: &str) -> Option<Timestamp> {
 
 pub(crate) async fn send_transfer(
     State(state): State<AppState>,
-    staff: Staff,
     Path(id): Path<String>,
-    FormFields(f): FormFields,
+    StaffForm { staff, fields: f }: StaffForm,
 ) -> Response {
-    let id = match admitted(&staff, &f, &id) {
+    let id = match admitted(&staff, &id) {
         Ok(id) => id,
         Err(r) => return *r,
     };
     let Some(consent) = state
-        .consents(&id)
+        .consents(&staff.who, &id)
         .unwrap_or_default()
         .into_iter()
         .find(|c| c.id.to_string() == f.one("consent"))
@@ -282,10 +258,6 @@ pub(crate) async fn send_transfer(
         replaces,
         membership_move: f.one("membership_move") == "yes",
     };
-    let result = state.start_transfer(input).await;
-    let target = result
-        .as_ref()
-        .map(|x| format!("{id} transfer {} to {}", x.id, x.destination))
-        .unwrap_or_default();
-    answer(&state, &staff, &id, &f, result, "send_transfer", target)
+    let result = state.start_transfer(&staff.who, input).await;
+    answer(&state, &staff, &id, &f, result)
 }

@@ -3,9 +3,9 @@
 //! Organisers and admins change members; a viewer sees no personal field.
 
 use super::i18n::Tr;
-use super::staff::{message_page, Me, Staff};
-use super::{page, FormFields};
-use crate::accounts::Role;
+use super::page;
+use super::staff::{message_page, Me, Staff, StaffForm};
+use crate::access::Action;
 use crate::api::AppState;
 use crate::error::NodeError;
 use crate::members::{MemberRecord, NewMember, StatusChange, WorkDetails};
@@ -17,10 +17,6 @@ use serde::Deserialize;
 use unionfed_protocol::entry::MemberStatus;
 use unionfed_protocol::MemberId;
 
-pub(crate) fn may_change(role: Role) -> bool {
-    matches!(role, Role::Admin | Role::Organiser)
-}
-
 /// The first 8 of a member id's 32 digits, enough to tell members apart on a page.
 pub(crate) fn short_id(id: &MemberId) -> String {
     id.to_string()[..8].to_owned()
@@ -31,12 +27,13 @@ pub(crate) fn hidden_name(t: Tr, id: &MemberId) -> String {
     format!("{} {}", t.get("member-id"), short_id(id))
 }
 
-/// The name staff see: hidden from a viewer.
-fn shown_name(staff: &Staff, m: &MemberRecord) -> String {
-    if staff.user.role.sees_personal_fields() {
-        m.holder_name.clone()
+/// The name staff see: in its place, the short id when the domain took it
+/// out (a masked record has no name).
+fn shown_name(t: Tr, m: &MemberRecord) -> String {
+    if m.holder_name.is_empty() {
+        hidden_name(t, &m.id)
     } else {
-        hidden_name(staff.t, &m.id)
+        m.holder_name.clone()
     }
 }
 
@@ -75,21 +72,15 @@ pub(crate) async fn list(
     search: Result<Query<Search>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let q = search.map(|Query(s)| s.q).unwrap_or_default();
-    let Ok(mut members) = state.store.members() else {
-        return message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading");
+    let members = match state.list_members(&staff.who, &q, 500) {
+        Ok(m) => m,
+        Err(e) => return staff.error_page(e),
     };
-    let needle = q.trim().to_lowercase();
-    // A viewer cannot search by name: that would reveal the names.
-    if !needle.is_empty() && staff.user.role.sees_personal_fields() {
-        members.retain(|m| m.holder_name.to_lowercase().contains(&needle));
-    }
-    members.sort_by(|a, b| a.holder_name.cmp(&b.holder_name));
-    members.truncate(500);
     let rows = members
         .iter()
         .map(|m| Row {
             id: m.id.to_string(),
-            name: shown_name(&staff, m),
+            name: shown_name(staff.t, m),
             status: status_text(staff.t, m.status),
             home: m
                 .home
@@ -106,7 +97,7 @@ pub(crate) async fn list(
             me: staff.me(),
             q,
             rows,
-            may_enrol: may_change(staff.user.role),
+            may_enrol: staff.who.may(Action::ChangeMember),
         }
         .render(),
     )
@@ -156,18 +147,17 @@ fn enrol_page(
 }
 
 pub(crate) async fn new_form(State(state): State<AppState>, staff: Staff) -> Response {
-    if !may_change(staff.user.role) {
-        return message_page(staff.t, StatusCode::FORBIDDEN, "error-forbidden");
+    if let Some(r) = staff.unless_may(Action::ChangeMember) {
+        return r;
     }
     enrol_page(&state, &staff, StatusCode::OK, None, EnrolForm::default())
 }
 
 pub(crate) async fn enrol(
     State(state): State<AppState>,
-    staff: Staff,
-    FormFields(f): FormFields,
+    StaffForm { staff, fields: f }: StaffForm,
 ) -> Response {
-    if let Some(r) = staff.form_refusal(&f, may_change(staff.user.role)) {
+    if let Some(r) = staff.unless_may(Action::ChangeMember) {
         return r;
     }
     let form = EnrolForm {
@@ -214,16 +204,8 @@ pub(crate) async fn enrol(
         origin_country: origin,
         destination_country: destination,
     };
-    match state.enrol(input).await {
-        Ok(record) => {
-            state.audit(
-                &staff.user.username,
-                "enrol_member",
-                &record.id.to_string(),
-                None,
-            );
-            Redirect::to(&format!("/members/{}?enrolled=1", record.id)).into_response()
-        }
+    match state.enrol(&staff.who, input).await {
+        Ok(record) => Redirect::to(&format!("/members/{}?enrolled=1", record.id)).into_response(),
         Err(NodeError::Invalid(m)) => enrol_page(
             &state,
             &staff,
@@ -231,10 +213,7 @@ pub(crate) async fn enrol(
             Some(staff.input_error(&m)),
             form,
         ),
-        Err(e) => {
-            tracing::error!(error = %e, "enrolment from the page failed");
-            message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading")
-        }
+        Err(e) => staff.error_page(e),
     }
 }
 
@@ -321,26 +300,21 @@ fn member_page_with(
     error: Option<String>,
     entered: Option<&super::Fields>,
 ) -> Response {
-    let view = match state.member_view(id) {
+    let (view, recorded, moved) = match state.member_file(&staff.who, id) {
         Ok(v) => v,
         Err(NodeError::NotFound { .. }) => {
             return message_page(staff.t, StatusCode::NOT_FOUND, "members-none")
         }
-        Err(_) => return message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
+        Err(e) => return staff.error_page(e),
     };
     let t = staff.t;
     let r = &view.record;
-    state.audit(
-        &staff.user.username,
-        "view_member",
-        &r.id.to_string(),
-        (!staff.user.role.sees_personal_fields()).then(|| "without personal fields".to_owned()),
-    );
+    let sees_personal = !staff.who.masked(Action::ReadMember);
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
     let country = |c: &Option<unionfed_protocol::CountryCode>| {
         c.map_or("—".into(), |c| c.as_str().to_owned())
     };
-    let fields = if staff.user.role.sees_personal_fields() {
+    let fields = if sees_personal {
         vec![
             ("member-dob", opt(&r.date_of_birth)),
             ("member-contact", opt(&r.contact)),
@@ -352,9 +326,7 @@ fn member_page_with(
     } else {
         Vec::new()
     };
-    let transfers = state
-        .member_transfers(id)
-        .unwrap_or_default()
+    let transfers = moved
         .iter()
         .map(|x| {
             format!(
@@ -374,11 +346,6 @@ fn member_page_with(
         ("sector", "member-sector", text(&r.sector)),
         ("employer", "member-employer", text(&r.employer)),
     ];
-    let recorded = if staff.user.role.sees_personal_fields() {
-        state.consents(id).unwrap_or_default()
-    } else {
-        Vec::new()
-    };
     let consents = recorded
         .iter()
         .map(|c| {
@@ -403,7 +370,7 @@ fn member_page_with(
         })
         .collect();
     let entered = entered.cloned().unwrap_or_default();
-    let moves = super::member_moves::choices(state, t, id, &recorded, entered);
+    let moves = super::member_moves::choices(state, t, &recorded, &moved, entered);
     page(
         StatusCode::OK,
         MemberPage {
@@ -413,7 +380,7 @@ fn member_page_with(
             csrf: staff.session.csrf.clone(),
             m: MemberView {
                 id: r.id.to_string(),
-                name: shown_name(staff, r),
+                name: shown_name(t, r),
                 status: status_text(t, r.status),
                 since: crate::cases::reports::day_string(r.member_since),
                 valid_until: crate::cases::reports::day_string(r.valid_until),
@@ -430,7 +397,7 @@ fn member_page_with(
             },
             notice,
             error,
-            may_change: may_change(staff.user.role) && is_home,
+            may_change: staff.who.may(Action::ChangeMember) && is_home,
             statuses: [
                 MemberStatus::Active,
                 MemberStatus::Suspended,
@@ -442,7 +409,7 @@ fn member_page_with(
             .collect(),
             transfers,
             editable,
-            sees_personal: staff.user.role.sees_personal_fields(),
+            sees_personal,
             consents,
             moves,
         }
@@ -466,13 +433,9 @@ pub(crate) async fn show(
 
 pub(crate) async fn set_status(
     State(state): State<AppState>,
-    staff: Staff,
     Path(id): Path<String>,
-    FormFields(f): FormFields,
+    StaffForm { staff, fields: f }: StaffForm,
 ) -> Response {
-    if let Some(r) = staff.form_refusal(&f, may_change(staff.user.role)) {
-        return r;
-    }
     let Some(id) = parse_id(&id) else {
         return message_page(staff.t, StatusCode::NOT_FOUND, "members-none");
     };
@@ -483,23 +446,15 @@ pub(crate) async fn set_status(
         status,
         reason: f.one("reason"),
     };
-    match state.set_status(&id, change).await {
-        Ok(_) => {
-            state.audit(
-                &staff.user.username,
-                "member_status",
-                &id.to_string(),
-                Some(status.to_string()),
-            );
-            Redirect::to(&format!("/members/{id}")).into_response()
-        }
+    match state.set_status(&staff.who, &id, change).await {
+        Ok(_) => Redirect::to(&format!("/members/{id}")).into_response(),
         Err(NodeError::Invalid(m)) => {
             member_page(&state, &staff, &id, None, Some(staff.input_error(&m)))
         }
         Err(NodeError::NotFound { .. }) => {
             message_page(staff.t, StatusCode::NOT_FOUND, "members-none")
         }
-        Err(_) => message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
+        Err(e) => staff.error_page(e),
     }
 }
 
@@ -519,31 +474,27 @@ pub(crate) async fn card(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Response {
-    if !may_change(staff.user.role) {
-        return message_page(staff.t, StatusCode::FORBIDDEN, "error-forbidden");
-    }
     let Some(id) = parse_id(&id) else {
         return message_page(staff.t, StatusCode::NOT_FOUND, "members-none");
     };
-    let (record, card) = match (state.member(&id), state.issue_card(&id)) {
-        (Ok(r), Ok(c)) => (r, c),
-        (Err(NodeError::NotFound { .. }), _) => {
+    let (card, name) = match state.issue_card(&staff.who, &id) {
+        Ok(issued) => issued,
+        Err(NodeError::NotFound { .. }) => {
             return message_page(staff.t, StatusCode::NOT_FOUND, "members-none")
         }
-        (_, Err(NodeError::Invalid(m))) => return member_page(&state, &staff, &id, None, Some(m)),
-        _ => return message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
+        Err(NodeError::Invalid(m)) => return member_page(&state, &staff, &id, None, Some(m)),
+        Err(e) => return staff.error_page(e),
     };
     let Ok(svg) = unionfed_protocol::qr::svg(&card, 240) else {
         return message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading");
     };
-    state.audit(&staff.user.username, "issue_card", &id.to_string(), None);
     page(
         StatusCode::OK,
         CardPrintPage {
             t: staff.t,
             affiliate: state.config.name.clone(),
             me: staff.me(),
-            name: record.holder_name,
+            name,
             svg,
             card,
         }
@@ -573,10 +524,7 @@ fn check_page(state: &AppState, staff: &Staff, card: Option<&str>) -> Response {
     let known_here = member
         .as_ref()
         .and_then(|(id, _)| parse_id(id))
-        .is_some_and(|id| state.member(&id).is_ok());
-    if let Some((id, _)) = &member {
-        state.audit(&staff.user.username, "check_card", id, None);
-    }
+        .is_some_and(|id| staff.who.may(Action::ReadMember) && state.holds_member(&id));
     super::page_with_scanner(
         StatusCode::OK,
         CheckPage {
@@ -600,12 +548,8 @@ pub(crate) async fn check_form(State(state): State<AppState>, staff: Staff) -> R
 
 pub(crate) async fn check(
     State(state): State<AppState>,
-    staff: Staff,
-    FormFields(f): FormFields,
+    StaffForm { staff, fields: f }: StaffForm,
 ) -> Response {
-    if let Some(r) = staff.csrf_refusal(&f) {
-        return r;
-    }
     check_page(&state, &staff, Some(&f.one("card")))
 }
 
@@ -613,13 +557,9 @@ pub(crate) async fn check(
 /// name means a new attestation (cards with the old name stop verifying).
 pub(crate) async fn edit(
     State(state): State<AppState>,
-    staff: Staff,
     Path(id): Path<String>,
-    FormFields(f): FormFields,
+    StaffForm { staff, fields: f }: StaffForm,
 ) -> Response {
-    if let Some(r) = staff.form_refusal(&f, may_change(staff.user.role)) {
-        return r;
-    }
     let Some(id) = parse_id(&id) else {
         return message_page(staff.t, StatusCode::NOT_FOUND, "members-none");
     };
@@ -631,17 +571,14 @@ pub(crate) async fn edit(
         employer: optional("employer"),
         ..Default::default()
     };
-    match state.update_member(&id, patch).await {
-        Ok(_) => {
-            state.audit(&staff.user.username, "change_member", &id.to_string(), None);
-            Redirect::to(&format!("/members/{id}")).into_response()
-        }
+    match state.update_member(&staff.who, &id, patch).await {
+        Ok(_) => Redirect::to(&format!("/members/{id}")).into_response(),
         Err(NodeError::Invalid(m)) => {
             member_page(&state, &staff, &id, None, Some(staff.input_error(&m)))
         }
         Err(NodeError::NotFound { .. }) => {
             message_page(staff.t, StatusCode::NOT_FOUND, "members-none")
         }
-        Err(_) => message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
+        Err(e) => staff.error_page(e),
     }
 }

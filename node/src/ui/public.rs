@@ -4,6 +4,7 @@
 
 use super::i18n::{catalogs, Tr, CATALOGS};
 use super::{page, FormFields};
+use crate::access::Principal;
 use crate::api::AppState;
 use crate::card_check;
 use crate::cases::public::{PublicComplaint, ReceiptQuery, WorkerMessage};
@@ -61,12 +62,22 @@ pub(crate) async fn home(PageLang(t): PageLang) -> Response {
 
 /// An error page in the reader's language.
 pub(crate) fn error_page(t: Tr, status: StatusCode, key: &str, back: &'static str) -> Response {
+    error_page_with(t, status, &t.get(key), back)
+}
+
+/// An error page with a message already in the reader's language.
+pub(crate) fn error_page_with(
+    t: Tr,
+    status: StatusCode,
+    message: &str,
+    back: &'static str,
+) -> Response {
     page(
         status,
         ErrorPage {
             t,
             back,
-            message: t.get(key),
+            message: message.to_owned(),
         }
         .render(),
     )
@@ -363,7 +374,7 @@ pub(crate) async fn complaint_submit(
         description: form.description.clone(),
         passphrase: optional(&fields.one("passphrase")),
     };
-    match state.file_complaint(input).await {
+    match state.file_complaint(&Principal::Public, input).await {
         Ok((case, code)) => page(
             StatusCode::CREATED,
             FiledPage {
@@ -439,12 +450,11 @@ pub(crate) async fn follow_form(PageLang(t): PageLang) -> Response {
 fn follow_page(
     t: Tr,
     query: ReceiptQuery,
-    found: Result<crate::cases::Case, NodeError>,
+    found: Result<crate::cases::public::PublicCaseView, NodeError>,
     sent: bool,
 ) -> Response {
     let (status, error, view) = match found {
-        Ok(case) => {
-            let v = case.public_view();
+        Ok(v) => {
             let view = FollowView {
                 reference: v.reference,
                 status: t.get(&format!("case-status-{}", v.status.as_str())),
@@ -520,7 +530,7 @@ pub(crate) async fn follow(
     FormFields(fields): FormFields,
 ) -> Response {
     let query = receipt_query(&fields);
-    let found = state.case_by_receipt(&query).await;
+    let found = state.follow_case(&Principal::Public, &query).await;
     follow_page(t, query, found, false)
 }
 
@@ -532,15 +542,18 @@ pub(crate) async fn follow_message(
     let query = receipt_query(&fields);
     let text = fields.one("text");
     if text.trim().is_empty() {
-        let found = state.case_by_receipt(&query).await;
+        let found = state.follow_case(&Principal::Public, &query).await;
         return follow_page(t, query, found, false);
     }
     let sent = state
-        .message_from_worker(WorkerMessage {
-            receipt_code: query.receipt_code.clone(),
-            passphrase: query.passphrase.clone(),
-            text,
-        })
+        .message_from_worker(
+            &Principal::Public,
+            WorkerMessage {
+                receipt_code: query.receipt_code.clone(),
+                passphrase: query.passphrase.clone(),
+                text,
+            },
+        )
         .await;
     let ok = sent.is_ok();
     follow_page(t, query, sent, ok)
@@ -626,7 +639,7 @@ pub(crate) async fn rights(
     let services = chosen
         .parse()
         .ok()
-        .and_then(|c| state.services(Some(c), None).ok())
+        .and_then(|c| state.directory(&Principal::Public, Some(c), None).ok())
         .unwrap_or_default()
         .into_iter()
         .map(|s| match s.contact {

@@ -5,13 +5,12 @@
 use super::i18n::Tr;
 use super::public::lang_of;
 use super::{page, FormFields};
+use crate::access::Principal;
 use crate::accounts::{same_token, LoginFailure, NewUser, Role, Session, User};
 use crate::api::AppState;
 use crate::audit::AuditQuery;
-use crate::cases::{CaseQuery, Priority};
+
 use crate::error::NodeError;
-use crate::node::now;
-use crate::transfers::{Direction, TransferQuery};
 use askama::Template;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
@@ -44,9 +43,68 @@ pub(crate) struct Staff {
     pub session: Session,
     pub session_id: String,
     pub t: Tr,
+    /// The staff member as the domain knows them.
+    pub who: Principal,
+}
+
+/// A form posted by a signed-in staff member, with this session's CSRF
+/// token: a form without it is refused (403, "reload the page") before any
+/// handler runs.
+pub(crate) struct StaffForm {
+    pub staff: Staff,
+    pub fields: super::Fields,
+}
+
+impl axum::extract::FromRequest<AppState> for StaffForm {
+    type Rejection = Response;
+
+    async fn from_request(
+        req: axum::extract::Request,
+        state: &AppState,
+    ) -> Result<StaffForm, Response> {
+        let (mut parts, body) = req.into_parts();
+        let staff = Staff::from_request_parts(&mut parts, state).await?;
+        let req = axum::extract::Request::from_parts(parts, body);
+        let FormFields(fields) = FormFields::from_request(req, state).await?;
+        if let Some(refused) = staff.csrf_refusal(&fields) {
+            return Err(refused);
+        }
+        Ok(StaffForm { staff, fields })
+    }
 }
 
 impl Staff {
+    /// The page for an error the domain returned: one mapping for every
+    /// staff page. A refusal is 403, a missing thing 404, refused input
+    /// 422 with its reason, anything else 500 (with the cause in the log).
+    pub(crate) fn error_page(&self, e: NodeError) -> Response {
+        match e {
+            NodeError::Forbidden(_) => {
+                message_page(self.t, StatusCode::FORBIDDEN, "error-forbidden")
+            }
+            NodeError::NotFound { .. } => {
+                message_page(self.t, StatusCode::NOT_FOUND, "error-heading")
+            }
+            NodeError::Invalid(m) => super::public::error_page_with(
+                self.t,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &self.input_error(&m),
+                "/",
+            ),
+            other => {
+                tracing::error!(error = %other, "a staff page failed");
+                message_page(self.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading")
+            }
+        }
+    }
+
+    /// The refusal of a page whose action the policy does not give this
+    /// user (the forms that only show what to enter).
+    pub(crate) fn unless_may(&self, action: crate::access::Action) -> Option<Response> {
+        (!self.who.may(action))
+            .then(|| message_page(self.t, StatusCode::FORBIDDEN, "error-forbidden"))
+    }
+
     pub(crate) fn me(&self) -> Option<Me> {
         Some(Me {
             name: self.user.display_name.clone(),
@@ -62,24 +120,10 @@ impl Staff {
             .then(|| message_page(self.t, StatusCode::FORBIDDEN, "error-csrf"))
     }
 
-    /// The refusal of a form post: a CSRF token that is not this session's
-    /// (403, "reload"), or a role that may not do it (403).
-    pub(crate) fn form_refusal(&self, fields: &super::Fields, allowed: bool) -> Option<Response> {
-        self.csrf_refusal(fields).or_else(|| {
-            (!allowed).then(|| message_page(self.t, StatusCode::FORBIDDEN, "error-forbidden"))
-        })
-    }
-
     /// The message above a form the domain refused: "Check what you
     /// entered:" and the reason.
     pub(crate) fn input_error(&self, reason: &str) -> String {
         format!("{} {reason}", self.t.get("error-input"))
-    }
-
-    /// The refusal of a page this user's role may not use.
-    fn role_refusal(&self, role: Role) -> Option<Response> {
-        (self.user.role != role)
-            .then(|| message_page(self.t, StatusCode::FORBIDDEN, "error-forbidden"))
     }
 }
 
@@ -105,6 +149,12 @@ impl FromRequestParts<AppState> for Staff {
         };
         match state.session_user(&id) {
             Ok(Some((user, session))) => Ok(Staff {
+                who: Principal::Staff {
+                    username: user.username.clone(),
+                    display_name: user.display_name.clone(),
+                    role: user.role,
+                    token: None,
+                },
                 user,
                 session,
                 session_id: id,
@@ -242,12 +292,8 @@ pub(crate) async fn login(
 
 pub(crate) async fn logout(
     State(state): State<AppState>,
-    staff: Staff,
-    FormFields(f): FormFields,
+    StaffForm { staff, .. }: StaffForm,
 ) -> Response {
-    if let Some(r) = staff.csrf_refusal(&f) {
-        return r;
-    }
     if let Err(e) = state.logout(&staff.session_id).await {
         tracing::error!(error = %e, "logout failed");
     }
@@ -354,36 +400,9 @@ struct DashboardPage {
 }
 
 pub(crate) async fn dashboard(State(state): State<AppState>, staff: Staff) -> Response {
-    let figures = (|| -> crate::error::Result<_> {
-        let open = state.cases(&CaseQuery {
-            open: true,
-            ..Default::default()
-        })?;
-        let at = now();
-        let count = |p: Priority| open.iter().filter(|c| c.priority == p).count();
-        let incoming = state.find_transfers(&TransferQuery {
-            direction: Some(Direction::Incoming),
-            state: Some("received".into()),
-            ..Default::default()
-        })?;
-        Ok((
-            count(Priority::Urgent),
-            count(Priority::High),
-            count(Priority::Normal),
-            open.iter().filter(|c| c.is_overdue(at)).count(),
-            open.iter()
-                .filter(|c| {
-                    c.referred_from
-                        .as_ref()
-                        .is_some_and(|f| f.accepted.is_none())
-                })
-                .count(),
-            incoming.len(),
-        ))
-    })();
-    let Ok((urgent, high, normal, overdue, incoming_referrals, incoming_transfers)) = figures
-    else {
-        return message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading");
+    let f = match state.desk_figures(&staff.who) {
+        Ok(f) => f,
+        Err(e) => return staff.error_page(e),
     };
     let peers = state.network.connected_peers().await.map_or(0, |p| p.len());
     page(
@@ -392,13 +411,13 @@ pub(crate) async fn dashboard(State(state): State<AppState>, staff: Staff) -> Re
             t: staff.t,
             affiliate: state.config.name.clone(),
             me: staff.me(),
-            urgent,
-            high,
-            normal,
-            overdue,
-            incoming_referrals,
-            members: state.store.member_count(),
-            incoming_transfers,
+            urgent: f.urgent,
+            high: f.high,
+            normal: f.normal,
+            overdue: f.overdue,
+            incoming_referrals: f.incoming_referrals,
+            members: f.members,
+            incoming_transfers: f.incoming_transfers,
             charter_version: state.charter().charter.version,
             peers,
             equivocations: state.store.equivocation_count(),
@@ -437,15 +456,17 @@ fn users_page(
     status: StatusCode,
     error: Option<String>,
 ) -> Response {
-    let users = match state.users() {
+    let held = match state.users(&staff.who) {
         Ok(u) => u,
-        Err(_) => return message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
+        Err(e) => return staff.error_page(e),
     };
     let mut tokens = Vec::new();
-    for u in &users {
-        for x in state.api_tokens_of(&u.username).unwrap_or_default() {
+    let mut users = Vec::with_capacity(held.len());
+    for (u, held_tokens) in held {
+        for x in held_tokens {
             tokens.push((u.username.clone(), x.id, x.label, clock(x.created_at)));
         }
+        users.push(u);
     }
     page(
         status,
@@ -483,56 +504,36 @@ fn users_page(
 /// An admin revokes anyone's personal API token (`/users/{user}/tokens/{id}`).
 pub(crate) async fn revoke_user_token(
     State(state): State<AppState>,
-    staff: Staff,
     Path((username, id)): Path<(String, String)>,
-    FormFields(f): FormFields,
+    StaffForm { staff, .. }: StaffForm,
 ) -> Response {
-    if let Some(r) = staff
-        .csrf_refusal(&f)
-        .or_else(|| staff.role_refusal(Role::Admin))
-    {
-        return r;
-    }
-    let detail = Some(format!("of {username}"));
-    revoke_token(&state, &staff, &username, &id, detail, "/users").await
+    revoke_token(&state, &staff, &username, &id, "/users").await
 }
 
-/// Revokes `owner`'s token `id`, audited as the signed-in user's act, and
-/// goes back to `back`.
+/// Revokes `owner`'s token `id` and goes back to `back`.
 async fn revoke_token(
     state: &AppState,
     staff: &Staff,
     owner: &str,
     id: &str,
-    detail: Option<String>,
     back: &str,
 ) -> Response {
-    match state.revoke_api_token(owner, id).await {
-        Ok(true) => {
-            state.audit(&staff.user.username, "revoke_api_token", id, detail);
-            Redirect::to(back).into_response()
-        }
+    match state.revoke_api_token(&staff.who, owner, id).await {
+        Ok(true) => Redirect::to(back).into_response(),
         Ok(false) => message_page(staff.t, StatusCode::NOT_FOUND, "error-heading"),
-        Err(_) => message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
+        Err(e) => staff.error_page(e),
     }
 }
 
 pub(crate) async fn users(State(state): State<AppState>, staff: Staff) -> Response {
-    if let Some(r) = staff.role_refusal(Role::Admin) {
-        return r;
-    }
     users_page(&state, &staff, StatusCode::OK, None)
 }
 
 pub(crate) async fn create_user(
     State(state): State<AppState>,
-    staff: Staff,
-    FormFields(f): FormFields,
+    StaffForm { staff, fields: f }: StaffForm,
 ) -> Response {
-    if let Some(r) = staff
-        .csrf_refusal(&f)
-        .or_else(|| staff.role_refusal(Role::Admin))
-    {
+    if let Some(r) = staff.unless_may(crate::access::Action::ManageAccounts) {
         return r;
     }
     let Some(role) = Role::parse(&f.one("role")) else {
@@ -549,7 +550,7 @@ pub(crate) async fn create_user(
         role,
         password: f.one("password"),
     };
-    match state.create_user(&staff.user, new).await {
+    match state.create_user(&staff.who, new).await {
         Ok(_) => Redirect::to("/users").into_response(),
         Err(NodeError::Invalid(m)) => users_page(
             &state,
@@ -557,29 +558,22 @@ pub(crate) async fn create_user(
             StatusCode::UNPROCESSABLE_ENTITY,
             Some(staff.input_error(&m)),
         ),
-        Err(_) => message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
+        Err(e) => staff.error_page(e),
     }
 }
 
 pub(crate) async fn set_user_state(
     State(state): State<AppState>,
-    staff: Staff,
     Path((username, change)): Path<(String, String)>,
-    FormFields(f): FormFields,
+    StaffForm { staff, .. }: StaffForm,
 ) -> Response {
-    if let Some(r) = staff
-        .csrf_refusal(&f)
-        .or_else(|| staff.role_refusal(Role::Admin))
-    {
-        return r;
-    }
     let disabled = match change.as_str() {
         "disable" => true,
         "enable" => false,
         _ => return message_page(staff.t, StatusCode::NOT_FOUND, "error-heading"),
     };
     match state
-        .set_user_disabled(&staff.user, &username, disabled)
+        .set_user_disabled(&staff.who, &username, disabled)
         .await
     {
         Ok(_) => Redirect::to("/users").into_response(),
@@ -589,10 +583,7 @@ pub(crate) async fn set_user_state(
             StatusCode::UNPROCESSABLE_ENTITY,
             Some(staff.input_error(&m)),
         ),
-        Err(NodeError::NotFound { .. }) => {
-            message_page(staff.t, StatusCode::NOT_FOUND, "error-heading")
-        }
-        Err(_) => message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
+        Err(e) => staff.error_page(e),
     }
 }
 
@@ -642,23 +633,14 @@ pub(crate) async fn audit(
     staff: Staff,
     search: Result<Query<AuditSearch>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    if let Some(r) = staff.role_refusal(Role::Admin) {
-        return r;
-    }
     let q = search.map(|Query(s)| s.q).unwrap_or_default();
-    state.audit(
-        &staff.user.username,
-        "view_audit",
-        "audit trail",
-        Some(q.clone()).filter(|q| !q.is_empty()),
-    );
-    let records = state.audit_records(&AuditQuery {
+    let query = AuditQuery {
         text: Some(q.clone()).filter(|q| !q.trim().is_empty()),
         limit: 500,
-    });
-    let report = state.verify_audit();
-    let (Ok(records), Ok(report)) = (records, report) else {
-        return message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading");
+    };
+    let (records, report) = match state.audit_records(&staff.who, &query) {
+        Ok(found) => found,
+        Err(e) => return staff.error_page(e),
     };
     page(
         StatusCode::OK,
@@ -730,7 +712,7 @@ fn account_page_with(
     token_error: Option<String>,
 ) -> Response {
     let tokens = state
-        .api_tokens_of(&staff.user.username)
+        .own_api_tokens(&staff.who)
         .unwrap_or_default()
         .into_iter()
         .map(|x| (x.id, x.label, clock(x.created_at)))
@@ -760,26 +742,18 @@ pub(crate) async fn account(State(state): State<AppState>, staff: Staff) -> Resp
 /// Makes a personal API token (`/account/tokens`), shown on the page once.
 pub(crate) async fn create_token(
     State(state): State<AppState>,
-    staff: Staff,
-    FormFields(f): FormFields,
+    StaffForm { staff, fields: f }: StaffForm,
 ) -> Response {
-    if let Some(r) = staff.csrf_refusal(&f) {
-        return r;
-    }
-    let username = &staff.user.username;
-    match state.create_api_token(username, &f.one("label")).await {
-        Ok((token, record)) => {
-            state.audit(username, "create_api_token", &record.id, Some(record.label));
-            account_page_with(
-                &state,
-                &staff,
-                StatusCode::OK,
-                None,
-                None,
-                Some(token),
-                None,
-            )
-        }
+    match state.create_api_token(&staff.who, &f.one("label")).await {
+        Ok((token, _)) => account_page_with(
+            &state,
+            &staff,
+            StatusCode::OK,
+            None,
+            None,
+            Some(token),
+            None,
+        ),
         Err(NodeError::Invalid(m)) => account_page_with(
             &state,
             &staff,
@@ -789,25 +763,21 @@ pub(crate) async fn create_token(
             None,
             Some(staff.input_error(&m)),
         ),
-        Err(_) => message_page(staff.t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
+        Err(e) => staff.error_page(e),
     }
 }
 
 /// Revokes one of the user's own tokens (`/account/tokens/{id}/revoke`).
 pub(crate) async fn revoke_own_token(
     State(state): State<AppState>,
-    staff: Staff,
     Path((id, step)): Path<(String, String)>,
-    FormFields(f): FormFields,
+    StaffForm { staff, .. }: StaffForm,
 ) -> Response {
-    if let Some(r) = staff.csrf_refusal(&f) {
-        return r;
-    }
     if step != "revoke" {
         return message_page(staff.t, StatusCode::NOT_FOUND, "error-heading");
     }
     let owner = staff.user.username.clone();
-    revoke_token(&state, &staff, &owner, &id, None, "/account").await
+    revoke_token(&state, &staff, &owner, &id, "/account").await
 }
 
 fn setup_for(state: &AppState, staff: &Staff, secret: String) -> Option<TotpSetup> {
@@ -820,13 +790,9 @@ fn setup_for(state: &AppState, staff: &Staff, secret: String) -> Option<TotpSetu
 
 pub(crate) async fn account_totp(
     State(state): State<AppState>,
-    staff: Staff,
     Path(step): Path<String>,
-    FormFields(f): FormFields,
+    StaffForm { staff, fields: f }: StaffForm,
 ) -> Response {
-    if let Some(r) = staff.csrf_refusal(&f) {
-        return r;
-    }
     let t = staff.t;
     match step.as_str() {
         "start" => {
