@@ -23,10 +23,6 @@ const MAX_BACKOFF_SECS: u64 = 300;
 const DELIVERIES_AT_ONCE: usize = 32;
 /// How often the outbox is looked at even when nothing wakes it.
 const SWEEP: Duration = Duration::from_secs(2);
-/// How often representations past their end date are looked for.
-const EXPIRY_CHECK: Duration = Duration::from_secs(10);
-/// How often closed cases past their retention period are erased.
-const RETENTION_CHECK: Duration = Duration::from_secs(3600);
 
 /// A handoff this node sent, until (and after) its receipt arrives.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -451,21 +447,7 @@ impl NodeState {
 /// Delivers the outbox until shutdown: on every wake-up (a new handoff, a
 /// peer connecting) and on a regular sweep.
 pub async fn run(state: Arc<NodeState>, shutdown: CancellationToken) {
-    let mut last_expiry_check: Option<tokio::time::Instant> = None;
-    let mut last_retention: Option<tokio::time::Instant> = None;
     loop {
-        if last_retention.is_none_or(|t| t.elapsed() >= RETENTION_CHECK) {
-            last_retention = Some(tokio::time::Instant::now());
-            if let Err(e) = state.run_retention(&crate::access::Principal::Node).await {
-                tracing::warn!(%e, "erasing the personal fields of old closed cases failed");
-            }
-        }
-        if last_expiry_check.is_none_or(|t| t.elapsed() >= EXPIRY_CHECK) {
-            last_expiry_check = Some(tokio::time::Instant::now());
-            if let Err(e) = state.end_expired().await {
-                tracing::warn!(%e, "ending representations past their end date failed");
-            }
-        }
         if let Err(e) = state.deliver_due().await {
             tracing::warn!(%e, "handoff delivery round failed");
         }

@@ -22,6 +22,7 @@ pub mod replication;
 pub mod setup;
 pub mod storage;
 pub(crate) mod text;
+pub mod timers;
 pub mod transfers;
 pub mod ui;
 

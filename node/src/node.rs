@@ -476,6 +476,8 @@ pub async fn start(data_dir: &Path, config: Config) -> Result<NodeHandle> {
     let shutdown = CancellationToken::new();
     tasks.spawn(event_loop.run(shutdown.clone()));
     tasks.spawn(crate::handoffs::run(state.clone(), shutdown.clone()));
+    tasks.spawn(crate::timers::expiry(state.clone(), shutdown.clone()));
+    tasks.spawn(crate::timers::retention(state.clone(), shutdown.clone()));
     tasks.spawn(crate::replication::run(
         state.clone(),
         events,

@@ -1111,11 +1111,11 @@ impl NodeState {
 
     /// Ends, with an entry every node learns, the representations this
     /// affiliate committed to whose end date has passed.
-    pub(crate) async fn end_expired(&self) -> Result<()> {
+    pub async fn end_expired(&self, who: &Principal) -> Result<()> {
         let at = now();
         for transfer in self.store.transfers_due(at)? {
             if transfer.status == TransferStatus::Accepted && !transfer.membership_move {
-                self.end_representation(&transfer.id, RepresentationEndReason::Expired)
+                self.end_transfer(who, &transfer.id, RepresentationEndReason::Expired)
                     .await?;
             }
         }

@@ -1,0 +1,64 @@
+//! The node's own periodic jobs, each in its own task so that a slow one
+//! (a retention run over many cases) never holds up another (handoff
+//! delivery, the end of a representation). Each job acts as
+//! [`Principal::Node`] through the same domain functions as every door.
+
+use crate::access::Principal;
+use crate::node::NodeState;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+/// How often representations past their end date are looked for.
+pub const EXPIRY_CHECK: Duration = Duration::from_secs(10);
+/// How often closed cases past their retention period are erased.
+pub const RETENTION_CHECK: Duration = Duration::from_secs(3600);
+
+/// Runs `job` now and then every `period` until shutdown; a failure is
+/// logged as `what` and the next round comes as planned.
+async fn every<F, Fut>(
+    period: Duration,
+    what: &'static str,
+    shutdown: CancellationToken,
+    mut job: F,
+) where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = crate::error::Result<()>>,
+{
+    let mut ticks = tokio::time::interval(period);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            () = shutdown.cancelled() => break,
+            _ = ticks.tick() => {
+                if let Err(e) = job().await {
+                    tracing::warn!(%e, "{what} failed");
+                }
+            }
+        }
+    }
+}
+
+/// Ends the representations whose end date has passed.
+pub async fn expiry(state: Arc<NodeState>, shutdown: CancellationToken) {
+    every(
+        EXPIRY_CHECK,
+        "ending representations past their end date",
+        shutdown,
+        || state.end_expired(&Principal::Node),
+    )
+    .await;
+}
+
+/// Erases the personal fields of cases closed longer than the retention
+/// period.
+pub async fn retention(state: Arc<NodeState>, shutdown: CancellationToken) {
+    every(
+        RETENTION_CHECK,
+        "erasing the personal fields of old closed cases",
+        shutdown,
+        || async { state.run_retention(&Principal::Node).await.map(|_| ()) },
+    )
+    .await;
+}
