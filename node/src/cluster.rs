@@ -3,9 +3,9 @@
 //! on port 0, and a genesis charter signed by every affiliate.
 
 use crate::error::{NodeError, Result};
-use crate::node::NodeHandle;
 use crate::setup::{self, LocalAffiliate};
 use crate::Config;
+use crate::NodeHandle;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tempfile::TempDir;

@@ -1,31 +1,18 @@
-//! The unionfed node: the daemon an affiliate runs. `node::start` runs a whole
-//! node in-process; the `unionfed` binary wraps it in a command line.
+//! The unionfed node: the daemon an affiliate runs. `start` runs a whole
+//! node in-process (the domain of `unionfed-core` and the HTTP doors of
+//! `unionfed-web`); the `unionfed` binary wraps it in a command line, with
+//! the demo federation and the benchmarks.
 
-pub mod access;
-pub mod accounts;
-pub mod api;
-pub mod audit;
 pub mod bench;
-pub mod card_check;
-pub mod cases;
 pub mod cluster;
-pub mod config;
 pub mod demo;
-pub mod error;
-pub mod handoffs;
-pub mod identity;
-pub mod members;
-pub mod metrics;
-pub mod network;
-pub mod node;
-pub mod replication;
+pub mod runtime;
 pub mod setup;
-pub mod storage;
-pub(crate) mod text;
-pub mod timers;
-pub mod transfers;
-pub mod ui;
 
-pub use config::Config;
-pub use error::{NodeError, Result};
-pub use node::{start, NodeHandle, NodeState};
+pub use runtime::{start, NodeHandle};
+pub use unionfed_core::{
+    access, accounts, audit, card_check, cases, config, error, handoffs, identity, members,
+    metrics, network, node, replication, storage, timers, transfers, Config, NodeError, NodeState,
+    Result,
+};
+pub use unionfed_web::{api, ui};

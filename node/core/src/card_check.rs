@@ -118,3 +118,42 @@ pub fn check(text: &str, charter: &Charter, replica: &impl Replica, now: Timesta
     verdict.valid = verdict.problems.is_empty();
     verdict
 }
+
+/// The node's own replica, for the doors' card checks.
+impl Replica for crate::node::NodeState {
+    fn latest_attestation(
+        &self,
+        issuer: &AffiliateId,
+        member: &MemberId,
+    ) -> Option<(u64, MembershipAttestation)> {
+        match self.store.latest_attestation(issuer, member) {
+            Ok(found) => found,
+            Err(e) => {
+                tracing::error!(%e, "attestation lookup failed");
+                None
+            }
+        }
+    }
+
+    fn representations(&self, member: &MemberId) -> Vec<Representation> {
+        self.store.representations(member).unwrap_or_else(|e| {
+            tracing::error!(%e, "representation lookup failed");
+            Vec::new()
+        })
+    }
+}
+
+impl crate::node::NodeState {
+    /// The verdict on a card, from this node's replica: anyone may ask
+    /// (`Action::CheckCard`), and nothing is recorded, so that checking a
+    /// card leaves no trace of the worker.
+    pub fn check_card(&self, text: &str) -> CardVerdict {
+        self.metrics.card_checks.inc();
+        let held = self.charter();
+        let verdict = check(text.trim(), &held.charter, self, crate::node::now());
+        if verdict.problems.iter().any(|p| p.code == "bad_signature") {
+            self.metrics.verify_failures.inc();
+        }
+        verdict
+    }
+}

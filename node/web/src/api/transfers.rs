@@ -1,13 +1,13 @@
 //! Consents and member transfers. Every endpoint needs the admin token.
 
 use super::{parse_member_id, ApiError, ApiJson, AppState, Caller};
-use crate::transfers::{
-    Consent, Direction, NewConsent, NewTransfer, NewTransferRequest, Transfer, TransferQuery,
-};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
+use unionfed_core::transfers::{
+    Consent, Direction, NewConsent, NewTransfer, NewTransferRequest, Transfer, TransferQuery,
+};
 use unionfed_protocol::HandoffId;
 use utoipa::{IntoParams, ToSchema};
 

@@ -13,53 +13,53 @@ use unic_langid::LanguageIdentifier;
 pub const CATALOGS: [(&str, &str, &str); 10] = [
     (
         "en",
-        include_str!("../../../admin-ui/locales/en/main.ftl"),
-        include_str!("../../../admin-ui/locales/en/staff.ftl"),
+        include_str!("../../../../admin-ui/locales/en/main.ftl"),
+        include_str!("../../../../admin-ui/locales/en/staff.ftl"),
     ),
     (
         "id",
-        include_str!("../../../admin-ui/locales/id/main.ftl"),
-        include_str!("../../../admin-ui/locales/id/staff.ftl"),
+        include_str!("../../../../admin-ui/locales/id/main.ftl"),
+        include_str!("../../../../admin-ui/locales/id/staff.ftl"),
     ),
     (
         "ms",
-        include_str!("../../../admin-ui/locales/ms/main.ftl"),
-        include_str!("../../../admin-ui/locales/ms/staff.ftl"),
+        include_str!("../../../../admin-ui/locales/ms/main.ftl"),
+        include_str!("../../../../admin-ui/locales/ms/staff.ftl"),
     ),
     (
         "fil",
-        include_str!("../../../admin-ui/locales/fil/main.ftl"),
-        include_str!("../../../admin-ui/locales/fil/staff.ftl"),
+        include_str!("../../../../admin-ui/locales/fil/main.ftl"),
+        include_str!("../../../../admin-ui/locales/fil/staff.ftl"),
     ),
     (
         "vi",
-        include_str!("../../../admin-ui/locales/vi/main.ftl"),
-        include_str!("../../../admin-ui/locales/vi/staff.ftl"),
+        include_str!("../../../../admin-ui/locales/vi/main.ftl"),
+        include_str!("../../../../admin-ui/locales/vi/staff.ftl"),
     ),
     (
         "th",
-        include_str!("../../../admin-ui/locales/th/main.ftl"),
-        include_str!("../../../admin-ui/locales/th/staff.ftl"),
+        include_str!("../../../../admin-ui/locales/th/main.ftl"),
+        include_str!("../../../../admin-ui/locales/th/staff.ftl"),
     ),
     (
         "km",
-        include_str!("../../../admin-ui/locales/km/main.ftl"),
-        include_str!("../../../admin-ui/locales/km/staff.ftl"),
+        include_str!("../../../../admin-ui/locales/km/main.ftl"),
+        include_str!("../../../../admin-ui/locales/km/staff.ftl"),
     ),
     (
         "my",
-        include_str!("../../../admin-ui/locales/my/main.ftl"),
-        include_str!("../../../admin-ui/locales/my/staff.ftl"),
+        include_str!("../../../../admin-ui/locales/my/main.ftl"),
+        include_str!("../../../../admin-ui/locales/my/staff.ftl"),
     ),
     (
         "lo",
-        include_str!("../../../admin-ui/locales/lo/main.ftl"),
-        include_str!("../../../admin-ui/locales/lo/staff.ftl"),
+        include_str!("../../../../admin-ui/locales/lo/main.ftl"),
+        include_str!("../../../../admin-ui/locales/lo/staff.ftl"),
     ),
     (
         "tet",
-        include_str!("../../../admin-ui/locales/tet/main.ftl"),
-        include_str!("../../../admin-ui/locales/tet/staff.ftl"),
+        include_str!("../../../../admin-ui/locales/tet/main.ftl"),
+        include_str!("../../../../admin-ui/locales/tet/staff.ftl"),
     ),
 ];
 
@@ -247,9 +247,9 @@ mod tests {
         let (_, en_main, en_staff) = CATALOGS[0];
         let mut english = keys(en_main);
         english.extend(keys(en_staff));
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
         let mut sources = Vec::new();
-        for dir in ["admin-ui/templates", "node/src/ui"] {
+        for dir in ["admin-ui/templates", "node/web/src/ui"] {
             for entry in std::fs::read_dir(format!("{root}/{dir}")).unwrap() {
                 let path = entry.unwrap().path();
                 sources.push((

@@ -4,20 +4,19 @@
 
 use super::i18n::{catalogs, Tr, CATALOGS};
 use super::{page, FormFields};
-use crate::access::Principal;
 use crate::api::AppState;
-use crate::card_check;
-use crate::cases::public::{PublicComplaint, ReceiptQuery, WorkerMessage};
-use crate::cases::taxonomy::{Category, RiskFlag};
-use crate::cases::CaseKind;
-use crate::error::NodeError;
-use crate::node::now;
 use askama::Template;
 use axum::extract::{FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use std::convert::Infallible;
+use unionfed_core::access::Principal;
+use unionfed_core::card_check;
+use unionfed_core::cases::public::{PublicComplaint, ReceiptQuery, WorkerMessage};
+use unionfed_core::cases::taxonomy::{Category, RiskFlag};
+use unionfed_core::cases::CaseKind;
+use unionfed_core::error::NodeError;
 
 /// The reader's language, from the `uf_lang` cookie or `Accept-Language`.
 #[derive(Debug, Clone, Copy)]
@@ -111,9 +110,7 @@ pub(crate) fn check_card(
     t: Tr,
     text: &str,
 ) -> (VerdictView, card_check::CardVerdict) {
-    state.metrics.card_checks.inc();
-    let held = state.charter();
-    let v = card_check::check(text.trim(), &held.charter, state.as_ref(), now());
+    let v = state.check_card(text);
     let mut problems: Vec<String> = Vec::new();
     for p in &v.problems {
         let line = t.get(problem_key(p.code));
@@ -235,13 +232,13 @@ fn complaint_page(
     let categories = choices(
         t,
         "cat",
-        Category::ALL.iter().map(crate::cases::code_of),
+        Category::ALL.iter().map(unionfed_core::cases::code_of),
         chosen,
     );
     let risk_choices = choices(
         t,
         "risk",
-        RiskFlag::ALL.iter().map(crate::cases::code_of),
+        RiskFlag::ALL.iter().map(unionfed_core::cases::code_of),
         risks,
     );
     let status = if errors.is_empty() {
@@ -320,11 +317,11 @@ pub(crate) async fn complaint_submit(
     let mut errors = Vec::new();
     let categories: Vec<Category> = chosen
         .iter()
-        .filter_map(|c| crate::cases::from_code(c))
+        .filter_map(|c| unionfed_core::cases::from_code(c))
         .collect();
     let risk_flags: Vec<RiskFlag> = risks
         .iter()
-        .filter_map(|c| crate::cases::from_code(c))
+        .filter_map(|c| unionfed_core::cases::from_code(c))
         .collect();
     if categories.is_empty() {
         errors.push(FieldError {
@@ -450,7 +447,7 @@ pub(crate) async fn follow_form(PageLang(t): PageLang) -> Response {
 fn follow_page(
     t: Tr,
     query: ReceiptQuery,
-    found: Result<crate::cases::public::PublicCaseView, NodeError>,
+    found: Result<unionfed_core::cases::public::PublicCaseView, NodeError>,
     sent: bool,
 ) -> Response {
     let (status, error, view) = match found {
@@ -475,7 +472,7 @@ fn follow_page(
                         } else {
                             "follow-from-you"
                         }),
-                        day: crate::cases::reports::day_string(m.day),
+                        day: unionfed_core::cases::reports::day_string(m.day),
                         text: m.text,
                     })
                     .collect(),

@@ -426,7 +426,7 @@ pub fn table_markdown() -> String {
     let mut out = String::from(
         "# Who may do what\n\n\
          This table is the access policy of a unionfed node, generated from\n\
-         `node/src/access.rs` (`unionfed audit policy` prints it; a test checks\n\
+         `node/core/src/access.rs` (`unionfed audit policy` prints it; a test checks\n\
          that this file is the same). Every door (the staff pages, the API, a\n\
          handoff, a timer) asks the same table, so a page cannot show more\n\
          than its API.\n\n\
@@ -561,11 +561,11 @@ mod tests {
 
     #[test]
     fn docs_access_md_is_the_table() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/access.md");
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/access.md");
         let written = std::fs::read_to_string(path).unwrap_or_default();
         assert!(
             written == table_markdown(),
-            "docs/access.md differs from the policy in node/src/access.rs; \
+            "docs/access.md differs from the policy in node/core/src/access.rs; \
              write it anew with `cargo run -p unionfed-node --bin unionfed -- audit policy > docs/access.md`"
         );
     }

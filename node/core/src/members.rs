@@ -503,7 +503,7 @@ impl NodeState {
     }
 
     /// `record` with who represents the member now.
-    pub(crate) fn view(&self, record: MemberRecord) -> Result<MemberView> {
+    pub fn view(&self, record: MemberRecord) -> Result<MemberView> {
         let id = &record.id;
         let home = record.home.clone().unwrap_or(self.config.affiliate.clone());
         let at = now();

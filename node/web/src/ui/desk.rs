@@ -7,23 +7,23 @@
 use super::i18n::Tr;
 use super::page;
 use super::staff::{message_page, Me, Staff, StaffForm};
-use crate::access::Action;
 use crate::api::AppState;
-use crate::cases::referrals::{NewCaseConsent, NewReferral, ReferralDecision};
-use crate::cases::reports::day_string;
-use crate::cases::{code_of as code, from_code};
-use crate::cases::{
-    ActionKind, Assignment, Case, CaseId, CaseQuery, CaseStatus, NewAction, Outcome, Priority,
-    Rejection, StaffMessage, Transition,
-};
-use crate::error::NodeError;
-use crate::transfers::ConsentGiven;
-use crate::transfers::{Direction, NewTransferRequest};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use unionfed_core::access::Action;
+use unionfed_core::cases::referrals::{NewCaseConsent, NewReferral, ReferralDecision};
+use unionfed_core::cases::reports::day_string;
+use unionfed_core::cases::{code_of as code, from_code};
+use unionfed_core::cases::{
+    ActionKind, Assignment, Case, CaseId, CaseQuery, CaseStatus, NewAction, Outcome, Priority,
+    Rejection, StaffMessage, Transition,
+};
+use unionfed_core::error::NodeError;
+use unionfed_core::transfers::ConsentGiven;
+use unionfed_core::transfers::{Direction, NewTransferRequest};
 
 fn priority_text(t: Tr, p: Priority) -> String {
     t.get(match p {
@@ -109,11 +109,13 @@ struct OutgoingRow {
     state: String,
 }
 
-fn transfer_state_text(t: Tr, s: &crate::transfers::TransferStatus) -> String {
+fn transfer_state_text(t: Tr, s: &unionfed_core::transfers::TransferStatus) -> String {
     let name = t.get(&format!("transfer-state-{}", s.name()));
     match s {
-        crate::transfers::TransferStatus::Declined { reason } => format!("{name}: {reason}"),
-        crate::transfers::TransferStatus::Ended { reason } => {
+        unionfed_core::transfers::TransferStatus::Declined { reason } => {
+            format!("{name}: {reason}")
+        }
+        unionfed_core::transfers::TransferStatus::Ended { reason } => {
             format!("{name}: {}", t.get(&format!("end-{}", code(reason))))
         }
         _ => name,
@@ -137,7 +139,7 @@ fn transfers_page(
         all.iter().filter(move |x| {
             x.direction == Direction::Incoming
                 && x.request == request
-                && x.status == crate::transfers::TransferStatus::Received
+                && x.status == unionfed_core::transfers::TransferStatus::Received
         })
     };
     let short_id = super::members::short_id;
@@ -496,10 +498,10 @@ pub(crate) fn case_page(
         .map(|e| {
             let what = e.kind.name().replace('_', " ");
             let what = match &e.kind {
-                crate::cases::EventKind::Transition { to, .. } => {
+                unionfed_core::cases::EventKind::Transition { to, .. } => {
                     format!("{what} → {}", status_text(t, *to))
                 }
-                crate::cases::EventKind::Action { action } => {
+                unionfed_core::cases::EventKind::Action { action } => {
                     t.get(&format!("action-{}", code(action)))
                 }
                 _ => what,
@@ -557,8 +559,10 @@ pub(crate) fn case_page(
             .iter()
             .map(|r| {
                 let to = match &r.target {
-                    crate::cases::referrals::ReferralTarget::Service { name, .. } => name.clone(),
-                    crate::cases::referrals::ReferralTarget::Affiliate { affiliate } => {
+                    unionfed_core::cases::referrals::ReferralTarget::Service { name, .. } => {
+                        name.clone()
+                    }
+                    unionfed_core::cases::referrals::ReferralTarget::Affiliate { affiliate } => {
                         affiliate.to_string()
                     }
                 };
@@ -839,9 +843,9 @@ pub(crate) async fn case_step(
                 affiliate,
                 actor,
                 note,
-                consent_override: Some(basis.trim().to_owned())
-                    .filter(|b| !b.is_empty())
-                    .map(|legal_basis| crate::cases::referrals::ConsentOverride { legal_basis }),
+                consent_override: Some(basis.trim().to_owned()).filter(|b| !b.is_empty()).map(
+                    |legal_basis| unionfed_core::cases::referrals::ConsentOverride { legal_basis },
+                ),
             };
             state.refer_case(&staff.who, &id, referral).await
         }

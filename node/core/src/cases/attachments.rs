@@ -321,8 +321,8 @@ impl NodeState {
 mod tests {
     use super::*;
 
-    const JPEG: &[u8] = include_bytes!("../../../tests/fixtures/photo-with-gps.jpg");
-    const PNG: &[u8] = include_bytes!("../../../tests/fixtures/screenshot-with-text.png");
+    const JPEG: &[u8] = include_bytes!("../../../../tests/fixtures/photo-with-gps.jpg");
+    const PNG: &[u8] = include_bytes!("../../../../tests/fixtures/screenshot-with-text.png");
 
     fn contains(hay: &[u8], needle: &[u8]) -> bool {
         hay.windows(needle.len()).any(|w| w == needle)
@@ -389,8 +389,8 @@ mod mutation_tests {
     fn mutated_images_never_panic() {
         let mut rng = rand::rngs::StdRng::seed_from_u64(7);
         let originals: [&[u8]; 2] = [
-            include_bytes!("../../../tests/fixtures/photo-with-gps.jpg"),
-            include_bytes!("../../../tests/fixtures/screenshot-with-text.png"),
+            include_bytes!("../../../../tests/fixtures/photo-with-gps.jpg"),
+            include_bytes!("../../../../tests/fixtures/screenshot-with-text.png"),
         ];
         for _ in 0..20_000 {
             let mut bytes = originals[rng.gen_range(0..2)].to_vec();

@@ -26,7 +26,7 @@ use utoipa::ToSchema;
 
 /// The snake_case name serde gives a unit variant (`unpaid_wages`), as the
 /// API, the forms, the catalogs' keys and the reports spell it.
-pub(crate) fn code_of<T: Serialize>(v: &T) -> String {
+pub fn code_of<T: Serialize>(v: &T) -> String {
     serde_json::to_value(v)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
@@ -34,7 +34,7 @@ pub(crate) fn code_of<T: Serialize>(v: &T) -> String {
 }
 
 /// The variant named `code`, as [`code_of`] spells it.
-pub(crate) fn from_code<T: serde::de::DeserializeOwned>(code: &str) -> Option<T> {
+pub fn from_code<T: serde::de::DeserializeOwned>(code: &str) -> Option<T> {
     serde_json::from_value(serde_json::Value::String(code.to_owned())).ok()
 }
 

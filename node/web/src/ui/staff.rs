@@ -5,18 +5,18 @@
 use super::i18n::Tr;
 use super::public::lang_of;
 use super::{page, FormFields};
-use crate::access::Principal;
-use crate::accounts::{same_token, LoginFailure, NewUser, Role, Session, User};
 use crate::api::AppState;
-use crate::audit::AuditQuery;
+use unionfed_core::access::Principal;
+use unionfed_core::accounts::{same_token, LoginFailure, NewUser, Role, Session, User};
+use unionfed_core::audit::AuditQuery;
 
-use crate::error::NodeError;
 use askama::Template;
 use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use unionfed_core::error::NodeError;
 
 const COOKIE: &str = "uf_session";
 
@@ -100,7 +100,7 @@ impl Staff {
 
     /// The refusal of a page whose action the policy does not give this
     /// user (the forms that only show what to enter).
-    pub(crate) fn unless_may(&self, action: crate::access::Action) -> Option<Response> {
+    pub(crate) fn unless_may(&self, action: unionfed_core::access::Action) -> Option<Response> {
         (!self.who.may(action))
             .then(|| message_page(self.t, StatusCode::FORBIDDEN, "error-forbidden"))
     }
@@ -186,7 +186,7 @@ fn session_cookie(state: &AppState, id: &str) -> HeaderValue {
     };
     let text = format!(
         "{COOKIE}={id}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
-        crate::accounts::ABSOLUTE_SECS
+        unionfed_core::accounts::ABSOLUTE_SECS
     );
     HeaderValue::from_str(&text).unwrap_or(HeaderValue::from_static(""))
 }
@@ -533,7 +533,7 @@ pub(crate) async fn create_user(
     State(state): State<AppState>,
     StaffForm { staff, fields: f }: StaffForm,
 ) -> Response {
-    if let Some(r) = staff.unless_may(crate::access::Action::ManageAccounts) {
+    if let Some(r) = staff.unless_may(unionfed_core::access::Action::ManageAccounts) {
         return r;
     }
     let Some(role) = Role::parse(&f.one("role")) else {
@@ -621,7 +621,7 @@ pub(crate) fn clock(t: unionfed_protocol::Timestamp) -> String {
     let s = t.secs() % 86_400;
     format!(
         "{} {:02}:{:02}:{:02}",
-        crate::cases::reports::day_string(t),
+        unionfed_core::cases::reports::day_string(t),
         s / 3600,
         s % 3600 / 60,
         s % 60
@@ -781,7 +781,7 @@ pub(crate) async fn revoke_own_token(
 }
 
 fn setup_for(state: &AppState, staff: &Staff, secret: String) -> Option<TotpSetup> {
-    let url = crate::accounts::totp(&secret, &state.config.name, &staff.user.username)
+    let url = unionfed_core::accounts::totp(&secret, &state.config.name, &staff.user.username)
         .ok()?
         .get_url();
     let svg = unionfed_protocol::qr::svg(&url, 200).ok()?;
@@ -796,7 +796,7 @@ pub(crate) async fn account_totp(
     let t = staff.t;
     match step.as_str() {
         "start" => {
-            let setup = setup_for(&state, &staff, crate::accounts::new_totp_secret());
+            let setup = setup_for(&state, &staff, unionfed_core::accounts::new_totp_secret());
             account_page(&state, &staff, StatusCode::OK, setup, None)
         }
         "on" => {

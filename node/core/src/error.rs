@@ -59,7 +59,7 @@ impl From<sled::transaction::TransactionError<NodeError>> for NodeError {
 pub type Result<T, E = NodeError> = std::result::Result<T, E>;
 
 /// Wraps an I/O error with the path it happened on.
-pub(crate) fn io_at(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> NodeError + '_ {
+pub fn io_at(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> NodeError + '_ {
     move |source| NodeError::Io {
         path: path.display().to_string(),
         source,

@@ -8,12 +8,12 @@ use super::i18n::Tr;
 use super::staff::{message_page, Staff};
 use super::Fields;
 use crate::api::AppState;
-use crate::cases::contract::{ContractTerms, NewContractEvidence};
-use crate::cases::{Case, CaseId};
-use crate::error::NodeError;
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use unionfed_core::cases::contract::{ContractTerms, NewContractEvidence};
+use unionfed_core::cases::{Case, CaseId};
+use unionfed_core::error::NodeError;
 
 /// A file as the case page lists it.
 pub(crate) struct FileRow {
@@ -72,7 +72,7 @@ pub(crate) fn files(c: &Case) -> Vec<FileRow> {
             size: size_text(a.size),
             added: format!(
                 "{} · {}",
-                crate::cases::reports::day_string(a.added_at),
+                unionfed_core::cases::reports::day_string(a.added_at),
                 a.added_by
             ),
             cleaned: a.metadata_removed,
@@ -168,7 +168,7 @@ pub(crate) fn referral_targets(state: &AppState, staff: &Staff, c: &Case) -> Vec
                 "{} · {} ({})",
                 s.country.as_str(),
                 s.name,
-                crate::cases::code_of(&s.kind)
+                unionfed_core::cases::code_of(&s.kind)
             );
             out.push((format!("s:{}", s.id), label));
         }
@@ -224,7 +224,11 @@ pub(crate) async fn download(
     let Ok(id) = id.parse::<CaseId>() else {
         return staff.error_page(
             state
-                .allow(&staff.who, crate::access::Action::ReadCaseFile, "case file")
+                .allow(
+                    &staff.who,
+                    unionfed_core::access::Action::ReadCaseFile,
+                    "case file",
+                )
                 .err()
                 .unwrap_or(NodeError::NotFound { what: "case", id }),
         );

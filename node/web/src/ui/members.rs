@@ -5,15 +5,15 @@
 use super::i18n::Tr;
 use super::page;
 use super::staff::{message_page, Me, Staff, StaffForm};
-use crate::access::Action;
 use crate::api::AppState;
-use crate::error::NodeError;
-use crate::members::{MemberRecord, NewMember, StatusChange, WorkDetails};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use unionfed_core::access::Action;
+use unionfed_core::error::NodeError;
+use unionfed_core::members::{MemberRecord, NewMember, StatusChange, WorkDetails};
 use unionfed_protocol::entry::MemberStatus;
 use unionfed_protocol::MemberId;
 
@@ -86,7 +86,7 @@ pub(crate) async fn list(
                 .home
                 .as_ref()
                 .map_or(staff.t.get("member-this-union"), ToString::to_string),
-            since: crate::cases::reports::day_string(m.member_since),
+            since: unionfed_core::cases::reports::day_string(m.member_since),
         })
         .collect();
     page(
@@ -331,7 +331,7 @@ fn member_page_with(
         .map(|x| {
             format!(
                 "{} · {} → {} · {}",
-                crate::cases::reports::day_string(x.created_at),
+                unionfed_core::cases::reports::day_string(x.created_at),
                 x.origin,
                 x.destination,
                 x.status.name()
@@ -349,13 +349,13 @@ fn member_page_with(
     let consents = recorded
         .iter()
         .map(|c| {
-            let when = crate::cases::reports::day_string(c.recorded_at)
+            let when = unionfed_core::cases::reports::day_string(c.recorded_at)
                 + &c.withdrawn_at
                     .map(|w| {
                         format!(
                             " ({} {})",
                             t.get("consent-withdrawn"),
-                            crate::cases::reports::day_string(w)
+                            unionfed_core::cases::reports::day_string(w)
                         )
                     })
                     .unwrap_or_default();
@@ -382,8 +382,8 @@ fn member_page_with(
                 id: r.id.to_string(),
                 name: shown_name(t, r),
                 status: status_text(t, r.status),
-                since: crate::cases::reports::day_string(r.member_since),
-                valid_until: crate::cases::reports::day_string(r.valid_until),
+                since: unionfed_core::cases::reports::day_string(r.member_since),
+                valid_until: unionfed_core::cases::reports::day_string(r.valid_until),
                 home: r
                     .home
                     .as_ref()
@@ -564,7 +564,7 @@ pub(crate) async fn edit(
         return message_page(staff.t, StatusCode::NOT_FOUND, "members-none");
     };
     let optional = |name: &str| Some(f.one(name)).filter(|v| !v.trim().is_empty());
-    let patch = crate::members::MemberPatch {
+    let patch = unionfed_core::members::MemberPatch {
         holder_name: optional("holder_name"),
         contact: optional("contact"),
         sector: optional("sector"),

@@ -10,7 +10,6 @@ use crate::network::{self, Client, NetworkConfig};
 use crate::storage::{Applied, Record, Store};
 use libp2p::{Multiaddr, PeerId};
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
@@ -314,48 +313,13 @@ pub fn affiliate_of(charter: &Charter, peer: &PeerId) -> Option<AffiliateId> {
     })
 }
 
-/// A running node.
+/// A node's domain, running: its state, the token that stops it and the
+/// tasks shutdown waits for. The HTTP doors join these tasks.
 #[derive(Debug)]
-pub struct NodeHandle {
-    state: Arc<NodeState>,
-    http_addr: SocketAddr,
-    shutdown: CancellationToken,
-    tasks: TaskTracker,
-}
-
-impl NodeHandle {
-    pub fn state(&self) -> &Arc<NodeState> {
-        &self.state
-    }
-
-    pub fn http_addr(&self) -> SocketAddr {
-        self.http_addr
-    }
-
-    pub fn peer_id(&self) -> PeerId {
-        self.state.network.local_peer_id()
-    }
-
-    pub fn affiliate(&self) -> &AffiliateId {
-        &self.state.config.affiliate
-    }
-
-    /// Stops every task and flushes the store.
-    pub async fn shutdown(self) -> Result<()> {
-        self.shutdown.cancel();
-        self.tasks.close();
-        self.tasks.wait().await;
-        self.state.store.flush_blocking()
-    }
-
-    /// Waits until `shutdown` is called elsewhere or a task ends.
-    pub async fn stopped(&self) {
-        self.shutdown.cancelled().await;
-    }
-
-    pub fn shutdown_token(&self) -> CancellationToken {
-        self.shutdown.clone()
-    }
+pub struct Launched {
+    pub state: Arc<NodeState>,
+    pub shutdown: CancellationToken,
+    pub tasks: TaskTracker,
 }
 
 fn load_charter(store: &Store, data_dir: &Path, config: &Config) -> Result<HeldCharter> {
@@ -383,8 +347,9 @@ fn load_charter(store: &Store, data_dir: &Path, config: &Config) -> Result<HeldC
     Ok(HeldCharter::new(doc, charter))
 }
 
-/// Starts a node from the data folder and configuration.
-pub async fn start(data_dir: &Path, config: Config) -> Result<NodeHandle> {
+/// Starts a node's domain from the data folder and configuration: the
+/// store, the charter, the network and the node's own tasks.
+pub async fn launch(data_dir: &Path, config: Config) -> Result<Launched> {
     config.validate()?;
     let keys = NodeKeys::load(data_dir)?;
     let store = Store::open(&data_dir.join("store"))?;
@@ -431,18 +396,6 @@ pub async fn start(data_dir: &Path, config: Config) -> Result<NodeHandle> {
     client
         .set_peers(allowed_peers(&held.charter, &config)?)
         .await?;
-
-    let listener = tokio::net::TcpListener::bind(config.http_listen)
-        .await
-        .map_err(|e| {
-            NodeError::Config(format!(
-                "cannot listen for HTTP on {}: {e}; change http_listen or stop what uses that port",
-                config.http_listen
-            ))
-        })?;
-    let http_addr = listener
-        .local_addr()
-        .map_err(|e| NodeError::Config(e.to_string()))?;
 
     let grace = Duration::from_secs(config.startup_sync_grace_secs);
     let tasks = TaskTracker::new();
@@ -498,29 +451,13 @@ pub async fn start(data_dir: &Path, config: Config) -> Result<NodeHandle> {
             }
         });
     }
-    let router = crate::api::router(state.clone());
-    let http_shutdown = shutdown.clone();
-    let limits = crate::api::ServeLimits {
-        max_connections: state.config.http_max_connections,
-        client_timeout: Duration::from_secs(state.config.http_client_timeout_secs),
-        shutdown_grace: Duration::from_secs(10),
-    };
-    tasks.spawn(crate::api::serve(
-        listener,
-        router,
-        limits,
-        state.metrics.http_connections.clone(),
-        http_shutdown,
-    ));
     tracing::info!(
         affiliate = %state.config.affiliate,
         peer_id = %state.network.local_peer_id(),
-        http = %http_addr,
         "node started"
     );
-    Ok(NodeHandle {
+    Ok(Launched {
         state,
-        http_addr,
         shutdown,
         tasks,
     })

@@ -10,9 +10,6 @@ mod rate_limit;
 mod serve;
 pub mod transfers;
 
-use crate::access::Principal;
-use crate::error::NodeError;
-use crate::node::NodeState;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts};
 use axum::http::request::Parts;
@@ -22,6 +19,9 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Serialize;
 use std::sync::Arc;
+use unionfed_core::access::Principal;
+use unionfed_core::error::NodeError;
+use unionfed_core::node::NodeState;
 use utoipa::OpenApi;
 
 pub use serve::{serve, ServeLimits};
@@ -129,7 +129,7 @@ pub struct ApiJson<T>(pub T);
 /// token, a personal API token of an enabled account, or a partner's
 /// token. A request without a token, or with one this node does not know,
 /// is refused here (401); what the principal may do is the domain's to
-/// decide (`crate::access`).
+/// decide (`unionfed_core::access`).
 #[derive(Debug)]
 pub struct Caller(pub Principal);
 
@@ -190,40 +190,40 @@ pub(crate) fn parse_member_id(id: &str) -> Result<unionfed_protocol::MemberId, A
         cases::attach, cases::attachment, cases::public_attach
     ),
     components(schemas(
-        ErrorBody, crate::members::MemberRecord, crate::members::MemberView, crate::members::RepresentedBy, crate::members::WorkDetails, crate::members::NewMember, crate::members::MemberPatch,
-        crate::members::StatusChange, crate::card_check::CardVerdict, crate::card_check::Problem,
+        ErrorBody, unionfed_core::members::MemberRecord, unionfed_core::members::MemberView, unionfed_core::members::RepresentedBy, unionfed_core::members::WorkDetails, unionfed_core::members::NewMember, unionfed_core::members::MemberPatch,
+        unionfed_core::members::StatusChange, unionfed_core::card_check::CardVerdict, unionfed_core::card_check::Problem,
         members::CardText, cards::VerifyRequest, federation::Federation, federation::AffiliateView,
         federation::HeadView, federation::CharterSubmission, federation::CharterOutcome, federation::Health,
-        crate::transfers::Consent, crate::transfers::NewConsent, crate::transfers::ConsentGiven,
-        crate::transfers::Transfer, crate::transfers::TransferStatus, crate::transfers::Direction,
-        crate::transfers::TransferFile, crate::transfers::NewTransfer, transfers::Decline,
-        transfers::EndRepresentation, crate::transfers::NewTransferRequest,
-        crate::cases::Case, crate::cases::NewCase, crate::cases::StaffIntake, crate::cases::Transition,
-        crate::cases::NewAction, crate::cases::Assignment, crate::cases::StaffMessage, crate::cases::CaseEvent,
-        crate::cases::EventKind, crate::cases::CaseKind, crate::cases::CaseStatus, crate::cases::Channel,
-        crate::cases::StaffChannel, crate::cases::Rejection, crate::cases::Outcome, crate::cases::Priority,
-        crate::cases::Worker, crate::cases::ActionKind, crate::cases::taxonomy::Category,
-        crate::cases::taxonomy::RiskFlag, crate::cases::taxonomy::CategoryInfo, crate::cases::taxonomy::Taxonomy,
-        crate::cases::public::PublicComplaint, crate::cases::public::FiledComplaint,
-        crate::cases::public::ReceiptQuery, crate::cases::public::WorkerMessage,
-        crate::cases::public::PublicMessage, crate::cases::public::PublicCaseView,
-        crate::cases::partners::Partner, crate::cases::partners::NewPartner,
-        crate::cases::partners::CreatedPartner, crate::cases::partners::OwnReferral,
-        crate::cases::partners::PartnerKind, crate::cases::partners::PartnerScope,
-        crate::cases::referrals::Service, crate::cases::referrals::NewService,
-        crate::cases::referrals::ServiceKind, crate::cases::referrals::ImportReport,
-        crate::cases::referrals::SharedField, crate::cases::referrals::CaseConsent,
-        crate::cases::referrals::NewCaseConsent, crate::cases::referrals::ReferralStatus,
-        crate::cases::referrals::ReferralTarget, crate::cases::referrals::Referral,
-        crate::cases::referrals::ConsentOverride, crate::cases::referrals::NewReferral,
-        crate::cases::referrals::ReferralUpdate, crate::cases::referrals::ReferralDecision,
-        crate::cases::referrals::ReferredFrom, crate::cases::referrals::HandledElsewhere,
-        crate::cases::referrals::PartnerReferral, cases::PartnerUpdate,
-        crate::cases::contract::ContractTerms, crate::cases::contract::ContractEvidence,
-        crate::cases::contract::Difference, crate::cases::contract::NewContractEvidence,
-        crate::cases::reports::Cell, crate::cases::reports::CaseStats,
-        crate::cases::reports::EraseRequest, crate::cases::reports::RetentionReport,
-        crate::cases::attachments::Attachment
+        unionfed_core::transfers::Consent, unionfed_core::transfers::NewConsent, unionfed_core::transfers::ConsentGiven,
+        unionfed_core::transfers::Transfer, unionfed_core::transfers::TransferStatus, unionfed_core::transfers::Direction,
+        unionfed_core::transfers::TransferFile, unionfed_core::transfers::NewTransfer, transfers::Decline,
+        transfers::EndRepresentation, unionfed_core::transfers::NewTransferRequest,
+        unionfed_core::cases::Case, unionfed_core::cases::NewCase, unionfed_core::cases::StaffIntake, unionfed_core::cases::Transition,
+        unionfed_core::cases::NewAction, unionfed_core::cases::Assignment, unionfed_core::cases::StaffMessage, unionfed_core::cases::CaseEvent,
+        unionfed_core::cases::EventKind, unionfed_core::cases::CaseKind, unionfed_core::cases::CaseStatus, unionfed_core::cases::Channel,
+        unionfed_core::cases::StaffChannel, unionfed_core::cases::Rejection, unionfed_core::cases::Outcome, unionfed_core::cases::Priority,
+        unionfed_core::cases::Worker, unionfed_core::cases::ActionKind, unionfed_core::cases::taxonomy::Category,
+        unionfed_core::cases::taxonomy::RiskFlag, unionfed_core::cases::taxonomy::CategoryInfo, unionfed_core::cases::taxonomy::Taxonomy,
+        unionfed_core::cases::public::PublicComplaint, unionfed_core::cases::public::FiledComplaint,
+        unionfed_core::cases::public::ReceiptQuery, unionfed_core::cases::public::WorkerMessage,
+        unionfed_core::cases::public::PublicMessage, unionfed_core::cases::public::PublicCaseView,
+        unionfed_core::cases::partners::Partner, unionfed_core::cases::partners::NewPartner,
+        unionfed_core::cases::partners::CreatedPartner, unionfed_core::cases::partners::OwnReferral,
+        unionfed_core::cases::partners::PartnerKind, unionfed_core::cases::partners::PartnerScope,
+        unionfed_core::cases::referrals::Service, unionfed_core::cases::referrals::NewService,
+        unionfed_core::cases::referrals::ServiceKind, unionfed_core::cases::referrals::ImportReport,
+        unionfed_core::cases::referrals::SharedField, unionfed_core::cases::referrals::CaseConsent,
+        unionfed_core::cases::referrals::NewCaseConsent, unionfed_core::cases::referrals::ReferralStatus,
+        unionfed_core::cases::referrals::ReferralTarget, unionfed_core::cases::referrals::Referral,
+        unionfed_core::cases::referrals::ConsentOverride, unionfed_core::cases::referrals::NewReferral,
+        unionfed_core::cases::referrals::ReferralUpdate, unionfed_core::cases::referrals::ReferralDecision,
+        unionfed_core::cases::referrals::ReferredFrom, unionfed_core::cases::referrals::HandledElsewhere,
+        unionfed_core::cases::referrals::PartnerReferral, cases::PartnerUpdate,
+        unionfed_core::cases::contract::ContractTerms, unionfed_core::cases::contract::ContractEvidence,
+        unionfed_core::cases::contract::Difference, unionfed_core::cases::contract::NewContractEvidence,
+        unionfed_core::cases::reports::Cell, unionfed_core::cases::reports::CaseStats,
+        unionfed_core::cases::reports::EraseRequest, unionfed_core::cases::reports::RetentionReport,
+        unionfed_core::cases::attachments::Attachment
     )),
     modifiers(&BearerAuth)
 )]

@@ -1,12 +1,12 @@
 //! Members and their cards. Every endpoint needs the admin token.
 
 use super::{parse_member_id, ApiError, ApiJson, AppState, Caller};
-use crate::members::{MemberPatch, MemberView, NewMember, StatusChange};
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
 use serde::Serialize;
+use unionfed_core::members::{MemberPatch, MemberView, NewMember, StatusChange};
 use utoipa::ToSchema;
 
 /// A card as text.
@@ -96,7 +96,8 @@ pub(crate) async fn card_svg(
     Path(id): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
     let (text, _) = state.issue_card(&who, &parse_member_id(&id)?)?;
-    let svg = unionfed_protocol::qr::svg(&text, 320).map_err(crate::error::NodeError::from)?;
+    let svg =
+        unionfed_protocol::qr::svg(&text, 320).map_err(unionfed_core::error::NodeError::from)?;
     Ok((
         [
             (header::CONTENT_TYPE, "image/svg+xml"),
@@ -116,7 +117,8 @@ pub(crate) async fn card_png(
     Path(id): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
     let (text, _) = state.issue_card(&who, &parse_member_id(&id)?)?;
-    let png = unionfed_protocol::qr::png(&text, 6).map_err(crate::error::NodeError::from)?;
+    let png =
+        unionfed_protocol::qr::png(&text, 6).map_err(unionfed_core::error::NodeError::from)?;
     Ok((
         [
             (header::CONTENT_TYPE, "image/png"),

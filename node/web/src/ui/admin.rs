@@ -4,18 +4,18 @@
 use super::i18n::Tr;
 use super::page;
 use super::staff::{message_page, Me, Staff, StaffForm};
-use crate::access::Action;
 use crate::api::AppState;
-use crate::cases::code_of as code;
-use crate::cases::partners::{NewPartner, PartnerKind};
-use crate::cases::referrals::{NewService, ServiceKind};
-use crate::cases::reports::Cell;
-use crate::cases::CaseQuery;
-use crate::error::NodeError;
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use unionfed_core::access::Action;
+use unionfed_core::cases::code_of as code;
+use unionfed_core::cases::partners::{NewPartner, PartnerKind};
+use unionfed_core::cases::referrals::{NewService, ServiceKind};
+use unionfed_core::cases::reports::Cell;
+use unionfed_core::cases::CaseQuery;
+use unionfed_core::error::NodeError;
 
 // --- reports --------------------------------------------------------------------------
 
@@ -115,7 +115,7 @@ pub(crate) async fn print_case(
     staff: Staff,
     Path(id): Path<String>,
 ) -> Response {
-    let Ok(id) = id.parse::<crate::cases::CaseId>() else {
+    let Ok(id) = id.parse::<unionfed_core::cases::CaseId>() else {
         return message_page(staff.t, StatusCode::NOT_FOUND, "cases-none");
     };
     match state.case_report(&staff.who, &id) {
@@ -150,7 +150,7 @@ pub(crate) async fn federation(State(state): State<AppState>, staff: Staff) -> R
     let peers = state.network.connected_peers().await.unwrap_or_default();
     let connected: Vec<_> = peers
         .iter()
-        .filter_map(|p| crate::node::affiliate_of(&held.charter, p))
+        .filter_map(|p| unionfed_core::node::affiliate_of(&held.charter, p))
         .collect();
     let affiliates = held
         .charter
@@ -401,7 +401,7 @@ pub(crate) async fn add_partner(
     State(state): State<AppState>,
     StaffForm { staff, fields: f }: StaffForm,
 ) -> Response {
-    let kind = crate::cases::from_code(&f.one("kind")).unwrap_or(PartnerKind::Other);
+    let kind = unionfed_core::cases::from_code(&f.one("kind")).unwrap_or(PartnerKind::Other);
     match state
         .add_partner(
             &staff.who,

@@ -416,7 +416,7 @@ mod tests {
 
     #[test]
     fn the_example_configuration_is_valid() {
-        let text = include_str!("../../deploy/unionfed.example.toml");
+        let text = include_str!("../../../deploy/unionfed.example.toml");
         let parsed: Config = toml::from_str(text).unwrap();
         parsed.validate().unwrap();
     }

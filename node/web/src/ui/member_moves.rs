@@ -6,13 +6,13 @@ use super::i18n::Tr;
 use super::members::{member_page_entered, parse_id};
 use super::staff::{message_page, Staff, StaffForm};
 use crate::api::AppState;
-use crate::error::NodeError;
-use crate::transfers::{
-    Consent, ConsentGiven, Direction, NewConsent, NewTransfer, TransferStatus, DATA_CATEGORIES,
-};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use unionfed_core::error::NodeError;
+use unionfed_core::transfers::{
+    Consent, ConsentGiven, Direction, NewConsent, NewTransfer, TransferStatus, DATA_CATEGORIES,
+};
 use unionfed_protocol::{MemberId, Timestamp};
 
 /// What the consent and transfer forms offer for one member.
@@ -35,7 +35,7 @@ pub(crate) fn choices(
     state: &AppState,
     t: Tr,
     consents: &[Consent],
-    transfers: &[crate::transfers::Transfer],
+    transfers: &[unionfed_core::transfers::Transfer],
     entered: super::Fields,
 ) -> MoveChoices {
     let affiliates = super::other_affiliates(state);
@@ -48,7 +48,7 @@ pub(crate) fn choices(
             let label = format!(
                 "{} · {}",
                 x.destination,
-                crate::cases::reports::day_string(x.created_at)
+                unionfed_core::cases::reports::day_string(x.created_at)
             );
             (x.id.to_string(), label)
         })
@@ -100,7 +100,7 @@ pub(crate) struct ConsentTerms {
 impl ConsentTerms {
     /// `None` when "how it was given" is not one of the choices.
     pub(crate) fn from_form(f: &super::Fields) -> Option<ConsentTerms> {
-        let given = crate::cases::from_code(&f.one("given"))?;
+        let given = unionfed_core::cases::from_code(&f.one("given"))?;
         let mut data_categories = f.all("data");
         data_categories.insert(0, "name".into());
         Some(ConsentTerms {
@@ -126,7 +126,7 @@ fn answer<T>(
     staff: &Staff,
     id: &MemberId,
     entered: &super::Fields,
-    result: crate::error::Result<T>,
+    result: unionfed_core::error::Result<T>,
 ) -> Response {
     match result {
         Ok(_) => Redirect::to(&format!("/members/{id}")).into_response(),
@@ -215,7 +215,7 @@ pub(crate) async fn withdraw_consent(
 
 /// `YYYY-MM-DD` as the end of that day (UTC), for a representation's end.
 fn end_of_day(day: &str) -> Option<Timestamp> {
-    let start = crate::cases::reports::parse_day(day.trim())?;
+    let start = unionfed_core::cases::reports::parse_day(day.trim())?;
     Some(Timestamp(start.secs() + 86_399))
 }
 

@@ -19,8 +19,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
-const PUBLIC_CSS: &str = include_str!("../../admin-ui/static/public.css");
-const SCAN_JS: &str = include_str!("../../admin-ui/static/scan.js");
+const PUBLIC_CSS: &str = include_str!("../../../admin-ui/static/public.css");
+const SCAN_JS: &str = include_str!("../../../admin-ui/static/scan.js");
 
 /// The policy of pages without script, and of the one page with a script
 /// of ours (the card check, whose scanner uses the camera).

@@ -3,27 +3,27 @@
 //! kept), and the partner API (partner tokens).
 
 use super::{ApiError, ApiJson, AppState, Caller};
-use crate::access::Principal;
-use crate::cases::contract::NewContractEvidence;
-use crate::cases::partners::{CreatedPartner, NewPartner, OwnReferral, Partner};
-use crate::cases::public::{
-    FiledComplaint, PublicCaseView, PublicComplaint, ReceiptQuery, WorkerMessage,
-};
-use crate::cases::referrals::{
-    ImportReport, NewCaseConsent, NewReferral, NewService, PartnerReferral, ReferralDecision,
-    ReferralUpdate, Service, ServiceKind,
-};
-use crate::cases::reports::{CaseStats, EraseRequest, RetentionReport};
-use crate::cases::taxonomy::{self, Category, Taxonomy};
-use crate::cases::{
-    Assignment, Case, CaseId, CaseQuery, CaseStatus, NewAction, NewCase, StaffIntake, StaffMessage,
-    Transition,
-};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
 use serde::Deserialize;
+use unionfed_core::access::Principal;
+use unionfed_core::cases::contract::NewContractEvidence;
+use unionfed_core::cases::partners::{CreatedPartner, NewPartner, OwnReferral, Partner};
+use unionfed_core::cases::public::{
+    FiledComplaint, PublicCaseView, PublicComplaint, ReceiptQuery, WorkerMessage,
+};
+use unionfed_core::cases::referrals::{
+    ImportReport, NewCaseConsent, NewReferral, NewService, PartnerReferral, ReferralDecision,
+    ReferralUpdate, Service, ServiceKind,
+};
+use unionfed_core::cases::reports::{CaseStats, EraseRequest, RetentionReport};
+use unionfed_core::cases::taxonomy::{self, Category, Taxonomy};
+use unionfed_core::cases::{
+    Assignment, Case, CaseId, CaseQuery, CaseStatus, NewAction, NewCase, StaffIntake, StaffMessage,
+    Transition,
+};
 use utoipa::IntoParams;
 
 pub(crate) fn parse_case_id(id: &str) -> Result<CaseId, ApiError> {
@@ -437,7 +437,7 @@ pub(crate) async fn partner_inbox(
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PartnerUpdate {
-    pub status: crate::cases::referrals::ReferralStatus,
+    pub status: unionfed_core::cases::referrals::ReferralStatus,
     pub note: Option<String>,
 }
 

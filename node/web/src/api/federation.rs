@@ -2,13 +2,13 @@
 //! verifiers, charter submission, and the operator endpoints.
 
 use super::{ApiError, ApiJson, AppState, Caller};
-use crate::access::Action;
-use crate::node::{affiliate_of, now};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use unionfed_core::access::Action;
+use unionfed_core::node::{affiliate_of, now};
 use unionfed_protocol::wire::{StatusSnapshot, WireMessage};
 use utoipa::ToSchema;
 
@@ -110,7 +110,9 @@ pub(crate) async fn status_snapshot(
         generated_at: now(),
         entries: state.store.snapshot_entries()?,
     };
-    let bytes = snapshot.encode().map_err(crate::error::NodeError::from)?;
+    let bytes = snapshot
+        .encode()
+        .map_err(unionfed_core::error::NodeError::from)?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/octet-stream"),

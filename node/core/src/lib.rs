@@ -1,0 +1,29 @@
+//! The unionfed node's domain, below every door: the charter, the log and
+//! its replication, handoff delivery, members, cards and transfers, the
+//! case desk, accounts, the one access policy and the audit trail, over
+//! the sled store. It knows no HTTP: `unionfed-web` resolves who is asking
+//! and calls the `pub` functions here, which decide (`access`) and record
+//! (`audit`); what is `pub(crate)` no door can reach.
+
+pub mod access;
+pub mod accounts;
+pub mod audit;
+pub mod card_check;
+pub mod cases;
+pub mod config;
+pub mod error;
+pub mod handoffs;
+pub mod identity;
+pub mod members;
+pub mod metrics;
+pub mod network;
+pub mod node;
+pub mod replication;
+pub mod storage;
+pub mod text;
+pub mod timers;
+pub mod transfers;
+
+pub use config::Config;
+pub use error::{NodeError, Result};
+pub use node::NodeState;
