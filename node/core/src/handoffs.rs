@@ -444,6 +444,50 @@ impl NodeState {
     }
 }
 
+/// What acts on a received handoff of one kind.
+pub(crate) type Handler = for<'a> fn(
+    &'a NodeState,
+    &'a InboxItem,
+    &'a [u8],
+) -> futures::future::BoxFuture<'a, Result<()>>;
+
+/// The kinds of handoff this node acts on, each registered by the area
+/// that owns it (`transfers::register_handoffs`, the case desk's); delivery,
+/// receipts and the inbox stay here and know no kind.
+#[derive(Default)]
+pub struct HandoffRouter {
+    handlers: std::collections::HashMap<HandoffKind, Handler>,
+}
+
+impl std::fmt::Debug for HandoffRouter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut kinds: Vec<u16> = self.handlers.keys().map(|k| k.0).collect();
+        kinds.sort_unstable();
+        f.debug_struct("HandoffRouter")
+            .field("kinds", &kinds)
+            .finish()
+    }
+}
+
+impl HandoffRouter {
+    pub(crate) fn register(&mut self, kind: HandoffKind, handler: Handler) {
+        self.handlers.insert(kind, handler);
+    }
+}
+
+impl NodeState {
+    /// Acts on a handoff that has just been stored, through the handler of
+    /// its kind; a kind no area handles is kept in the inbox and logged.
+    async fn act_on(&self, item: &InboxItem, plain: &[u8]) -> Result<()> {
+        let Some(handler) = self.handoff_router.handlers.get(&item.kind) else {
+            tracing::warn!(id = %item.id, kind = item.kind.0, "no part of this node acts on this kind of handoff");
+            return Ok(());
+        };
+        handler(self, item, plain).await?;
+        self.store.flush().await
+    }
+}
+
 /// Delivers the outbox until shutdown: on every wake-up (a new handoff, a
 /// peer connecting) and on a regular sweep.
 pub async fn run(state: Arc<NodeState>, shutdown: CancellationToken) {

@@ -69,6 +69,8 @@ pub struct NodeState {
     pub(crate) handoff_wakeup: tokio::sync::Notify,
     /// Set when a peer connects: undelivered handoffs are retried at once.
     pub(crate) handoff_peer_arrived: std::sync::atomic::AtomicBool,
+    /// What acts on each kind of received handoff.
+    pub(crate) handoff_router: crate::handoffs::HandoffRouter,
     /// Counts entries stored from peers; watch it to see replication happen.
     pub stored: watch::Sender<u64>,
     /// Every task of the node, so that shutdown can wait for all of them.
@@ -415,6 +417,12 @@ pub async fn launch(data_dir: &Path, config: Config) -> Result<Launched> {
         stored: watch::channel(0).0,
         handoff_wakeup: tokio::sync::Notify::new(),
         handoff_peer_arrived: std::sync::atomic::AtomicBool::new(false),
+        handoff_router: {
+            let mut router = crate::handoffs::HandoffRouter::default();
+            crate::transfers::register_handoffs(&mut router);
+            crate::cases::referrals::register_handoffs(&mut router);
+            router
+        },
         config,
     });
     state.metrics.members.set(state.store.member_count() as i64);

@@ -1122,118 +1122,145 @@ impl NodeState {
         Ok(())
     }
 
-    /// Acts on a handoff that has just been stored: records an incoming
-    /// transfer, or a decision on an outgoing one.
-    pub(crate) async fn act_on(&self, item: &InboxItem, plain: &[u8]) -> Result<()> {
-        let malformed = |e: serde_json::Error| {
-            NodeError::Invalid(format!("handoff {} from {}: {e}", item.id, item.sender))
+    /// An incoming member's file: the destination keeps it until it accepts
+    /// or declines.
+    async fn receive_transfer(&self, item: &InboxItem, plain: &[u8]) -> Result<()> {
+        let message: TransferMessage = serde_json::from_slice(plain).map_err(malformed(item))?;
+        let transfer = Transfer {
+            id: item.id,
+            direction: Direction::Incoming,
+            member: message.member,
+            origin: item.sender.clone(),
+            destination: self.config.affiliate.clone(),
+            status: TransferStatus::Received,
+            file: Some(message.file),
+            request: false,
+            consent: None,
+            until: message.until,
+            replaces: None,
+            membership_move: message.membership_move,
+            created_at: item.received_at,
+            updated_at: item.received_at,
         };
-        if item.kind == HandoffKind::MEMBER_TRANSFER {
-            let message: TransferMessage = serde_json::from_slice(plain).map_err(malformed)?;
-            let transfer = Transfer {
-                id: item.id,
-                direction: Direction::Incoming,
-                member: message.member,
-                origin: item.sender.clone(),
-                destination: self.config.affiliate.clone(),
-                status: TransferStatus::Received,
-                file: Some(message.file),
-                request: false,
-                consent: None,
-                until: message.until,
-                replaces: None,
-                membership_move: message.membership_move,
-                created_at: item.received_at,
-                updated_at: item.received_at,
-            };
-            let answered = self.answered_request(&transfer.member, &item.sender)?;
-            let mut records = vec![Record::Transfer(&transfer)];
-            records.extend(answered.iter().map(Record::Transfer));
-            self.store.put_all(&records)?;
-        } else if item.kind == HandoffKind::TRANSFER_REQUEST {
-            let message: RequestMessage = serde_json::from_slice(plain).map_err(malformed)?;
-            if message.consent.recipient != item.sender || message.consent.member != message.member
-            {
-                return Err(NodeError::Invalid(format!(
-                    "transfer request {} from {} carries a consent for someone else",
-                    item.id, item.sender
-                )));
+        let answered = self.answered_request(&transfer.member, &item.sender)?;
+        let mut records = vec![Record::Transfer(&transfer)];
+        records.extend(answered.iter().map(Record::Transfer));
+        self.store.put_all(&records)
+    }
+
+    /// A destination asks this origin for a member's file.
+    async fn receive_request(&self, item: &InboxItem, plain: &[u8]) -> Result<()> {
+        let message: RequestMessage = serde_json::from_slice(plain).map_err(malformed(item))?;
+        if message.consent.recipient != item.sender || message.consent.member != message.member {
+            return Err(NodeError::Invalid(format!(
+                "transfer request {} from {} carries a consent for someone else",
+                item.id, item.sender
+            )));
+        }
+        self.member(&message.member)?;
+        self.store.put_consent(&message.consent)?;
+        let transfer = Transfer {
+            id: item.id,
+            direction: Direction::Incoming,
+            member: message.member,
+            origin: self.config.affiliate.clone(),
+            destination: item.sender.clone(),
+            status: TransferStatus::Received,
+            file: None,
+            request: true,
+            consent: Some(message.consent.id),
+            until: None,
+            replaces: None,
+            membership_move: false,
+            created_at: item.received_at,
+            updated_at: item.received_at,
+        };
+        self.store.put_transfer(&transfer)
+    }
+
+    /// The other side's decision on a transfer or request this node sent.
+    async fn receive_decision(&self, item: &InboxItem, plain: &[u8]) -> Result<()> {
+        let message: DecisionMessage = serde_json::from_slice(plain).map_err(malformed(item))?;
+        let mut transfer = self.transfer(&message.transfer)?;
+        // The destination decides a transfer; the origin decides a request.
+        let decider = if transfer.request {
+            &transfer.origin
+        } else {
+            &transfer.destination
+        };
+        if decider != &item.sender || transfer.direction != Direction::Outgoing {
+            return Err(NodeError::Invalid(format!(
+                "{} sent a decision on transfer {} that is not theirs to decide",
+                item.sender, message.transfer
+            )));
+        }
+        if transfer.status != TransferStatus::Sent {
+            // Decided already: a repeated decision changes nothing.
+            return Ok(());
+        }
+        transfer.status = if message.accepted {
+            TransferStatus::Accepted
+        } else {
+            TransferStatus::Declined {
+                reason: message.reason.unwrap_or_default(),
             }
-            self.member(&message.member)?;
-            self.store.put_consent(&message.consent)?;
-            let transfer = Transfer {
-                id: item.id,
-                direction: Direction::Incoming,
-                member: message.member,
-                origin: self.config.affiliate.clone(),
-                destination: item.sender.clone(),
-                status: TransferStatus::Received,
-                file: None,
-                request: true,
-                consent: Some(message.consent.id),
-                until: None,
-                replaces: None,
-                membership_move: false,
-                created_at: item.received_at,
-                updated_at: item.received_at,
-            };
-            self.store.put_transfer(&transfer)?;
-        } else if item.kind == HandoffKind::TRANSFER_DECISION {
-            let message: DecisionMessage = serde_json::from_slice(plain).map_err(malformed)?;
-            let mut transfer = self.transfer(&message.transfer)?;
-            // The destination decides a transfer; the origin decides a request.
-            let decider = if transfer.request {
-                &transfer.origin
-            } else {
-                &transfer.destination
-            };
-            if decider != &item.sender || transfer.direction != Direction::Outgoing {
-                return Err(NodeError::Invalid(format!(
-                    "{} sent a decision on transfer {} that is not theirs to decide",
-                    item.sender, message.transfer
-                )));
-            }
-            if transfer.status != TransferStatus::Sent {
-                // Decided already: a repeated decision changes nothing.
-                return Ok(());
-            }
-            transfer.status = if message.accepted {
-                TransferStatus::Accepted
-            } else {
-                TransferStatus::Declined {
-                    reason: message.reason.unwrap_or_default(),
-                }
+        };
+        transfer.updated_at = now();
+        self.store.put_transfer(&transfer)?;
+        self.store.flush().await?;
+        if message.accepted && !transfer.request {
+            self.after_acceptance(&transfer).await?;
+        }
+        Ok(())
+    }
+
+    /// The other side ended a representation.
+    async fn receive_end(&self, item: &InboxItem, plain: &[u8]) -> Result<()> {
+        let message: EndMessage = serde_json::from_slice(plain).map_err(malformed(item))?;
+        let mut transfer = self.transfer(&message.transfer)?;
+        if transfer.origin != item.sender && transfer.destination != item.sender {
+            return Err(NodeError::Invalid(format!(
+                "{} ended transfer {}, which is not theirs",
+                item.sender, message.transfer
+            )));
+        }
+        if transfer.status == TransferStatus::Accepted {
+            transfer.status = TransferStatus::Ended {
+                reason: message.reason,
             };
             transfer.updated_at = now();
             self.store.put_transfer(&transfer)?;
-            self.store.flush().await?;
-            if message.accepted && !transfer.request {
-                self.after_acceptance(&transfer).await?;
-            }
-        } else if item.kind == HandoffKind::REPRESENTATION_END {
-            let message: EndMessage = serde_json::from_slice(plain).map_err(malformed)?;
-            let mut transfer = self.transfer(&message.transfer)?;
-            if transfer.origin != item.sender && transfer.destination != item.sender {
-                return Err(NodeError::Invalid(format!(
-                    "{} ended transfer {}, which is not theirs",
-                    item.sender, message.transfer
-                )));
-            }
-            if transfer.status == TransferStatus::Accepted {
-                transfer.status = TransferStatus::Ended {
-                    reason: message.reason,
-                };
-                transfer.updated_at = now();
-                self.store.put_transfer(&transfer)?;
-            }
-        } else if item.kind == HandoffKind::CASE_REFERRAL
-            || item.kind == HandoffKind::CASE_STATUS_UPDATE
-        {
-            self.act_on_case_handoff(item, plain).await?;
-        } else if item.kind == HandoffKind::CONSENT_WITHDRAWAL {
-            let message: WithdrawalMessage = serde_json::from_slice(plain).map_err(malformed)?;
-            self.forget(&item.sender, &message.member).await?;
         }
-        self.store.flush().await
+        Ok(())
     }
+
+    /// The origin withdrew the consent a file came under: forget it.
+    async fn receive_withdrawal(&self, item: &InboxItem, plain: &[u8]) -> Result<()> {
+        let message: WithdrawalMessage = serde_json::from_slice(plain).map_err(malformed(item))?;
+        self.forget(&item.sender, &message.member).await
+    }
+}
+
+/// The refusal of a handoff whose content does not parse.
+fn malformed(item: &InboxItem) -> impl FnOnce(serde_json::Error) -> NodeError + '_ {
+    move |e| NodeError::Invalid(format!("handoff {} from {}: {e}", item.id, item.sender))
+}
+
+/// The handoff kinds of members and transfers, and what acts on each.
+pub(crate) fn register_handoffs(router: &mut crate::handoffs::HandoffRouter) {
+    router.register(HandoffKind::MEMBER_TRANSFER, |s, i, p| {
+        Box::pin(s.receive_transfer(i, p))
+    });
+    router.register(HandoffKind::TRANSFER_REQUEST, |s, i, p| {
+        Box::pin(s.receive_request(i, p))
+    });
+    router.register(HandoffKind::TRANSFER_DECISION, |s, i, p| {
+        Box::pin(s.receive_decision(i, p))
+    });
+    router.register(HandoffKind::REPRESENTATION_END, |s, i, p| {
+        Box::pin(s.receive_end(i, p))
+    });
+    router.register(HandoffKind::CONSENT_WITHDRAWAL, |s, i, p| {
+        Box::pin(s.receive_withdrawal(i, p))
+    });
 }

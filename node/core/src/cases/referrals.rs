@@ -1044,7 +1044,7 @@ impl NodeState {
     }
 
     /// Acts on a case-referral or case-status handoff just stored.
-    pub(crate) async fn act_on_case_handoff(&self, item: &InboxItem, plain: &[u8]) -> Result<()> {
+    async fn act_on_case_handoff(&self, item: &InboxItem, plain: &[u8]) -> Result<()> {
         let malformed = |e: serde_json::Error| {
             NodeError::Invalid(format!("handoff {} from {}: {e}", item.id, item.sender))
         };
@@ -1211,5 +1211,12 @@ impl PartnerReferral {
             status: r.status,
             created_at: r.created_at,
         }
+    }
+}
+
+/// The handoff kinds of the case desk, and what acts on each.
+pub(crate) fn register_handoffs(router: &mut crate::handoffs::HandoffRouter) {
+    for kind in [HandoffKind::CASE_REFERRAL, HandoffKind::CASE_STATUS_UPDATE] {
+        router.register(kind, |s, i, p| Box::pin(s.act_on_case_handoff(i, p)));
     }
 }
