@@ -246,12 +246,12 @@ impl Action {
                 "record or withdraw a transfer consent, send, request, accept, decline or end a transfer"
             }
             Action::ReadCase => "read a case: narrative, worker, timeline, printable report",
-            Action::ListCases => "list and search cases",
+            Action::ListCases => "list and search cases, export the register (no personal field in it)",
             Action::ChangeCase => {
                 "open a case, move, assign or act on it, message the worker, consent, refer, attach"
             }
             Action::ReadCaseFile => "download a case's file",
-            Action::ExportCases => "export the case register or a whole case",
+            Action::ExportCases => "export a whole case, or print it",
             Action::EraseCases => "erase a case's personal fields, run retention",
             Action::ReadFigures => "read statistics and reports",
             Action::ReadDirectory => "read the referral directory",

@@ -540,7 +540,7 @@ pub(crate) async fn export_case(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let case = state.read_case(&who, &parse_case_id(&id)?)?;
+    let case = state.export_case(&who, &parse_case_id(&id)?)?;
     let disposition = format!("attachment; filename=\"case-{}.json\"", case.reference);
     Ok((
         [

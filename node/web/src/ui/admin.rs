@@ -264,7 +264,7 @@ pub(crate) async fn directory_change(
     Path(what): Path<String>,
     StaffForm { staff, fields: f }: StaffForm,
 ) -> Response {
-    if let Some(r) = staff.unless_may(Action::ChangeDirectory) {
+    if let Some(r) = staff.unless_may(&state, Action::ChangeDirectory, "directory") {
         return r;
     }
     let result = match what.as_str() {

@@ -285,7 +285,7 @@ pub(crate) async fn request_file(
     State(state): State<AppState>,
     StaffForm { staff, fields: f }: StaffForm,
 ) -> Response {
-    if let Some(r) = staff.unless_may(Action::ChangeTransfers) {
+    if let Some(r) = staff.unless_may(&state, Action::ChangeTransfers, "transfer request") {
         return r;
     }
     let refuse = |m: String| {

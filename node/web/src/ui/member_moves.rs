@@ -9,6 +9,7 @@ use crate::api::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use unionfed_core::access::Action;
 use unionfed_core::error::NodeError;
 use unionfed_core::transfers::{
     Consent, ConsentGiven, Direction, NewConsent, NewTransfer, TransferStatus, DATA_CATEGORIES,
@@ -228,6 +229,9 @@ pub(crate) async fn send_transfer(
         Ok(id) => id,
         Err(r) => return *r,
     };
+    if let Some(r) = staff.unless_may(&state, Action::ChangeTransfers, &id.to_string()) {
+        return r;
+    }
     let Some(consent) = state
         .consents(&staff.who, &id)
         .unwrap_or_default()

@@ -147,7 +147,7 @@ fn enrol_page(
 }
 
 pub(crate) async fn new_form(State(state): State<AppState>, staff: Staff) -> Response {
-    if let Some(r) = staff.unless_may(Action::ChangeMember) {
+    if let Some(r) = staff.unless_may(&state, Action::ChangeMember, "new member") {
         return r;
     }
     enrol_page(&state, &staff, StatusCode::OK, None, EnrolForm::default())
@@ -157,7 +157,7 @@ pub(crate) async fn enrol(
     State(state): State<AppState>,
     StaffForm { staff, fields: f }: StaffForm,
 ) -> Response {
-    if let Some(r) = staff.unless_may(Action::ChangeMember) {
+    if let Some(r) = staff.unless_may(&state, Action::ChangeMember, "new member") {
         return r;
     }
     let form = EnrolForm {

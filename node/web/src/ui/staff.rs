@@ -98,11 +98,19 @@ impl Staff {
         }
     }
 
-    /// The refusal of a page whose action the policy does not give this
-    /// user (the forms that only show what to enter).
-    pub(crate) fn unless_may(&self, action: unionfed_core::access::Action) -> Option<Response> {
-        (!self.who.may(action))
-            .then(|| message_page(self.t, StatusCode::FORBIDDEN, "error-forbidden"))
+    /// The refusal of a form the policy does not give this user, asked
+    /// before the form is read (a refusal of personal data is recorded like
+    /// any other); `None` when the user may go on.
+    pub(crate) fn unless_may(
+        &self,
+        state: &AppState,
+        action: unionfed_core::access::Action,
+        target: &str,
+    ) -> Option<Response> {
+        state
+            .allow(&self.who, action, target)
+            .err()
+            .map(|e| self.error_page(e))
     }
 
     pub(crate) fn me(&self) -> Option<Me> {
@@ -533,7 +541,11 @@ pub(crate) async fn create_user(
     State(state): State<AppState>,
     StaffForm { staff, fields: f }: StaffForm,
 ) -> Response {
-    if let Some(r) = staff.unless_may(unionfed_core::access::Action::ManageAccounts) {
+    if let Some(r) = staff.unless_may(
+        &state,
+        unionfed_core::access::Action::ManageAccounts,
+        "accounts",
+    ) {
         return r;
     }
     let Some(role) = Role::parse(&f.one("role")) else {
