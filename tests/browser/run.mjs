@@ -471,7 +471,7 @@ try {
     const created = await fetch(`${mtuc.url}/api/v1/cases`, {
       method: 'POST',
       headers: { authorization: `Bearer ${mtuc.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ kind: 'complaint', how: 'walk_in', actor: 'officer Hafiz', categories: ['contract_substitution'],
+      body: JSON.stringify({ kind: 'complaint', how: 'walk_in', categories: ['contract_substitution'],
         worker_name: 'Dian', origin_country: 'ID', destination_country: 'MY',
         description: 'Paid less than the contract signed in Jakarta, and working longer hours.' }),
     }).then((r) => r.json());
