@@ -678,12 +678,12 @@ impl NodeState {
 
     /// A case entered by staff.
     pub async fn intake(&self, who: &Principal, input: StaffIntake) -> Result<Case> {
+        let grant = self.allow(who, Action::ChangeCase, "new case")?;
         let mut input = input;
         input.actor = who.display_name();
-        let target = "new case".to_owned();
-        let work = self.intake_unchecked(input);
-        self.guarded(who, Action::ChangeCase, &target, "open_case", work)
-            .await
+        let case = self.intake_unchecked(input).await?;
+        grant.done_as(self, "open_case", &case.id.to_string(), None);
+        Ok(case)
     }
 
     async fn intake_unchecked(&self, input: StaffIntake) -> Result<Case> {
