@@ -86,6 +86,23 @@ impl std::fmt::Debug for NodeState {
 }
 
 impl NodeState {
+    /// The head of every author's log this node holds: public, replicated
+    /// state that every door may show.
+    pub fn author_heads(&self) -> Result<Vec<unionfed_protocol::wire::AuthorHead>> {
+        self.store.heads()
+    }
+
+    /// How many pieces of evidence of a split view this node keeps.
+    pub fn equivocation_count(&self) -> usize {
+        self.store.equivocation_count()
+    }
+
+    /// Every attestation and representation entry, signed by its author:
+    /// the public status snapshot offline checkers use.
+    pub fn status_snapshot_entries(&self) -> Result<Vec<unionfed_protocol::SignedEntry>> {
+        self.store.snapshot_entries()
+    }
+
     /// The charter held now (cheap: a shared pointer).
     pub fn charter(&self) -> Arc<HeldCharter> {
         match self.charter.read() {

@@ -61,8 +61,7 @@ pub(crate) async fn federation(
         .filter_map(|p| affiliate_of(&held.charter, p))
         .collect();
     let mut heads: Vec<HeadView> = state
-        .store
-        .heads()?
+        .author_heads()?
         .into_iter()
         .map(|h| HeadView {
             lag: state.lag(&h.author),
@@ -93,7 +92,7 @@ pub(crate) async fn federation(
             .collect(),
         peers_connected: connected.iter().map(|a| a.to_string()).collect(),
         heads,
-        equivocations: state.store.equivocation_count(),
+        equivocations: state.equivocation_count(),
     }))
 }
 
@@ -108,7 +107,7 @@ pub(crate) async fn status_snapshot(
     let snapshot = StatusSnapshot {
         charter_version: state.charter().charter.version,
         generated_at: now(),
-        entries: state.store.snapshot_entries()?,
+        entries: state.status_snapshot_entries()?,
     };
     let bytes = snapshot
         .encode()

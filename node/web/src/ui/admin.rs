@@ -167,8 +167,7 @@ pub(crate) async fn federation(State(state): State<AppState>, staff: Staff) -> R
         })
         .collect();
     let heads = state
-        .store
-        .heads()
+        .author_heads()
         .unwrap_or_default()
         .into_iter()
         .map(|h| (h.author.to_string(), h.seq.get(), state.lag(&h.author)))
@@ -180,7 +179,7 @@ pub(crate) async fn federation(State(state): State<AppState>, staff: Staff) -> R
             affiliate: state.config.name.clone(),
             me: staff.me(),
             charter_version: held.charter.version,
-            equivocations: state.store.equivocation_count(),
+            equivocations: state.equivocation_count(),
             affiliates,
             heads,
         }

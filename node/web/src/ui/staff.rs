@@ -428,7 +428,7 @@ pub(crate) async fn dashboard(State(state): State<AppState>, staff: Staff) -> Re
             incoming_transfers: f.incoming_transfers,
             charter_version: state.charter().charter.version,
             peers,
-            equivocations: state.store.equivocation_count(),
+            equivocations: state.equivocation_count(),
         }
         .render(),
     )
