@@ -41,6 +41,15 @@ pub enum NodeError {
     },
 }
 
+impl From<unionfed_network::NetworkError> for NodeError {
+    fn from(e: unionfed_network::NetworkError) -> Self {
+        match e {
+            unionfed_network::NetworkError::Stopped => NodeError::NetworkStopped,
+            unionfed_network::NetworkError::Other(m) => NodeError::Network(m),
+        }
+    }
+}
+
 impl From<sled::Error> for NodeError {
     fn from(e: sled::Error) -> Self {
         NodeError::Storage(e.to_string())

@@ -16,13 +16,15 @@ pub mod handoffs;
 pub mod identity;
 pub mod members;
 pub mod metrics;
-pub mod network;
 pub mod node;
 pub mod replication;
 pub mod storage;
 pub mod text;
 pub mod timers;
 pub mod transfers;
+
+/// libp2p networking, the layer below: `unionfed-network`.
+pub use unionfed_network as network;
 
 pub use config::Config;
 pub use error::{NodeError, Result};

@@ -92,6 +92,11 @@ impl NodeState {
         self.store.heads()
     }
 
+    /// The peers connected now.
+    pub async fn connected_peers(&self) -> Result<Vec<PeerId>> {
+        Ok(self.network.connected_peers().await?)
+    }
+
     /// How many pieces of evidence of a split view this node keeps.
     pub fn equivocation_count(&self) -> usize {
         self.store.equivocation_count()
@@ -410,8 +415,15 @@ pub async fn launch(data_dir: &Path, config: Config) -> Result<Launched> {
         max_connections: config.max_connections,
         redial_max_backoff: Duration::from_secs(config.redial_max_backoff_secs),
     };
-    let (client, events, event_loop) =
-        network::new(keys.p2p.clone(), &net_config, metrics.clone())?;
+    let (client, events, event_loop) = network::new(
+        keys.p2p.clone(),
+        &net_config,
+        network::NetworkCounters {
+            events_dropped: metrics.network_events_dropped.clone(),
+            connections_refused: metrics.connections_refused.clone(),
+            peers_connected: metrics.peers_connected.clone(),
+        },
+    )?;
     client
         .set_peers(allowed_peers(&held.charter, &config)?)
         .await?;

@@ -55,7 +55,7 @@ pub(crate) async fn federation(
 ) -> Result<Json<Federation>, ApiError> {
     let _ = state.allow(&who, Action::ReadFederation, "federation")?;
     let held = state.charter();
-    let peers = state.network.connected_peers().await?;
+    let peers = state.connected_peers().await?;
     let connected: Vec<_> = peers
         .iter()
         .filter_map(|p| affiliate_of(&held.charter, p))
@@ -164,7 +164,7 @@ pub struct Health {
 /// Liveness and a little state, for operators and load balancers.
 #[utoipa::path(get, path = "/healthz", responses((status = 200, body = Health)))]
 pub(crate) async fn healthz(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
-    let peers = state.network.connected_peers().await?;
+    let peers = state.connected_peers().await?;
     Ok(Json(Health {
         status: "ok",
         affiliate: state.config.affiliate.to_string(),

@@ -147,7 +147,7 @@ pub(crate) async fn federation(State(state): State<AppState>, staff: Staff) -> R
     }
     let t = staff.t;
     let held = state.charter();
-    let peers = state.network.connected_peers().await.unwrap_or_default();
+    let peers = state.connected_peers().await.unwrap_or_default();
     let connected: Vec<_> = peers
         .iter()
         .filter_map(|p| unionfed_core::node::affiliate_of(&held.charter, p))

@@ -412,7 +412,7 @@ pub(crate) async fn dashboard(State(state): State<AppState>, staff: Staff) -> Re
         Ok(f) => f,
         Err(e) => return staff.error_page(e),
     };
-    let peers = state.network.connected_peers().await.map_or(0, |p| p.len());
+    let peers = state.connected_peers().await.map_or(0, |p| p.len());
     page(
         StatusCode::OK,
         DashboardPage {
@@ -828,7 +828,7 @@ pub(crate) async fn account_totp(
                         Some(t.get("totp-wrong")),
                     )
                 }
-                Err(_) => message_page(t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
+                Err(e) => staff.error_page(e),
             }
         }
         "off" => match state
@@ -843,7 +843,7 @@ pub(crate) async fn account_totp(
                 None,
                 Some(t.get("login-wrong")),
             ),
-            Err(_) => message_page(t, StatusCode::INTERNAL_SERVER_ERROR, "error-heading"),
+            Err(e) => staff.error_page(e),
         },
         _ => message_page(t, StatusCode::NOT_FOUND, "error-heading"),
     }

@@ -1,10 +1,34 @@
 //! libp2p networking. One task owns the Swarm ([`EventLoop`]); the rest of
 //! the node talks to it through a [`Client`] over a bounded channel, each
 //! command with a oneshot reply, and hears from it through bounded [`Event`]s.
+//! It carries messages and makes no application decision: what a gossiped
+//! entry or a handoff means is the core's to say. It knows no type of the
+//! node above it.
 
 mod codec;
 
-use crate::error::{NodeError, Result};
+/// What can go wrong in the network layer.
+#[derive(Debug, thiserror::Error)]
+pub enum NetworkError {
+    #[error("the network task has stopped; the node is shutting down")]
+    Stopped,
+    #[error("network: {0}")]
+    Other(String),
+}
+
+pub type Result<T, E = NetworkError> = std::result::Result<T, E>;
+
+/// The counters the network layer keeps up to date, handed in by whoever
+/// owns the node's metrics.
+#[derive(Debug, Clone, Default)]
+pub struct NetworkCounters {
+    /// Events dropped because the node did not take them in time.
+    pub events_dropped: prometheus_client::metrics::counter::Counter,
+    /// Connections refused from peers the charter does not list.
+    pub connections_refused: prometheus_client::metrics::counter::Counter,
+    /// Peers connected now.
+    pub peers_connected: prometheus_client::metrics::gauge::Gauge,
+}
 use codec::WireCodec;
 use futures::StreamExt;
 use libp2p::allow_block_list::{self, AllowedPeers};
@@ -157,13 +181,13 @@ impl Client {
         self.commands
             .send(command)
             .await
-            .map_err(|_| NodeError::NetworkStopped)
+            .map_err(|_| NetworkError::Stopped)
     }
 
     async fn ask<T>(&self, make: impl FnOnce(oneshot::Sender<T>) -> Command) -> Result<T> {
         let (reply, answer) = oneshot::channel();
         self.send(make(reply)).await?;
-        answer.await.map_err(|_| NodeError::NetworkStopped)
+        answer.await.map_err(|_| NetworkError::Stopped)
     }
 
     /// Publishes on the gossip topic. Having no peers is not an error: the
@@ -270,7 +294,7 @@ pub struct EventLoop {
     pending_sync: HashMap<OutboundRequestId, oneshot::Sender<Result<SyncResponse>>>,
     pending_handoff: HashMap<OutboundRequestId, oneshot::Sender<Result<HandoffResponse>>>,
     listen_addresses: Vec<Multiaddr>,
-    metrics: crate::metrics::Metrics,
+    metrics: NetworkCounters,
 }
 
 impl std::fmt::Debug for EventLoop {
@@ -284,9 +308,9 @@ impl std::fmt::Debug for EventLoop {
 pub fn new(
     keypair: libp2p::identity::Keypair,
     config: &NetworkConfig,
-    metrics: crate::metrics::Metrics,
+    metrics: NetworkCounters,
 ) -> Result<(Client, mpsc::Receiver<Event>, EventLoop)> {
-    let net_err = |e: &dyn std::fmt::Display| NodeError::Network(e.to_string());
+    let net_err = |e: &dyn std::fmt::Display| NetworkError::Other(e.to_string());
     let local_peer_id = keypair.public().to_peer_id();
     let mut swarm = libp2p::SwarmBuilder::with_existing_identity(keypair)
         .with_tokio()
@@ -347,7 +371,7 @@ pub fn new(
     for address in &config.listen {
         swarm
             .listen_on(address.clone())
-            .map_err(|e| NodeError::Network(format!("cannot listen on {address}: {e}")))?;
+            .map_err(|e| NetworkError::Other(format!("cannot listen on {address}: {e}")))?;
     }
     let (command_tx, command_rx) = mpsc::channel(COMMAND_QUEUE);
     let (event_tx, event_rx) = mpsc::channel(EVENT_QUEUE);
@@ -397,7 +421,7 @@ impl EventLoop {
         match self.events.try_send(event) {
             Ok(()) => true,
             Err(mpsc::error::TrySendError::Full(_)) => {
-                self.metrics.network_events_dropped.inc();
+                self.metrics.events_dropped.inc();
                 false
             }
             Err(mpsc::error::TrySendError::Closed(_)) => false,
@@ -509,7 +533,7 @@ impl EventLoop {
                 {
                     Ok(_) | Err(gossipsub::PublishError::NoPeersSubscribedToTopic) => Ok(()),
                     Err(gossipsub::PublishError::Duplicate) => Ok(()),
-                    Err(e) => Err(NodeError::Network(format!("publish failed: {e}"))),
+                    Err(e) => Err(NetworkError::Other(format!("publish failed: {e}"))),
                 };
                 let _ = reply.send(result);
             }
@@ -699,7 +723,7 @@ fn route<Req, Resp>(
             ..
         } => {
             if let Some(reply) = pending.remove(&request_id) {
-                let _ = reply.send(Err(NodeError::Network(format!(
+                let _ = reply.send(Err(NetworkError::Other(format!(
                     "{what} request to {peer} failed: {error}"
                 ))));
             }
