@@ -41,6 +41,8 @@ const WORKER_CONTACT: &str = "+60 11 7000 9876";
 const NARRATIVE: &str = "The supervisor keeps my passport in his drawer since May.";
 /// A note on the timeline of the case staff work on.
 const CASE_NOTE: &str = "Called the supervisor at the plant on Tuesday.";
+/// The employer a worker names: it can identify them, so it is masked too.
+const EMPLOYER: &str = "Sdn Bhd Pemborong Contoh";
 /// Inside the file attached to a case.
 const FILE_TEXT: &str = "scanned-contract-7731";
 /// The staff notes of the shelter in the directory.
@@ -49,7 +51,7 @@ const SERVICE_NOTES: &str = "Staff only: ask for Mrs Lim at the desk";
 const TO_WORKER: &str = "We will meet you at the hub on Sunday.";
 
 const MEMBER: &[&str] = &[MEMBER_NAME, MEMBER_CONTACT, MEMBER_DOB];
-const CASE: &[&str] = &[WORKER_NAME, WORKER_CONTACT, NARRATIVE, CASE_NOTE];
+const CASE: &[&str] = &[WORKER_NAME, WORKER_CONTACT, NARRATIVE, CASE_NOTE, EMPLOYER];
 const PRINTED_CASE: &[&str] = &[WORKER_NAME, WORKER_CONTACT, NARRATIVE];
 const PASSWORD: &str = "a long enough password";
 
@@ -97,6 +99,8 @@ struct Row {
     body: fn(&mut Fill) -> Body,
     /// Personal fields a full answer shows and a masked one leaves out.
     shows: &'static [&'static str],
+    /// Personal fields no answer of this door shows, full or masked.
+    hides: &'static [&'static str],
     /// The status a success answers with, when it is one in particular.
     ok: Option<u16>,
     /// The answer ends the session the request came with.
@@ -115,6 +119,7 @@ fn row(door: Door, method: Method, path: &'static str, action: Option<Action>) -
         action,
         body: no_body,
         shows: &[],
+        hides: &[],
         ok: None,
         ends_session: false,
     }
@@ -146,6 +151,10 @@ impl Row {
         self.shows = markers;
         self
     }
+    fn hides(mut self, markers: &'static [&'static str]) -> Row {
+        self.hides = markers;
+        self
+    }
     fn ok(mut self, status: u16) -> Row {
         self.ok = Some(status);
         self
@@ -164,7 +173,7 @@ fn staff_case() -> Value {
     json!({
         "kind": "complaint", "how": "walk_in", "categories": ["document_retention"],
         "origin_country": "ID", "destination_country": "MY", "sector": "manufacturing",
-        "employer": "Sdn Bhd Contoh", "worker_name": WORKER_NAME,
+        "employer": EMPLOYER, "worker_name": WORKER_NAME,
         "worker_contact": WORKER_CONTACT, "description": NARRATIVE
     })
 }
@@ -202,7 +211,9 @@ fn table() -> Vec<Row> {
                 "legal_basis": "the worker's explicit consent" }))
         }),
         api(M::POST, "/api/v1/members/{consent}/consents/{consent.1}/withdraw", A::ChangeTransfers),
-        api(M::GET, "/api/v1/members/{represented}/transfers", A::ReadMember).shows(&[TRANSFER_NAME]),
+        // The member's log: the files that travelled are transfers, read
+        // under view_transfers, so no reader finds them here.
+        api(M::GET, "/api/v1/members/{represented}/transfers", A::ReadMember).hides(&[TRANSFER_NAME]),
         // --- transfers ---
         api(M::GET, "/api/v1/transfers", A::ReadTransfers).shows(&[TRANSFER_NAME]),
         api(M::POST, "/api/v1/transfers", A::ChangeTransfers).body(|f| {
@@ -730,7 +741,7 @@ async fn public_case(net: &TestNet) -> (String, String) {
         .post(net.url(0, "/api/v1/public/complaints"))
         .json(
             &json!({ "kind": "complaint", "categories": ["document_retention"],
-            "destination_country": "MY", "employer": "Sdn Bhd Contoh",
+            "destination_country": "MY", "employer": EMPLOYER,
             "name": WORKER_NAME, "contact": WORKER_CONTACT, "description": NARRATIVE }),
         )
         .send()
@@ -1313,6 +1324,8 @@ fn judge(row: &Row, who: &Who, expected: Expect, a: &Answer) -> Option<String> {
                 || a.cookie.starts_with("uf_session=;");
             if !succeeded || !ended {
                 false
+            } else if let Some(m) = row.hides.iter().find(|m| a.body.contains(**m)) {
+                return Some(format!("this door should never show {m:?}"));
             } else if reach == Reach::Masked {
                 if let Some(m) = row.shows.iter().find(|m| a.body.contains(**m)) {
                     return Some(format!("a masked answer shows {m:?}"));

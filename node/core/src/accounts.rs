@@ -153,7 +153,31 @@ async fn off_thread<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -
         .map_err(|e| NodeError::Storage(format!("a hashing task failed: {e}")))
 }
 
+/// The account of a signed-in user acting on it themself: the second factor
+/// is changed only from a session, never with a token.
+fn own_account(who: &Principal) -> Result<&str> {
+    match who {
+        Principal::Staff {
+            username,
+            token: None,
+            ..
+        } => Ok(username),
+        other => Err(NodeError::Forbidden(format!(
+            "{} may not change a second factor; a signed-in user changes their own",
+            other.audit_name()
+        ))),
+    }
+}
+
+/// Names the audit trail gives to principals that are not accounts.
+const RESERVED_NAMES: [&str; 3] = ["node", "public", "worker"];
+
 fn check_username(name: &str) -> Result<()> {
+    if RESERVED_NAMES.contains(&name) {
+        return Err(NodeError::Invalid(format!(
+            "the user name {name} is kept for the audit trail's own entries; choose another"
+        )));
+    }
     let ok = (2..=40).contains(&name.len())
         && name
             .bytes()
@@ -302,7 +326,12 @@ impl NodeState {
                 "this node already has accounts; log in instead".into(),
             ));
         }
-        self.audit(&user.username, "setup_first_admin", &user.username, None);
+        self.audit(
+            &Principal::AdminToken.audit_name(),
+            "setup_first_admin",
+            &user.username,
+            None,
+        );
         let session = self.new_session(&user.username)?;
         self.store.flush().await?;
         Ok(session)
@@ -397,7 +426,7 @@ impl NodeState {
             let password = password.to_owned();
             off_thread(move || password_ok(dummy_hash(), &password)).await?;
             self.audit(
-                username,
+                &Principal::Public.audit_name(),
                 "login_failed",
                 username,
                 Some("no such account".into()),
@@ -406,7 +435,7 @@ impl NodeState {
         };
         if let Some(until) = user.locked_until.filter(|u| *u > at) {
             self.audit(
-                username,
+                &Principal::Public.audit_name(),
                 "login_refused",
                 username,
                 Some("account locked".into()),
@@ -423,7 +452,7 @@ impl NodeState {
             }
             self.store.put_user(&user)?;
             self.audit(
-                username,
+                &Principal::Public.audit_name(),
                 "login_failed",
                 username,
                 Some(format!("wrong password, {} in a row", user.failed_logins)),
@@ -441,7 +470,7 @@ impl NodeState {
                     user.failed_logins += 1;
                     self.store.put_user(&user)?;
                     self.audit(
-                        username,
+                        &Principal::Public.audit_name(),
                         "login_failed",
                         username,
                         Some("wrong second-factor code".into()),
@@ -496,20 +525,22 @@ impl NodeState {
 
     /// Turns the second factor on once the user proves their app shows
     /// the right code for `secret`.
-    pub async fn enable_totp(&self, username: &str, secret: &str, code: &str) -> Result<bool> {
+    pub async fn enable_totp(&self, who: &Principal, secret: &str, code: &str) -> Result<bool> {
+        let username = own_account(who)?;
         let mut user = self.user_named(username)?;
         if !code_ok(secret, code) {
             return Ok(false);
         }
         user.totp_secret = Some(secret.to_owned());
         self.store.put_user(&user)?;
-        self.audit(username, "totp_on", username, None);
+        self.audit(&who.audit_name(), "totp_on", username, None);
         self.store.flush().await?;
         Ok(true)
     }
 
     /// Turns the second factor off, with the password as proof.
-    pub async fn disable_totp(&self, username: &str, password: &str) -> Result<bool> {
+    pub async fn disable_totp(&self, who: &Principal, password: &str) -> Result<bool> {
+        let username = own_account(who)?;
         let mut user = self.user_named(username)?;
         let (hash, pw) = (user.password_hash.clone(), password.to_owned());
         if !off_thread(move || password_ok(&hash, &pw)).await? {
@@ -517,7 +548,7 @@ impl NodeState {
         }
         user.totp_secret = None;
         self.store.put_user(&user)?;
-        self.audit(username, "totp_off", username, None);
+        self.audit(&who.audit_name(), "totp_off", username, None);
         self.store.flush().await?;
         Ok(true)
     }

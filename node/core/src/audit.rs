@@ -124,7 +124,7 @@ pub struct AuditQuery {
 impl NodeState {
     /// Records an event. Durable with the next flush; the callers that
     /// acknowledge a change flush anyway.
-    pub fn audit(&self, actor: &str, action: &str, target: &str, detail: Option<String>) {
+    pub(crate) fn audit(&self, actor: &str, action: &str, target: &str, detail: Option<String>) {
         let result = self.store.append_audit(|seq, prev| {
             let mut record = AuditRecord {
                 seq,

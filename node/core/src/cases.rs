@@ -365,7 +365,13 @@ impl Case {
                 contact: None,
                 anonymous: self.worker.anonymous,
             },
+            employer: None,
+            recruitment_agency: None,
             description: String::new(),
+            consent: self.consent.map(|c| referrals::CaseConsent {
+                purposes: Vec::new(),
+                ..c
+            }),
             events: self
                 .events
                 .into_iter()

@@ -66,6 +66,9 @@ impl MemberRecord {
             date_of_birth: None,
             contact: None,
             employer: None,
+            sector: None,
+            origin_country: None,
+            destination_country: None,
             work: WorkDetails::default(),
             status_reason: None,
             salt: String::new(),
@@ -459,7 +462,12 @@ impl NodeState {
     )> {
         let grant = self.allow(who, Action::ReadMember, &id.to_string())?;
         let view = self.view(self.member(id)?)?;
-        let transfers = self.member_transfers_unchecked(id)?;
+        // The log without the files that travelled: those are transfers.
+        let transfers = self
+            .member_transfers_unchecked(id)?
+            .into_iter()
+            .map(crate::transfers::Transfer::masked)
+            .collect();
         grant.done(self, &id.to_string(), None);
         if grant.masked() {
             return Ok((view.masked(), Vec::new(), transfers));
@@ -525,10 +533,10 @@ impl NodeState {
         })
     }
 
-    /// Whether this node keeps a record of member `id` (a card check links
-    /// to it for those who may read it).
-    pub fn holds_member(&self, id: &MemberId) -> bool {
-        self.store.member(id).is_ok_and(|m| m.is_some())
+    /// Whether this node keeps a record of member `id`, told only to those
+    /// who may read members (a staff card check links to the record).
+    pub fn holds_member(&self, who: &Principal, id: &MemberId) -> bool {
+        who.may(Action::ReadMember) && self.store.member(id).is_ok_and(|m| m.is_some())
     }
 
     pub(crate) fn member(&self, id: &MemberId) -> Result<MemberRecord> {

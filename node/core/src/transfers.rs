@@ -148,9 +148,20 @@ pub struct TransferDesk {
 }
 
 impl Transfer {
-    /// Without the worker's file: what a masked reader sees.
+    /// Without the worker's file and the other union's free text: what a
+    /// masked reader sees.
     pub fn masked(self) -> Transfer {
-        Transfer { file: None, ..self }
+        let status = match self.status {
+            TransferStatus::Declined { .. } => TransferStatus::Declined {
+                reason: String::new(),
+            },
+            other => other,
+        };
+        Transfer {
+            file: None,
+            status,
+            ..self
+        }
     }
 }
 
@@ -238,8 +249,11 @@ struct WithdrawalMessage {
 pub struct NewTransfer {
     #[schema(value_type = String)]
     pub member: MemberId,
-    #[schema(value_type = String)]
-    pub destination: AffiliateId,
+    /// The affiliate the file goes to; the consent's recipient when absent
+    /// (and when given, it must be that recipient).
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
+    pub destination: Option<AffiliateId>,
     #[schema(value_type = String)]
     pub consent: HandoffId,
     /// When the representation is to end by itself (seconds since 1970),
@@ -450,16 +464,14 @@ impl NodeState {
         Ok(found)
     }
 
-    /// A member's transfer log; part of reading their record.
+    /// A member's transfer log; part of reading their record. The files
+    /// that travelled are not in it: they are read as transfers
+    /// (`Action::ReadTransfers`).
     pub fn member_transfers(&self, who: &Principal, member: &MemberId) -> Result<Vec<Transfer>> {
         let grant = self.allow(who, Action::ReadMember, &member.to_string())?;
         let found = self.member_transfers_unchecked(member)?;
         grant.done(self, &member.to_string(), Some("transfers".into()));
-        Ok(if grant.masked() {
-            found.into_iter().map(Transfer::masked).collect()
-        } else {
-            found
-        })
+        Ok(found.into_iter().map(Transfer::masked).collect())
     }
 
     /// Withdraws a consent: no new transfer may use it, and the affiliate it
@@ -585,28 +597,31 @@ impl NodeState {
                 consent.id
             )));
         }
-        if consent.recipient != input.destination {
+        let destination = input
+            .destination
+            .clone()
+            .unwrap_or_else(|| consent.recipient.clone());
+        if consent.recipient != destination {
             return Err(NodeError::Invalid(format!(
                 "consent {} allows sharing with {}, not {}",
-                consent.id, consent.recipient, input.destination
+                consent.id, consent.recipient, destination
             )));
         }
-        self.check_new_transfer(&input)?;
+        self.check_new_transfer(&input, &destination)?;
         let message = TransferMessage {
             member: record.id,
             file: TransferFile::under_consent(&record, consent),
             until: input.until,
             membership_move: input.membership_move,
         };
-        let sealed =
-            self.seal_message(&input.destination, HandoffKind::MEMBER_TRANSFER, &message)?;
+        let sealed = self.seal_message(&destination, HandoffKind::MEMBER_TRANSFER, &message)?;
         let at = now();
         let transfer = Transfer {
             id: sealed.id,
             direction: Direction::Outgoing,
             member: record.id,
             origin: self.config.affiliate.clone(),
-            destination: input.destination,
+            destination,
             status: TransferStatus::Sent,
             file: None,
             request: false,
@@ -628,7 +643,7 @@ impl NodeState {
 
     /// Refuses an end date in the past, a `replaces` that names no
     /// representation in force, and a membership move combined with one.
-    fn check_new_transfer(&self, input: &NewTransfer) -> Result<()> {
+    fn check_new_transfer(&self, input: &NewTransfer, destination: &AffiliateId) -> Result<()> {
         if input.until.is_some_and(|u| u <= now()) {
             return Err(NodeError::Invalid(
                 "until is in the past; give the day the representation should end, or leave it out"
@@ -653,10 +668,10 @@ impl NodeState {
                     input.member
                 )));
             }
-            if previous.destination == input.destination {
+            if &previous.destination == destination {
                 return Err(NodeError::Invalid(format!(
-                    "{} already represents member {}",
-                    input.destination, input.member
+                    "{destination} already represents member {}",
+                    input.member
                 )));
             }
         }
@@ -865,7 +880,7 @@ impl NodeState {
                 .ok_or_else(|| NodeError::Storage("transfer request without its consent".into()))?;
             self.start_transfer_unchecked(NewTransfer {
                 member: transfer.member,
-                destination: transfer.destination.clone(),
+                destination: Some(transfer.destination.clone()),
                 consent,
                 until: None,
                 replaces: None,

@@ -173,7 +173,11 @@ impl NodeState {
 
     /// The partner `who` stands for, if the policy lets it act as one and
     /// its token is still in force.
-    pub(crate) fn partner_for(&self, who: &Principal) -> Result<(crate::access::Grant, Partner)> {
+    pub(crate) fn partner_for(
+        &self,
+        who: &Principal,
+        scope: PartnerScope,
+    ) -> Result<(crate::access::Grant, Partner)> {
         let grant = self.allow(who, Action::PartnerReferrals, "partner referrals")?;
         let Principal::Partner { id, .. } = who else {
             return Err(NodeError::Forbidden(
@@ -185,6 +189,16 @@ impl NodeState {
             .into_iter()
             .find(|p| &p.id == id && p.revoked_at.is_none())
             .ok_or_else(|| NodeError::Forbidden(format!("partner {id} was revoked")))?;
+        if let Err(e) = partner.may(scope) {
+            // A scope the token lacks is a refusal like any other.
+            grant.done_as(
+                self,
+                "refused_partner_referrals",
+                "partner referrals",
+                Some(e.to_string()),
+            );
+            return Err(e);
+        }
         Ok((grant, partner))
     }
 
@@ -223,8 +237,7 @@ impl NodeState {
 
     /// A partner refers a worker to the union.
     pub async fn partner_referral(&self, who: &Principal, input: NewCase) -> Result<Case> {
-        let (grant, partner) = self.partner_for(who)?;
-        partner.may(PartnerScope::CreateReferrals)?;
+        let (grant, partner) = self.partner_for(who, PartnerScope::CreateReferrals)?;
         let case = self.partner_referral_of(&partner, input).await?;
         grant.done_as(self, "partner_referral", &case.id.to_string(), None);
         Ok(case)
@@ -251,8 +264,7 @@ impl NodeState {
 
     /// The referrals `partner` made, newest first.
     pub fn partner_referrals(&self, who: &Principal) -> Result<Vec<OwnReferral>> {
-        let (grant, partner) = self.partner_for(who)?;
-        partner.may(PartnerScope::ReadOwnReferrals)?;
+        let (grant, partner) = self.partner_for(who, PartnerScope::ReadOwnReferrals)?;
         grant.done(self, "partner referrals", None);
         let mut own: Vec<Case> = self
             .store
@@ -271,8 +283,7 @@ impl NodeState {
 
     /// One referral `partner` made; any other case is "not found".
     pub fn partner_referral_status(&self, who: &Principal, id: &CaseId) -> Result<OwnReferral> {
-        let (grant, partner) = self.partner_for(who)?;
-        partner.may(PartnerScope::ReadOwnReferrals)?;
+        let (grant, partner) = self.partner_for(who, PartnerScope::ReadOwnReferrals)?;
         grant.done(self, &id.to_string(), None);
         match self.store.case(id)? {
             Some(c)

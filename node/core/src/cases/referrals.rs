@@ -851,7 +851,7 @@ impl NodeState {
 
     /// Referrals to the services a partner stands for, with what was shared.
     pub fn partner_inbox(&self, who: &Principal) -> Result<Vec<PartnerReferral>> {
-        let (grant, partner) = self.partner_for(who)?;
+        let (grant, partner) = self.partner_for(who, PartnerScope::UpdateReferralsToUs)?;
         let found = self.partner_inbox_of(&partner)?;
         grant.done(self, "partner inbox", None);
         Ok(found)
@@ -888,7 +888,7 @@ impl NodeState {
         status: ReferralStatus,
         note: Option<String>,
     ) -> Result<PartnerReferral> {
-        let (grant, partner) = self.partner_for(who)?;
+        let (grant, partner) = self.partner_for(who, PartnerScope::UpdateReferralsToUs)?;
         let updated = self
             .partner_update_of(&partner, referral, status, note)
             .await?;

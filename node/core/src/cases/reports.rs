@@ -561,7 +561,7 @@ impl NodeState {
     pub fn case_register_csv(&self, who: &Principal, query: &CaseQuery) -> Result<String> {
         let grant = self.allow(who, Action::ListCases, "case register")?;
         let value = self.case_register_csv_unchecked(query)?;
-        grant.done_as(self, "export_cases", "case register", None);
+        grant.done_as(self, "export_register", "case register", None);
         Ok(value)
     }
 

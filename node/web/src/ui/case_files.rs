@@ -253,6 +253,13 @@ pub(crate) async fn upload(
     let Ok(id) = id.parse::<CaseId>() else {
         return message_page(staff.t, StatusCode::NOT_FOUND, "cases-none");
     };
+    if let Some(r) = staff.unless_may(
+        &state,
+        unionfed_core::access::Action::ChangeCase,
+        &id.to_string(),
+    ) {
+        return r;
+    }
     let refuse = |reason: String| {
         super::desk::case_page(
             &state,

@@ -193,26 +193,28 @@ fn transfers_page(
     let personal = !staff.who.masked(Action::ReadTransfers);
     let rows = incoming_open(false)
         .filter_map(|x| {
-            let file = x.file.as_ref()?;
+            // A masked reader sees that a file is waiting, not whose it is.
+            let file = match (&x.file, personal) {
+                (Some(f), true) => Some(f),
+                (None, true) => return None,
+                (_, false) => None,
+            };
             let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
             Some(TransferRow {
                 id: x.id.to_string(),
-                name: if personal {
-                    file.holder_name.clone()
-                } else {
-                    super::members::hidden_name(t, &x.member)
-                },
+                name: file.map_or_else(
+                    || super::members::hidden_name(t, &x.member),
+                    |f| f.holder_name.clone(),
+                ),
                 from: x.origin.to_string(),
-                since: day_string(file.member_since),
-                fields: if personal {
+                since: file.map_or_else(|| "—".into(), |f| day_string(f.member_since)),
+                fields: file.map_or_else(Vec::new, |f| {
                     vec![
-                        ("member-employer", opt(&file.employer)),
-                        ("member-sector", opt(&file.sector)),
-                        ("member-contact", opt(&file.work.destination_contact)),
+                        ("member-employer", opt(&f.employer)),
+                        ("member-sector", opt(&f.sector)),
+                        ("member-contact", opt(&f.work.destination_contact)),
                     ]
-                } else {
-                    Vec::new()
-                },
+                }),
             })
         })
         .collect();
@@ -729,6 +731,9 @@ pub(crate) async fn case_step(
     let Ok(id) = id.parse::<CaseId>() else {
         return message_page(staff.t, StatusCode::NOT_FOUND, "cases-none");
     };
+    if let Some(r) = staff.unless_may(&state, Action::ChangeCase, &id.to_string()) {
+        return r;
+    }
     // The domain names who acted, from the session; nothing the form says.
     let actor = String::new();
     let note = Some(f.one("note")).filter(|n| !n.trim().is_empty());

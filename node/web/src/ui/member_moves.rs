@@ -115,10 +115,17 @@ impl ConsentTerms {
     }
 }
 
-/// The member id every form here names. `Err` holds the refusal to answer with.
-fn admitted(staff: &Staff, id: &str) -> Result<MemberId, Box<Response>> {
-    parse_id(id)
-        .ok_or_else(|| Box::new(message_page(staff.t, StatusCode::NOT_FOUND, "members-none")))
+/// The member id every form here names, once the policy lets this user
+/// change transfers (asked before the form is read, so a refusal is a
+/// refusal, recorded, and not a complaint about the form). `Err` holds the
+/// answer to give instead.
+fn admitted(state: &AppState, staff: &Staff, id: &str) -> Result<MemberId, Box<Response>> {
+    let id = parse_id(id)
+        .ok_or_else(|| Box::new(message_page(staff.t, StatusCode::NOT_FOUND, "members-none")))?;
+    match staff.unless_may(state, Action::ChangeTransfers, &id.to_string()) {
+        Some(refused) => Err(Box::new(refused)),
+        None => Ok(id),
+    }
 }
 
 /// Back to the member page, or the page again with what was wrong.
@@ -163,7 +170,7 @@ pub(crate) async fn record_consent(
     Path(id): Path<String>,
     StaffForm { staff, fields: f }: StaffForm,
 ) -> Response {
-    let id = match admitted(&staff, &id) {
+    let id = match admitted(&state, &staff, &id) {
         Ok(id) => id,
         Err(r) => return *r,
     };
@@ -203,7 +210,7 @@ pub(crate) async fn withdraw_consent(
     Path((id, consent)): Path<(String, String)>,
     StaffForm { staff, fields: f }: StaffForm,
 ) -> Response {
-    let id = match admitted(&staff, &id) {
+    let id = match admitted(&state, &staff, &id) {
         Ok(id) => id,
         Err(r) => return *r,
     };
@@ -225,19 +232,12 @@ pub(crate) async fn send_transfer(
     Path(id): Path<String>,
     StaffForm { staff, fields: f }: StaffForm,
 ) -> Response {
-    let id = match admitted(&staff, &id) {
+    let id = match admitted(&state, &staff, &id) {
         Ok(id) => id,
         Err(r) => return *r,
     };
-    if let Some(r) = staff.unless_may(&state, Action::ChangeTransfers, &id.to_string()) {
-        return r;
-    }
-    let Some(consent) = state
-        .consents(&staff.who, &id)
-        .unwrap_or_default()
-        .into_iter()
-        .find(|c| c.id.to_string() == f.one("consent"))
-    else {
+    // The domain finds the consent and sends the file to its recipient.
+    let Ok(consent) = f.one("consent").parse() else {
         return invalid(&state, &staff, &id, &f, &staff.t.get("transfer-no-consent"));
     };
     let until = match f.one("until").trim() {
@@ -256,8 +256,8 @@ pub(crate) async fn send_transfer(
     };
     let input = NewTransfer {
         member: id,
-        destination: consent.recipient.clone(),
-        consent: consent.id,
+        destination: None,
+        consent,
         until,
         replaces,
         membership_move: f.one("membership_move") == "yes",

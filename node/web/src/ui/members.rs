@@ -439,6 +439,9 @@ pub(crate) async fn set_status(
     let Some(id) = parse_id(&id) else {
         return message_page(staff.t, StatusCode::NOT_FOUND, "members-none");
     };
+    if let Some(r) = staff.unless_may(&state, Action::ChangeMember, &id.to_string()) {
+        return r;
+    }
     let Ok(status) = f.one("status").parse::<MemberStatus>() else {
         return member_page(&state, &staff, &id, None, Some(staff.t.get("error-input")));
     };
@@ -524,7 +527,7 @@ fn check_page(state: &AppState, staff: &Staff, card: Option<&str>) -> Response {
     let known_here = member
         .as_ref()
         .and_then(|(id, _)| parse_id(id))
-        .is_some_and(|id| staff.who.may(Action::ReadMember) && state.holds_member(&id));
+        .is_some_and(|id| state.holds_member(&staff.who, &id));
     super::page_with_scanner(
         StatusCode::OK,
         CheckPage {

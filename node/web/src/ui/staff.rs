@@ -813,10 +813,7 @@ pub(crate) async fn account_totp(
         }
         "on" => {
             let secret = f.one("secret");
-            match state
-                .enable_totp(&staff.user.username, &secret, &f.one("code"))
-                .await
-            {
+            match state.enable_totp(&staff.who, &secret, &f.one("code")).await {
                 Ok(true) => Redirect::to("/account").into_response(),
                 Ok(false) => {
                     let setup = setup_for(&state, &staff, secret);
@@ -831,10 +828,7 @@ pub(crate) async fn account_totp(
                 Err(e) => staff.error_page(e),
             }
         }
-        "off" => match state
-            .disable_totp(&staff.user.username, &f.one("password"))
-            .await
-        {
+        "off" => match state.disable_totp(&staff.who, &f.one("password")).await {
             Ok(true) => Redirect::to("/account").into_response(),
             Ok(false) => account_page(
                 &state,
