@@ -92,6 +92,11 @@ impl NodeState {
         self.store.heads()
     }
 
+    /// This node's libp2p peer id, public in its node record.
+    pub fn peer_id(&self) -> PeerId {
+        self.network.local_peer_id()
+    }
+
     /// The peers connected now.
     pub async fn connected_peers(&self) -> Result<Vec<PeerId>> {
         Ok(self.network.connected_peers().await?)

@@ -77,7 +77,7 @@ pub(crate) async fn federation(
         charter_hash: hex::encode(held.hash),
         threshold: held.charter.threshold,
         this_affiliate: state.config.affiliate.to_string(),
-        peer_id: state.network.local_peer_id().to_string(),
+        peer_id: state.peer_id().to_string(),
         affiliates: held
             .charter
             .affiliates
