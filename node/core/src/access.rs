@@ -166,7 +166,8 @@ impl Principal {
 pub enum Reach {
     /// All of it.
     Full,
-    /// Allowed, with names, contacts, narratives and notes taken out.
+    /// Allowed, with names, contacts, employers, countries, narratives,
+    /// notes and files taken out.
     Masked,
     /// Refused.
     None,
@@ -432,9 +433,10 @@ pub fn table_markdown() -> String {
          than its API.\n\n\
          - **full**: allowed;\n\
          - **masked**: allowed, with names, dates of birth, contacts,\n\
-         \x20 narratives, notes and files taken out;\n\
-         - **—**: refused (403, and the refusal is recorded when the data is\n\
-         \x20 personal).\n\n\
+         \x20 employers, sectors, countries, narratives, notes and files\n\
+         \x20 taken out;\n\
+         - **—**: refused (403; the refusal of an *audited* action is\n\
+         \x20 recorded as `refused_<action>`, naming who asked).\n\n\
          Each use of an action marked *audited* is recorded in the audit\n\
          trail, naming the credential that was used: a user name (and the id\n\
          of the personal API token), `admin token`, `partner <id> (<name>)`,\n\
