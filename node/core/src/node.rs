@@ -124,7 +124,7 @@ impl NodeState {
     /// Appends an entry to this affiliate's own log, durably, and publishes it.
     /// When `member` is given, its `attestation_seq` is set and it is written
     /// in the same transaction.
-    pub async fn append(
+    pub(crate) async fn append(
         &self,
         body: Body,
         member: Option<&mut MemberRecord>,
@@ -235,7 +235,7 @@ impl NodeState {
 
     /// Adopts `doc` if it is the valid successor of the charter held.
     /// `Ok(false)` when it is not newer (nothing to do).
-    pub async fn adopt_charter(&self, doc: CharterDocument) -> Result<bool> {
+    pub(crate) async fn adopt_charter(&self, doc: CharterDocument) -> Result<bool> {
         let held = self.charter();
         let offered = doc.charter()?;
         if offered.version <= held.charter.version {
