@@ -166,12 +166,7 @@ impl TestNet {
             )
             .await
             .unwrap();
-        let me = Principal::Staff {
-            username: user.username,
-            display_name: user.display_name,
-            role: user.role,
-            token: None,
-        };
+        let me = Principal::of_user(&user, None);
         state.create_api_token(&me, "tests").await.unwrap().0
     }
 

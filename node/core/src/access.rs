@@ -76,6 +76,17 @@ impl Holder {
 }
 
 impl Principal {
+    /// The staff member behind `user`: signed in (`token` is `None`), or
+    /// through their personal API token `token`.
+    pub fn of_user(user: &crate::accounts::User, token: Option<String>) -> Principal {
+        Principal::Staff {
+            username: user.username.clone(),
+            display_name: user.display_name.clone(),
+            role: user.role,
+            token,
+        }
+    }
+
     pub fn holder(&self) -> Holder {
         match self {
             Principal::Staff { role, .. } => match role {

@@ -264,12 +264,7 @@ impl NodeState {
             return Ok(Some(Principal::AdminToken));
         }
         if let Some((user, record)) = self.api_token_user(token)? {
-            return Ok(Some(Principal::Staff {
-                username: user.username,
-                display_name: user.display_name,
-                role: user.role,
-                token: Some(record.id),
-            }));
+            return Ok(Some(Principal::of_user(&user, Some(record.id))));
         }
         Ok(self.partner_by_token(token)?.map(|p| Principal::Partner {
             id: p.id,
@@ -575,15 +570,7 @@ impl NodeState {
             .users()?
             .into_iter()
             .filter(|u| !u.disabled)
-            .filter(|u| {
-                Principal::Staff {
-                    username: u.username.clone(),
-                    display_name: u.display_name.clone(),
-                    role: u.role,
-                    token: None,
-                }
-                .may(Action::ChangeCase)
-            })
+            .filter(|u| Principal::of_user(u, None).may(Action::ChangeCase))
             .map(|u| u.display_name)
             .collect();
         names.sort();

@@ -157,12 +157,7 @@ impl FromRequestParts<AppState> for Staff {
         };
         match state.session_user(&id) {
             Ok(Some((user, session))) => Ok(Staff {
-                who: Principal::Staff {
-                    username: user.username.clone(),
-                    display_name: user.display_name.clone(),
-                    role: user.role,
-                    token: None,
-                },
+                who: Principal::of_user(&user, None),
                 user,
                 session,
                 session_id: id,
