@@ -501,6 +501,24 @@ impl Grant {
         self.reach == Reach::Masked
     }
 
+    /// `value` as this grant lets it be seen: through `mask` when masked.
+    pub fn shown<T>(&self, value: T, mask: impl FnOnce(T) -> T) -> T {
+        if self.masked() {
+            mask(value)
+        } else {
+            value
+        }
+    }
+
+    /// Each of `values` as this grant lets it be seen.
+    pub fn shown_all<T>(&self, values: Vec<T>, mask: impl FnMut(T) -> T) -> Vec<T> {
+        if self.masked() {
+            values.into_iter().map(mask).collect()
+        } else {
+            values
+        }
+    }
+
     /// Records the use of `target` (a member or case id, "members", a user
     /// name) in the audit trail, when the action is audited.
     pub fn done(&self, state: &NodeState, target: &str, detail: Option<String>) {

@@ -709,7 +709,7 @@ impl NodeState {
         let grant = self.allow(who, Action::ReadCase, &id.to_string())?;
         let case = self.case(id)?;
         grant.done(self, &id.to_string(), None);
-        Ok(if grant.masked() { case.masked() } else { case })
+        Ok(grant.shown(case, Case::masked))
     }
 
     /// A whole case as a file to keep (the worker's access request).
@@ -725,11 +725,7 @@ impl NodeState {
         let grant = self.allow(who, Action::ListCases, "cases")?;
         let found = self.cases(query)?;
         grant.done(self, "cases", Some(format!("{} shown", found.len())));
-        Ok(if grant.masked() {
-            found.into_iter().map(Case::masked).collect()
-        } else {
-            found
-        })
+        Ok(grant.shown_all(found, Case::masked))
     }
 
     pub(crate) fn case(&self, id: &CaseId) -> Result<Case> {

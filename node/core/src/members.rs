@@ -446,7 +446,7 @@ impl NodeState {
         let grant = self.allow(who, Action::ReadMember, &id.to_string())?;
         let view = self.view(self.member(id)?)?;
         grant.done(self, &id.to_string(), None);
-        Ok(if grant.masked() { view.masked() } else { view })
+        Ok(grant.shown(view, MemberView::masked))
     }
 
     /// A member's record with their consents and transfer log: what the
@@ -503,11 +503,7 @@ impl NodeState {
             None => format!("{} shown", members.len()),
         };
         grant.done(self, "members", Some(detail));
-        Ok(if grant.masked() {
-            members.into_iter().map(MemberRecord::masked).collect()
-        } else {
-            members
-        })
+        Ok(grant.shown_all(members, MemberRecord::masked))
     }
 
     /// `record` with who represents the member now.

@@ -779,11 +779,7 @@ impl NodeState {
         let grant = self.allow(who, Action::ReadTransfers, &id.to_string())?;
         let found = self.transfer(id)?;
         grant.done(self, &id.to_string(), None);
-        Ok(if grant.masked() {
-            found.masked()
-        } else {
-            found
-        })
+        Ok(grant.shown(found, Transfer::masked))
     }
 
     /// The transfers that match every filter given, newest first, as `who`
@@ -792,30 +788,24 @@ impl NodeState {
         let grant = self.allow(who, Action::ReadTransfers, "transfers")?;
         let found = self.find_transfers(query)?;
         grant.done(self, "transfers", Some(format!("{} shown", found.len())));
-        Ok(if grant.masked() {
-            found.into_iter().map(Transfer::masked).collect()
-        } else {
-            found
-        })
+        Ok(grant.shown_all(found, Transfer::masked))
     }
 
-    /// What the transfers page shows: every transfer, with the consent a
-    /// request came under and the names of the members this node keeps
-    /// (none for a masked reader); one record.
+    /// What the transfers page shows: every transfer, with the consent an
+    /// incoming request came under and the names of the members this node
+    /// keeps (none for a masked reader); one record.
     pub fn transfer_desk(&self, who: &Principal) -> Result<TransferDesk> {
         let grant = self.allow(who, Action::ReadTransfers, "transfers")?;
         let all = self.transfers(None)?;
         let mut desk = TransferDesk::default();
         for t in &all {
-            if let Some(m) = self.store.member(&t.member)? {
-                let name = if grant.masked() {
-                    String::new()
-                } else {
-                    m.holder_name
-                };
-                desk.names.insert(t.member, name);
+            if let std::collections::hash_map::Entry::Vacant(slot) = desk.names.entry(t.member) {
+                if let Some(m) = self.store.member(&t.member)? {
+                    slot.insert(grant.shown(m.holder_name, |_| String::new()));
+                }
             }
-            if let (Some(c), false) = (t.consent, grant.masked()) {
+            let asked_here = t.request && t.direction == Direction::Incoming;
+            if let Some(c) = t.consent.filter(|_| asked_here && !grant.masked()) {
                 if let Some(found) = self
                     .store
                     .consents(&t.member)?
@@ -827,11 +817,7 @@ impl NodeState {
             }
         }
         grant.done(self, "transfers", Some(format!("{} shown", all.len())));
-        desk.transfers = if grant.masked() {
-            all.into_iter().map(Transfer::masked).collect()
-        } else {
-            all
-        };
+        desk.transfers = grant.shown_all(all, Transfer::masked);
         Ok(desk)
     }
 
