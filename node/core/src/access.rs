@@ -558,6 +558,24 @@ impl NodeState {
         Ok(value)
     }
 
+    /// Like [`NodeState::guarded`], for work that names who did it (a case
+    /// event's actor, a consent's recorder): `work` is given the
+    /// principal's display name, never a name from the request.
+    pub(crate) async fn guarded_by<T, Fut>(
+        &self,
+        who: &Principal,
+        action: Action,
+        target: &str,
+        name: &str,
+        work: impl FnOnce(String) -> Fut,
+    ) -> Result<T>
+    where
+        Fut: std::future::Future<Output = Result<T>>,
+    {
+        self.guarded(who, action, target, name, work(who.display_name()))
+            .await
+    }
+
     /// Whether `who` may do `action`. A refusal of personal data or of a
     /// change is recorded, naming `target`, and comes back as `Forbidden`
     /// with what the principal may not do.

@@ -791,12 +791,14 @@ impl NodeState {
 
     /// Moves a case along its workflow.
     pub async fn transition(&self, who: &Principal, id: &CaseId, t: Transition) -> Result<Case> {
-        let mut t = t;
-        t.actor = who.display_name();
-        let target = id.to_string();
-        let work = self.transition_unchecked(id, t);
-        self.guarded(who, Action::ChangeCase, &target, "transition_case", work)
-            .await
+        self.guarded_by(
+            who,
+            Action::ChangeCase,
+            &id.to_string(),
+            "transition_case",
+            |actor| self.transition_unchecked(id, Transition { actor, ..t }),
+        )
+        .await
     }
 
     async fn transition_unchecked(&self, id: &CaseId, t: Transition) -> Result<Case> {
@@ -899,12 +901,14 @@ impl NodeState {
         id: &CaseId,
         action: NewAction,
     ) -> Result<Case> {
-        let mut action = action;
-        action.actor = who.display_name();
-        let target = id.to_string();
-        let work = self.add_action_unchecked(id, action);
-        self.guarded(who, Action::ChangeCase, &target, "case_action", work)
-            .await
+        self.guarded_by(
+            who,
+            Action::ChangeCase,
+            &id.to_string(),
+            "case_action",
+            |actor| self.add_action_unchecked(id, NewAction { actor, ..action }),
+        )
+        .await
     }
 
     async fn add_action_unchecked(&self, id: &CaseId, action: NewAction) -> Result<Case> {
@@ -926,12 +930,14 @@ impl NodeState {
 
     /// Gives a case to a case officer.
     pub async fn assign(&self, who: &Principal, id: &CaseId, a: Assignment) -> Result<Case> {
-        let mut a = a;
-        a.actor = who.display_name();
-        let target = id.to_string();
-        let work = self.assign_unchecked(id, a);
-        self.guarded(who, Action::ChangeCase, &target, "assign_case", work)
-            .await
+        self.guarded_by(
+            who,
+            Action::ChangeCase,
+            &id.to_string(),
+            "assign_case",
+            |actor| self.assign_unchecked(id, Assignment { actor, ..a }),
+        )
+        .await
     }
 
     async fn assign_unchecked(&self, id: &CaseId, a: Assignment) -> Result<Case> {
@@ -959,12 +965,14 @@ impl NodeState {
         id: &CaseId,
         m: StaffMessage,
     ) -> Result<Case> {
-        let mut m = m;
-        m.actor = who.display_name();
-        let target = id.to_string();
-        let work = self.message_worker_unchecked(id, m);
-        self.guarded(who, Action::ChangeCase, &target, "message_worker", work)
-            .await
+        self.guarded_by(
+            who,
+            Action::ChangeCase,
+            &id.to_string(),
+            "message_worker",
+            |actor| self.message_worker_unchecked(id, StaffMessage { actor, ..m }),
+        )
+        .await
     }
 
     async fn message_worker_unchecked(&self, id: &CaseId, m: StaffMessage) -> Result<Case> {

@@ -401,13 +401,12 @@ impl NodeState {
         member: &MemberId,
         input: NewConsent,
     ) -> Result<Consent> {
-        let work = self.record_consent_by(member, input, who.display_name());
-        self.guarded(
+        self.guarded_by(
             who,
             Action::ChangeTransfers,
             &member.to_string(),
             "record_consent",
-            work,
+            |recorded_by| self.record_consent_by(member, input, recorded_by),
         )
         .await
     }
@@ -685,14 +684,12 @@ impl NodeState {
         who: &Principal,
         input: NewTransferRequest,
     ) -> Result<Transfer> {
-        let target = input.member.to_string();
-        let work = self.request_transfer_by(input, who.display_name());
-        self.guarded(
+        self.guarded_by(
             who,
             Action::ChangeTransfers,
-            &target,
+            &input.member.to_string(),
             "request_transfer",
-            work,
+            |recorded_by| self.request_transfer_by(input, recorded_by),
         )
         .await
     }

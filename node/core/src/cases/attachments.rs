@@ -202,14 +202,15 @@ impl NodeState {
         content_type: &str,
         bytes: &[u8],
     ) -> Result<Case> {
-        let actor = who.display_name();
-        let work = self.attach_unchecked(id, name, content_type, bytes, &actor, true);
-        self.guarded(
+        self.guarded_by(
             who,
             Action::ChangeCase,
             &id.to_string(),
             "attach_file",
-            work,
+            |actor| async move {
+                self.attach_unchecked(id, name, content_type, bytes, &actor, true)
+                    .await
+            },
         )
         .await
     }

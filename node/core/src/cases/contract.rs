@@ -203,12 +203,14 @@ impl NodeState {
         id: &CaseId,
         input: NewContractEvidence,
     ) -> Result<Case> {
-        let mut input = input;
-        input.actor = who.display_name();
-        let target = id.to_string();
-        let work = self.set_contract_unchecked(id, input);
-        self.guarded(who, Action::ChangeCase, &target, "case_contract", work)
-            .await
+        self.guarded_by(
+            who,
+            Action::ChangeCase,
+            &id.to_string(),
+            "case_contract",
+            |actor| self.set_contract_unchecked(id, NewContractEvidence { actor, ..input }),
+        )
+        .await
     }
 
     async fn set_contract_unchecked(

@@ -493,12 +493,22 @@ impl NodeState {
         id: &CaseId,
         input: NewCaseConsent,
     ) -> Result<Case> {
-        let mut input = input;
-        input.recorded_by = who.display_name();
-        let target = id.to_string();
-        let work = self.record_case_consent_unchecked(id, input);
-        self.guarded(who, Action::ChangeCase, &target, "case_consent", work)
-            .await
+        self.guarded_by(
+            who,
+            Action::ChangeCase,
+            &id.to_string(),
+            "case_consent",
+            |actor| {
+                self.record_case_consent_unchecked(
+                    id,
+                    NewCaseConsent {
+                        recorded_by: actor,
+                        ..input
+                    },
+                )
+            },
+        )
+        .await
     }
 
     async fn record_case_consent_unchecked(
@@ -568,12 +578,14 @@ impl NodeState {
         id: &CaseId,
         input: NewReferral,
     ) -> Result<Case> {
-        let mut input = input;
-        input.actor = who.display_name();
-        let target = id.to_string();
-        let work = self.refer_case_unchecked(id, input);
-        self.guarded(who, Action::ChangeCase, &target, "refer_case", work)
-            .await
+        self.guarded_by(
+            who,
+            Action::ChangeCase,
+            &id.to_string(),
+            "refer_case",
+            |actor| self.refer_case_unchecked(id, NewReferral { actor, ..input }),
+        )
+        .await
     }
 
     async fn refer_case_unchecked(&self, id: &CaseId, input: NewReferral) -> Result<Case> {
@@ -786,12 +798,20 @@ impl NodeState {
         referral: &HandoffId,
         update: ReferralUpdate,
     ) -> Result<Case> {
-        let mut update = update;
-        update.actor = who.display_name();
-        let target = case_id.to_string();
-        let work = self.update_referral_unchecked(case_id, referral, update);
-        self.guarded(who, Action::ChangeCase, &target, "update_referral", work)
-            .await
+        self.guarded_by(
+            who,
+            Action::ChangeCase,
+            &case_id.to_string(),
+            "update_referral",
+            |actor| {
+                self.update_referral_unchecked(
+                    case_id,
+                    referral,
+                    ReferralUpdate { actor, ..update },
+                )
+            },
+        )
+        .await
     }
 
     async fn update_referral_unchecked(
@@ -934,12 +954,14 @@ impl NodeState {
         id: &CaseId,
         d: ReferralDecision,
     ) -> Result<Case> {
-        let mut d = d;
-        d.actor = who.display_name();
-        let target = id.to_string();
-        let work = self.decide_referral_unchecked(id, d);
-        self.guarded(who, Action::ChangeCase, &target, "decide_referral", work)
-            .await
+        self.guarded_by(
+            who,
+            Action::ChangeCase,
+            &id.to_string(),
+            "decide_referral",
+            |actor| self.decide_referral_unchecked(id, ReferralDecision { actor, ..d }),
+        )
+        .await
     }
 
     async fn decide_referral_unchecked(&self, id: &CaseId, d: ReferralDecision) -> Result<Case> {

@@ -588,12 +588,14 @@ impl NodeState {
         id: &CaseId,
         request: EraseRequest,
     ) -> Result<Case> {
-        let mut request = request;
-        request.actor = who.display_name();
-        let target = id.to_string();
-        let work = self.erase_case_unchecked(id, request);
-        self.guarded(who, Action::EraseCases, &target, "erase_case", work)
-            .await
+        self.guarded_by(
+            who,
+            Action::EraseCases,
+            &id.to_string(),
+            "erase_case",
+            |actor| self.erase_case_unchecked(id, EraseRequest { actor, ..request }),
+        )
+        .await
     }
 
     async fn erase_case_unchecked(&self, id: &CaseId, request: EraseRequest) -> Result<Case> {
