@@ -124,9 +124,8 @@ impl Partner {
 
 impl NodeState {
     pub async fn add_partner(&self, who: &Principal, input: NewPartner) -> Result<CreatedPartner> {
-        let target = "partners".to_owned();
         let work = self.add_partner_unchecked(input);
-        self.guarded(who, Action::ChangePartners, &target, "add_partner", work)
+        self.guarded(who, Action::ChangePartners, "partners", "add_partner", work)
             .await
     }
 

@@ -133,10 +133,15 @@ impl NodeState {
         who: &Principal,
         input: PublicComplaint,
     ) -> Result<(Case, String)> {
-        let target = "public form".to_owned();
         let work = self.file_complaint_unchecked(input);
-        self.guarded(who, Action::FileComplaint, &target, "file_complaint", work)
-            .await
+        self.guarded(
+            who,
+            Action::FileComplaint,
+            "public form",
+            "file_complaint",
+            work,
+        )
+        .await
     }
 
     async fn file_complaint_unchecked(&self, input: PublicComplaint) -> Result<(Case, String)> {
@@ -203,7 +208,6 @@ impl NodeState {
         who: &Principal,
         input: WorkerMessage,
     ) -> Result<PublicCaseView> {
-        let target = "receipt".to_owned();
         let work = async {
             Ok(self
                 .message_from_worker_unchecked(input)
@@ -213,7 +217,7 @@ impl NodeState {
         self.guarded(
             who,
             Action::FollowCase,
-            &target,
+            "receipt",
             "message_from_worker",
             work,
         )

@@ -391,10 +391,15 @@ impl Case {
 
 impl NodeState {
     pub async fn add_service(&self, who: &Principal, input: NewService) -> Result<Service> {
-        let target = "directory".to_owned();
         let work = self.add_service_unchecked(input);
-        self.guarded(who, Action::ChangeDirectory, &target, "add_service", work)
-            .await
+        self.guarded(
+            who,
+            Action::ChangeDirectory,
+            "directory",
+            "add_service",
+            work,
+        )
+        .await
     }
 
     async fn add_service_unchecked(&self, input: NewService) -> Result<Service> {
@@ -417,12 +422,11 @@ impl NodeState {
 
     /// Imports directory entries from CSV: every row, or none.
     pub async fn import_services(&self, who: &Principal, csv: &str) -> Result<ImportReport> {
-        let target = "directory".to_owned();
         let work = self.import_services_unchecked(csv);
         self.guarded(
             who,
             Action::ChangeDirectory,
-            &target,
+            "directory",
             "import_services",
             work,
         )
