@@ -142,8 +142,8 @@ struct FederationPage {
 }
 
 pub(crate) async fn federation(State(state): State<AppState>, staff: Staff) -> Response {
-    if let Err(e) = state.allow(&staff.who, Action::ReadFederation, "federation") {
-        return staff.error_page(e);
+    if let Some(r) = staff.unless_may(&state, Action::ReadFederation, "federation") {
+        return r;
     }
     let t = staff.t;
     let held = state.charter();

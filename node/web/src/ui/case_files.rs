@@ -222,16 +222,14 @@ pub(crate) async fn download(
     Path((id, sha256)): Path<(String, String)>,
 ) -> Response {
     let Ok(id) = id.parse::<CaseId>() else {
-        return staff.error_page(
-            state
-                .allow(
-                    &staff.who,
-                    unionfed_core::access::Action::ReadCaseFile,
-                    "case file",
-                )
-                .err()
-                .unwrap_or(NodeError::NotFound { what: "case", id }),
-        );
+        // Refused like a well-formed id to those who may not read files.
+        return staff
+            .unless_may(
+                &state,
+                unionfed_core::access::Action::ReadCaseFile,
+                "case file",
+            )
+            .unwrap_or_else(|| message_page(staff.t, StatusCode::NOT_FOUND, "error-heading"));
     };
     match state.attachment(&staff.who, &id, &sha256) {
         Ok((meta, bytes)) => crate::api::cases::file_download(meta.content_type, &meta.name, bytes),
