@@ -142,6 +142,26 @@ async fn staff_take_a_case_from_intake_to_closure_and_every_step_is_recorded() {
         .await;
     assert_eq!(overdue, json!([]), "nothing is due yet");
 
+    // Two letters that name no country are refused, whichever door they come through.
+    let (status, body) = net
+        .call(
+            0,
+            Method::POST,
+            "/api/v1/cases",
+            Some(staff_case(json!({ "destination_country": "XX" }))),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("destination_country: XX is not a country of ISO 3166-1"),
+        "{body}"
+    );
+    let (_, all) = net.call(0, Method::GET, "/api/v1/cases", None).await;
+    assert_eq!(all.as_array().unwrap().len(), 3, "nothing was opened");
+
     // The workflow refuses skipped steps and missing reasons, saying what is allowed.
     let id = wages["id"].as_str().unwrap();
     let (status, body) = step_as(&net, &rina, id, json!({ "to": "in_progress" })).await;

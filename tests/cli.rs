@@ -113,6 +113,20 @@ fn founders_build_a_charter_and_a_card_is_checked_offline() {
         "IDN"
     ])
     .contains("ISO 3166"));
+    // Two letters that name no country are refused too, and leave no folder.
+    assert!(fails(&[
+        "init",
+        "--data-dir",
+        s(&root.path().join("z")),
+        "--affiliate",
+        "KSPI",
+        "--name",
+        "x",
+        "--country",
+        "XX"
+    ])
+    .contains("XX is not a country of ISO 3166-1"));
+    assert!(!root.path().join("z").exists());
 
     let charter = root.path().join("charter.ufc");
     let ids: Vec<String> = [&kspi, &mtuc, &ntuc]

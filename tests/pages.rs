@@ -137,7 +137,33 @@ async fn a_complaint_filed_on_the_page_is_followed_with_its_receipt_code() {
     assert!(html.contains("Tolong tulis apa yang terjadi."));
     assert!(html.contains(r#"aria-describedby="description-error""#));
     assert!(html.contains(r#"value="PT Contoh""#));
-    assert!(html.contains("Tulis negara dengan dua huruf"));
+    // The country is chosen from names in the reader's language, never typed.
+    assert!(
+        html.contains(r#"<option value="MY">Malaysia</option>"#),
+        "{html}"
+    );
+    assert!(html.contains(r#"<option value="MA">Maroko</option>"#));
+    assert!(html.contains("Pilih negara dari daftar."));
+    assert!(!html.contains(r#"name="country" maxlength"#));
+    // A forged code that names no country is refused beside the field.
+    let (status, html) = post(
+        &net,
+        0,
+        "/p/complaint",
+        "id",
+        &[
+            ("kind", "complaint"),
+            ("category", "unpaid_wages"),
+            ("description", "Gaji tidak dibayar."),
+            ("country", "XX"),
+        ],
+    )
+    .await;
+    assert_eq!(status, 422, "{html}");
+    assert!(
+        html.contains(r#"aria-describedby="country-error""#),
+        "{html}"
+    );
     let (_, cases) = net.call(0, Method::GET, "/api/v1/cases", None).await;
     assert_eq!(cases, json!([]), "nothing was filed");
 
@@ -155,7 +181,7 @@ async fn a_complaint_filed_on_the_page_is_followed_with_its_receipt_code() {
                 "description",
                 "Paspor saya ditahan majikan <b>dan</b> saya tidak boleh keluar.",
             ),
-            ("country", "my"),
+            ("country", "MY"),
             ("passphrase", "melati"),
         ],
     )

@@ -314,9 +314,9 @@ async fn an_organiser_enrols_and_prints_a_card_and_a_viewer_sees_no_personal_fie
         "{}",
         page.body
     );
-    // A bad country is refused beside the form, keeping what was typed.
+    // A code that names no country is refused beside the form, keeping what was typed.
     let mut bad = with_csrf.clone();
-    bad[5] = ("origin_country", "Indonesia");
+    bad[5] = ("origin_country", "XX");
     let a = send(
         &net,
         Method::POST,
@@ -326,7 +326,12 @@ async fn an_organiser_enrols_and_prints_a_card_and_a_viewer_sees_no_personal_fie
     )
     .await;
     assert_eq!(a.status, 422);
-    assert!(a.body.contains("two letters") && a.body.contains(r#"value="Siti Rahayu""#));
+    assert!(
+        a.body.contains("XX is not a country of ISO 3166-1")
+            && a.body.contains(r#"value="Siti Rahayu""#),
+        "{}",
+        a.body
+    );
 
     // The printable card carries the QR code and the text any union can check.
     let card = send(

@@ -49,7 +49,6 @@ pub fn init(data_dir: &Path, options: InitOptions) -> Result<Initialised> {
             data_dir.display()
         )));
     }
-    std::fs::create_dir_all(data_dir).map_err(io_at(data_dir))?;
     let (token, hash) = new_token();
     let mut config = Config::new(options.affiliate, options.name, options.country, hash);
     if !options.p2p_listen.is_empty() {
@@ -57,7 +56,9 @@ pub fn init(data_dir: &Path, options: InitOptions) -> Result<Initialised> {
     }
     config.p2p_announce = options.p2p_announce;
     config.http_listen = options.http_listen;
+    // Refused options leave no folder behind.
     config.validate()?;
+    std::fs::create_dir_all(data_dir).map_err(io_at(data_dir))?;
     let keys = NodeKeys::generate();
     keys.write(data_dir)?;
     config.write(data_dir)?;

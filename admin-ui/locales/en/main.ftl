@@ -113,7 +113,10 @@ card-problem-expired = The card has expired.
 card-problem-unknown-member = The issuing union has no record of this membership here yet.
 card-problem-changed = The name on the card does not match the union's record.
 card-problem-status = The membership is not active.
-error-country = Write the country as two letters, for example MY for Malaysia.
+error-country = Choose the country from the list.
+country-choose = Choose a country
+country-region = Countries of the region
+country-others = Other countries
 
 home-rights = Know your rights
 rights-heading = Know your rights

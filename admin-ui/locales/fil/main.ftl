@@ -112,7 +112,10 @@ card-problem-expired = Nag-expire na ang card.
 card-problem-unknown-member = Wala pang rekord dito ang unyong nag-isyu tungkol sa pagiging kasaping ito.
 card-problem-changed = Hindi tugma ang pangalan sa card sa rekord ng unyon.
 card-problem-status = Hindi aktibo ang pagiging kasapi.
-error-country = Isulat ang bansa sa dalawang titik, halimbawa MY para sa Malaysia.
+error-country = Piliin ang bansa mula sa listahan.
+country-choose = Pumili ng bansa
+country-region = Mga bansa sa rehiyon
+country-others = Iba pang bansa
 
 home-rights = Alamin ang iyong mga karapatan
 rights-heading = Alamin ang iyong mga karapatan

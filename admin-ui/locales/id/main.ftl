@@ -112,7 +112,10 @@ card-problem-expired = Kartu sudah kedaluwarsa.
 card-problem-unknown-member = Serikat penerbit belum punya catatan keanggotaan ini di sini.
 card-problem-changed = Nama pada kartu tidak cocok dengan catatan serikat.
 card-problem-status = Keanggotaan tidak aktif.
-error-country = Tulis negara dengan dua huruf, misalnya MY untuk Malaysia.
+error-country = Pilih negara dari daftar.
+country-choose = Pilih negara
+country-region = Negara di kawasan ini
+country-others = Negara lain
 
 home-rights = Kenali hak Anda
 rights-heading = Kenali hak Anda

@@ -112,7 +112,10 @@ card-problem-expired = កាតនេះផុតកំណត់ហើយ។
 card-problem-unknown-member = សហជីពដែលចេញកាត មិនទាន់មានកំណត់ត្រាសមាជិកភាពនេះនៅទីនេះទេ។
 card-problem-changed = ឈ្មោះនៅលើកាតមិនត្រូវនឹងកំណត់ត្រារបស់សហជីពទេ។
 card-problem-status = សមាជិកភាពមិនសកម្មទេ។
-error-country = សរសេរប្រទេសជាអក្សរពីរ ឧទាហរណ៍ MY សម្រាប់ម៉ាឡេស៊ី។
+error-country = សូមជ្រើសរើសប្រទេសពីបញ្ជី។
+country-choose = ជ្រើសរើសប្រទេស
+country-region = ប្រទេសក្នុងតំបន់
+country-others = ប្រទេសផ្សេងទៀត
 
 home-rights = ស្គាល់សិទ្ធិរបស់អ្នក
 rights-heading = ស្គាល់សិទ្ធិរបស់អ្នក

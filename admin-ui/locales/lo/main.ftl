@@ -112,7 +112,10 @@ card-problem-expired = ບັດໝົດອາຍຸແລ້ວ.
 card-problem-unknown-member = ສະຫະພັນທີ່ອອກບັດຍັງບໍ່ມີຂໍ້ມູນສະມາຊິກນີ້ຢູ່ທີ່ນີ້.
 card-problem-changed = ຊື່ເທິງບັດບໍ່ກົງກັບຂໍ້ມູນຂອງສະຫະພັນ.
 card-problem-status = ສະຖານະສະມາຊິກບໍ່ໄດ້ໃຊ້ງານ.
-error-country = ຂຽນປະເທດເປັນຕົວອັກສອນສອງຕົວ ເຊັ່ນ MY ສຳລັບມາເລເຊຍ.
+error-country = ເລືອກປະເທດຈາກລາຍການ.
+country-choose = ເລືອກປະເທດ
+country-region = ປະເທດໃນພາກພື້ນ
+country-others = ປະເທດອື່ນໆ
 
 home-rights = ຮູ້ສິດຂອງທ່ານ
 rights-heading = ຮູ້ສິດຂອງທ່ານ

@@ -112,7 +112,10 @@ card-problem-expired = Kad telah luput.
 card-problem-unknown-member = Kesatuan yang mengeluarkannya belum ada rekod keahlian ini di sini.
 card-problem-changed = Nama pada kad tidak sepadan dengan rekod kesatuan.
 card-problem-status = Keahlian tidak aktif.
-error-country = Tulis negara dengan dua huruf, contohnya MY untuk Malaysia.
+error-country = Pilih negara daripada senarai.
+country-choose = Pilih negara
+country-region = Negara di rantau ini
+country-others = Negara lain
 
 home-rights = Kenali hak anda
 rights-heading = Kenali hak anda

@@ -112,7 +112,10 @@ card-problem-expired = ကတ်သက်တမ်းကုန်သွားပ
 card-problem-unknown-member = ထုတ်ပေးသောသမဂ္ဂတွင် ဤအသင်းဝင်မှတ်တမ်း ဤနေရာ၌ မရှိသေးပါ။
 card-problem-changed = ကတ်ပေါ်ရှိအမည်သည် သမဂ္ဂ၏မှတ်တမ်းနှင့် မကိုက်ညီပါ။
 card-problem-status = အသင်းဝင်အခြေအနေ အသက်မဝင်ပါ။
-error-country = နိုင်ငံကို အက္ခရာနှစ်လုံးဖြင့် ရေးပါ၊ ဥပမာ မလေးရှားအတွက် MY။
+error-country = စာရင်းထဲမှ နိုင်ငံကို ရွေးပါ။
+country-choose = နိုင်ငံ ရွေးပါ
+country-region = ဒေသတွင်းနိုင်ငံများ
+country-others = အခြားနိုင်ငံများ
 
 home-rights = သင့်အခွင့်အရေးများကို သိပါ
 rights-heading = သင့်အခွင့်အရေးများကို သိပါ

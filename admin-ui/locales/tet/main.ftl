@@ -112,7 +112,10 @@ card-problem-expired = Kartaun liu ona prazu.
 card-problem-unknown-member = Sindikatu ne'ebé fó sai seidauk iha rejistu membru ne'e iha ne'e.
 card-problem-changed = Naran iha kartaun la hanesan ho rejistu sindikatu nian.
 card-problem-status = Membru la ativu.
-error-country = Hakerek nasaun ho letra rua, ezemplu MY ba Malázia.
+error-country = Hili nasaun husi lista.
+country-choose = Hili nasaun ida
+country-region = Nasaun iha rejiaun
+country-others = Nasaun seluk
 
 home-rights = Hatene Ita-nia direitu
 rights-heading = Hatene Ita-nia direitu

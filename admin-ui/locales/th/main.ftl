@@ -112,7 +112,10 @@ card-problem-expired = บัตรหมดอายุแล้ว
 card-problem-unknown-member = สหภาพที่ออกบัตรยังไม่มีข้อมูลสมาชิกนี้ที่นี่
 card-problem-changed = ชื่อบนบัตรไม่ตรงกับข้อมูลของสหภาพ
 card-problem-status = สถานะสมาชิกไม่ได้ใช้งานอยู่
-error-country = เขียนชื่อประเทศเป็นตัวอักษรสองตัว เช่น MY สำหรับมาเลเซีย
+error-country = เลือกประเทศจากรายการ
+country-choose = เลือกประเทศ
+country-region = ประเทศในภูมิภาค
+country-others = ประเทศอื่น ๆ
 
 home-rights = รู้สิทธิของคุณ
 rights-heading = รู้สิทธิของคุณ

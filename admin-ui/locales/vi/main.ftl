@@ -112,7 +112,10 @@ card-problem-expired = Thẻ đã hết hạn.
 card-problem-unknown-member = Công đoàn cấp thẻ chưa có hồ sơ đoàn viên này tại đây.
 card-problem-changed = Tên trên thẻ không khớp với hồ sơ của công đoàn.
 card-problem-status = Tư cách đoàn viên không còn hiệu lực.
-error-country = Viết tên nước bằng hai chữ cái, ví dụ MY cho Malaysia.
+error-country = Hãy chọn nước trong danh sách.
+country-choose = Chọn một nước
+country-region = Các nước trong khu vực
+country-others = Các nước khác
 
 home-rights = Hiểu quyền của bạn
 rights-heading = Hiểu quyền của bạn

@@ -528,6 +528,8 @@ impl NewCase {
             ));
         }
         check_required("description", &self.description, MAX_DESCRIPTION)?;
+        crate::countries::check(self.origin_country, "origin_country")?;
+        crate::countries::check(self.destination_country, "destination_country")?;
         for (field, value) in [
             ("sector", &self.sector),
             ("employer", &self.employer),

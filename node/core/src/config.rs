@@ -260,6 +260,12 @@ impl Config {
         if self.name.trim().is_empty() {
             return bad("name is empty; set the affiliate's name".into());
         }
+        if !crate::countries::is_country(self.country) {
+            return bad(format!(
+                "country {} is not a country of ISO 3166-1; set the affiliate's country code, e.g. MY",
+                self.country
+            ));
+        }
         if self.p2p_listen.is_empty() {
             return bad(
                 "p2p_listen is empty; list at least one address such as /ip4/0.0.0.0/tcp/4100"

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod card_check;
 pub mod cases;
 pub mod config;
+pub mod countries;
 pub mod error;
 pub mod handoffs;
 pub mod identity;

@@ -313,6 +313,8 @@ impl NewMember {
                 ("employer", &self.employer),
             ],
         )?;
+        crate::countries::check(self.origin_country, "origin_country")?;
+        crate::countries::check(self.destination_country, "destination_country")?;
         self.work.validate()
     }
 }
@@ -328,6 +330,8 @@ impl MemberPatch {
                 ("employer", &self.employer),
             ],
         )?;
+        crate::countries::check(self.origin_country, "origin_country")?;
+        crate::countries::check(self.destination_country, "destination_country")?;
         self.work.validate()
     }
 }

@@ -423,6 +423,7 @@ impl NodeState {
             return Err(NodeError::Invalid("name at least one purpose".into()));
         }
         check_categories(&input.data_categories)?;
+        crate::countries::check(input.destination_country, "destination_country")?;
         for item in input.purposes.iter().chain(&input.data_categories) {
             crate::text::required_line("purposes and data_categories", item, 500)?;
         }
@@ -704,6 +705,7 @@ impl NodeState {
             return Err(NodeError::Invalid("name at least one purpose".into()));
         }
         check_categories(&input.data_categories)?;
+        crate::countries::check(input.destination_country, "destination_country")?;
         if input.origin == self.config.affiliate
             || self.charter().charter.affiliate(&input.origin).is_none()
         {

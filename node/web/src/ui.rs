@@ -18,6 +18,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
+use i18n::Tr;
 
 const PUBLIC_CSS: &str = include_str!("../../../admin-ui/static/public.css");
 const SCAN_JS: &str = include_str!("../../../admin-ui/static/scan.js");
@@ -131,6 +132,14 @@ impl Fields {
             .unwrap_or_default()
     }
 
+    /// The first value of `name`, borrowed, or empty.
+    pub fn first(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
     /// Whether `name` was sent with `value` (a chosen option, a ticked box).
     pub fn has(&self, name: &str, value: &str) -> bool {
         self.0.iter().any(|(k, v)| k == name && v == value)
@@ -147,8 +156,8 @@ impl Fields {
 }
 
 /// The federation's other affiliates, as the charter held now lists them:
-/// (code, "KSPI · name · ID") for the pages' choices.
-pub(crate) fn other_affiliates(state: &AppState) -> Vec<(String, String)> {
+/// (code, "KSPI · name · Indonesia") for the pages' choices.
+pub(crate) fn other_affiliates(state: &AppState, t: Tr) -> Vec<(String, String)> {
     state
         .charter()
         .charter
@@ -156,7 +165,7 @@ pub(crate) fn other_affiliates(state: &AppState) -> Vec<(String, String)> {
         .iter()
         .filter(|a| a.id != state.config.affiliate)
         .map(|a| {
-            let label = format!("{} · {} · {}", a.id, a.name, a.country.as_str());
+            let label = format!("{} · {} · {}", a.id, a.name, t.country(a.country.as_str()));
             (a.id.to_string(), label)
         })
         .collect()

@@ -131,6 +131,7 @@ impl NodeState {
 
     async fn add_partner_unchecked(&self, input: NewPartner) -> Result<CreatedPartner> {
         check_required("name", &input.name, MAX_FIELD)?;
+        crate::countries::check(input.country, "country")?;
         let scopes = input.scopes.unwrap_or_else(|| {
             vec![
                 PartnerScope::CreateReferrals,

@@ -274,6 +274,7 @@ struct CaseStatusMessage {
 impl NewService {
     fn validate(&self) -> Result<()> {
         check_required("name", &self.name, MAX_FIELD)?;
+        crate::countries::check(Some(self.country), "country")?;
         for (field, value) in [("contact", &self.contact), ("languages", &self.languages)] {
             if let Some(v) = value {
                 check_text(field, v, MAX_FIELD)?;

@@ -161,7 +161,7 @@ pub(crate) async fn federation(State(state): State<AppState>, staff: Staff) -> R
             (
                 a.id.to_string(),
                 a.name.clone(),
-                a.country.as_str().to_owned(),
+                t.country(a.country.as_str()),
                 t.get(if online { "fed-yes" } else { "fed-no" }),
             )
         })
@@ -228,7 +228,7 @@ fn directory_page(
                 .iter()
                 .map(|s| {
                     (
-                        s.country.as_str().to_owned(),
+                        staff.t.country(s.country.as_str()),
                         code(&s.kind),
                         s.name.clone(),
                         dash(&s.contact),

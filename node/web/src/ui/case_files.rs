@@ -149,7 +149,7 @@ pub(crate) fn contract_flags(c: &Case) -> ContractView {
 /// (`a:MTUC`) and the directory's services in the case's two countries
 /// (`s:<id>`).
 pub(crate) fn referral_targets(state: &AppState, staff: &Staff, c: &Case) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = super::other_affiliates(state)
+    let mut out: Vec<(String, String)> = super::other_affiliates(state, staff.t)
         .into_iter()
         .map(|(code, label)| (format!("a:{code}"), label))
         .collect();
@@ -166,7 +166,7 @@ pub(crate) fn referral_targets(state: &AppState, staff: &Staff, c: &Case) -> Vec
         {
             let label = format!(
                 "{} · {} ({})",
-                s.country.as_str(),
+                staff.t.country(s.country.as_str()),
                 s.name,
                 unionfed_core::cases::code_of(&s.kind)
             );

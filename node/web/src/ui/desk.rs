@@ -189,7 +189,7 @@ fn transfers_page(
             state: transfer_state_text(t, &x.status),
         })
         .collect();
-    let affiliates = super::other_affiliates(state);
+    let affiliates = super::other_affiliates(state, staff.t);
     let personal = !staff.who.masked(Action::ReadTransfers);
     let rows = incoming_open(false)
         .filter_map(|x| {
@@ -481,7 +481,7 @@ pub(crate) fn case_page(
     let personal = !staff.who.masked(Action::ReadCase);
     let hidden = || t.get("case-hidden");
     let country = |x: &Option<unionfed_protocol::CountryCode>| {
-        x.map_or("?".to_owned(), |c| c.as_str().to_owned())
+        x.map_or("?".to_owned(), |c| t.country(c.as_str()))
     };
     let worker = if c.worker.anonymous {
         t.get("case-anonymous")
@@ -586,7 +586,7 @@ pub(crate) fn case_page(
             .map(|f| format!("{} ({})", f.affiliate, f.reference)),
     };
     let officers = state.case_handlers().unwrap_or_default();
-    let affiliates = super::other_affiliates(state)
+    let affiliates = super::other_affiliates(state, staff.t)
         .into_iter()
         .map(|(code, _)| code)
         .collect();

@@ -63,6 +63,22 @@ pub const CATALOGS: [(&str, &str, &str); 10] = [
     ),
 ];
 
+/// The countries' names, in the order of [`CATALOGS`]: `country-XX` for
+/// every code of ISO 3166-1, from the Unicode CLDR
+/// (`admin-ui/locales/refresh-countries.py` regenerates them).
+pub const COUNTRY_NAMES: [&str; 10] = [
+    include_str!("../../../../admin-ui/locales/en/countries.ftl"),
+    include_str!("../../../../admin-ui/locales/id/countries.ftl"),
+    include_str!("../../../../admin-ui/locales/ms/countries.ftl"),
+    include_str!("../../../../admin-ui/locales/fil/countries.ftl"),
+    include_str!("../../../../admin-ui/locales/vi/countries.ftl"),
+    include_str!("../../../../admin-ui/locales/th/countries.ftl"),
+    include_str!("../../../../admin-ui/locales/km/countries.ftl"),
+    include_str!("../../../../admin-ui/locales/my/countries.ftl"),
+    include_str!("../../../../admin-ui/locales/lo/countries.ftl"),
+    include_str!("../../../../admin-ui/locales/tet/countries.ftl"),
+];
+
 /// The parsed catalogs.
 pub struct Catalogs {
     langs: Vec<LanguageIdentifier>,
@@ -102,8 +118,8 @@ impl Catalogs {
     fn load() -> Result<Catalogs, String> {
         let mut langs = Vec::new();
         let mut bundles = Vec::new();
-        for (tag, main, staff) in CATALOGS {
-            let (lang, bundle) = parse(tag, &[main, staff])?;
+        for ((tag, main, staff), countries) in CATALOGS.into_iter().zip(COUNTRY_NAMES) {
+            let (lang, bundle) = parse(tag, &[main, staff, countries])?;
             langs.push(lang);
             bundles.push(bundle);
         }
@@ -186,6 +202,46 @@ impl Tr {
         catalogs().tag(self.lang)
     }
 
+    /// The name of a country in the reader's language; the code itself for
+    /// one that is no country (what a peer signed may hold any two letters).
+    pub fn country(&self, code: &str) -> String {
+        let key = format!("country-{code}");
+        let name = catalogs().get(self.lang, &key);
+        if name == key {
+            code.to_owned()
+        } else {
+            name
+        }
+    }
+
+    /// `country` for an optional code; an em dash for none.
+    pub fn country_or_dash(&self, code: &Option<unionfed_protocol::CountryCode>) -> String {
+        code.map_or_else(|| "—".to_owned(), |c| self.country(c.as_str()))
+    }
+
+    /// The choices of a country list, the region's countries first, each
+    /// group sorted by name in the reader's language; `selected` is marked.
+    pub fn countries(&self, selected: &str) -> CountryChoices {
+        let option = |code: &'static str| CountryOption {
+            code,
+            name: self.country(code),
+            selected: code == selected,
+        };
+        let by_name = |a: &CountryOption, b: &CountryOption| a.name.cmp(&b.name);
+        let mut region: Vec<_> = unionfed_core::countries::REGION
+            .into_iter()
+            .map(option)
+            .collect();
+        region.sort_by(by_name);
+        let mut others: Vec<_> = unionfed_core::countries::CODES
+            .into_iter()
+            .filter(|c| !unionfed_core::countries::REGION.contains(c))
+            .map(option)
+            .collect();
+        others.sort_by(by_name);
+        CountryChoices { region, others }
+    }
+
     /// Every language, in its own name, for the switcher.
     pub fn languages(&self) -> Vec<LangOption> {
         CATALOGS
@@ -198,6 +254,21 @@ impl Tr {
             })
             .collect()
     }
+}
+
+/// A country list in two groups: the region's countries, then the others.
+#[derive(Debug, Clone)]
+pub struct CountryChoices {
+    pub region: Vec<CountryOption>,
+    pub others: Vec<CountryOption>,
+}
+
+/// One country of a list.
+#[derive(Debug, Clone)]
+pub struct CountryOption {
+    pub code: &'static str,
+    pub name: String,
+    pub selected: bool,
 }
 
 /// One entry of the language switcher.
@@ -276,6 +347,39 @@ mod tests {
         assert!(
             missing.is_empty(),
             "keys not in the English catalog: {missing:#?}"
+        );
+    }
+
+    #[test]
+    fn every_country_has_a_name_in_every_language() {
+        let c = Catalogs::load().unwrap();
+        for (lang, (tag, _, _)) in CATALOGS.iter().enumerate() {
+            for code in unionfed_core::countries::CODES {
+                let key = format!("country-{code}");
+                let name = c.get(lang, &key);
+                assert!(name != key && !name.trim().is_empty(), "{tag} lacks {key}");
+            }
+        }
+        let my = Tr {
+            lang: CATALOGS.iter().position(|(t, _, _)| *t == "my").unwrap(),
+        };
+        assert_eq!(my.country("MY"), "မလေးရှား");
+        assert_eq!(Tr { lang: 0 }.country("MA"), "Morocco");
+        assert_eq!(Tr { lang: 0 }.country("XX"), "XX");
+        let list = Tr { lang: 0 }.countries("MY");
+        assert_eq!(list.region.len(), unionfed_core::countries::REGION.len());
+        assert_eq!(list.region.len() + list.others.len(), 249);
+        assert!(list
+            .region
+            .iter()
+            .any(|o| o.code == "MY" && o.selected && o.name == "Malaysia"));
+        assert_eq!(
+            list.region
+                .iter()
+                .chain(&list.others)
+                .filter(|o| o.selected)
+                .count(),
+            1
         );
     }
 

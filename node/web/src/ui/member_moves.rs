@@ -39,7 +39,7 @@ pub(crate) fn choices(
     transfers: &[unionfed_core::transfers::Transfer],
     entered: super::Fields,
 ) -> MoveChoices {
-    let affiliates = super::other_affiliates(state);
+    let affiliates = super::other_affiliates(state, t);
     let accepted = transfers
         .iter()
         .filter(|x| {

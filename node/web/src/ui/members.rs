@@ -311,17 +311,17 @@ fn member_page_with(
     let r = &view.record;
     let sees_personal = !staff.who.masked(Action::ReadMember);
     let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
-    let country = |c: &Option<unionfed_protocol::CountryCode>| {
-        c.map_or("—".into(), |c| c.as_str().to_owned())
-    };
     let fields = if sees_personal {
         vec![
             ("member-dob", opt(&r.date_of_birth)),
             ("member-contact", opt(&r.contact)),
             ("member-sector", opt(&r.sector)),
             ("member-employer", opt(&r.employer)),
-            ("member-origin", country(&r.origin_country)),
-            ("member-destination", country(&r.destination_country)),
+            ("member-origin", t.country_or_dash(&r.origin_country)),
+            (
+                "member-destination",
+                t.country_or_dash(&r.destination_country),
+            ),
         ]
     } else {
         Vec::new()

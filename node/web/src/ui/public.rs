@@ -339,8 +339,8 @@ pub(crate) async fn complaint_submit(
         None
     } else {
         match form.country.parse() {
-            Ok(c) => Some(c),
-            Err(_) => {
+            Ok(c) if unionfed_core::countries::is_country(c) => Some(c),
+            _ => {
                 errors.push(FieldError {
                     field: "country",
                     message: t.get("error-country"),
