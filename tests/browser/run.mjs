@@ -211,8 +211,9 @@ try {
     await page.getByLabel('Date of birth').fill('1996-03-14');
     await page.getByLabel('Contact').fill('+62 813 1111 2222');
     await page.getByLabel('Sector').fill('plantation');
-    await page.getByLabel('Country of origin (2 letters)').fill('ID');
-    await page.getByLabel('Country of work (2 letters)').fill('MY');
+    // Countries are chosen by name, never typed as codes.
+    await page.getByLabel('Country of origin').selectOption({ label: 'Indonesia' });
+    await page.getByLabel('Country of work').selectOption({ label: 'Malaysia' });
     await shot(page, 'staff-enrol');
     await page.getByRole('button', { name: 'Enrol', exact: true }).click();
     await page.getByText('The member is enrolled').waitFor();
