@@ -17,13 +17,7 @@ fn code(net: &TestNet, i: usize) -> AffiliateId {
 
 async fn receipted(net: &TestNet, sender: usize, id: HandoffId) {
     wait_for(60, "the receipt", || async {
-        let item = net
-            .node(sender)
-            .state()
-            .store
-            .outbox_item(&id)
-            .unwrap()
-            .unwrap();
+        let item = net.node(sender).state().outbox_item(&id).unwrap().unwrap();
         item.receipt.map(|_| ())
     })
     .await;
@@ -32,7 +26,6 @@ async fn receipted(net: &TestNet, sender: usize, id: HandoffId) {
 fn sealed(net: &TestNet, sender: usize, id: HandoffId) -> SignedHandoff {
     net.node(sender)
         .state()
-        .store
         .outbox_item(&id)
         .unwrap()
         .unwrap()
@@ -51,9 +44,9 @@ async fn a_handoff_arrives_once_and_is_receipted() {
         .unwrap();
     receipted(&net, 0, id).await;
     let mtuc = net.node(1).state();
-    assert_eq!(mtuc.store.inbox_len(), 1);
+    assert_eq!(mtuc.inbox_len(), 1);
     assert_eq!(mtuc.open_received(&id).unwrap(), PAYLOAD);
-    assert_eq!(net.node(2).state().store.inbox_len(), 0);
+    assert_eq!(net.node(2).state().inbox_len(), 0);
 
     // The same handoff delivered again: the same receipt, one effect.
     let again = net
@@ -69,14 +62,13 @@ async fn a_handoff_arrives_once_and_is_receipted() {
     let first = net
         .node(0)
         .state()
-        .store
         .outbox_item(&id)
         .unwrap()
         .unwrap()
         .receipt
         .unwrap();
     assert_eq!(again, HandoffResponse::Receipt(first));
-    assert_eq!(mtuc.store.inbox_len(), 1);
+    assert_eq!(mtuc.inbox_len(), 1);
     net.shutdown().await;
 }
 
@@ -92,14 +84,14 @@ async fn a_handoff_to_a_node_that_is_down_arrives_when_it_returns() {
         .await
         .unwrap();
     wait_for(60, "a failed attempt", || async {
-        let item = net.node(0).state().store.outbox_item(&id).unwrap().unwrap();
+        let item = net.node(0).state().outbox_item(&id).unwrap().unwrap();
         (item.attempts >= 1).then_some(())
     })
     .await;
     net.start(1).await;
     net.connect_all().await;
     receipted(&net, 0, id).await;
-    assert_eq!(net.node(1).state().store.inbox_len(), 1);
+    assert_eq!(net.node(1).state().inbox_len(), 1);
     assert_eq!(net.node(1).state().open_received(&id).unwrap(), PAYLOAD);
     net.shutdown().await;
 }
@@ -125,7 +117,7 @@ async fn a_sender_restarted_with_a_handoff_in_its_outbox_still_delivers_it() {
     net.start(0).await;
     net.connect_all().await;
     receipted(&net, 0, id).await;
-    assert_eq!(net.node(1).state().store.inbox_len(), 1);
+    assert_eq!(net.node(1).state().inbox_len(), 1);
     net.shutdown().await;
 }
 
@@ -189,8 +181,8 @@ async fn misaddressed_forged_tampered_and_outsider_handoffs_are_refused_and_coun
         "{message}"
     );
 
-    assert_eq!(net.node(2).state().store.inbox_len(), 0);
-    assert_eq!(net.node(1).state().store.inbox_len(), 1);
+    assert_eq!(net.node(2).state().inbox_len(), 0);
+    assert_eq!(net.node(1).state().inbox_len(), 1);
     assert_eq!(net.metric(2, "unionfed_handoffs_refused_total").await, 1);
     assert_eq!(net.metric(1, "unionfed_handoffs_refused_total").await, 3);
     net.shutdown().await;
@@ -209,13 +201,13 @@ async fn a_handoff_left_with_a_third_affiliate_reaches_the_recipient_while_the_s
         .unwrap();
     // MTUC is away: KSPI leaves a copy with NTUC-PHL ...
     wait_for(60, "a copy held by NTUC-PHL", || async {
-        let item = net.node(0).state().store.outbox_item(&id).unwrap().unwrap();
-        let held = net.node(2).state().store.relay_item(&id).unwrap();
+        let item = net.node(0).state().outbox_item(&id).unwrap().unwrap();
+        let held = net.node(2).state().relay_item(&id).unwrap();
         (item.deposited_with == vec![code(&net, 2)] && held.is_some()).then_some(())
     })
     .await;
     // ... which cannot read it.
-    let copy = net.node(2).state().store.relay_item(&id).unwrap().unwrap();
+    let copy = net.node(2).state().relay_item(&id).unwrap().unwrap();
     let envelope = copy.handoff.decode_unverified().unwrap();
     let ntuc = unionfed_node::identity::NodeKeys::load(net.dir(2)).unwrap();
     assert!(envelope.open(&code(&net, 2), &ntuc.encryption).is_err());
@@ -226,7 +218,7 @@ async fn a_handoff_left_with_a_third_affiliate_reaches_the_recipient_while_the_s
     net.start(1).await;
     net.connect_all().await;
     wait_for(60, "MTUC holds the handoff", || async {
-        (net.node(1).state().store.inbox_len() == 1).then_some(())
+        (net.node(1).state().inbox_len() == 1).then_some(())
     })
     .await;
     assert_eq!(net.node(1).state().open_received(&id).unwrap(), PAYLOAD);
@@ -238,13 +230,12 @@ async fn a_handoff_left_with_a_third_affiliate_reaches_the_recipient_while_the_s
     wait_for(60, "the copy dropped", || async {
         net.node(2)
             .state()
-            .store
             .relay_item(&id)
             .unwrap()
             .is_none()
             .then_some(())
     })
     .await;
-    assert_eq!(net.node(1).state().store.inbox_len(), 1);
+    assert_eq!(net.node(1).state().inbox_len(), 1);
     net.shutdown().await;
 }

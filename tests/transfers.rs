@@ -355,7 +355,7 @@ async fn withdrawing_consent_deletes_the_file_at_the_recipient() {
     // ... the withdrawal was receipted ...
     wait_for(60, "the withdrawal receipted", || async {
         let state = net.node(0).state();
-        let items = state.store.outbox().unwrap();
+        let items = state.outbox().unwrap();
         items
             .iter()
             .filter(|i| i.kind == unionfed_protocol::HandoffKind::CONSENT_WITHDRAWAL)

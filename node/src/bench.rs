@@ -495,7 +495,7 @@ pub async fn footprint(entries: u64, members: u64) -> anyhow::Result<()> {
         let store = Store::open(&dir.join("store"))?;
         for (i, id) in ids.iter().enumerate() {
             let at = now();
-            store.put_member(&crate::members::MemberRecord {
+            let record = crate::members::MemberRecord {
                 id: *id,
                 holder_name: format!("Member {i}"),
                 date_of_birth: Some("1990-01-01".into()),
@@ -514,7 +514,8 @@ pub async fn footprint(entries: u64, members: u64) -> anyhow::Result<()> {
                 updated_at: at,
                 attestation_seq: 0,
                 home: None,
-            })?;
+            };
+            crate::members::store::put_member(&store, &record)?;
         }
         let chain = signed_chain(&key, entries, &ids)?;
         for batch in chain.chunks(1000) {
@@ -645,7 +646,6 @@ pub async fn handoffs(count: usize, samples: usize) -> anyhow::Result<()> {
             .await?;
         loop {
             if sender
-                .store
                 .outbox_item(&id)?
                 .is_some_and(|i| i.receipt.is_some())
             {
@@ -677,7 +677,6 @@ pub async fn handoffs(count: usize, samples: usize) -> anyhow::Result<()> {
             .iter()
             .filter(|id| {
                 sender
-                    .store
                     .outbox_item(id)
                     .ok()
                     .flatten()

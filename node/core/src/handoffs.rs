@@ -3,6 +3,8 @@
 //! arrives; stored once by the recipient, which signs the receipt only after
 //! the handoff is on its disk. At-least-once on the wire, once in effect.
 
+pub(crate) mod store;
+
 use crate::access::{Action, Principal};
 use crate::error::{NodeError, Result};
 use crate::node::{now, NodeState};
@@ -81,7 +83,7 @@ impl NodeState {
         plaintext: &[u8],
     ) -> Result<HandoffId> {
         let item = self.seal_handoff(recipient, kind, plaintext)?;
-        self.store.put_outbox(&item)?;
+        store::put_outbox(&self.store, &item)?;
         self.store.flush().await?;
         self.handoff_wakeup.notify_one();
         Ok(item.id)
@@ -148,12 +150,34 @@ impl NodeState {
     /// The plaintext of a received handoff, opened again from the inbox
     /// (for the operator and the tests; receiving opens it once).
     pub fn open_received(&self, id: &HandoffId) -> Result<Vec<u8>> {
-        let item = self.store.inbox(id)?.ok_or_else(|| NodeError::NotFound {
+        let item = store::inbox(&self.store, id)?.ok_or_else(|| NodeError::NotFound {
             what: "received handoff",
             id: id.to_string(),
         })?;
         let handoff = item.handoff.verify(self.charter().charter.as_ref())?;
         Ok(handoff.open(&self.config.affiliate, &self.keys.encryption)?)
+    }
+
+    /// A handoff this node sent, with its receipt once it arrived (for the
+    /// operator and the tests).
+    pub fn outbox_item(&self, id: &HandoffId) -> Result<Option<OutboxItem>> {
+        store::outbox_item(&self.store, id)
+    }
+
+    /// Every handoff this node sent, receipted or not.
+    pub fn outbox(&self) -> Result<Vec<OutboxItem>> {
+        store::outbox(&self.store)
+    }
+
+    /// How many handoffs this node has received.
+    pub fn inbox_len(&self) -> usize {
+        store::inbox_len(&self.store)
+    }
+
+    /// A handoff this node holds for an affiliate that was away, if it
+    /// still does.
+    pub fn relay_item(&self, id: &HandoffId) -> Result<Option<RelayItem>> {
+        store::relay_item(&self.store, id)
     }
 
     /// Answers a handoff request from `peer`.
@@ -186,7 +210,7 @@ impl NodeState {
                 handoff.id, handoff.recipient
             )));
         }
-        if let Some(held) = self.store.inbox(&handoff.id)? {
+        if let Some(held) = store::inbox(&self.store, &handoff.id)? {
             return if held.handoff == signed {
                 Ok(HandoffResponse::Receipt(held.receipt))
             } else {
@@ -211,7 +235,7 @@ impl NodeState {
             handoff: signed,
             receipt,
         };
-        let stored = self.store.insert_inbox(&item)?;
+        let stored = store::insert_inbox(&self.store, &item)?;
         self.store.flush().await?;
         if stored.is_none() {
             self.metrics.handoffs_received.inc();
@@ -239,9 +263,7 @@ impl NodeState {
         let everything = self
             .handoff_peer_arrived
             .swap(false, std::sync::atomic::Ordering::Relaxed);
-        let due: Vec<OutboxItem> = self
-            .store
-            .outbox()?
+        let due: Vec<OutboxItem> = store::outbox(&self.store)?
             .into_iter()
             .filter(|item| item.receipt.is_none() && (item.next_attempt <= at || everything))
             .collect();
@@ -268,7 +290,7 @@ impl NodeState {
                         }
                     }
                 }
-                self.store.put_outbox(&item)
+                store::put_outbox(&self.store, &item)
             })
             .buffer_unordered(DELIVERIES_AT_ONCE);
         let results: Vec<Result<()>> = attempts.collect().await;
@@ -289,20 +311,23 @@ impl NodeState {
                 handoff.recipient
             )));
         }
-        if self.store.relay_item(&handoff.id)?.is_none() {
-            if self.store.relay_len() >= MAX_RELAYED {
+        if store::relay_item(&self.store, &handoff.id)?.is_none() {
+            if store::relay_len(&self.store) >= MAX_RELAYED {
                 return Err(NodeError::Invalid(format!(
                     "this node already holds {MAX_RELAYED} handoffs for others; try another affiliate"
                 )));
             }
-            self.store.put_relay(&RelayItem {
-                id: handoff.id,
-                sender: handoff.sender.clone(),
-                recipient: handoff.recipient.clone(),
-                held_at: now(),
-                handoff: signed,
-                receipt: None,
-            })?;
+            store::put_relay(
+                &self.store,
+                &RelayItem {
+                    id: handoff.id,
+                    sender: handoff.sender.clone(),
+                    recipient: handoff.recipient.clone(),
+                    held_at: now(),
+                    handoff: signed,
+                    receipt: None,
+                },
+            )?;
             self.store.flush().await?;
             self.handoff_wakeup.notify_one();
         }
@@ -314,7 +339,7 @@ impl NodeState {
     /// A receipt for one of our handoffs, passed back by an affiliate that held it.
     async fn note_receipt(&self, signed: SignedReceipt) -> Result<HandoffResponse> {
         let receipt = signed.verify(self.charter().charter.as_ref())?;
-        let Some(mut item) = self.store.outbox_item(&receipt.handoff)? else {
+        let Some(mut item) = store::outbox_item(&self.store, &receipt.handoff)? else {
             return Err(NodeError::Invalid(format!(
                 "no handoff {} was sent from here",
                 receipt.handoff
@@ -330,7 +355,7 @@ impl NodeState {
         if item.receipt.is_none() {
             item.receipt = Some(signed);
             item.last_error = None;
-            self.store.put_outbox(&item)?;
+            store::put_outbox(&self.store, &item)?;
             self.store.flush().await?;
             self.metrics.handoffs_delivered.inc();
         }
@@ -415,12 +440,12 @@ impl NodeState {
 
     /// Passes on what this node holds for others, and their receipts back.
     async fn relay_due(&self) -> Result<()> {
-        for mut item in self.store.relays()? {
+        for mut item in store::relays(&self.store)? {
             if item.receipt.is_none() {
                 match self.deliver(&item.handoff, &item.recipient).await {
                     Ok(receipt) => {
                         item.receipt = Some(receipt);
-                        self.store.put_relay(&item)?;
+                        store::put_relay(&self.store, &item)?;
                     }
                     Err(_) => continue,
                 }
@@ -437,7 +462,7 @@ impl NodeState {
                 .await
             {
                 // The sender has its receipt: the copy has done its work.
-                self.store.remove_relay(&item.id)?;
+                store::remove_relay(&self.store, &item.id)?;
             }
         }
         self.store.flush().await

@@ -2,6 +2,8 @@
 //! Personal fields live only in this node's store; what replicates is the
 //! attestation, which carries a salted hash instead of the holder's name.
 
+pub mod store;
+
 use crate::access::{Action, Principal};
 use crate::error::{NodeError, Result};
 use crate::node::{now, NodeState};
@@ -424,7 +426,9 @@ impl NodeState {
         };
         let body = record.attestation(self)?;
         self.append(body, Some(&mut record)).await?;
-        self.metrics.members.set(self.store.member_count() as i64);
+        self.metrics
+            .members
+            .set(store::member_count(&self.store) as i64);
         Ok(record)
     }
 
@@ -476,7 +480,7 @@ impl NodeState {
         if grant.masked() {
             return Ok((view.masked(), Vec::new(), transfers));
         }
-        let consents = self.store.consents(id)?;
+        let consents = crate::transfers::store::consents(&self.store, id)?;
         Ok((view, consents, transfers))
     }
 
@@ -490,7 +494,7 @@ impl NodeState {
         limit: usize,
     ) -> Result<Vec<MemberRecord>> {
         let grant = self.allow(who, Action::ListMembers, "members")?;
-        let mut members = self.store.members()?;
+        let mut members = store::members(&self.store)?;
         let needle = needle.trim().to_lowercase();
         if grant.masked() {
             members.sort_by_key(|m| m.id);
@@ -536,11 +540,11 @@ impl NodeState {
     /// Whether this node keeps a record of member `id`, told only to those
     /// who may read members (a staff card check links to the record).
     pub fn holds_member(&self, who: &Principal, id: &MemberId) -> bool {
-        who.may(Action::ReadMember) && self.store.member(id).is_ok_and(|m| m.is_some())
+        who.may(Action::ReadMember) && store::member(&self.store, id).is_ok_and(|m| m.is_some())
     }
 
     pub(crate) fn member(&self, id: &MemberId) -> Result<MemberRecord> {
-        self.store.member(id)?.ok_or_else(|| NodeError::NotFound {
+        store::member(&self.store, id)?.ok_or_else(|| NodeError::NotFound {
             what: "member",
             id: id.to_string(),
         })
@@ -588,7 +592,7 @@ impl NodeState {
             let body = record.attestation(self)?;
             self.append(body, Some(&mut record)).await?;
         } else {
-            self.store.put_member(&record)?;
+            store::put_member(&self.store, &record)?;
             self.store.flush().await?;
         }
         Ok(record)

@@ -7,7 +7,7 @@ use crate::identity::NodeKeys;
 use crate::members::MemberRecord;
 use crate::metrics::Metrics;
 use crate::network::{self, Client, NetworkConfig};
-use crate::storage::{Applied, Record, Store};
+use crate::storage::{Applied, Batch, Store};
 use libp2p::{Multiaddr, PeerId};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -129,26 +129,27 @@ impl NodeState {
         body: Body,
         member: Option<&mut MemberRecord>,
     ) -> Result<SignedEntry> {
-        let seq_of = |m: &mut MemberRecord, seq: Seq| m.attestation_seq = seq.get();
         match member {
             Some(m) => {
                 self.append_with(body, |seq| {
-                    seq_of(m, seq);
-                    vec![Record::Member(m)]
+                    m.attestation_seq = seq.get();
+                    let mut batch = Batch::default();
+                    crate::members::store::stage_member(&mut batch, m)?;
+                    Ok(batch)
                 })
                 .await
             }
-            None => self.append_with(body, |_| Vec::new()).await,
+            None => self.append_with(body, |_| Ok(Batch::default())).await,
         }
     }
 
-    /// Appends `body` to this affiliate's log and writes the records
+    /// Appends `body` to this affiliate's log and writes the batch
     /// `records(seq)` returns in the same atomic batch, durable before this
     /// returns.
-    pub(crate) async fn append_with<'r>(
+    pub(crate) async fn append_with(
         &self,
         body: Body,
-        records: impl FnOnce(Seq) -> Vec<Record<'r>>,
+        records: impl FnOnce(Seq) -> Result<Batch>,
     ) -> Result<SignedEntry> {
         self.wait_own_head().await;
         let _guard = self.append_lock.lock().await;
@@ -168,7 +169,7 @@ impl NodeState {
         let signed = SignedEntry::sign(&entry, &self.keys.signing)?;
         let outcome = self
             .store
-            .apply_with(&[(signed.clone(), entry)], &records(seq))?;
+            .apply_with(&[(signed.clone(), entry)], records(seq)?)?;
         if outcome.first() != Some(&Applied::Stored) {
             return Err(NodeError::Storage(format!(
                 "own entry #{seq} was not stored ({outcome:?}); the log may have been restored from an old backup"
@@ -376,12 +377,21 @@ fn load_charter(store: &Store, data_dir: &Path, config: &Config) -> Result<HeldC
     Ok(HeldCharter::new(doc, charter))
 }
 
+/// Opens the node's store at `path` and brings up to date what older builds
+/// wrote there in a form this one no longer reads, each area its own.
+pub(crate) fn open_store(path: &Path) -> Result<Store> {
+    let store = Store::open(path)?;
+    store.index_partner_tokens()?;
+    crate::transfers::store::index_transfers(&store)?;
+    Ok(store)
+}
+
 /// Starts a node's domain from the data folder and configuration: the
 /// store, the charter, the network and the node's own tasks.
 pub async fn launch(data_dir: &Path, config: Config) -> Result<Launched> {
     config.validate()?;
     let keys = NodeKeys::load(data_dir)?;
-    let store = Store::open(&data_dir.join("store"))?;
+    let store = open_store(&data_dir.join("store"))?;
     let held = load_charter(&store, data_dir, &config)?;
     let listed = held.charter.affiliate(&config.affiliate).ok_or_else(|| {
         NodeError::Config(format!(
@@ -459,7 +469,10 @@ pub async fn launch(data_dir: &Path, config: Config) -> Result<Launched> {
         },
         config,
     });
-    state.metrics.members.set(state.store.member_count() as i64);
+    state
+        .metrics
+        .members
+        .set(crate::members::store::member_count(&state.store) as i64);
     state
         .metrics
         .equivocations

@@ -2,12 +2,15 @@
 //! destination affiliate over an encrypted handoff, the destination's
 //! decision, and the representation commitment that every node learns.
 
+pub(crate) mod store;
+
 use crate::access::{Action, Principal};
 use crate::error::{NodeError, Result};
 use crate::handoffs::InboxItem;
+use crate::members::store as member_store;
 use crate::members::{MemberRecord, WorkDetails};
 use crate::node::{now, NodeState};
-use crate::storage::Record;
+use crate::storage::Batch;
 use serde::{Deserialize, Serialize};
 use unionfed_protocol::entry::{
     Body, MemberStatus, RepresentationCommitment, RepresentationEnd, RepresentationEndReason,
@@ -446,7 +449,7 @@ impl NodeState {
             legal_basis: input.legal_basis,
             withdrawn_at: None,
         };
-        self.store.put_consent(&consent)?;
+        store::put_consent(&self.store, &consent)?;
         self.store.flush().await?;
         Ok(consent)
     }
@@ -458,7 +461,7 @@ impl NodeState {
         let found = if grant.masked() {
             Vec::new()
         } else {
-            self.store.consents(member)?
+            store::consents(&self.store, member)?
         };
         grant.done(self, &member.to_string(), Some("consents".into()));
         Ok(found)
@@ -500,9 +503,7 @@ impl NodeState {
         id: &HandoffId,
     ) -> Result<Consent> {
         self.member(member)?;
-        let mut consent = self
-            .store
-            .consents(member)?
+        let mut consent = store::consents(&self.store, member)?
             .into_iter()
             .find(|c| &c.id == id)
             .ok_or_else(|| NodeError::NotFound {
@@ -515,7 +516,7 @@ impl NodeState {
             )));
         }
         consent.withdrawn_at = Some(now());
-        self.store.put_consent(&consent)?;
+        store::put_consent(&self.store, &consent)?;
         self.store.flush().await?;
         let used = self
             .member_transfers_unchecked(member)?
@@ -539,7 +540,7 @@ impl NodeState {
     /// At the recipient: deletes what was received from `sender` about
     /// `member`, ending any representation first.
     async fn forget(&self, sender: &AffiliateId, member: &MemberId) -> Result<()> {
-        for mut transfer in self.store.member_transfers(member)? {
+        for mut transfer in store::member_transfers(&self.store, member)? {
             if transfer.direction != Direction::Incoming || &transfer.origin != sender {
                 continue;
             }
@@ -550,14 +551,12 @@ impl NodeState {
             }
             transfer.file = None;
             transfer.updated_at = now();
-            self.store.put_transfer(&transfer)?;
+            store::put_transfer(&self.store, &transfer)?;
         }
-        if self
-            .store
-            .member(member)?
+        if member_store::member(&self.store, member)?
             .is_some_and(|m| m.home.as_ref() == Some(sender))
         {
-            self.store.remove_member(member)?;
+            member_store::remove_member(&self.store, member)?;
         }
         self.store.flush().await
     }
@@ -580,9 +579,7 @@ impl NodeState {
                 record.id, record.status
             )));
         }
-        let consent = self
-            .store
-            .consents(&input.member)?
+        let consent = store::consents(&self.store, &input.member)?
             .into_iter()
             .find(|c| c.id == input.consent)
             .ok_or_else(|| {
@@ -632,10 +629,13 @@ impl NodeState {
             created_at: at,
             updated_at: at,
         };
-        let mut records = vec![Record::Transfer(&transfer), Record::Outbox(&sealed)];
-        let answered = self.answered_request(&transfer.member, &transfer.destination)?;
-        records.extend(answered.iter().map(Record::Transfer));
-        self.store.put_all(&records)?;
+        let mut batch = Batch::default();
+        store::stage_transfer(&mut batch, &transfer)?;
+        crate::handoffs::store::stage_outbox(&mut batch, &sealed)?;
+        for answered in self.answered_request(&transfer.member, &transfer.destination)? {
+            store::stage_transfer(&mut batch, &answered)?;
+        }
+        self.store.write(batch)?;
         self.store.flush().await?;
         self.wake_outbox();
         Ok(transfer)
@@ -727,7 +727,7 @@ impl NodeState {
             legal_basis: input.legal_basis,
             withdrawn_at: None,
         };
-        self.store.put_consent(&consent)?;
+        store::put_consent(&self.store, &consent)?;
         let message = RequestMessage {
             member: input.member,
             consent,
@@ -752,7 +752,7 @@ impl NodeState {
             created_at: at,
             updated_at: at,
         };
-        self.store.put_transfer(&transfer)?;
+        store::put_transfer(&self.store, &transfer)?;
         self.store.flush().await?;
         Ok(transfer)
     }
@@ -760,7 +760,7 @@ impl NodeState {
     /// The open requests about `member` between this node and `other`,
     /// marked accepted: a transfer of that member between the two answers them.
     fn answered_request(&self, member: &MemberId, other: &AffiliateId) -> Result<Vec<Transfer>> {
-        let mut answered = self.store.member_transfers(member)?;
+        let mut answered = store::member_transfers(&self.store, member)?;
         answered.retain(|t| {
             let open = matches!(t.status, TransferStatus::Sent | TransferStatus::Received);
             let between = &t.origin == other || &t.destination == other;
@@ -799,15 +799,13 @@ impl NodeState {
         let mut desk = TransferDesk::default();
         for t in &all {
             if let std::collections::hash_map::Entry::Vacant(slot) = desk.names.entry(t.member) {
-                if let Some(m) = self.store.member(&t.member)? {
+                if let Some(m) = member_store::member(&self.store, &t.member)? {
                     slot.insert(grant.shown(m.holder_name, |_| String::new()));
                 }
             }
             let asked_here = t.request && t.direction == Direction::Incoming;
             if let Some(c) = t.consent.filter(|_| asked_here && !grant.masked()) {
-                if let Some(found) = self
-                    .store
-                    .consents(&t.member)?
+                if let Some(found) = store::consents(&self.store, &t.member)?
                     .into_iter()
                     .find(|k| k.id == c)
                 {
@@ -821,7 +819,7 @@ impl NodeState {
     }
 
     pub(crate) fn transfer(&self, id: &HandoffId) -> Result<Transfer> {
-        self.store.transfer(id)?.ok_or_else(|| NodeError::NotFound {
+        store::transfer(&self.store, id)?.ok_or_else(|| NodeError::NotFound {
             what: "transfer",
             id: id.to_string(),
         })
@@ -835,7 +833,7 @@ impl NodeState {
     }
 
     pub(crate) fn transfers(&self, direction: Option<Direction>) -> Result<Vec<Transfer>> {
-        let mut all = self.store.transfers()?;
+        let mut all = store::transfers(&self.store)?;
         all.retain(|t| direction.is_none_or(|d| t.direction == d));
         all.sort_by_key(|t| std::cmp::Reverse(t.updated_at));
         Ok(all)
@@ -891,18 +889,16 @@ impl NodeState {
             let body = record.attestation(self)?;
             self.append_with(body, |seq| {
                 record.attestation_seq = seq.get();
-                vec![
-                    Record::Member(&record),
-                    Record::Transfer(&transfer),
-                    Record::Outbox(&decision),
-                ]
+                accepted(&record, &transfer, &decision)
             })
             .await?;
-            self.metrics.members.set(self.store.member_count() as i64);
+            self.metrics
+                .members
+                .set(member_store::member_count(&self.store) as i64);
             drop(guard);
             self.wake_outbox();
             // A worker this node represented for the origin is now its own member.
-            for earlier in self.store.member_transfers(&transfer.member)? {
+            for earlier in store::member_transfers(&self.store, &transfer.member)? {
                 let same =
                     earlier.direction == Direction::Incoming && earlier.origin == transfer.origin;
                 if same && earlier.status == TransferStatus::Accepted && earlier.id != transfer.id {
@@ -918,15 +914,11 @@ impl NodeState {
                 from: at,
                 until: transfer.until,
             });
-            self.append_with(commitment, |_| {
-                vec![
-                    Record::Member(&local),
-                    Record::Transfer(&transfer),
-                    Record::Outbox(&decision),
-                ]
-            })
-            .await?;
-            self.metrics.members.set(self.store.member_count() as i64);
+            self.append_with(commitment, |_| accepted(&local, &transfer, &decision))
+                .await?;
+            self.metrics
+                .members
+                .set(member_store::member_count(&self.store) as i64);
             drop(guard);
             self.wake_outbox();
         }
@@ -959,8 +951,10 @@ impl NodeState {
         };
         transfer.updated_at = now();
         let decision = self.seal_decision(&transfer, false, Some(reason))?;
-        self.store
-            .put_all(&[Record::Transfer(&transfer), Record::Outbox(&decision)])?;
+        let mut batch = Batch::default();
+        store::stage_transfer(&mut batch, &transfer)?;
+        crate::handoffs::store::stage_outbox(&mut batch, &decision)?;
+        self.store.write(batch)?;
         self.store.flush().await?;
         self.wake_outbox();
         Ok(transfer)
@@ -1011,7 +1005,7 @@ impl NodeState {
         .await?;
         transfer.status = TransferStatus::Ended { reason };
         transfer.updated_at = at;
-        self.store.put_transfer(&transfer)?;
+        store::put_transfer(&self.store, &transfer)?;
         self.store.flush().await?;
         // The entry tells every node; the other party also gets a notice so
         // that its own record of the transfer says so.
@@ -1032,7 +1026,7 @@ impl NodeState {
     /// The transfers of one member, newest first: the member's transfer log.
     pub(crate) fn member_transfers_unchecked(&self, member: &MemberId) -> Result<Vec<Transfer>> {
         self.member(member)?;
-        let mut found = self.store.member_transfers(member)?;
+        let mut found = store::member_transfers(&self.store, member)?;
         found.sort_by_key(|t| std::cmp::Reverse(t.updated_at));
         Ok(found)
     }
@@ -1113,7 +1107,7 @@ impl NodeState {
     /// affiliate committed to whose end date has passed.
     pub async fn end_expired(&self, who: &Principal) -> Result<()> {
         let at = now();
-        for transfer in self.store.transfers_due(at)? {
+        for transfer in store::transfers_due(&self.store, at)? {
             if transfer.status == TransferStatus::Accepted && !transfer.membership_move {
                 self.end_transfer(who, &transfer.id, RepresentationEndReason::Expired)
                     .await?;
@@ -1142,10 +1136,12 @@ impl NodeState {
             created_at: item.received_at,
             updated_at: item.received_at,
         };
-        let answered = self.answered_request(&transfer.member, &item.sender)?;
-        let mut records = vec![Record::Transfer(&transfer)];
-        records.extend(answered.iter().map(Record::Transfer));
-        self.store.put_all(&records)
+        let mut batch = Batch::default();
+        store::stage_transfer(&mut batch, &transfer)?;
+        for answered in self.answered_request(&transfer.member, &item.sender)? {
+            store::stage_transfer(&mut batch, &answered)?;
+        }
+        self.store.write(batch)
     }
 
     /// A destination asks this origin for a member's file.
@@ -1158,7 +1154,7 @@ impl NodeState {
             )));
         }
         self.member(&message.member)?;
-        self.store.put_consent(&message.consent)?;
+        store::put_consent(&self.store, &message.consent)?;
         let transfer = Transfer {
             id: item.id,
             direction: Direction::Incoming,
@@ -1175,7 +1171,7 @@ impl NodeState {
             created_at: item.received_at,
             updated_at: item.received_at,
         };
-        self.store.put_transfer(&transfer)
+        store::put_transfer(&self.store, &transfer)
     }
 
     /// The other side's decision on a transfer or request this node sent.
@@ -1206,7 +1202,7 @@ impl NodeState {
             }
         };
         transfer.updated_at = now();
-        self.store.put_transfer(&transfer)?;
+        store::put_transfer(&self.store, &transfer)?;
         self.store.flush().await?;
         if message.accepted && !transfer.request {
             self.after_acceptance(&transfer).await?;
@@ -1229,7 +1225,7 @@ impl NodeState {
                 reason: message.reason,
             };
             transfer.updated_at = now();
-            self.store.put_transfer(&transfer)?;
+            store::put_transfer(&self.store, &transfer)?;
         }
         Ok(())
     }
@@ -1239,6 +1235,20 @@ impl NodeState {
         let message: WithdrawalMessage = serde_json::from_slice(plain).map_err(malformed(item))?;
         self.forget(&item.sender, &message.member).await
     }
+}
+
+/// What an accepted transfer writes with the entry that says so: the
+/// member record, the transfer's status and the decision for the origin.
+fn accepted(
+    record: &MemberRecord,
+    transfer: &Transfer,
+    decision: &crate::handoffs::OutboxItem,
+) -> Result<Batch> {
+    let mut batch = Batch::default();
+    member_store::stage_member(&mut batch, record)?;
+    store::stage_transfer(&mut batch, transfer)?;
+    crate::handoffs::store::stage_outbox(&mut batch, decision)?;
+    Ok(batch)
 }
 
 /// The refusal of a handoff whose content does not parse.

@@ -536,7 +536,7 @@ impl NodeState {
                         .is_some_and(|f| f.accepted.is_none())
                 })
                 .count(),
-            members: self.store.member_count(),
+            members: crate::members::store::member_count(&self.store),
             incoming_transfers: incoming.len(),
         })
     }

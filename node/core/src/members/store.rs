@@ -1,0 +1,40 @@
+//! Member records in the store: personal data, this node only; what
+//! replicates is the attestation in the log.
+
+use super::MemberRecord;
+use crate::error::Result;
+use crate::storage::{Batch, Space, Store};
+use unionfed_protocol::MemberId;
+
+/// By member id. Counted: `/metrics` reads the number of members.
+const MEMBERS: Space = Space::json(b'm', "member record").counted();
+
+pub(crate) fn member(store: &Store, id: &MemberId) -> Result<Option<MemberRecord>> {
+    store.get(MEMBERS, id.as_bytes())
+}
+
+/// Writes a member record that changes no log entry (also for
+/// `unionfed bench`, which fills a stopped node's store).
+pub fn put_member(store: &Store, record: &MemberRecord) -> Result<()> {
+    store.put(MEMBERS, record.id.as_bytes(), record)
+}
+
+/// Adds a member record to `batch`: written with the entry that enrols or
+/// attests the member, or with the transfer that brings them here.
+pub(crate) fn stage_member(batch: &mut Batch, record: &MemberRecord) -> Result<()> {
+    batch.put(MEMBERS, record.id.as_bytes(), record)
+}
+
+/// Deletes a member record (personal data only; log entries stay).
+pub(crate) fn remove_member(store: &Store, id: &MemberId) -> Result<bool> {
+    store.remove(MEMBERS, id.as_bytes())
+}
+
+/// Every member record, in id order.
+pub(crate) fn members(store: &Store) -> Result<Vec<MemberRecord>> {
+    store.scan(MEMBERS, &[])
+}
+
+pub(crate) fn member_count(store: &Store) -> usize {
+    store.count(MEMBERS)
+}
