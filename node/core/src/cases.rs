@@ -14,6 +14,7 @@ pub mod public;
 pub mod receipt;
 pub mod referrals;
 pub mod reports;
+pub(crate) mod store;
 pub mod taxonomy;
 
 use crate::access::{Action, Principal};
@@ -593,7 +594,7 @@ impl NodeState {
         id: CaseId,
         complete: impl FnOnce(&mut Case) -> Result<()>,
     ) -> Result<Case> {
-        if let Some(held) = self.store.case(&id)? {
+        if let Some(held) = store::case(&self.store, &id)? {
             return Ok(held);
         }
         let mut case = self.build_case(input, channel, actor, at, id, false)?;
@@ -607,7 +608,7 @@ impl NodeState {
         case: Case,
         receipt: Option<&receipt::ReceiptLock>,
     ) -> Result<Case> {
-        self.store.put_case(&case, receipt)?;
+        store::put_case(&self.store, &case, receipt)?;
         self.store.flush().await?;
         self.metrics.cases_opened.inc();
         Ok(case)
@@ -731,7 +732,7 @@ impl NodeState {
     }
 
     pub(crate) fn case(&self, id: &CaseId) -> Result<Case> {
-        self.store.case(id)?.ok_or_else(|| NodeError::NotFound {
+        store::case(&self.store, id)?.ok_or_else(|| NodeError::NotFound {
             what: "case",
             id: id.to_string(),
         })
@@ -741,7 +742,7 @@ impl NodeState {
     /// the earliest due.
     pub(crate) fn cases(&self, query: &CaseQuery) -> Result<Vec<Case>> {
         let at = now();
-        let mut cases = self.store.cases()?;
+        let mut cases = store::cases(&self.store)?;
         cases.retain(|c| {
             query.status.is_none_or(|s| s == c.status)
                 && query.category.is_none_or(|k| c.categories.contains(&k))
@@ -778,7 +779,7 @@ impl NodeState {
         after: &Case,
         handoff: Option<&crate::handoffs::OutboxItem>,
     ) -> Result<()> {
-        if !self.store.replace_case_with(before, after, handoff)? {
+        if !store::replace_case_with(&self.store, before, after, handoff)? {
             return Err(NodeError::Invalid(format!(
                 "case {} was changed by someone else just now; reload it and try again",
                 before.reference

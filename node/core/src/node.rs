@@ -381,7 +381,7 @@ fn load_charter(store: &Store, data_dir: &Path, config: &Config) -> Result<HeldC
 /// wrote there in a form this one no longer reads, each area its own.
 pub(crate) fn open_store(path: &Path) -> Result<Store> {
     let store = Store::open(path)?;
-    store.index_partner_tokens()?;
+    crate::cases::store::index_partner_tokens(&store)?;
     crate::transfers::store::index_transfers(&store)?;
     Ok(store)
 }

@@ -53,19 +53,14 @@ mod log;
 
 pub use log::{Applied, Representation};
 
-use crate::cases::partners::Partner;
-use crate::cases::receipt::ReceiptLock;
-use crate::cases::referrals::Service;
-use crate::cases::Case;
 use crate::error::{NodeError, Result};
-use crate::handoffs::OutboxItem;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use unionfed_protocol::{CharterDocument, HandoffId};
+use unionfed_protocol::CharterDocument;
 
 /// The schema this build writes and reads.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -711,17 +706,10 @@ impl Store {
 
 // --- records of the areas without a store module of their own yet ---------
 
-const CASE: u8 = b'k';
-const RECEIPT: u8 = b'l';
-const PARTNER: u8 = b'g';
-const SERVICE: u8 = b'v';
-const FILE: u8 = b'f';
 const AUDIT: u8 = b'y';
 const USER: u8 = b'u';
 const SESSION: u8 = b's';
 const API_TOKEN: u8 = b'w';
-const PARTNER_TOKEN: u8 = b'p';
-const OUTBOX: u8 = b'o';
 
 fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>> {
     serde_json::to_vec(value).map_err(|e| NodeError::Storage(e.to_string()))
@@ -732,19 +720,7 @@ fn from_json<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &str) -> Result
         .map_err(|e| NodeError::Storage(format!("stored {what} is unreadable: {e}")))
 }
 
-fn partner_token_key(token_hash: &[u8; 32]) -> Vec<u8> {
-    let mut key = vec![PARTNER_TOKEN];
-    key.extend_from_slice(token_hash);
-    key
-}
-
 impl Store {
-    fn handoff_key(prefix: u8, id: &HandoffId) -> Vec<u8> {
-        let mut key = vec![prefix];
-        key.extend_from_slice(id.as_bytes());
-        key
-    }
-
     fn put_json<T: Serialize>(&self, key: Vec<u8>, value: &T) -> Result<()> {
         self.data.insert(key, to_json(value)?)?;
         Ok(())
@@ -767,90 +743,6 @@ impl Store {
             .scan_prefix(prefix)
             .map(|item| from_json(&item?.1, what))
             .collect()
-    }
-
-    // --- cases -------------------------------------------------------------
-
-    /// Stores a new case and, for a worker given a receipt code, the hash
-    /// that finds it, in one batch.
-    pub fn put_case(&self, case: &Case, receipt: Option<&ReceiptLock>) -> Result<()> {
-        let _writer = self.writer()?;
-        let mut batch = sled::Batch::default();
-        batch.insert(Store::handoff_key(CASE, &case.id), to_json(case)?);
-        if let Some(lock) = receipt {
-            let mut key = vec![RECEIPT];
-            key.extend_from_slice(lock.locator.as_bytes());
-            key.extend_from_slice(case.id.as_bytes());
-            batch.insert(key, to_json(lock)?);
-        }
-        self.data.apply_batch(batch)?;
-        Ok(())
-    }
-
-    /// Replaces `before` with `after`, and puts `handoff` (if any) in the
-    /// outbox in the same batch, so the case and the message about it are
-    /// written together; `false` (and nothing written) when the stored case
-    /// is no longer `before`.
-    pub fn replace_case_with(
-        &self,
-        before: &Case,
-        after: &Case,
-        handoff: Option<&OutboxItem>,
-    ) -> Result<bool> {
-        self.swap_case(before, after, |batch| {
-            if let Some(item) = handoff {
-                batch.insert(Store::handoff_key(OUTBOX, &item.id), encode(item)?);
-            }
-            Ok(())
-        })
-    }
-
-    /// Replaces `before` with its erased form `after` and removes the
-    /// receipt code's hash, so that the code opens nothing any more.
-    pub fn replace_case_erasing(&self, before: &Case, after: &Case) -> Result<bool> {
-        self.swap_case(before, after, |batch| {
-            for item in self.data.scan_prefix([RECEIPT]) {
-                let (k, _) = item?;
-                if k.ends_with(before.id.as_bytes()) {
-                    batch.remove(k);
-                }
-            }
-            Ok(())
-        })
-    }
-
-    /// Under the writer lock: if the stored case is still `before`, writes
-    /// `after` and whatever `also` adds, in one batch.
-    fn swap_case(
-        &self,
-        before: &Case,
-        after: &Case,
-        also: impl FnOnce(&mut sled::Batch) -> Result<()>,
-    ) -> Result<bool> {
-        let _writer = self.writer()?;
-        let key = Store::handoff_key(CASE, &before.id);
-        if self.data.get(&key)?.as_deref() != Some(to_json(before)?.as_slice()) {
-            return Ok(false);
-        }
-        let mut batch = sled::Batch::default();
-        batch.insert(key, to_json(after)?);
-        also(&mut batch)?;
-        self.data.apply_batch(batch)?;
-        Ok(true)
-    }
-
-    /// Stores a file under its SHA-256 (hex); the same file is kept once.
-    pub fn put_file(&self, sha256_hex: &str, bytes: &[u8]) -> Result<()> {
-        let mut key = vec![FILE];
-        key.extend_from_slice(sha256_hex.as_bytes());
-        self.data.insert(key, bytes)?;
-        Ok(())
-    }
-
-    pub fn file(&self, sha256_hex: &str) -> Result<Option<Vec<u8>>> {
-        let mut key = vec![FILE];
-        key.extend_from_slice(sha256_hex.as_bytes());
-        Ok(self.data.get(key)?.map(|v| v.to_vec()))
     }
 
     // --- audit, users, sessions ---------------------------------------------
@@ -989,105 +881,6 @@ impl Store {
         let mut key = vec![API_TOKEN];
         key.extend_from_slice(token_hash);
         self.data.remove(key)?;
-        Ok(())
-    }
-
-    /// Stores directory entries in one batch.
-    pub fn put_services(&self, services: &[Service]) -> Result<()> {
-        let mut batch = sled::Batch::default();
-        for s in services {
-            batch.insert(Store::handoff_key(SERVICE, &s.id), to_json(s)?);
-        }
-        self.data.apply_batch(batch)?;
-        Ok(())
-    }
-
-    pub fn services(&self) -> Result<Vec<Service>> {
-        self.scan_json(vec![SERVICE], "directory entry")
-    }
-
-    pub fn case(&self, id: &HandoffId) -> Result<Option<Case>> {
-        self.get_json(&Store::handoff_key(CASE, id), "case")
-    }
-
-    pub fn cases(&self) -> Result<Vec<Case>> {
-        self.scan_json(vec![CASE], "case")
-    }
-
-    /// The cases whose receipt code starts with `locator`, with their locks.
-    pub fn cases_by_locator(&self, locator: &str) -> Result<Vec<(Case, ReceiptLock)>> {
-        let mut prefix = vec![RECEIPT];
-        prefix.extend_from_slice(locator.as_bytes());
-        let mut out = Vec::new();
-        for item in self.data.scan_prefix(&prefix) {
-            let (key, value) = item?;
-            let id = key
-                .get(prefix.len()..)
-                .and_then(|b| <[u8; 16]>::try_from(b).ok())
-                .map(HandoffId::from_bytes)
-                .ok_or_else(|| NodeError::Storage("a receipt index key is unreadable".into()))?;
-            if let Some(case) = self.case(&id)? {
-                out.push((case, from_json(&value, "receipt lock")?));
-            }
-        }
-        Ok(out)
-    }
-
-    /// Stores a new partner and the index from its token's hash, together.
-    pub fn put_new_partner(&self, partner: &Partner, token_hash: &[u8; 32]) -> Result<()> {
-        let mut batch = sled::Batch::default();
-        batch.insert(Store::handoff_key(PARTNER, &partner.id), to_json(partner)?);
-        batch.insert(
-            partner_token_key(token_hash),
-            partner.id.as_bytes().to_vec(),
-        );
-        self.data.apply_batch(batch)?;
-        Ok(())
-    }
-
-    pub fn put_partner(&self, partner: &Partner) -> Result<()> {
-        self.put_json(Store::handoff_key(PARTNER, &partner.id), partner)
-    }
-
-    pub fn partners(&self) -> Result<Vec<Partner>> {
-        self.scan_json(vec![PARTNER], "partner")
-    }
-
-    /// The partner whose token hashes to `token_hash`, revoked or not.
-    pub fn partner_by_token_hash(&self, token_hash: &[u8; 32]) -> Result<Option<Partner>> {
-        let Some(id) = self.data.get(partner_token_key(token_hash))? else {
-            return Ok(None);
-        };
-        let id = <[u8; 16]>::try_from(id.as_ref())
-            .map(HandoffId::from_bytes)
-            .map_err(|_| NodeError::Storage("a partner token index entry is unreadable".into()))?;
-        self.get_json(&Store::handoff_key(PARTNER, &id), "partner")
-    }
-
-    /// Stores written before the token index kept the token's hash in the
-    /// partner record: index those, once, and drop the hash from the record.
-    pub(crate) fn index_partner_tokens(&self) -> Result<()> {
-        let data = &self.data;
-        let mut batch = sled::Batch::default();
-        for item in data.scan_prefix([PARTNER]) {
-            let (key, value) = item?;
-            let mut record: serde_json::Value = serde_json::from_slice(&value)
-                .map_err(|e| NodeError::Storage(format!("a partner record is unreadable: {e}")))?;
-            let Some(old) = record
-                .as_object_mut()
-                .and_then(|o| o.remove("token_sha256"))
-            else {
-                continue;
-            };
-            let hash: [u8; 32] = old
-                .as_str()
-                .and_then(|h| hex::decode(h).ok())
-                .and_then(|b| b.try_into().ok())
-                .ok_or_else(|| NodeError::Storage("a partner's token hash is unreadable".into()))?;
-            batch.insert(partner_token_key(&hash), key[1..].to_vec());
-            batch.insert(key, to_json(&record)?);
-        }
-        data.apply_batch(batch)?;
         Ok(())
     }
 }

@@ -257,7 +257,7 @@ impl NodeState {
             },
             note: Some(name),
         })?;
-        self.store.put_file(&sha256, &clean)?;
+        super::store::put_file(&self.store, &sha256, &clean)?;
         self.save_case(&before, &case).await?;
         Ok(case)
     }
@@ -313,7 +313,7 @@ impl NodeState {
             .find(|a| a.sha256 == sha256)
             .cloned()
             .ok_or_else(not_found)?;
-        let bytes = self.store.file(sha256)?.ok_or_else(not_found)?;
+        let bytes = super::store::file(&self.store, sha256)?.ok_or_else(not_found)?;
         Ok((meta, bytes))
     }
 }

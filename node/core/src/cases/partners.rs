@@ -154,7 +154,7 @@ impl NodeState {
             created_at: now(),
             revoked_at: None,
         };
-        self.store.put_new_partner(&partner, &token_hash(&token))?;
+        super::store::put_new_partner(&self.store, &partner, &token_hash(&token))?;
         self.store.flush().await?;
         Ok(CreatedPartner { partner, token })
     }
@@ -168,7 +168,7 @@ impl NodeState {
     }
 
     pub(crate) fn partners(&self) -> Result<Vec<Partner>> {
-        self.store.partners()
+        super::store::partners(&self.store)
     }
 
     /// The partner `who` stands for, if the policy lets it act as one and
@@ -221,7 +221,7 @@ impl NodeState {
             })?;
         if partner.revoked_at.is_none() {
             partner.revoked_at = Some(now());
-            self.store.put_partner(&partner)?;
+            super::store::put_partner(&self.store, &partner)?;
             self.store.flush().await?;
         }
         Ok(partner)
@@ -229,10 +229,10 @@ impl NodeState {
 
     /// The partner holding `token`, if its token is in force.
     pub fn partner_by_token(&self, token: &str) -> Result<Option<Partner>> {
-        Ok(self
-            .store
-            .partner_by_token_hash(&token_hash(token))?
-            .filter(|p| p.revoked_at.is_none()))
+        Ok(
+            super::store::partner_by_token_hash(&self.store, &token_hash(token))?
+                .filter(|p| p.revoked_at.is_none()),
+        )
     }
 
     /// A partner refers a worker to the union.
@@ -266,9 +266,7 @@ impl NodeState {
     pub fn partner_referrals(&self, who: &Principal) -> Result<Vec<OwnReferral>> {
         let (grant, partner) = self.partner_for(who, PartnerScope::ReadOwnReferrals)?;
         grant.done(self, "partner referrals", None);
-        let mut own: Vec<Case> = self
-            .store
-            .cases()?
+        let mut own: Vec<Case> = super::store::cases(&self.store)?
             .into_iter()
             .filter(|c| {
                 c.channel
@@ -285,7 +283,7 @@ impl NodeState {
     pub fn partner_referral_status(&self, who: &Principal, id: &CaseId) -> Result<OwnReferral> {
         let (grant, partner) = self.partner_for(who, PartnerScope::ReadOwnReferrals)?;
         grant.done(self, &id.to_string(), None);
-        match self.store.case(id)? {
+        match super::store::case(&self.store, id)? {
             Some(c)
                 if c.channel
                     == (Channel::Partner {

@@ -190,9 +190,8 @@ impl NodeState {
     pub(crate) async fn case_by_receipt(&self, query: &ReceiptQuery) -> Result<Case> {
         receipt::check_passphrase(query.passphrase.as_deref())?;
         let code = receipt::normalise(&query.receipt_code)?;
-        let candidates = self
-            .store
-            .cases_by_locator(&code[..receipt::LOCATOR_DIGITS])?;
+        let candidates =
+            super::store::cases_by_locator(&self.store, &code[..receipt::LOCATOR_DIGITS])?;
         for (case, lock) in candidates {
             if verify_off_thread(lock, code.clone(), query.passphrase.clone()).await? {
                 return Ok(case);

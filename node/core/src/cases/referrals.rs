@@ -410,13 +410,13 @@ impl NodeState {
                 return Err(NodeError::Invalid(format!("partner {p} is not known here")));
             }
         }
-        if self.store.services()?.len() >= MAX_SERVICES {
+        if super::store::services(&self.store)?.len() >= MAX_SERVICES {
             return Err(NodeError::Invalid(format!(
                 "the directory holds {MAX_SERVICES} entries, the most it may"
             )));
         }
         let service = input.into_service();
-        self.store.put_services(std::slice::from_ref(&service))?;
+        super::store::put_services(&self.store, std::slice::from_ref(&service))?;
         self.store.flush().await?;
         Ok(service)
     }
@@ -436,13 +436,13 @@ impl NodeState {
 
     async fn import_services_unchecked(&self, csv: &str) -> Result<ImportReport> {
         let rows = parse_directory_csv(csv)?;
-        if self.store.services()?.len() + rows.len() > MAX_SERVICES {
+        if super::store::services(&self.store)?.len() + rows.len() > MAX_SERVICES {
             return Err(NodeError::Invalid(format!(
                 "the directory would hold more than {MAX_SERVICES} entries; nothing was imported"
             )));
         }
         let services: Vec<Service> = rows.into_iter().map(NewService::into_service).collect();
-        self.store.put_services(&services)?;
+        super::store::put_services(&self.store, &services)?;
         self.store.flush().await?;
         Ok(ImportReport {
             imported: services.len(),
@@ -474,15 +474,14 @@ impl NodeState {
         country: Option<CountryCode>,
         kind: Option<ServiceKind>,
     ) -> Result<Vec<Service>> {
-        let mut all = self.store.services()?;
+        let mut all = super::store::services(&self.store)?;
         all.retain(|s| country.is_none_or(|c| c == s.country) && kind.is_none_or(|k| k == s.kind));
         all.sort_by(|a, b| (a.country.as_str(), &a.name).cmp(&(b.country.as_str(), &b.name)));
         Ok(all)
     }
 
     fn service(&self, id: &HandoffId) -> Result<Service> {
-        self.store
-            .services()?
+        super::store::services(&self.store)?
             .into_iter()
             .find(|s| &s.id == id)
             .ok_or_else(|| NodeError::NotFound {
@@ -884,15 +883,13 @@ impl NodeState {
 
     fn partner_inbox_of(&self, partner: &Partner) -> Result<Vec<PartnerReferral>> {
         partner.may(PartnerScope::UpdateReferralsToUs)?;
-        let services: Vec<HandoffId> = self
-            .store
-            .services()?
+        let services: Vec<HandoffId> = super::store::services(&self.store)?
             .into_iter()
             .filter(|s| s.partner == Some(partner.id))
             .map(|s| s.id)
             .collect();
         let mut out = Vec::new();
-        for case in self.store.cases()? {
+        for case in super::store::cases(&self.store)? {
             for r in &case.referrals {
                 if let ReferralTarget::Service { service, .. } = &r.target {
                     if services.contains(service) {
@@ -1128,9 +1125,7 @@ impl NodeState {
             .await?;
         } else if item.kind == HandoffKind::CASE_STATUS_UPDATE {
             let m: CaseStatusMessage = serde_json::from_slice(plain).map_err(malformed)?;
-            let before = self
-                .store
-                .cases()?
+            let before = super::store::cases(&self.store)?
                 .into_iter()
                 .find(|c| c.referrals.iter().any(|r| r.id == m.referral))
                 .ok_or_else(|| NodeError::NotFound {

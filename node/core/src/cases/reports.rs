@@ -543,7 +543,11 @@ impl NodeState {
 
     pub fn case_stats(&self, who: &Principal) -> Result<CaseStats> {
         let grant = self.allow(who, Action::ReadFigures, "figures")?;
-        let value = stats(&self.store.cases()?, self.config.stats_min_cell, now());
+        let value = stats(
+            &super::store::cases(&self.store)?,
+            self.config.stats_min_cell,
+            now(),
+        );
         grant.done(self, "figures", None);
         Ok(value)
     }
@@ -597,7 +601,7 @@ impl NodeState {
                 request.reason
             )),
         })?;
-        self.store.replace_case_erasing(&before, &case)?;
+        super::store::replace_case_erasing(&self.store, &before, &case)?;
         self.store.flush().await?;
         Ok(case)
     }
@@ -620,7 +624,7 @@ impl NodeState {
         let limit = u64::from(self.config.case_retention_days) * DAY;
         let at = now();
         let mut erased = 0;
-        for before in self.store.cases()? {
+        for before in super::store::cases(&self.store)? {
             let finished = matches!(before.status, CaseStatus::Closed | CaseStatus::Rejected);
             if before.erased || !finished || before.updated_at.secs() + limit > at.secs() {
                 continue;
@@ -636,7 +640,7 @@ impl NodeState {
                     self.config.case_retention_days
                 )),
             })?;
-            if self.store.replace_case_erasing(&before, &case)? {
+            if super::store::replace_case_erasing(&self.store, &before, &case)? {
                 erased += 1;
             }
         }
