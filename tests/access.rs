@@ -1357,7 +1357,6 @@ fn judge(row: &Row, who: &Who, expected: Expect, a: &Answer) -> Option<String> {
 fn audit_head(net: &TestNet) -> u64 {
     net.node(0)
         .state()
-        .store
         .audit_newest_first()
         .next()
         .map_or(0, |r| r.unwrap().seq)
@@ -1366,7 +1365,6 @@ fn audit_head(net: &TestNet) -> u64 {
 fn audit_since(net: &TestNet, seq: u64) -> Vec<AuditRecord> {
     net.node(0)
         .state()
-        .store
         .audit_newest_first()
         .map(Result::unwrap)
         .take_while(|r| r.seq > seq)

@@ -4,6 +4,8 @@
 //! every form must send back. Wrong passwords lock the account for longer
 //! and longer.
 
+pub(crate) mod store;
+
 use crate::access::{Action, Principal};
 use crate::error::{NodeError, Result};
 use crate::node::{now, NodeState};
@@ -274,16 +276,14 @@ impl NodeState {
 
     /// The account `username`, or NotFound.
     fn user_named(&self, username: &str) -> Result<User> {
-        self.store
-            .user(username)?
-            .ok_or_else(|| NodeError::NotFound {
-                what: "user",
-                id: username.to_owned(),
-            })
+        store::user(&self.store, username)?.ok_or_else(|| NodeError::NotFound {
+            what: "user",
+            id: username.to_owned(),
+        })
     }
 
     pub fn has_users(&self) -> Result<bool> {
-        Ok(!self.store.users()?.is_empty())
+        Ok(!store::users(&self.store)?.is_empty())
     }
 
     fn new_session(&self, username: &str) -> Result<NewSession> {
@@ -295,7 +295,7 @@ impl NodeState {
             last_seen: at,
             csrf: random_hex(16),
         };
-        self.store.put_session(&token_hash(&id), &session)?;
+        store::put_session(&self.store, &token_hash(&id), &session)?;
         Ok(NewSession {
             id,
             csrf: session.csrf,
@@ -316,7 +316,7 @@ impl NodeState {
                 ..new
             })
             .await?;
-        if !self.store.put_first_user(&user)? {
+        if !store::put_first_user(&self.store, &user)? {
             return Err(NodeError::Invalid(
                 "this node already has accounts; log in instead".into(),
             ));
@@ -354,14 +354,14 @@ impl NodeState {
     /// An admin creates an account.
     pub async fn create_user(&self, who: &Principal, new: NewUser) -> Result<User> {
         let grant = self.allow(who, Action::ManageAccounts, &new.username)?;
-        if self.store.user(&new.username)?.is_some() {
+        if store::user(&self.store, &new.username)?.is_some() {
             return Err(NodeError::Invalid(format!(
                 "the user name {} is taken",
                 new.username
             )));
         }
         let user = self.make_user(new).await?;
-        self.store.put_user(&user)?;
+        store::put_user(&self.store, &user)?;
         grant.done_as(
             self,
             "create_user",
@@ -388,9 +388,9 @@ impl NodeState {
         }
         let mut user = self.user_named(username)?;
         user.disabled = disabled;
-        self.store.put_user(&user)?;
+        store::put_user(&self.store, &user)?;
         if disabled {
-            self.store.remove_sessions_of(username)?;
+            store::remove_sessions_of(&self.store, username)?;
         }
         grant.done_as(
             self,
@@ -415,7 +415,7 @@ impl NodeState {
         code: Option<&str>,
     ) -> Result<std::result::Result<(User, NewSession), LoginFailure>> {
         let at = now();
-        let found = self.store.user(username)?;
+        let found = store::user(&self.store, username)?;
         let Some(mut user) = found.filter(|u| !u.disabled) else {
             // Spend the same time as a real check, so names cannot be probed.
             let password = password.to_owned();
@@ -445,7 +445,7 @@ impl NodeState {
                 let wait = (60u64 << extra.min(6)).min(3600);
                 user.locked_until = Some(Timestamp(at.secs() + wait));
             }
-            self.store.put_user(&user)?;
+            store::put_user(&self.store, &user)?;
             self.audit(
                 &Principal::Public.audit_name(),
                 "login_failed",
@@ -463,7 +463,7 @@ impl NodeState {
                 None => return Ok(Err(LoginFailure::NeedsCode)),
                 Some(c) if !code_ok(&secret, c) => {
                     user.failed_logins += 1;
-                    self.store.put_user(&user)?;
+                    store::put_user(&self.store, &user)?;
                     self.audit(
                         &Principal::Public.audit_name(),
                         "login_failed",
@@ -478,7 +478,7 @@ impl NodeState {
         }
         user.failed_logins = 0;
         user.locked_until = None;
-        self.store.put_user(&user)?;
+        store::put_user(&self.store, &user)?;
         let session = self.new_session(&user.username)?;
         self.audit(&user.username, "login", &user.username, None);
         self.store.flush().await?;
@@ -488,33 +488,34 @@ impl NodeState {
     /// The user and session behind a cookie value, if it is in force.
     pub fn session_user(&self, id: &str) -> Result<Option<(User, Session)>> {
         let key = token_hash(id);
-        let Some(mut session) = self.store.session(&key)? else {
+        let Some(mut session) = store::session(&self.store, &key)? else {
             return Ok(None);
         };
         let at = now().secs();
         if at > session.last_seen.secs() + IDLE_SECS
             || at > session.created_at.secs() + ABSOLUTE_SECS
         {
-            self.store.remove_session(&key)?;
+            store::remove_session(&self.store, &key)?;
             return Ok(None);
         }
-        let Some(user) = self.store.user(&session.username)?.filter(|u| !u.disabled) else {
-            self.store.remove_session(&key)?;
+        let Some(user) = store::user(&self.store, &session.username)?.filter(|u| !u.disabled)
+        else {
+            store::remove_session(&self.store, &key)?;
             return Ok(None);
         };
         if at > session.last_seen.secs() + 300 {
             session.last_seen = Timestamp(at);
-            self.store.put_session(&key, &session)?;
+            store::put_session(&self.store, &key, &session)?;
         }
         Ok(Some((user, session)))
     }
 
     pub async fn logout(&self, id: &str) -> Result<()> {
         let key = token_hash(id);
-        if let Some(s) = self.store.session(&key)? {
+        if let Some(s) = store::session(&self.store, &key)? {
             self.audit(&s.username, "logout", &s.username, None);
         }
-        self.store.remove_session(&key)?;
+        store::remove_session(&self.store, &key)?;
         self.store.flush().await
     }
 
@@ -527,7 +528,7 @@ impl NodeState {
             return Ok(false);
         }
         user.totp_secret = Some(secret.to_owned());
-        self.store.put_user(&user)?;
+        store::put_user(&self.store, &user)?;
         self.audit(&who.audit_name(), "totp_on", username, None);
         self.store.flush().await?;
         Ok(true)
@@ -542,7 +543,7 @@ impl NodeState {
             return Ok(false);
         }
         user.totp_secret = None;
-        self.store.put_user(&user)?;
+        store::put_user(&self.store, &user)?;
         self.audit(&who.audit_name(), "totp_off", username, None);
         self.store.flush().await?;
         Ok(true)
@@ -551,7 +552,7 @@ impl NodeState {
     /// Every account with its personal API tokens, for an admin.
     pub fn users(&self, who: &Principal) -> Result<Vec<(User, Vec<ApiToken>)>> {
         let grant = self.allow(who, Action::ManageAccounts, "accounts")?;
-        let mut users = self.store.users()?;
+        let mut users = store::users(&self.store)?;
         users.sort_by(|a, b| a.username.cmp(&b.username));
         let mut out = Vec::with_capacity(users.len());
         for u in users {
@@ -565,9 +566,7 @@ impl NodeState {
     /// The display names of the enabled accounts that may handle cases:
     /// whom a case may be assigned to.
     pub fn case_handlers(&self) -> Result<Vec<String>> {
-        let mut names: Vec<String> = self
-            .store
-            .users()?
+        let mut names: Vec<String> = store::users(&self.store)?
             .into_iter()
             .filter(|u| !u.disabled)
             .filter(|u| Principal::of_user(u, None).may(Action::ChangeCase))
@@ -628,16 +627,14 @@ impl NodeState {
             label: label.to_owned(),
             created_at: now(),
         };
-        self.store.put_api_token(&token_hash(&token), &record)?;
+        store::put_api_token(&self.store, &token_hash(&token), &record)?;
         self.store.flush().await?;
         Ok((token, record))
     }
 
     /// The tokens of one account, oldest first.
     pub(crate) fn api_tokens_of(&self, username: &str) -> Result<Vec<ApiToken>> {
-        let mut held: Vec<ApiToken> = self
-            .store
-            .api_tokens()?
+        let mut held: Vec<ApiToken> = store::api_tokens(&self.store)?
             .into_iter()
             .map(|(_, t)| t)
             .filter(|t| t.username == username)
@@ -680,15 +677,13 @@ impl NodeState {
     }
 
     async fn revoke_api_token_of(&self, username: &str, id: &str) -> Result<bool> {
-        let found = self
-            .store
-            .api_tokens()?
+        let found = store::api_tokens(&self.store)?
             .into_iter()
             .find(|(_, t)| t.username == username && t.id == id);
         let Some((hash, _)) = found else {
             return Ok(false);
         };
-        self.store.remove_api_token(&hash)?;
+        store::remove_api_token(&self.store, &hash)?;
         self.store.flush().await?;
         Ok(true)
     }
@@ -698,12 +693,10 @@ impl NodeState {
         if !token.starts_with(API_TOKEN_PREFIX) {
             return Ok(None);
         }
-        let Some(record) = self.store.api_token(&token_hash(token))? else {
+        let Some(record) = store::api_token(&self.store, &token_hash(token))? else {
             return Ok(None);
         };
-        Ok(self
-            .store
-            .user(&record.username)?
+        Ok(store::user(&self.store, &record.username)?
             .filter(|u| !u.disabled)
             .map(|u| (u, record)))
     }

@@ -3,6 +3,8 @@
 //! the hash of the one before, so a record removed or altered in the middle
 //! breaks the chain, and `unionfed audit verify` finds where.
 
+mod store;
+
 use crate::access::{Action, Principal};
 use crate::error::Result;
 use crate::node::{now, NodeState};
@@ -125,7 +127,7 @@ impl NodeState {
     /// Records an event. Durable with the next flush; the callers that
     /// acknowledge a change flush anyway.
     pub(crate) fn audit(&self, actor: &str, action: &str, target: &str, detail: Option<String>) {
-        let result = self.store.append_audit(|seq, prev| {
+        let result = store::append(&self.store, |seq, prev| {
             let mut record = AuditRecord {
                 seq,
                 at: now(),
@@ -154,13 +156,19 @@ impl NodeState {
         let grant = self.allow(who, Action::ReadAudit, "audit trail")?;
         grant.done(self, "audit trail", query.text.clone());
         let records = self.matching_records(query)?;
-        Ok((records, verify_chain(self.store.audit_oldest_first())?))
+        Ok((records, verify_chain(store::oldest_first(&self.store))?))
+    }
+
+    /// Every audit record, the newest first, read as the iterator goes
+    /// (for the operator and the tests; the audit page is `audit_records`).
+    pub fn audit_newest_first(&self) -> impl Iterator<Item = Result<AuditRecord>> + '_ {
+        store::newest_first(&self.store)
     }
 
     fn matching_records(&self, query: &AuditQuery) -> Result<Vec<AuditRecord>> {
         let needle = query.text.as_deref().map(str::to_lowercase);
         let mut out = Vec::new();
-        for r in self.store.audit_newest_first() {
+        for r in store::newest_first(&self.store) {
             let r = r?;
             let hit = needle.as_deref().is_none_or(|n| {
                 [&r.actor, &r.action, &r.target]
@@ -183,7 +191,7 @@ impl NodeState {
 
 /// `unionfed audit verify`: checks the chain of a stopped node's store.
 pub fn verify_store(store: &crate::storage::Store) -> Result<ChainReport> {
-    verify_chain(store.audit_oldest_first())
+    verify_chain(store::oldest_first(store))
 }
 
 #[cfg(test)]
