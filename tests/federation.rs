@@ -230,7 +230,7 @@ fn kspi_key(net: &TestNet) -> unionfed_protocol::AffiliateSigningKey {
 
 fn next_entry(net: &TestNet, i: usize, body_tag: u8) -> unionfed_protocol::Entry {
     let state = net.node(i).state();
-    let head = state.store.head(&state.config.affiliate).unwrap();
+    let head = state.head_of(&state.config.affiliate).unwrap();
     unionfed_protocol::Entry {
         author: state.config.affiliate.clone(),
         seq: head.map_or(unionfed_protocol::Seq::FIRST, |h| h.seq.next().unwrap()),
@@ -268,8 +268,7 @@ async fn forged_tampered_and_oversized_gossip_is_rejected_and_valid_traffic_stil
     let real = net
         .node(0)
         .state()
-        .store
-        .entry(&"KSPI".parse().unwrap(), unionfed_protocol::Seq::FIRST)
+        .log_entry(&"KSPI".parse().unwrap(), unionfed_protocol::Seq::FIRST)
         .unwrap()
         .unwrap();
     let mut bytes = real.bytes().to_vec();
@@ -336,7 +335,7 @@ async fn equivocation_is_detected_and_both_entries_are_kept() {
     // find the other when they compare heads.
     for i in 0..3 {
         let evidence = wait_for(60, "evidence held", || async {
-            let e = net.node(i).state().store.equivocations().unwrap();
+            let e = net.node(i).state().equivocations().unwrap();
             (!e.is_empty()).then_some(e)
         })
         .await;
@@ -495,13 +494,7 @@ async fn a_node_restored_from_an_old_backup_continues_its_log_instead_of_forking
     );
     net.wait_converged(20).await;
     for i in 0..3 {
-        assert!(net
-            .node(i)
-            .state()
-            .store
-            .equivocations()
-            .unwrap()
-            .is_empty());
+        assert!(net.node(i).state().equivocations().unwrap().is_empty());
     }
     net.shutdown().await;
 }

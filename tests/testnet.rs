@@ -104,8 +104,7 @@ impl TestNet {
         let mut h: Vec<(String, u64)> = self
             .node(i)
             .state()
-            .store
-            .heads()
+            .author_heads()
             .unwrap()
             .into_iter()
             .map(|h| (h.author.to_string(), h.seq.get()))

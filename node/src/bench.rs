@@ -194,7 +194,7 @@ pub async fn catch_up(entries: u64) -> anyhow::Result<()> {
     let started = Instant::now();
     let mut stored = fresh.stored.subscribe();
     loop {
-        let have = fresh.store.head(&author)?.map_or(0, |h| h.seq.get());
+        let have = fresh.head_of(&author)?.map_or(0, |h| h.seq.get());
         if have >= entries {
             break;
         }
@@ -448,7 +448,7 @@ pub async fn propagation(nodes: usize, samples: usize) -> anyhow::Result<()> {
         for node in cluster.running().skip(1) {
             let state = node.state();
             let mut stored = state.stored.subscribe();
-            while state.store.head(&author)?.map_or(0, |h| h.seq.get()) < seq {
+            while state.head_of(&author)?.map_or(0, |h| h.seq.get()) < seq {
                 if tokio::time::timeout(Duration::from_secs(30), stored.changed())
                     .await
                     .is_err()

@@ -43,7 +43,7 @@ impl NodeHandle {
         self.shutdown.cancel();
         self.tasks.close();
         self.tasks.wait().await;
-        self.state.store.flush_blocking()
+        self.state.flush_blocking()
     }
 
     /// Waits until `shutdown` is called elsewhere or a task ends.

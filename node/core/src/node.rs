@@ -17,10 +17,10 @@ use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use unionfed_protocol::charter::AffiliateStatus;
-use unionfed_protocol::entry::Body;
+use unionfed_protocol::entry::{Body, Head};
 use unionfed_protocol::wire::{GossipMessage, WireMessage};
 use unionfed_protocol::{
-    AffiliateId, Charter, CharterDocument, Entry, Seq, SignedEntry, Timestamp,
+    AffiliateId, Charter, CharterDocument, Entry, Equivocation, Seq, SignedEntry, Timestamp,
 };
 
 /// Seconds since the Unix epoch, now.
@@ -55,7 +55,7 @@ pub struct NodeState {
     pub config: Config,
     pub data_dir: PathBuf,
     pub keys: NodeKeys,
-    pub store: Store,
+    pub(crate) store: Store,
     pub network: Client,
     pub metrics: Metrics,
     charter: RwLock<Arc<HeldCharter>>,
@@ -90,6 +90,27 @@ impl NodeState {
     /// state that every door may show.
     pub fn author_heads(&self) -> Result<Vec<unionfed_protocol::wire::AuthorHead>> {
         self.store.heads()
+    }
+
+    /// The head of `author`'s log as this node holds it.
+    pub fn head_of(&self, author: &AffiliateId) -> Result<Option<Head>> {
+        self.store.head(author)
+    }
+
+    /// One entry of `author`'s log, if this node holds it.
+    pub fn log_entry(&self, author: &AffiliateId, seq: Seq) -> Result<Option<SignedEntry>> {
+        self.store.entry(author, seq)
+    }
+
+    /// The evidence of a split view this node keeps: two entries signed
+    /// for one position of one log.
+    pub fn equivocations(&self) -> Result<Vec<Equivocation>> {
+        self.store.equivocations()
+    }
+
+    /// Writes everything to disk before it returns, for shutdown.
+    pub fn flush_blocking(&self) -> Result<()> {
+        self.store.flush_blocking()
     }
 
     /// This node's libp2p peer id, public in its node record.
