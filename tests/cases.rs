@@ -1146,8 +1146,14 @@ async fn statistics_suppress_small_cells_and_survive_the_retention_purge() {
     net.start(0).await;
     net.start(1).await;
     let mut ids = Vec::new();
-    for _ in 0..3 {
-        ids.push(verified_case(&net, 0, json!({})).await);
+    for i in 0..3 {
+        // What the public form lets anyone type must not run in a spreadsheet.
+        let extra = if i == 2 {
+            json!({ "sector": "=HYPERLINK(\"http://evil.example\",\"open\")" })
+        } else {
+            json!({})
+        };
+        ids.push(verified_case(&net, 0, extra).await);
     }
     let odd = verified_case(
         &net,
@@ -1195,6 +1201,10 @@ async fn statistics_suppress_small_cells_and_survive_the_retention_purge() {
     let csv = response.text().await.unwrap();
     assert_eq!(csv.lines().count(), 4, "{csv}");
     assert!(csv.starts_with("reference,kind,status"));
+    assert!(
+        csv.contains(r#""'=HYPERLINK(""http://evil.example"",""open"")""#),
+        "a formula cell is kept as text: {csv}"
+    );
     assert!(
         !csv.contains("Budi Santoso") && !csv.contains("wages not paid"),
         "{csv}"

@@ -52,9 +52,38 @@ pub(crate) fn required_line(field: &str, value: &str, max: usize) -> Result<()> 
     check_line(field, value, max)
 }
 
+/// A cell of an exported CSV file that a spreadsheet shows as text, never
+/// runs: a value starting with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return (what Excel, LibreOffice and Sheets read as a formula, e.g. a
+/// sector typed as `=HYPERLINK(...)` on the public form) gets a leading
+/// apostrophe. Every CSV the node writes passes its cells through here.
+pub fn csv_cell(value: String) -> String {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cell_a_spreadsheet_would_run_is_kept_as_text() {
+        for bad in [
+            "=HYPERLINK(\"http://x\")",
+            "+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+        ] {
+            assert_eq!(csv_cell(bad.to_owned()), format!("'{bad}"));
+        }
+        assert_eq!(csv_cell("construction".into()), "construction");
+        assert_eq!(csv_cell(String::new()), "");
+    }
 
     #[test]
     fn text_and_lines() {

@@ -249,7 +249,7 @@ pub fn register_csv(cases: &[Case], at: Timestamp) -> Result<String> {
     .map_err(csv_error)?;
     for c in cases {
         let list = |items: Vec<String>| items.join(";");
-        w.write_record([
+        let row = [
             c.reference.clone(),
             code(&c.kind),
             c.status.as_str().to_owned(),
@@ -271,8 +271,9 @@ pub fn register_csv(cases: &[Case], at: Timestamp) -> Result<String> {
             c.due_at.map(day_string).unwrap_or_default(),
             if c.is_overdue(at) { "yes" } else { "no" }.to_owned(),
             c.referrals.len().to_string(),
-        ])
-        .map_err(csv_error)?;
+        ];
+        w.write_record(row.map(crate::text::csv_cell))
+            .map_err(csv_error)?;
     }
     let bytes = w
         .into_inner()
