@@ -882,7 +882,13 @@ async fn make_fixtures(
             role,
             token: None,
         };
-        let spare = state.create_api_token(&me, "spare").await.unwrap().1.id;
+        let spare = state
+            .accounts()
+            .create_api_token(&me, "spare")
+            .await
+            .unwrap()
+            .1
+            .id;
         let holder = me.holder();
         let session = login(net, http, username).await;
         people.push(Who {
@@ -898,6 +904,7 @@ async fn make_fixtures(
             holder: Some(holder),
             token_name: Some(
                 state
+                    .accounts()
                     .principal_of_token(&token)
                     .unwrap()
                     .unwrap()
@@ -929,6 +936,7 @@ async fn make_fixtures(
         holder: Some(Holder::Partner),
         token_name: Some(
             state
+                .accounts()
                 .principal_of_token(&partner_token)
                 .unwrap()
                 .unwrap()
@@ -942,6 +950,7 @@ async fn make_fixtures(
         ..Who::nobody("MTUC's admin token")
     });
     state
+        .accounts()
         .create_user(
             &Principal::AdminToken,
             NewUser {
@@ -1107,6 +1116,7 @@ async fn make_fixtures(
     for k in 0..n("dummy_user") {
         let name = format!("dummy{k}");
         state
+            .accounts()
             .create_user(
                 &Principal::AdminToken,
                 NewUser {
@@ -1131,6 +1141,7 @@ async fn make_fixtures(
     let mut pool = Vec::new();
     for _ in 0..n("dummy_token") {
         let id = state
+            .accounts()
             .create_api_token(&tess, "to revoke")
             .await
             .unwrap()

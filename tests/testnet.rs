@@ -154,6 +154,7 @@ impl TestNet {
         use unionfed_node::access::Principal;
         let state = self.node(i).state();
         let user = state
+            .accounts()
             .create_user(
                 &Principal::AdminToken,
                 unionfed_node::accounts::NewUser {
@@ -166,7 +167,12 @@ impl TestNet {
             .await
             .unwrap();
         let me = Principal::of_user(&user, None);
-        state.create_api_token(&me, "tests").await.unwrap().0
+        state
+            .accounts()
+            .create_api_token(&me, "tests")
+            .await
+            .unwrap()
+            .0
     }
 
     /// Calls node `i`'s API with `token`.

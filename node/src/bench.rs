@@ -227,6 +227,7 @@ pub async fn card_check(seconds: u64, connections: usize) -> anyhow::Result<()> 
     let mut cards = Vec::with_capacity(CARDS);
     for i in 0..CARDS {
         let record = issuer
+            .members()
             .enrol(
                 &Principal::Node,
                 NewMember {
@@ -235,7 +236,7 @@ pub async fn card_check(seconds: u64, connections: usize) -> anyhow::Result<()> 
                 },
             )
             .await?;
-        cards.push(issuer.issue_card(&Principal::Node, &record.id)?.0);
+        cards.push(issuer.members().issue_card(&Principal::Node, &record.id)?.0);
     }
     let url = format!(
         "http://{}/api/v1/cards/verify",
@@ -435,6 +436,7 @@ pub async fn propagation(nodes: usize, samples: usize) -> anyhow::Result<()> {
     for _ in 0..samples {
         let started = Instant::now();
         let record = issuer
+            .members()
             .enrol(
                 &Principal::Node,
                 NewMember {

@@ -253,40 +253,65 @@ fn code_ok(secret: &str, code: &str) -> bool {
     totp(secret, "unionfed", "user").is_ok_and(|t| t.check_current(&code).unwrap_or(false))
 }
 
+/// A node's staff accounts: users, sessions, second factors and API tokens.
+/// Reach it with [`NodeState::accounts`]; every `pub` function here decides
+/// through the one policy (`access`) and records through the audit trail.
+#[derive(Debug, Clone, Copy)]
+pub struct Accounts<'a> {
+    state: &'a NodeState,
+}
+
+impl std::ops::Deref for Accounts<'_> {
+    type Target = NodeState;
+    fn deref(&self) -> &NodeState {
+        self.state
+    }
+}
+
 impl NodeState {
+    /// A node's staff accounts: users, sessions, second factors and API tokens.
+    pub fn accounts(&self) -> Accounts<'_> {
+        Accounts { state: self }
+    }
+}
+
+impl Accounts<'_> {
     /// Whether `token` is this node's admin API token (printed by `unionfed init`).
-    pub fn is_admin_token(&self, token: &str) -> bool {
+    pub fn is_admin_token(self, token: &str) -> bool {
         !token.is_empty() && hex::encode(token_hash(token)) == self.config.admin_token_sha256
     }
 
     /// The principal a bearer token stands for: the admin token, a
     /// personal API token of an enabled account, or a partner's token.
-    pub fn principal_of_token(&self, token: &str) -> Result<Option<Principal>> {
+    pub fn principal_of_token(self, token: &str) -> Result<Option<Principal>> {
         if self.is_admin_token(token) {
             return Ok(Some(Principal::AdminToken));
         }
         if let Some((user, record)) = self.api_token_user(token)? {
             return Ok(Some(Principal::of_user(&user, Some(record.id))));
         }
-        Ok(self.partner_by_token(token)?.map(|p| Principal::Partner {
-            id: p.id,
-            name: p.name,
-        }))
+        Ok(self
+            .cases()
+            .partner_by_token(token)?
+            .map(|p| Principal::Partner {
+                id: p.id,
+                name: p.name,
+            }))
     }
 
     /// The account `username`, or NotFound.
-    fn user_named(&self, username: &str) -> Result<User> {
+    fn user_named(self, username: &str) -> Result<User> {
         store::user(&self.store, username)?.ok_or_else(|| NodeError::NotFound {
             what: "user",
             id: username.to_owned(),
         })
     }
 
-    pub fn has_users(&self) -> Result<bool> {
+    pub fn has_users(self) -> Result<bool> {
         Ok(!store::users(&self.store)?.is_empty())
     }
 
-    fn new_session(&self, username: &str) -> Result<NewSession> {
+    fn new_session(self, username: &str) -> Result<NewSession> {
         let id = random_hex(32);
         let at = now();
         let session = Session {
@@ -304,7 +329,7 @@ impl NodeState {
 
     /// First run: the holder of the admin token (printed by `unionfed init`)
     /// creates the first admin. Refused once any account exists.
-    pub async fn first_admin(&self, admin_token: &str, new: NewUser) -> Result<NewSession> {
+    pub async fn first_admin(self, admin_token: &str, new: NewUser) -> Result<NewSession> {
         if !self.is_admin_token(admin_token.trim()) {
             return Err(NodeError::Forbidden(
                 "this is not the node's admin token: the first account needs the one `unionfed init` printed".into(),
@@ -332,7 +357,7 @@ impl NodeState {
         Ok(session)
     }
 
-    async fn make_user(&self, new: NewUser) -> Result<User> {
+    async fn make_user(self, new: NewUser) -> Result<User> {
         check_username(&new.username)?;
         check_password(&new.password)?;
         crate::text::required_line("display_name", &new.display_name, 100)?;
@@ -352,7 +377,7 @@ impl NodeState {
     }
 
     /// An admin creates an account.
-    pub async fn create_user(&self, who: &Principal, new: NewUser) -> Result<User> {
+    pub async fn create_user(self, who: &Principal, new: NewUser) -> Result<User> {
         let grant = self.allow(who, Action::ManageAccounts, &new.username)?;
         if store::user(&self.store, &new.username)?.is_some() {
             return Err(NodeError::Invalid(format!(
@@ -363,7 +388,7 @@ impl NodeState {
         let user = self.make_user(new).await?;
         store::put_user(&self.store, &user)?;
         grant.done_as(
-            self,
+            &self,
             "create_user",
             &user.username,
             Some(format!("role {}", user.role.as_str())),
@@ -375,7 +400,7 @@ impl NodeState {
     /// An admin disables or enables an account; a disabled account's
     /// sessions end at once.
     pub async fn set_user_disabled(
-        &self,
+        self,
         who: &Principal,
         username: &str,
         disabled: bool,
@@ -393,7 +418,7 @@ impl NodeState {
             store::remove_sessions_of(&self.store, username)?;
         }
         grant.done_as(
-            self,
+            &self,
             if disabled {
                 "disable_user"
             } else {
@@ -409,7 +434,7 @@ impl NodeState {
     /// Checks a password; on success a fresh session (the old one, if any,
     /// is the caller's to end).
     pub async fn login(
-        &self,
+        self,
         username: &str,
         password: &str,
         code: Option<&str>,
@@ -486,7 +511,7 @@ impl NodeState {
     }
 
     /// The user and session behind a cookie value, if it is in force.
-    pub fn session_user(&self, id: &str) -> Result<Option<(User, Session)>> {
+    pub fn session_user(self, id: &str) -> Result<Option<(User, Session)>> {
         let key = token_hash(id);
         let Some(mut session) = store::session(&self.store, &key)? else {
             return Ok(None);
@@ -510,7 +535,7 @@ impl NodeState {
         Ok(Some((user, session)))
     }
 
-    pub async fn logout(&self, id: &str) -> Result<()> {
+    pub async fn logout(self, id: &str) -> Result<()> {
         let key = token_hash(id);
         if let Some(s) = store::session(&self.store, &key)? {
             self.audit(&s.username, "logout", &s.username, None);
@@ -521,7 +546,7 @@ impl NodeState {
 
     /// Turns the second factor on once the user proves their app shows
     /// the right code for `secret`.
-    pub async fn enable_totp(&self, who: &Principal, secret: &str, code: &str) -> Result<bool> {
+    pub async fn enable_totp(self, who: &Principal, secret: &str, code: &str) -> Result<bool> {
         let username = own_account(who)?;
         let mut user = self.user_named(username)?;
         if !code_ok(secret, code) {
@@ -535,7 +560,7 @@ impl NodeState {
     }
 
     /// Turns the second factor off, with the password as proof.
-    pub async fn disable_totp(&self, who: &Principal, password: &str) -> Result<bool> {
+    pub async fn disable_totp(self, who: &Principal, password: &str) -> Result<bool> {
         let username = own_account(who)?;
         let mut user = self.user_named(username)?;
         let (hash, pw) = (user.password_hash.clone(), password.to_owned());
@@ -550,7 +575,7 @@ impl NodeState {
     }
 
     /// Every account with its personal API tokens, for an admin.
-    pub fn users(&self, who: &Principal) -> Result<Vec<(User, Vec<ApiToken>)>> {
+    pub fn users(self, who: &Principal) -> Result<Vec<(User, Vec<ApiToken>)>> {
         let grant = self.allow(who, Action::ManageAccounts, "accounts")?;
         let mut users = store::users(&self.store)?;
         users.sort_by(|a, b| a.username.cmp(&b.username));
@@ -559,13 +584,13 @@ impl NodeState {
             let tokens = self.api_tokens_of(&u.username)?;
             out.push((u, tokens));
         }
-        grant.done_as(self, "view_users", "accounts", None);
+        grant.done_as(&self, "view_users", "accounts", None);
         Ok(out)
     }
 
     /// The display names of the enabled accounts that may handle cases:
     /// whom a case may be assigned to.
-    pub fn case_handlers(&self) -> Result<Vec<String>> {
+    pub fn case_handlers(self) -> Result<Vec<String>> {
         let mut names: Vec<String> = store::users(&self.store)?
             .into_iter()
             .filter(|u| !u.disabled)
@@ -579,7 +604,7 @@ impl NodeState {
     /// Makes a personal API token for the signed-in user `who`; the token
     /// is returned once, and only its hash is kept.
     pub async fn create_api_token(
-        &self,
+        self,
         who: &Principal,
         label: &str,
     ) -> Result<(String, ApiToken)> {
@@ -602,11 +627,7 @@ impl NodeState {
         Ok(made)
     }
 
-    async fn create_api_token_for(
-        &self,
-        username: &str,
-        label: &str,
-    ) -> Result<(String, ApiToken)> {
+    async fn create_api_token_for(self, username: &str, label: &str) -> Result<(String, ApiToken)> {
         let label = label.trim();
         crate::text::required_line("label", label, 100).map_err(|_| {
             NodeError::Invalid(
@@ -633,7 +654,7 @@ impl NodeState {
     }
 
     /// The tokens of one account, oldest first.
-    pub(crate) fn api_tokens_of(&self, username: &str) -> Result<Vec<ApiToken>> {
+    pub(crate) fn api_tokens_of(self, username: &str) -> Result<Vec<ApiToken>> {
         let mut held: Vec<ApiToken> = store::api_tokens(&self.store)?
             .into_iter()
             .map(|(_, t)| t)
@@ -644,7 +665,7 @@ impl NodeState {
     }
 
     /// The personal API tokens of the signed-in user `who`.
-    pub fn own_api_tokens(&self, who: &Principal) -> Result<Vec<ApiToken>> {
+    pub fn own_api_tokens(self, who: &Principal) -> Result<Vec<ApiToken>> {
         match who.username() {
             Some(u) => self.api_tokens_of(u),
             None => Ok(Vec::new()),
@@ -653,12 +674,7 @@ impl NodeState {
 
     /// Revokes token `id` of `username`: one's own, or anyone's for those
     /// who manage accounts. False when there is no such token.
-    pub async fn revoke_api_token(
-        &self,
-        who: &Principal,
-        username: &str,
-        id: &str,
-    ) -> Result<bool> {
+    pub async fn revoke_api_token(self, who: &Principal, username: &str, id: &str) -> Result<bool> {
         let own = who.username() == Some(username);
         let grant = if own {
             None
@@ -669,14 +685,14 @@ impl NodeState {
         if revoked {
             let detail = (!own).then(|| format!("of {username}"));
             match grant {
-                Some(g) => g.done_as(self, "revoke_api_token", id, detail),
+                Some(g) => g.done_as(&self, "revoke_api_token", id, detail),
                 None => self.audit(&who.audit_name(), "revoke_api_token", id, detail),
             }
         }
         Ok(revoked)
     }
 
-    async fn revoke_api_token_of(&self, username: &str, id: &str) -> Result<bool> {
+    async fn revoke_api_token_of(self, username: &str, id: &str) -> Result<bool> {
         let found = store::api_tokens(&self.store)?
             .into_iter()
             .find(|(_, t)| t.username == username && t.id == id);
@@ -689,7 +705,7 @@ impl NodeState {
     }
 
     /// The enabled account a personal API token belongs to, and the token.
-    pub fn api_token_user(&self, token: &str) -> Result<Option<(User, ApiToken)>> {
+    pub fn api_token_user(self, token: &str) -> Result<Option<(User, ApiToken)>> {
         if !token.starts_with(API_TOKEN_PREFIX) {
             return Ok(None);
         }

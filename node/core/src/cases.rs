@@ -559,11 +559,33 @@ pub(crate) fn coarse(at: Timestamp) -> Timestamp {
     Timestamp(at.secs() / DAY * DAY)
 }
 
+/// A node's case desk: intake, the queue, case work, complaints and receipts, partners, referrals, files and reports.
+/// Reach it with [`NodeState::cases`]; every `pub` function here decides
+/// through the one policy (`access`) and records through the audit trail.
+#[derive(Debug, Clone, Copy)]
+pub struct CaseDesk<'a> {
+    state: &'a NodeState,
+}
+
+impl std::ops::Deref for CaseDesk<'_> {
+    type Target = NodeState;
+    fn deref(&self) -> &NodeState {
+        self.state
+    }
+}
+
 impl NodeState {
+    /// A node's case desk: intake, the queue, case work, complaints and receipts, partners, referrals, files and reports.
+    pub fn cases(&self) -> CaseDesk<'_> {
+        CaseDesk { state: self }
+    }
+}
+
+impl CaseDesk<'_> {
     /// Opens a case from any channel. `at` is the time to record (coarse for
     /// the public channels).
     pub(crate) async fn open_case(
-        &self,
+        self,
         input: NewCase,
         channel: Channel,
         actor: &str,
@@ -586,7 +608,7 @@ impl NodeState {
     /// `complete` adds what the channel knows (where the case came from)
     /// before the case is first written, so no reader sees it half made.
     pub(crate) async fn open_case_from(
-        &self,
+        self,
         input: NewCase,
         channel: Channel,
         actor: &str,
@@ -604,7 +626,7 @@ impl NodeState {
 
     /// Stores a new case (and the hash of its receipt code) durably.
     async fn store_new_case(
-        &self,
+        self,
         case: Case,
         receipt: Option<&receipt::ReceiptLock>,
     ) -> Result<Case> {
@@ -616,7 +638,7 @@ impl NodeState {
 
     /// A new case from `input`, checked, with its first event; not stored.
     fn build_case(
-        &self,
+        self,
         input: NewCase,
         channel: Channel,
         actor: &str,
@@ -626,7 +648,7 @@ impl NodeState {
     ) -> Result<Case> {
         input.validate()?;
         if let Some(m) = &input.member {
-            self.member(m)?;
+            self.members().member(m)?;
         }
         let categories = dedup(&input.categories);
         let risk_flags = dedup(&input.risk_flags);
@@ -678,7 +700,7 @@ impl NodeState {
     }
 
     /// `KSPI-2026-4821`: the affiliate, the year, and four digits of the id.
-    fn case_reference(&self, id: &CaseId, at: Timestamp) -> String {
+    fn case_reference(self, id: &CaseId, at: Timestamp) -> String {
         let day = reports::day_string(at);
         let year = day.split('-').next().unwrap_or("0000");
         let digits = u16::from_be_bytes([id.as_bytes()[0], id.as_bytes()[1]]) % 10_000;
@@ -686,16 +708,16 @@ impl NodeState {
     }
 
     /// A case entered by staff.
-    pub async fn intake(&self, who: &Principal, input: StaffIntake) -> Result<Case> {
+    pub async fn intake(self, who: &Principal, input: StaffIntake) -> Result<Case> {
         let grant = self.allow(who, Action::ChangeCase, "new case")?;
         let mut input = input;
         input.actor = who.display_name();
         let case = self.intake_unchecked(input).await?;
-        grant.done_as(self, "open_case", &case.id.to_string(), None);
+        grant.done_as(&self, "open_case", &case.id.to_string(), None);
         Ok(case)
     }
 
-    async fn intake_unchecked(&self, input: StaffIntake) -> Result<Case> {
+    async fn intake_unchecked(self, input: StaffIntake) -> Result<Case> {
         check_required("actor", &input.actor, MAX_FIELD)?;
         self.open_case(
             input.case,
@@ -708,30 +730,30 @@ impl NodeState {
     }
 
     /// One case, as `who` may see it.
-    pub fn read_case(&self, who: &Principal, id: &CaseId) -> Result<Case> {
+    pub fn read_case(self, who: &Principal, id: &CaseId) -> Result<Case> {
         let grant = self.allow(who, Action::ReadCase, &id.to_string())?;
         let case = self.case(id)?;
-        grant.done(self, &id.to_string(), None);
+        grant.done(&self, &id.to_string(), None);
         Ok(grant.shown(case, Case::masked))
     }
 
     /// A whole case as a file to keep (the worker's access request).
-    pub fn export_case(&self, who: &Principal, id: &CaseId) -> Result<Case> {
+    pub fn export_case(self, who: &Principal, id: &CaseId) -> Result<Case> {
         let grant = self.allow(who, Action::ExportCases, &id.to_string())?;
         let case = self.case(id)?;
-        grant.done_as(self, "export_case", &id.to_string(), None);
+        grant.done_as(&self, "export_case", &id.to_string(), None);
         Ok(case)
     }
 
     /// The cases matching `query`, as `who` may see them; one record.
-    pub fn list_cases(&self, who: &Principal, query: &CaseQuery) -> Result<Vec<Case>> {
+    pub fn list_cases(self, who: &Principal, query: &CaseQuery) -> Result<Vec<Case>> {
         let grant = self.allow(who, Action::ListCases, "cases")?;
-        let found = self.cases(query)?;
-        grant.done(self, "cases", Some(format!("{} shown", found.len())));
+        let found = self.matching_cases(query)?;
+        grant.done(&self, "cases", Some(format!("{} shown", found.len())));
         Ok(grant.shown_all(found, Case::masked))
     }
 
-    pub(crate) fn case(&self, id: &CaseId) -> Result<Case> {
+    pub(crate) fn case(self, id: &CaseId) -> Result<Case> {
         store::case(&self.store, id)?.ok_or_else(|| NodeError::NotFound {
             what: "case",
             id: id.to_string(),
@@ -740,7 +762,7 @@ impl NodeState {
 
     /// Cases matching `query`: risk-flagged first, then by priority, then
     /// the earliest due.
-    pub(crate) fn cases(&self, query: &CaseQuery) -> Result<Vec<Case>> {
+    pub(crate) fn matching_cases(self, query: &CaseQuery) -> Result<Vec<Case>> {
         let at = now();
         let mut cases = store::cases(&self.store)?;
         cases.retain(|c| {
@@ -767,14 +789,14 @@ impl NodeState {
 
     /// Writes a changed case, refusing the change if the case changed
     /// meanwhile (two officers at once): the second is told to reload.
-    pub(crate) async fn save_case(&self, before: &Case, after: &Case) -> Result<()> {
+    pub(crate) async fn save_case(self, before: &Case, after: &Case) -> Result<()> {
         self.save_case_sending(before, after, None).await
     }
 
-    /// Like [`NodeState::save_case`], with `handoff` (a message about the
+    /// Like [`CaseDesk::save_case`], with `handoff` (a message about the
     /// case to another affiliate) put in the outbox in the same batch.
     pub(crate) async fn save_case_sending(
-        &self,
+        self,
         before: &Case,
         after: &Case,
         handoff: Option<&crate::handoffs::OutboxItem>,
@@ -793,7 +815,7 @@ impl NodeState {
     }
 
     /// Moves a case along its workflow.
-    pub async fn transition(&self, who: &Principal, id: &CaseId, t: Transition) -> Result<Case> {
+    pub async fn transition(self, who: &Principal, id: &CaseId, t: Transition) -> Result<Case> {
         self.guarded_by(
             who,
             Action::ChangeCase,
@@ -804,7 +826,7 @@ impl NodeState {
         .await
     }
 
-    async fn transition_unchecked(&self, id: &CaseId, t: Transition) -> Result<Case> {
+    async fn transition_unchecked(self, id: &CaseId, t: Transition) -> Result<Case> {
         check_required("actor", &t.actor, MAX_FIELD)?;
         if let Some(n) = &t.note {
             check_text("note", n, MAX_NOTE)?;
@@ -898,12 +920,7 @@ impl NodeState {
     }
 
     /// Records a call, visit, letter, meeting, legal filing or note.
-    pub async fn add_action(
-        &self,
-        who: &Principal,
-        id: &CaseId,
-        action: NewAction,
-    ) -> Result<Case> {
+    pub async fn add_action(self, who: &Principal, id: &CaseId, action: NewAction) -> Result<Case> {
         self.guarded_by(
             who,
             Action::ChangeCase,
@@ -914,7 +931,7 @@ impl NodeState {
         .await
     }
 
-    async fn add_action_unchecked(&self, id: &CaseId, action: NewAction) -> Result<Case> {
+    async fn add_action_unchecked(self, id: &CaseId, action: NewAction) -> Result<Case> {
         check_required("actor", &action.actor, MAX_FIELD)?;
         check_required("note", &action.note, MAX_NOTE)?;
         let before = self.case(id)?;
@@ -932,7 +949,7 @@ impl NodeState {
     }
 
     /// Gives a case to a case officer.
-    pub async fn assign(&self, who: &Principal, id: &CaseId, a: Assignment) -> Result<Case> {
+    pub async fn assign(self, who: &Principal, id: &CaseId, a: Assignment) -> Result<Case> {
         self.guarded_by(
             who,
             Action::ChangeCase,
@@ -943,7 +960,7 @@ impl NodeState {
         .await
     }
 
-    async fn assign_unchecked(&self, id: &CaseId, a: Assignment) -> Result<Case> {
+    async fn assign_unchecked(self, id: &CaseId, a: Assignment) -> Result<Case> {
         check_required("actor", &a.actor, MAX_FIELD)?;
         check_required("to", &a.to, MAX_FIELD)?;
         let before = self.case(id)?;
@@ -963,7 +980,7 @@ impl NodeState {
 
     /// Writes to the worker, who reads it with their receipt code.
     pub async fn message_worker(
-        &self,
+        self,
         who: &Principal,
         id: &CaseId,
         m: StaffMessage,
@@ -978,7 +995,7 @@ impl NodeState {
         .await
     }
 
-    async fn message_worker_unchecked(&self, id: &CaseId, m: StaffMessage) -> Result<Case> {
+    async fn message_worker_unchecked(self, id: &CaseId, m: StaffMessage) -> Result<Case> {
         check_required("actor", &m.actor, MAX_FIELD)?;
         check_required("text", &m.text, MAX_NOTE)?;
         let before = self.case(id)?;

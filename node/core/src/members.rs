@@ -386,17 +386,39 @@ fn fresh_salt() -> String {
     hex::encode(salt)
 }
 
+/// A node's members and their cards: enrolment, records, status changes and card issue.
+/// Reach it with [`NodeState::members`]; every `pub` function here decides
+/// through the one policy (`access`) and records through the audit trail.
+#[derive(Debug, Clone, Copy)]
+pub struct Members<'a> {
+    state: &'a NodeState,
+}
+
+impl std::ops::Deref for Members<'_> {
+    type Target = NodeState;
+    fn deref(&self) -> &NodeState {
+        self.state
+    }
+}
+
 impl NodeState {
+    /// A node's members and their cards: enrolment, records, status changes and card issue.
+    pub fn members(&self) -> Members<'_> {
+        Members { state: self }
+    }
+}
+
+impl Members<'_> {
     /// Enrols a member: stores the record and appends the first attestation,
     /// both durable before this returns.
-    pub async fn enrol(&self, who: &Principal, input: NewMember) -> Result<MemberRecord> {
+    pub async fn enrol(self, who: &Principal, input: NewMember) -> Result<MemberRecord> {
         let grant = self.allow(who, Action::ChangeMember, "new member")?;
         let record = self.enrol_unchecked(input).await?;
-        grant.done_as(self, "enrol_member", &record.id.to_string(), None);
+        grant.done_as(&self, "enrol_member", &record.id.to_string(), None);
         Ok(record)
     }
 
-    async fn enrol_unchecked(&self, input: NewMember) -> Result<MemberRecord> {
+    async fn enrol_unchecked(self, input: NewMember) -> Result<MemberRecord> {
         input.validate()?;
         let at = now();
         let mut record = MemberRecord {
@@ -424,7 +446,7 @@ impl NodeState {
             attestation_seq: 0,
             home: None,
         };
-        let body = record.attestation(self)?;
+        let body = record.attestation(&self)?;
         self.append(body, Some(&mut record)).await?;
         self.metrics
             .members
@@ -436,7 +458,7 @@ impl NodeState {
     /// affiliate: this node's own member from now on, under the same id,
     /// keeping "member since"; a fresh salt, so only this node's cards match.
     pub(crate) fn moved_in(
-        &self,
+        self,
         id: MemberId,
         file: &crate::transfers::TransferFile,
         at: Timestamp,
@@ -450,17 +472,17 @@ impl NodeState {
     }
 
     /// A member's record and who represents them now, as `who` may see it.
-    pub fn member_view(&self, who: &Principal, id: &MemberId) -> Result<MemberView> {
+    pub fn member_view(self, who: &Principal, id: &MemberId) -> Result<MemberView> {
         let grant = self.allow(who, Action::ReadMember, &id.to_string())?;
         let view = self.view(self.member(id)?)?;
-        grant.done(self, &id.to_string(), None);
+        grant.done(&self, &id.to_string(), None);
         Ok(grant.shown(view, MemberView::masked))
     }
 
     /// A member's record with their consents and transfer log: what the
     /// member page shows, read and recorded once.
     pub fn member_file(
-        &self,
+        self,
         who: &Principal,
         id: &MemberId,
     ) -> Result<(
@@ -472,11 +494,12 @@ impl NodeState {
         let view = self.view(self.member(id)?)?;
         // The log without the files that travelled: those are transfers.
         let transfers = self
+            .transfers()
             .member_transfers_unchecked(id)?
             .into_iter()
             .map(crate::transfers::Transfer::masked)
             .collect();
-        grant.done(self, &id.to_string(), None);
+        grant.done(&self, &id.to_string(), None);
         if grant.masked() {
             return Ok((view.masked(), Vec::new(), transfers));
         }
@@ -488,7 +511,7 @@ impl NodeState {
     /// `limit`: by name for those who see names, by id for the others, who
     /// cannot search by name either.
     pub fn list_members(
-        &self,
+        self,
         who: &Principal,
         needle: &str,
         limit: usize,
@@ -510,12 +533,12 @@ impl NodeState {
             Some(q) => format!("{q}; {} shown", members.len()),
             None => format!("{} shown", members.len()),
         };
-        grant.done(self, "members", Some(detail));
+        grant.done(&self, "members", Some(detail));
         Ok(grant.shown_all(members, MemberRecord::masked))
     }
 
     /// `record` with who represents the member now.
-    pub fn view(&self, record: MemberRecord) -> Result<MemberView> {
+    pub fn view(self, record: MemberRecord) -> Result<MemberView> {
         let id = &record.id;
         let home = record.home.clone().unwrap_or(self.config.affiliate.clone());
         let at = now();
@@ -539,11 +562,11 @@ impl NodeState {
 
     /// Whether this node keeps a record of member `id`, told only to those
     /// who may read members (a staff card check links to the record).
-    pub fn holds_member(&self, who: &Principal, id: &MemberId) -> bool {
+    pub fn holds_member(self, who: &Principal, id: &MemberId) -> bool {
         who.may(Action::ReadMember) && store::member(&self.store, id).is_ok_and(|m| m.is_some())
     }
 
-    pub(crate) fn member(&self, id: &MemberId) -> Result<MemberRecord> {
+    pub(crate) fn member(self, id: &MemberId) -> Result<MemberRecord> {
         store::member(&self.store, id)?.ok_or_else(|| NodeError::NotFound {
             what: "member",
             id: id.to_string(),
@@ -553,19 +576,19 @@ impl NodeState {
     /// Changes personal fields. A new holder name means a new salt and a new
     /// attestation, so cards with the old name stop verifying.
     pub async fn update_member(
-        &self,
+        self,
         who: &Principal,
         id: &MemberId,
         patch: MemberPatch,
     ) -> Result<MemberRecord> {
         let grant = self.allow(who, Action::ChangeMember, &id.to_string())?;
         let record = self.update_member_unchecked(id, patch).await?;
-        grant.done(self, &id.to_string(), None);
+        grant.done(&self, &id.to_string(), None);
         Ok(record)
     }
 
     async fn update_member_unchecked(
-        &self,
+        self,
         id: &MemberId,
         patch: MemberPatch,
     ) -> Result<MemberRecord> {
@@ -589,7 +612,7 @@ impl NodeState {
         record.updated_at = now();
         if renamed {
             record.salt = fresh_salt();
-            let body = record.attestation(self)?;
+            let body = record.attestation(&self)?;
             self.append(body, Some(&mut record)).await?;
         } else {
             store::put_member(&self.store, &record)?;
@@ -600,7 +623,7 @@ impl NodeState {
 
     /// Sets the membership status and appends the attestation that says so.
     pub async fn set_status(
-        &self,
+        self,
         who: &Principal,
         id: &MemberId,
         change: StatusChange,
@@ -609,7 +632,7 @@ impl NodeState {
         let status = change.status;
         let record = self.set_status_unchecked(id, change).await?;
         grant.done_as(
-            self,
+            &self,
             "member_status",
             &id.to_string(),
             Some(status.to_string()),
@@ -618,7 +641,7 @@ impl NodeState {
     }
 
     pub(crate) async fn set_status_unchecked(
-        &self,
+        self,
         id: &MemberId,
         change: StatusChange,
     ) -> Result<MemberRecord> {
@@ -633,21 +656,21 @@ impl NodeState {
         record.status = change.status;
         record.status_reason = Some(change.reason);
         record.updated_at = now();
-        let body = record.attestation(self)?;
+        let body = record.attestation(&self)?;
         self.append(body, Some(&mut record)).await?;
         Ok(record)
     }
 
     /// Signs a card for an active member; the name on it comes back too,
     /// for the printed card.
-    pub fn issue_card(&self, who: &Principal, id: &MemberId) -> Result<(String, String)> {
+    pub fn issue_card(self, who: &Principal, id: &MemberId) -> Result<(String, String)> {
         let grant = self.allow(who, Action::IssueCard, &id.to_string())?;
         let card = self.issue_card_unchecked(id)?;
-        grant.done(self, &id.to_string(), None);
+        grant.done(&self, &id.to_string(), None);
         Ok(card)
     }
 
-    fn issue_card_unchecked(&self, id: &MemberId) -> Result<(String, String)> {
+    fn issue_card_unchecked(self, id: &MemberId) -> Result<(String, String)> {
         let record = self.member(id)?;
         record.check_home("issuing the card")?;
         if record.status != MemberStatus::Active {

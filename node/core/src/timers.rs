@@ -46,7 +46,7 @@ pub async fn expiry(state: Arc<NodeState>, shutdown: CancellationToken) {
         EXPIRY_CHECK,
         "ending representations past their end date",
         shutdown,
-        || state.end_expired(&Principal::Node),
+        || state.transfers().end_expired(&Principal::Node),
     )
     .await;
 }
@@ -58,7 +58,13 @@ pub async fn retention(state: Arc<NodeState>, shutdown: CancellationToken) {
         RETENTION_CHECK,
         "erasing the personal fields of old closed cases",
         shutdown,
-        || async { state.run_retention(&Principal::Node).await.map(|_| ()) },
+        || async {
+            state
+                .cases()
+                .run_retention(&Principal::Node)
+                .await
+                .map(|_| ())
+        },
     )
     .await;
 }

@@ -140,7 +140,7 @@ pub struct Transfer {
     pub updated_at: Timestamp,
 }
 
-/// The transfers page's data, from [`NodeState::transfer_desk`].
+/// The transfers page's data, from [`Transfers::transfer_desk`].
 #[derive(Debug, Default)]
 pub struct TransferDesk {
     pub transfers: Vec<Transfer>,
@@ -373,10 +373,32 @@ impl TransferFile {
     }
 }
 
+/// A node's member transfers: consents, transfer files sent and received, and representation commitments.
+/// Reach it with [`NodeState::transfers`]; every `pub` function here decides
+/// through the one policy (`access`) and records through the audit trail.
+#[derive(Debug, Clone, Copy)]
+pub struct Transfers<'a> {
+    state: &'a NodeState,
+}
+
+impl std::ops::Deref for Transfers<'_> {
+    type Target = NodeState;
+    fn deref(&self) -> &NodeState {
+        self.state
+    }
+}
+
 impl NodeState {
+    /// A node's member transfers: consents, transfer files sent and received, and representation commitments.
+    pub fn transfers(&self) -> Transfers<'_> {
+        Transfers { state: self }
+    }
+}
+
+impl Transfers<'_> {
     /// Seals `message` (JSON) as a handoff of `kind` to `to`.
     async fn send_message(
-        &self,
+        self,
         to: &AffiliateId,
         kind: HandoffKind,
         message: &impl Serialize,
@@ -388,7 +410,7 @@ impl NodeState {
     /// Seals `message` (JSON) as an outbox item, for the caller to store in
     /// one batch with the records of the same step.
     fn seal_message(
-        &self,
+        self,
         to: &AffiliateId,
         kind: HandoffKind,
         message: &impl Serialize,
@@ -399,7 +421,7 @@ impl NodeState {
 
     /// Records a member's consent to share their file with one affiliate.
     pub async fn record_consent(
-        &self,
+        self,
         who: &Principal,
         member: &MemberId,
         input: NewConsent,
@@ -415,12 +437,12 @@ impl NodeState {
     }
 
     async fn record_consent_by(
-        &self,
+        self,
         member: &MemberId,
         input: NewConsent,
         recorded_by: String,
     ) -> Result<Consent> {
-        self.member(member)?;
+        self.members().member(member)?;
         crate::text::required_line("legal_basis", &input.legal_basis, 500)?;
         if input.purposes.is_empty() {
             return Err(NodeError::Invalid("name at least one purpose".into()));
@@ -455,25 +477,25 @@ impl NodeState {
     }
 
     /// A member's consents; part of reading their record.
-    pub fn consents(&self, who: &Principal, member: &MemberId) -> Result<Vec<Consent>> {
+    pub fn consents(self, who: &Principal, member: &MemberId) -> Result<Vec<Consent>> {
         let grant = self.allow(who, Action::ReadMember, &member.to_string())?;
-        self.member(member)?;
+        self.members().member(member)?;
         let found = if grant.masked() {
             Vec::new()
         } else {
             store::consents(&self.store, member)?
         };
-        grant.done(self, &member.to_string(), Some("consents".into()));
+        grant.done(&self, &member.to_string(), Some("consents".into()));
         Ok(found)
     }
 
     /// A member's transfer log; part of reading their record. The files
     /// that travelled are not in it: they are read as transfers
     /// (`Action::ReadTransfers`).
-    pub fn member_transfers(&self, who: &Principal, member: &MemberId) -> Result<Vec<Transfer>> {
+    pub fn member_transfers(self, who: &Principal, member: &MemberId) -> Result<Vec<Transfer>> {
         let grant = self.allow(who, Action::ReadMember, &member.to_string())?;
         let found = self.member_transfers_unchecked(member)?;
-        grant.done(self, &member.to_string(), Some("transfers".into()));
+        grant.done(&self, &member.to_string(), Some("transfers".into()));
         Ok(found.into_iter().map(Transfer::masked).collect())
     }
 
@@ -481,7 +503,7 @@ impl NodeState {
     /// named is told to delete what it received under it (its receipt is
     /// signed only after it has).
     pub async fn withdraw_consent(
-        &self,
+        self,
         who: &Principal,
         member: &MemberId,
         id: &HandoffId,
@@ -498,11 +520,11 @@ impl NodeState {
     }
 
     async fn withdraw_consent_unchecked(
-        &self,
+        self,
         member: &MemberId,
         id: &HandoffId,
     ) -> Result<Consent> {
-        self.member(member)?;
+        self.members().member(member)?;
         let mut consent = store::consents(&self.store, member)?
             .into_iter()
             .find(|c| &c.id == id)
@@ -539,7 +561,7 @@ impl NodeState {
 
     /// At the recipient: deletes what was received from `sender` about
     /// `member`, ending any representation first.
-    async fn forget(&self, sender: &AffiliateId, member: &MemberId) -> Result<()> {
+    async fn forget(self, sender: &AffiliateId, member: &MemberId) -> Result<()> {
         for mut transfer in store::member_transfers(&self.store, member)? {
             if transfer.direction != Direction::Incoming || &transfer.origin != sender {
                 continue;
@@ -563,15 +585,15 @@ impl NodeState {
 
     /// Sends a member's file to a destination affiliate, under a consent
     /// recorded for that affiliate.
-    pub async fn start_transfer(&self, who: &Principal, input: NewTransfer) -> Result<Transfer> {
+    pub async fn start_transfer(self, who: &Principal, input: NewTransfer) -> Result<Transfer> {
         let target = input.member.to_string();
         let work = self.start_transfer_unchecked(input);
         self.guarded(who, Action::ChangeTransfers, &target, "send_transfer", work)
             .await
     }
 
-    async fn start_transfer_unchecked(&self, input: NewTransfer) -> Result<Transfer> {
-        let record = self.member(&input.member)?;
+    async fn start_transfer_unchecked(self, input: NewTransfer) -> Result<Transfer> {
+        let record = self.members().member(&input.member)?;
         record.check_home("a transfer of the member's file")?;
         if record.status != MemberStatus::Active {
             return Err(NodeError::Invalid(format!(
@@ -643,7 +665,7 @@ impl NodeState {
 
     /// Refuses an end date in the past, a `replaces` that names no
     /// representation in force, and a membership move combined with one.
-    fn check_new_transfer(&self, input: &NewTransfer, destination: &AffiliateId) -> Result<()> {
+    fn check_new_transfer(self, input: &NewTransfer, destination: &AffiliateId) -> Result<()> {
         if input.until.is_some_and(|u| u <= now()) {
             return Err(NodeError::Invalid(
                 "until is in the past; give the day the representation should end, or leave it out"
@@ -681,7 +703,7 @@ impl NodeState {
     /// The destination asks the origin for a worker's file: the worker, who
     /// showed their card, gave the destination their consent in person.
     pub async fn request_transfer(
-        &self,
+        self,
         who: &Principal,
         input: NewTransferRequest,
     ) -> Result<Transfer> {
@@ -696,7 +718,7 @@ impl NodeState {
     }
 
     async fn request_transfer_by(
-        &self,
+        self,
         input: NewTransferRequest,
         recorded_by: String,
     ) -> Result<Transfer> {
@@ -759,7 +781,7 @@ impl NodeState {
 
     /// The open requests about `member` between this node and `other`,
     /// marked accepted: a transfer of that member between the two answers them.
-    fn answered_request(&self, member: &MemberId, other: &AffiliateId) -> Result<Vec<Transfer>> {
+    fn answered_request(self, member: &MemberId, other: &AffiliateId) -> Result<Vec<Transfer>> {
         let mut answered = store::member_transfers(&self.store, member)?;
         answered.retain(|t| {
             let open = matches!(t.status, TransferStatus::Sent | TransferStatus::Received);
@@ -774,28 +796,28 @@ impl NodeState {
     }
 
     /// One transfer, as `who` may see it.
-    pub fn read_transfer(&self, who: &Principal, id: &HandoffId) -> Result<Transfer> {
+    pub fn read_transfer(self, who: &Principal, id: &HandoffId) -> Result<Transfer> {
         let grant = self.allow(who, Action::ReadTransfers, &id.to_string())?;
         let found = self.transfer(id)?;
-        grant.done(self, &id.to_string(), None);
+        grant.done(&self, &id.to_string(), None);
         Ok(grant.shown(found, Transfer::masked))
     }
 
     /// The transfers that match every filter given, newest first, as `who`
     /// may see them.
-    pub fn list_transfers(&self, who: &Principal, query: &TransferQuery) -> Result<Vec<Transfer>> {
+    pub fn list_transfers(self, who: &Principal, query: &TransferQuery) -> Result<Vec<Transfer>> {
         let grant = self.allow(who, Action::ReadTransfers, "transfers")?;
         let found = self.find_transfers(query)?;
-        grant.done(self, "transfers", Some(format!("{} shown", found.len())));
+        grant.done(&self, "transfers", Some(format!("{} shown", found.len())));
         Ok(grant.shown_all(found, Transfer::masked))
     }
 
     /// What the transfers page shows: every transfer, with the consent an
     /// incoming request came under and the names of the members this node
     /// keeps (none for a masked reader); one record.
-    pub fn transfer_desk(&self, who: &Principal) -> Result<TransferDesk> {
+    pub fn transfer_desk(self, who: &Principal) -> Result<TransferDesk> {
         let grant = self.allow(who, Action::ReadTransfers, "transfers")?;
-        let all = self.transfers(None)?;
+        let all = self.transfers_in(None)?;
         let mut desk = TransferDesk::default();
         for t in &all {
             if let std::collections::hash_map::Entry::Vacant(slot) = desk.names.entry(t.member) {
@@ -813,12 +835,12 @@ impl NodeState {
                 }
             }
         }
-        grant.done(self, "transfers", Some(format!("{} shown", all.len())));
+        grant.done(&self, "transfers", Some(format!("{} shown", all.len())));
         desk.transfers = grant.shown_all(all, Transfer::masked);
         Ok(desk)
     }
 
-    pub(crate) fn transfer(&self, id: &HandoffId) -> Result<Transfer> {
+    pub(crate) fn transfer(self, id: &HandoffId) -> Result<Transfer> {
         store::transfer(&self.store, id)?.ok_or_else(|| NodeError::NotFound {
             what: "transfer",
             id: id.to_string(),
@@ -826,13 +848,13 @@ impl NodeState {
     }
 
     /// The transfers that match every filter given, newest first.
-    pub(crate) fn find_transfers(&self, query: &TransferQuery) -> Result<Vec<Transfer>> {
-        let mut found = self.transfers(query.direction)?;
+    pub(crate) fn find_transfers(self, query: &TransferQuery) -> Result<Vec<Transfer>> {
+        let mut found = self.transfers_in(query.direction)?;
         found.retain(|t| query.matches(t, &self.config.affiliate));
         Ok(found)
     }
 
-    pub(crate) fn transfers(&self, direction: Option<Direction>) -> Result<Vec<Transfer>> {
+    pub(crate) fn transfers_in(self, direction: Option<Direction>) -> Result<Vec<Transfer>> {
         let mut all = store::transfers(&self.store)?;
         all.retain(|t| direction.is_none_or(|d| t.direction == d));
         all.sort_by_key(|t| std::cmp::Reverse(t.updated_at));
@@ -842,7 +864,7 @@ impl NodeState {
     /// The destination accepts: it keeps the worker's file as a local record
     /// linked to the origin membership, commits to represent them in its log,
     /// and tells the origin.
-    pub async fn accept_transfer(&self, who: &Principal, id: &HandoffId) -> Result<Transfer> {
+    pub async fn accept_transfer(self, who: &Principal, id: &HandoffId) -> Result<Transfer> {
         let work = self.accept_transfer_unchecked(id);
         self.guarded(
             who,
@@ -854,7 +876,7 @@ impl NodeState {
         .await
     }
 
-    async fn accept_transfer_unchecked(&self, id: &HandoffId) -> Result<Transfer> {
+    async fn accept_transfer_unchecked(self, id: &HandoffId) -> Result<Transfer> {
         let mut transfer = self.incoming_pending(id)?;
         if transfer.request {
             // The origin approves a request by sending the transfer itself.
@@ -885,8 +907,8 @@ impl NodeState {
         // decision for the origin are written in one batch: a crash leaves
         // either all of them or none.
         if transfer.membership_move {
-            let mut record = self.moved_in(transfer.member, &file, at);
-            let body = record.attestation(self)?;
+            let mut record = self.members().moved_in(transfer.member, &file, at);
+            let body = record.attestation(&self)?;
             self.append_with(body, |seq| {
                 record.attestation_seq = seq.get();
                 accepted(&record, &transfer, &decision)
@@ -927,7 +949,7 @@ impl NodeState {
 
     /// The destination declines, with a reason the origin will see.
     pub async fn decline_transfer(
-        &self,
+        self,
         who: &Principal,
         id: &HandoffId,
         reason: String,
@@ -943,7 +965,7 @@ impl NodeState {
         .await
     }
 
-    async fn decline_transfer_unchecked(&self, id: &HandoffId, reason: String) -> Result<Transfer> {
+    async fn decline_transfer_unchecked(self, id: &HandoffId, reason: String) -> Result<Transfer> {
         crate::text::required_line("reason", &reason, 500)?;
         let mut transfer = self.incoming_pending(id)?;
         transfer.status = TransferStatus::Declined {
@@ -963,7 +985,7 @@ impl NodeState {
     /// Ends the representation an accepted transfer started; either side may.
     /// The end is an entry in this affiliate's log, so every node learns it.
     pub async fn end_transfer(
-        &self,
+        self,
         who: &Principal,
         id: &HandoffId,
         reason: RepresentationEndReason,
@@ -980,7 +1002,7 @@ impl NodeState {
     }
 
     pub(crate) async fn end_representation(
-        &self,
+        self,
         id: &HandoffId,
         reason: RepresentationEndReason,
     ) -> Result<Transfer> {
@@ -1024,14 +1046,14 @@ impl NodeState {
     }
 
     /// The transfers of one member, newest first: the member's transfer log.
-    pub(crate) fn member_transfers_unchecked(&self, member: &MemberId) -> Result<Vec<Transfer>> {
-        self.member(member)?;
+    pub(crate) fn member_transfers_unchecked(self, member: &MemberId) -> Result<Vec<Transfer>> {
+        self.members().member(member)?;
         let mut found = store::member_transfers(&self.store, member)?;
         found.sort_by_key(|t| std::cmp::Reverse(t.updated_at));
         Ok(found)
     }
 
-    fn incoming_pending(&self, id: &HandoffId) -> Result<Transfer> {
+    fn incoming_pending(self, id: &HandoffId) -> Result<Transfer> {
         let transfer = self.transfer(id)?;
         if transfer.direction != Direction::Incoming {
             return Err(NodeError::Invalid(format!(
@@ -1047,7 +1069,7 @@ impl NodeState {
     }
 
     fn seal_decision(
-        &self,
+        self,
         transfer: &Transfer,
         accepted: bool,
         reason: Option<String>,
@@ -1069,7 +1091,7 @@ impl NodeState {
 
     /// At the origin, once a destination accepted: a worker moving on leaves
     /// the representation they had; a membership that moved lapses here.
-    async fn after_acceptance(&self, transfer: &Transfer) -> Result<()> {
+    async fn after_acceptance(self, transfer: &Transfer) -> Result<()> {
         if let Some(old) = &transfer.replaces {
             if self.transfer(old)?.status == TransferStatus::Accepted {
                 self.end_representation(old, RepresentationEndReason::MovedOn)
@@ -1077,17 +1099,18 @@ impl NodeState {
             }
         }
         if transfer.membership_move {
-            self.set_status_unchecked(
-                &transfer.member,
-                crate::members::StatusChange {
-                    status: MemberStatus::Lapsed,
-                    reason: format!(
-                        "membership moved to {} (transfer {})",
-                        transfer.destination, transfer.id
-                    ),
-                },
-            )
-            .await?;
+            self.members()
+                .set_status_unchecked(
+                    &transfer.member,
+                    crate::members::StatusChange {
+                        status: MemberStatus::Lapsed,
+                        reason: format!(
+                            "membership moved to {} (transfer {})",
+                            transfer.destination, transfer.id
+                        ),
+                    },
+                )
+                .await?;
             // The new home union decides who else represents the worker.
             for other in self.member_transfers_unchecked(&transfer.member)? {
                 let in_force = other.direction == Direction::Outgoing
@@ -1105,7 +1128,7 @@ impl NodeState {
 
     /// Ends, with an entry every node learns, the representations this
     /// affiliate committed to whose end date has passed.
-    pub async fn end_expired(&self, who: &Principal) -> Result<()> {
+    pub async fn end_expired(self, who: &Principal) -> Result<()> {
         let at = now();
         for transfer in store::transfers_due(&self.store, at)? {
             if transfer.status == TransferStatus::Accepted && !transfer.membership_move {
@@ -1118,7 +1141,7 @@ impl NodeState {
 
     /// An incoming member's file: the destination keeps it until it accepts
     /// or declines.
-    async fn receive_transfer(&self, item: &InboxItem, plain: &[u8]) -> Result<()> {
+    async fn receive_transfer(self, item: &InboxItem, plain: &[u8]) -> Result<()> {
         let message: TransferMessage = serde_json::from_slice(plain).map_err(malformed(item))?;
         let transfer = Transfer {
             id: item.id,
@@ -1145,7 +1168,7 @@ impl NodeState {
     }
 
     /// A destination asks this origin for a member's file.
-    async fn receive_request(&self, item: &InboxItem, plain: &[u8]) -> Result<()> {
+    async fn receive_request(self, item: &InboxItem, plain: &[u8]) -> Result<()> {
         let message: RequestMessage = serde_json::from_slice(plain).map_err(malformed(item))?;
         if message.consent.recipient != item.sender || message.consent.member != message.member {
             return Err(NodeError::Invalid(format!(
@@ -1153,7 +1176,7 @@ impl NodeState {
                 item.id, item.sender
             )));
         }
-        self.member(&message.member)?;
+        self.members().member(&message.member)?;
         store::put_consent(&self.store, &message.consent)?;
         let transfer = Transfer {
             id: item.id,
@@ -1175,7 +1198,7 @@ impl NodeState {
     }
 
     /// The other side's decision on a transfer or request this node sent.
-    async fn receive_decision(&self, item: &InboxItem, plain: &[u8]) -> Result<()> {
+    async fn receive_decision(self, item: &InboxItem, plain: &[u8]) -> Result<()> {
         let message: DecisionMessage = serde_json::from_slice(plain).map_err(malformed(item))?;
         let mut transfer = self.transfer(&message.transfer)?;
         // The destination decides a transfer; the origin decides a request.
@@ -1211,7 +1234,7 @@ impl NodeState {
     }
 
     /// The other side ended a representation.
-    async fn receive_end(&self, item: &InboxItem, plain: &[u8]) -> Result<()> {
+    async fn receive_end(self, item: &InboxItem, plain: &[u8]) -> Result<()> {
         let message: EndMessage = serde_json::from_slice(plain).map_err(malformed(item))?;
         let mut transfer = self.transfer(&message.transfer)?;
         if transfer.origin != item.sender && transfer.destination != item.sender {
@@ -1231,7 +1254,7 @@ impl NodeState {
     }
 
     /// The origin withdrew the consent a file came under: forget it.
-    async fn receive_withdrawal(&self, item: &InboxItem, plain: &[u8]) -> Result<()> {
+    async fn receive_withdrawal(self, item: &InboxItem, plain: &[u8]) -> Result<()> {
         let message: WithdrawalMessage = serde_json::from_slice(plain).map_err(malformed(item))?;
         self.forget(&item.sender, &message.member).await
     }
@@ -1259,18 +1282,18 @@ fn malformed(item: &InboxItem) -> impl FnOnce(serde_json::Error) -> NodeError + 
 /// The handoff kinds of members and transfers, and what acts on each.
 pub(crate) fn register_handoffs(router: &mut crate::handoffs::HandoffRouter) {
     router.register(HandoffKind::MEMBER_TRANSFER, |s, i, p| {
-        Box::pin(s.receive_transfer(i, p))
+        Box::pin(s.transfers().receive_transfer(i, p))
     });
     router.register(HandoffKind::TRANSFER_REQUEST, |s, i, p| {
-        Box::pin(s.receive_request(i, p))
+        Box::pin(s.transfers().receive_request(i, p))
     });
     router.register(HandoffKind::TRANSFER_DECISION, |s, i, p| {
-        Box::pin(s.receive_decision(i, p))
+        Box::pin(s.transfers().receive_decision(i, p))
     });
     router.register(HandoffKind::REPRESENTATION_END, |s, i, p| {
-        Box::pin(s.receive_end(i, p))
+        Box::pin(s.transfers().receive_end(i, p))
     });
     router.register(HandoffKind::CONSENT_WITHDRAWAL, |s, i, p| {
-        Box::pin(s.receive_withdrawal(i, p))
+        Box::pin(s.transfers().receive_withdrawal(i, p))
     });
 }

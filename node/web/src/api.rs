@@ -149,13 +149,17 @@ impl FromRequestParts<AppState> for Caller {
                 )
             })?;
         let token = header.strip_prefix("Bearer ").unwrap_or_default().trim();
-        state.principal_of_token(token)?.map(Caller).ok_or_else(|| {
-            ApiError::new(
-                StatusCode::UNAUTHORIZED,
-                "wrong_token",
-                "the token is not valid for this node (revoked, or its account is disabled?)",
-            )
-        })
+        state
+            .accounts()
+            .principal_of_token(token)?
+            .map(Caller)
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::UNAUTHORIZED,
+                    "wrong_token",
+                    "the token is not valid for this node (revoked, or its account is disabled?)",
+                )
+            })
     }
 }
 

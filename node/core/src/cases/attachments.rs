@@ -6,10 +6,11 @@
 //! SHA-256, which the case lists.
 
 use super::public::ReceiptQuery;
+use super::CaseDesk;
 use super::{check_required, Case, CaseEvent, CaseId, EventKind, MAX_FIELD};
 use crate::access::{Action, Principal};
 use crate::error::{NodeError, Result};
-use crate::node::{now, NodeState};
+use crate::node::now;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use utoipa::ToSchema;
@@ -191,11 +192,11 @@ fn check_name(name: &str) -> Result<String> {
     Ok(clean.trim().to_owned())
 }
 
-impl NodeState {
+impl CaseDesk<'_> {
     /// Attaches a file to a case.
     /// Staff attach a file to a case (a PDF too).
     pub async fn attach(
-        &self,
+        self,
         who: &Principal,
         id: &CaseId,
         name: &str,
@@ -216,7 +217,7 @@ impl NodeState {
     }
 
     async fn attach_unchecked(
-        &self,
+        self,
         id: &CaseId,
         name: &str,
         content_type: &str,
@@ -264,7 +265,7 @@ impl NodeState {
 
     /// A worker adds a photo to their case with the receipt code.
     pub async fn attach_by_receipt(
-        &self,
+        self,
         who: &Principal,
         query: &ReceiptQuery,
         name: &str,
@@ -290,18 +291,18 @@ impl NodeState {
 
     /// The bytes and type of a file attached to a case.
     pub fn attachment(
-        &self,
+        self,
         who: &Principal,
         id: &CaseId,
         sha256: &str,
     ) -> Result<(Attachment, Vec<u8>)> {
         let grant = self.allow(who, Action::ReadCaseFile, &id.to_string())?;
         let value = self.attachment_unchecked(id, sha256)?;
-        grant.done_as(self, "download_case_file", &id.to_string(), None);
+        grant.done_as(&self, "download_case_file", &id.to_string(), None);
         Ok(value)
     }
 
-    fn attachment_unchecked(&self, id: &CaseId, sha256: &str) -> Result<(Attachment, Vec<u8>)> {
+    fn attachment_unchecked(self, id: &CaseId, sha256: &str) -> Result<(Attachment, Vec<u8>)> {
         let case = self.case(id)?;
         let not_found = || NodeError::NotFound {
             what: "attachment",

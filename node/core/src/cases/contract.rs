@@ -3,10 +3,11 @@
 //! that mark a substituted contract (lower pay, longer hours, fewer rest
 //! days, another job or another employer).
 
+use super::CaseDesk;
 use super::{check_required, check_text, Case, CaseEvent, CaseId, EventKind, MAX_FIELD};
 use crate::access::{Action, Principal};
 use crate::error::{NodeError, Result};
-use crate::node::{now, NodeState};
+use crate::node::now;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -195,10 +196,10 @@ pub fn compare(signed: &ContractTerms, experienced: &ContractTerms) -> Vec<Diffe
     out
 }
 
-impl NodeState {
+impl CaseDesk<'_> {
     /// Attaches (or replaces) the contract evidence of a case.
     pub async fn set_contract(
-        &self,
+        self,
         who: &Principal,
         id: &CaseId,
         input: NewContractEvidence,
@@ -213,11 +214,7 @@ impl NodeState {
         .await
     }
 
-    async fn set_contract_unchecked(
-        &self,
-        id: &CaseId,
-        input: NewContractEvidence,
-    ) -> Result<Case> {
+    async fn set_contract_unchecked(self, id: &CaseId, input: NewContractEvidence) -> Result<Case> {
         check_required("actor", &input.actor, MAX_FIELD)?;
         input.signed.validate("signed")?;
         input.experienced.validate("experienced")?;

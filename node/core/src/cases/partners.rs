@@ -2,13 +2,14 @@
 //! workers to the union ("reverse referral") through an API token. A token
 //! has scopes, and a partner sees only the referrals it made.
 
+use super::CaseDesk;
 use super::{
     check_required, Case, CaseId, CaseKind, CaseStatus, Channel, NewCase, Outcome, MAX_FIELD,
 };
 use crate::access::{Action, Principal};
 use crate::accounts::{random_hex, token_hash};
 use crate::error::{NodeError, Result};
-use crate::node::{now, NodeState};
+use crate::node::now;
 use serde::{Deserialize, Serialize};
 use unionfed_protocol::{CountryCode, HandoffId, Timestamp};
 use utoipa::ToSchema;
@@ -122,14 +123,14 @@ impl Partner {
     }
 }
 
-impl NodeState {
-    pub async fn add_partner(&self, who: &Principal, input: NewPartner) -> Result<CreatedPartner> {
+impl CaseDesk<'_> {
+    pub async fn add_partner(self, who: &Principal, input: NewPartner) -> Result<CreatedPartner> {
         let work = self.add_partner_unchecked(input);
         self.guarded(who, Action::ChangePartners, "partners", "add_partner", work)
             .await
     }
 
-    async fn add_partner_unchecked(&self, input: NewPartner) -> Result<CreatedPartner> {
+    async fn add_partner_unchecked(self, input: NewPartner) -> Result<CreatedPartner> {
         check_required("name", &input.name, MAX_FIELD)?;
         crate::countries::check(input.country, "country")?;
         let scopes = input.scopes.unwrap_or_else(|| {
@@ -160,21 +161,21 @@ impl NodeState {
     }
 
     /// The partners and their scopes, for an admin.
-    pub fn list_partners(&self, who: &Principal) -> Result<Vec<Partner>> {
+    pub fn list_partners(self, who: &Principal) -> Result<Vec<Partner>> {
         let grant = self.allow(who, Action::ReadPartners, "partners")?;
         let found = self.partners()?;
-        grant.done(self, "partners", None);
+        grant.done(&self, "partners", None);
         Ok(found)
     }
 
-    pub(crate) fn partners(&self) -> Result<Vec<Partner>> {
+    pub(crate) fn partners(self) -> Result<Vec<Partner>> {
         super::store::partners(&self.store)
     }
 
     /// The partner `who` stands for, if the policy lets it act as one and
     /// its token is still in force.
     pub(crate) fn partner_for(
-        &self,
+        self,
         who: &Principal,
         scope: PartnerScope,
     ) -> Result<(crate::access::Grant, Partner)> {
@@ -192,7 +193,7 @@ impl NodeState {
         if let Err(e) = partner.may(scope) {
             // A scope the token lacks is a refusal like any other.
             grant.done_as(
-                self,
+                &self,
                 "refused_partner_referrals",
                 "partner referrals",
                 Some(e.to_string()),
@@ -203,14 +204,14 @@ impl NodeState {
     }
 
     /// Revokes a partner's token at once; its referrals stay.
-    pub async fn revoke_partner(&self, who: &Principal, id: &HandoffId) -> Result<Partner> {
+    pub async fn revoke_partner(self, who: &Principal, id: &HandoffId) -> Result<Partner> {
         let target = id.to_string();
         let work = self.revoke_partner_unchecked(id);
         self.guarded(who, Action::ChangePartners, &target, "revoke_partner", work)
             .await
     }
 
-    async fn revoke_partner_unchecked(&self, id: &HandoffId) -> Result<Partner> {
+    async fn revoke_partner_unchecked(self, id: &HandoffId) -> Result<Partner> {
         let mut partner = self
             .partners()?
             .into_iter()
@@ -228,7 +229,7 @@ impl NodeState {
     }
 
     /// The partner holding `token`, if its token is in force.
-    pub fn partner_by_token(&self, token: &str) -> Result<Option<Partner>> {
+    pub fn partner_by_token(self, token: &str) -> Result<Option<Partner>> {
         Ok(
             super::store::partner_by_token_hash(&self.store, &token_hash(token))?
                 .filter(|p| p.revoked_at.is_none()),
@@ -236,14 +237,14 @@ impl NodeState {
     }
 
     /// A partner refers a worker to the union.
-    pub async fn partner_referral(&self, who: &Principal, input: NewCase) -> Result<Case> {
+    pub async fn partner_referral(self, who: &Principal, input: NewCase) -> Result<Case> {
         let (grant, partner) = self.partner_for(who, PartnerScope::CreateReferrals)?;
         let case = self.partner_referral_of(&partner, input).await?;
-        grant.done_as(self, "partner_referral", &case.id.to_string(), None);
+        grant.done_as(&self, "partner_referral", &case.id.to_string(), None);
         Ok(case)
     }
 
-    async fn partner_referral_of(&self, partner: &Partner, input: NewCase) -> Result<Case> {
+    async fn partner_referral_of(self, partner: &Partner, input: NewCase) -> Result<Case> {
         if input.member.is_some() {
             return Err(NodeError::Invalid(
                 "a partner refers a worker by name and contact, not by member id".into(),
@@ -263,9 +264,9 @@ impl NodeState {
     }
 
     /// The referrals `partner` made, newest first.
-    pub fn partner_referrals(&self, who: &Principal) -> Result<Vec<OwnReferral>> {
+    pub fn partner_referrals(self, who: &Principal) -> Result<Vec<OwnReferral>> {
         let (grant, partner) = self.partner_for(who, PartnerScope::ReadOwnReferrals)?;
-        grant.done(self, "partner referrals", None);
+        grant.done(&self, "partner referrals", None);
         let mut own: Vec<Case> = super::store::cases(&self.store)?
             .into_iter()
             .filter(|c| {
@@ -280,9 +281,9 @@ impl NodeState {
     }
 
     /// One referral `partner` made; any other case is "not found".
-    pub fn partner_referral_status(&self, who: &Principal, id: &CaseId) -> Result<OwnReferral> {
+    pub fn partner_referral_status(self, who: &Principal, id: &CaseId) -> Result<OwnReferral> {
         let (grant, partner) = self.partner_for(who, PartnerScope::ReadOwnReferrals)?;
-        grant.done(self, &id.to_string(), None);
+        grant.done(&self, &id.to_string(), None);
         match super::store::case(&self.store, id)? {
             Some(c)
                 if c.channel

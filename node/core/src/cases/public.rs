@@ -5,13 +5,14 @@
 
 use super::receipt::{self, ReceiptLock};
 use super::taxonomy::{Category, RiskFlag};
+use super::CaseDesk;
 use super::{
     check_required, coarse, Case, CaseEvent, CaseKind, CaseStatus, Channel, EventKind, NewCase,
     Outcome, MAX_NOTE,
 };
 use crate::access::{Action, Principal};
 use crate::error::{NodeError, Result};
-use crate::node::{now, NodeState};
+use crate::node::now;
 use serde::{Deserialize, Serialize};
 use unionfed_protocol::{CountryCode, Timestamp};
 use utoipa::ToSchema;
@@ -125,11 +126,11 @@ impl Case {
     }
 }
 
-impl NodeState {
+impl CaseDesk<'_> {
     /// Files a complaint from the public form; returns the case and the
     /// receipt code, which is not kept.
     pub async fn file_complaint(
-        &self,
+        self,
         who: &Principal,
         input: PublicComplaint,
     ) -> Result<(Case, String)> {
@@ -144,7 +145,7 @@ impl NodeState {
         .await
     }
 
-    async fn file_complaint_unchecked(&self, input: PublicComplaint) -> Result<(Case, String)> {
+    async fn file_complaint_unchecked(self, input: PublicComplaint) -> Result<(Case, String)> {
         receipt::check_passphrase(input.passphrase.as_deref())?;
         let code = receipt::new_code();
         let lock = hash_off_thread(code.clone(), input.passphrase.clone()).await?;
@@ -177,7 +178,7 @@ impl NodeState {
     /// What the worker holding a receipt code (and passphrase) sees of
     /// their case.
     pub async fn follow_case(
-        &self,
+        self,
         who: &Principal,
         query: &ReceiptQuery,
     ) -> Result<PublicCaseView> {
@@ -187,7 +188,7 @@ impl NodeState {
     }
 
     /// The case a receipt code (and passphrase) opens.
-    pub(crate) async fn case_by_receipt(&self, query: &ReceiptQuery) -> Result<Case> {
+    pub(crate) async fn case_by_receipt(self, query: &ReceiptQuery) -> Result<Case> {
         receipt::check_passphrase(query.passphrase.as_deref())?;
         let code = receipt::normalise(&query.receipt_code)?;
         let candidates =
@@ -203,7 +204,7 @@ impl NodeState {
 
     /// A message from the worker to the case officer.
     pub async fn message_from_worker(
-        &self,
+        self,
         who: &Principal,
         input: WorkerMessage,
     ) -> Result<PublicCaseView> {
@@ -223,7 +224,7 @@ impl NodeState {
         .await
     }
 
-    async fn message_from_worker_unchecked(&self, input: WorkerMessage) -> Result<Case> {
+    async fn message_from_worker_unchecked(self, input: WorkerMessage) -> Result<Case> {
         check_required("text", &input.text, MAX_NOTE)?;
         let query = ReceiptQuery {
             receipt_code: input.receipt_code,

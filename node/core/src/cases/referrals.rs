@@ -6,6 +6,7 @@
 
 use super::partners::{Partner, PartnerScope};
 use super::taxonomy::{Category, RiskFlag};
+use super::CaseDesk;
 use super::{
     check_required, check_text, Case, CaseEvent, CaseId, CaseKind, CaseStatus, Channel, EventKind,
     NewCase, Outcome, MAX_FIELD, MAX_NOTE,
@@ -13,7 +14,7 @@ use super::{
 use crate::access::{Action, Principal};
 use crate::error::{NodeError, Result};
 use crate::handoffs::InboxItem;
-use crate::node::{now, NodeState};
+use crate::node::now;
 use crate::transfers::ConsentGiven;
 use serde::{Deserialize, Serialize};
 use unionfed_protocol::{AffiliateId, CountryCode, HandoffId, HandoffKind, Timestamp};
@@ -390,8 +391,8 @@ impl Case {
     }
 }
 
-impl NodeState {
-    pub async fn add_service(&self, who: &Principal, input: NewService) -> Result<Service> {
+impl CaseDesk<'_> {
+    pub async fn add_service(self, who: &Principal, input: NewService) -> Result<Service> {
         let work = self.add_service_unchecked(input);
         self.guarded(
             who,
@@ -403,7 +404,7 @@ impl NodeState {
         .await
     }
 
-    async fn add_service_unchecked(&self, input: NewService) -> Result<Service> {
+    async fn add_service_unchecked(self, input: NewService) -> Result<Service> {
         input.validate()?;
         if let Some(p) = &input.partner {
             if !self.partners()?.iter().any(|x| &x.id == p) {
@@ -422,7 +423,7 @@ impl NodeState {
     }
 
     /// Imports directory entries from CSV: every row, or none.
-    pub async fn import_services(&self, who: &Principal, csv: &str) -> Result<ImportReport> {
+    pub async fn import_services(self, who: &Principal, csv: &str) -> Result<ImportReport> {
         let work = self.import_services_unchecked(csv);
         self.guarded(
             who,
@@ -434,7 +435,7 @@ impl NodeState {
         .await
     }
 
-    async fn import_services_unchecked(&self, csv: &str) -> Result<ImportReport> {
+    async fn import_services_unchecked(self, csv: &str) -> Result<ImportReport> {
         let rows = parse_directory_csv(csv)?;
         if super::store::services(&self.store)?.len() + rows.len() > MAX_SERVICES {
             return Err(NodeError::Invalid(format!(
@@ -452,14 +453,14 @@ impl NodeState {
     /// The directory, by country and name.
     /// The referral directory, for staff.
     pub fn directory(
-        &self,
+        self,
         who: &Principal,
         country: Option<CountryCode>,
         kind: Option<ServiceKind>,
     ) -> Result<Vec<Service>> {
         let grant = self.allow(who, Action::ReadDirectory, "directory")?;
         let mut found = self.services(country, kind)?;
-        grant.done(self, "directory", None);
+        grant.done(&self, "directory", None);
         if grant.masked() {
             for s in &mut found {
                 s.notes = None;
@@ -470,7 +471,7 @@ impl NodeState {
     }
 
     pub(crate) fn services(
-        &self,
+        self,
         country: Option<CountryCode>,
         kind: Option<ServiceKind>,
     ) -> Result<Vec<Service>> {
@@ -480,7 +481,7 @@ impl NodeState {
         Ok(all)
     }
 
-    fn service(&self, id: &HandoffId) -> Result<Service> {
+    fn service(self, id: &HandoffId) -> Result<Service> {
         super::store::services(&self.store)?
             .into_iter()
             .find(|s| &s.id == id)
@@ -492,7 +493,7 @@ impl NodeState {
 
     /// Records (or replaces) the worker's consent for a case.
     pub async fn record_case_consent(
-        &self,
+        self,
         who: &Principal,
         id: &CaseId,
         input: NewCaseConsent,
@@ -516,7 +517,7 @@ impl NodeState {
     }
 
     async fn record_case_consent_unchecked(
-        &self,
+        self,
         id: &CaseId,
         input: NewCaseConsent,
     ) -> Result<Case> {
@@ -577,7 +578,7 @@ impl NodeState {
     /// the worker's consent for that recipient, or under a documented legal
     /// basis, which is audited.
     pub async fn refer_case(
-        &self,
+        self,
         who: &Principal,
         id: &CaseId,
         input: NewReferral,
@@ -592,7 +593,7 @@ impl NodeState {
         .await
     }
 
-    async fn refer_case_unchecked(&self, id: &CaseId, input: NewReferral) -> Result<Case> {
+    async fn refer_case_unchecked(self, id: &CaseId, input: NewReferral) -> Result<Case> {
         check_required("actor", &input.actor, MAX_FIELD)?;
         if let Some(n) = &input.note {
             check_text("note", n, MAX_NOTE)?;
@@ -714,7 +715,7 @@ impl NodeState {
 
     /// The events and state change of a new referral.
     fn finish_referral(
-        &self,
+        self,
         before: &Case,
         case: &mut Case,
         input: &NewReferral,
@@ -759,7 +760,7 @@ impl NodeState {
     }
 
     fn referral_message(
-        &self,
+        self,
         case: &Case,
         fields: &[SharedField],
         override_basis: Option<String>,
@@ -796,7 +797,7 @@ impl NodeState {
 
     /// Staff record what a service did with a referral.
     pub async fn update_referral(
-        &self,
+        self,
         who: &Principal,
         case_id: &CaseId,
         referral: &HandoffId,
@@ -819,7 +820,7 @@ impl NodeState {
     }
 
     async fn update_referral_unchecked(
-        &self,
+        self,
         case_id: &CaseId,
         referral: &HandoffId,
         update: ReferralUpdate,
@@ -842,7 +843,7 @@ impl NodeState {
     }
 
     async fn set_referral_status(
-        &self,
+        self,
         before: Case,
         referral: &HandoffId,
         update: ReferralUpdate,
@@ -874,14 +875,14 @@ impl NodeState {
     }
 
     /// Referrals to the services a partner stands for, with what was shared.
-    pub fn partner_inbox(&self, who: &Principal) -> Result<Vec<PartnerReferral>> {
+    pub fn partner_inbox(self, who: &Principal) -> Result<Vec<PartnerReferral>> {
         let (grant, partner) = self.partner_for(who, PartnerScope::UpdateReferralsToUs)?;
         let found = self.partner_inbox_of(&partner)?;
-        grant.done(self, "partner inbox", None);
+        grant.done(&self, "partner inbox", None);
         Ok(found)
     }
 
-    fn partner_inbox_of(&self, partner: &Partner) -> Result<Vec<PartnerReferral>> {
+    fn partner_inbox_of(self, partner: &Partner) -> Result<Vec<PartnerReferral>> {
         partner.may(PartnerScope::UpdateReferralsToUs)?;
         let services: Vec<HandoffId> = super::store::services(&self.store)?
             .into_iter()
@@ -904,7 +905,7 @@ impl NodeState {
 
     /// A partner reports what it did with a referral to one of its services.
     pub async fn partner_update_referral(
-        &self,
+        self,
         who: &Principal,
         referral: &HandoffId,
         status: ReferralStatus,
@@ -914,12 +915,17 @@ impl NodeState {
         let updated = self
             .partner_update_of(&partner, referral, status, note)
             .await?;
-        grant.done_as(self, "partner_update_referral", &referral.to_string(), None);
+        grant.done_as(
+            &self,
+            "partner_update_referral",
+            &referral.to_string(),
+            None,
+        );
         Ok(updated)
     }
 
     async fn partner_update_of(
-        &self,
+        self,
         partner: &Partner,
         referral: &HandoffId,
         status: ReferralStatus,
@@ -951,7 +957,7 @@ impl NodeState {
     /// The receiving affiliate takes a referred case, or declines it with a
     /// reason; the referring affiliate hears either way.
     pub async fn decide_referral(
-        &self,
+        self,
         who: &Principal,
         id: &CaseId,
         d: ReferralDecision,
@@ -966,7 +972,7 @@ impl NodeState {
         .await
     }
 
-    async fn decide_referral_unchecked(&self, id: &CaseId, d: ReferralDecision) -> Result<Case> {
+    async fn decide_referral_unchecked(self, id: &CaseId, d: ReferralDecision) -> Result<Case> {
         check_required("actor", &d.actor, MAX_FIELD)?;
         let before = self.case(id)?;
         let Some(from) = before.referred_from.clone() else {
@@ -1035,7 +1041,7 @@ impl NodeState {
     /// Saves `case` and, in the same batch, the status update for the
     /// affiliate that referred it.
     async fn save_case_and_tell(
-        &self,
+        self,
         before: &Case,
         case: &Case,
         to: &AffiliateId,
@@ -1048,7 +1054,7 @@ impl NodeState {
 
     /// After a transition of a case another affiliate referred here: tells
     /// that affiliate where the case stands.
-    pub(crate) async fn report_back(&self, before: &Case, case: &Case) -> Result<bool> {
+    pub(crate) async fn report_back(self, before: &Case, case: &Case) -> Result<bool> {
         let Some(from) = &case.referred_from else {
             return Ok(false);
         };
@@ -1068,7 +1074,7 @@ impl NodeState {
     }
 
     /// Acts on a case-referral or case-status handoff just stored.
-    async fn act_on_case_handoff(&self, item: &InboxItem, plain: &[u8]) -> Result<()> {
+    async fn act_on_case_handoff(self, item: &InboxItem, plain: &[u8]) -> Result<()> {
         let malformed = |e: serde_json::Error| {
             NodeError::Invalid(format!("handoff {} from {}: {e}", item.id, item.sender))
         };
@@ -1239,6 +1245,8 @@ impl PartnerReferral {
 /// The handoff kinds of the case desk, and what acts on each.
 pub(crate) fn register_handoffs(router: &mut crate::handoffs::HandoffRouter) {
     for kind in [HandoffKind::CASE_REFERRAL, HandoffKind::CASE_STATUS_UPDATE] {
-        router.register(kind, |s, i, p| Box::pin(s.act_on_case_handoff(i, p)));
+        router.register(kind, |s, i, p| {
+            Box::pin(s.cases().act_on_case_handoff(i, p))
+        });
     }
 }

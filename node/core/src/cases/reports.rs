@@ -2,12 +2,13 @@
 //! case, counts and times with small cells suppressed, and retention: the
 //! personal fields of cases closed long ago are erased, the statistics stay.
 
+use super::CaseDesk;
 use super::{
     code_of as code, Case, CaseEvent, CaseId, CaseQuery, CaseStatus, Channel, EventKind, MAX_FIELD,
 };
 use crate::access::{Action, Principal};
 use crate::error::{NodeError, Result};
-use crate::node::{now, NodeState};
+use crate::node::now;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use unionfed_protocol::Timestamp;
@@ -509,21 +510,23 @@ pub struct DeskFigures {
     pub incoming_transfers: usize,
 }
 
-impl NodeState {
+impl CaseDesk<'_> {
     /// The figures of the staff dashboard.
-    pub fn desk_figures(&self, who: &Principal) -> Result<DeskFigures> {
+    pub fn desk_figures(self, who: &Principal) -> Result<DeskFigures> {
         let _ = self.allow(who, Action::ReadFigures, "dashboard")?;
-        let open = self.cases(&CaseQuery {
+        let open = self.matching_cases(&CaseQuery {
             open: true,
             ..Default::default()
         })?;
         let at = now();
         let count = |p: super::Priority| open.iter().filter(|c| c.priority == p).count();
-        let incoming = self.find_transfers(&crate::transfers::TransferQuery {
-            direction: Some(crate::transfers::Direction::Incoming),
-            state: Some("received".into()),
-            ..Default::default()
-        })?;
+        let incoming = self
+            .transfers()
+            .find_transfers(&crate::transfers::TransferQuery {
+                direction: Some(crate::transfers::Direction::Incoming),
+                state: Some("received".into()),
+                ..Default::default()
+            })?;
         Ok(DeskFigures {
             urgent: count(super::Priority::Urgent),
             high: count(super::Priority::High),
@@ -542,37 +545,37 @@ impl NodeState {
         })
     }
 
-    pub fn case_stats(&self, who: &Principal) -> Result<CaseStats> {
+    pub fn case_stats(self, who: &Principal) -> Result<CaseStats> {
         let grant = self.allow(who, Action::ReadFigures, "figures")?;
         let value = stats(
             &super::store::cases(&self.store)?,
             self.config.stats_min_cell,
             now(),
         );
-        grant.done(self, "figures", None);
+        grant.done(&self, "figures", None);
         Ok(value)
     }
 
     /// The case register as CSV. It holds no personal field, so whoever
     /// may list cases, masked or not, may export it.
-    pub fn case_register_csv(&self, who: &Principal, query: &CaseQuery) -> Result<String> {
+    pub fn case_register_csv(self, who: &Principal, query: &CaseQuery) -> Result<String> {
         let grant = self.allow(who, Action::ListCases, "case register")?;
-        let value = register_csv(&self.cases(query)?, now())?;
-        grant.done_as(self, "export_register", "case register", None);
+        let value = register_csv(&self.matching_cases(query)?, now())?;
+        grant.done_as(&self, "export_register", "case register", None);
         Ok(value)
     }
 
-    pub fn case_report(&self, who: &Principal, id: &CaseId) -> Result<String> {
+    pub fn case_report(self, who: &Principal, id: &CaseId) -> Result<String> {
         let grant = self.allow(who, Action::ExportCases, &id.to_string())?;
         let value = case_report_html(&self.case(id)?, self.config.name.as_str());
-        grant.done_as(self, "print_case", &id.to_string(), None);
+        grant.done_as(&self, "print_case", &id.to_string(), None);
         Ok(value)
     }
 
     /// Erases the personal fields of one case at the worker's request; the
     /// request itself stays on the case as an event.
     pub async fn erase_case(
-        &self,
+        self,
         who: &Principal,
         id: &CaseId,
         request: EraseRequest,
@@ -587,7 +590,7 @@ impl NodeState {
         .await
     }
 
-    async fn erase_case_unchecked(&self, id: &CaseId, request: EraseRequest) -> Result<Case> {
+    async fn erase_case_unchecked(self, id: &CaseId, request: EraseRequest) -> Result<Case> {
         super::check_required("actor", &request.actor, MAX_FIELD)?;
         super::check_required("reason", &request.reason, MAX_FIELD)?;
         let before = self.case(id)?;
@@ -611,17 +614,17 @@ impl NodeState {
     /// `case_retention_days` ago.
     /// The hourly run records itself only when it erased something; a run
     /// someone asked for is always recorded.
-    pub async fn run_retention(&self, who: &Principal) -> Result<RetentionReport> {
+    pub async fn run_retention(self, who: &Principal) -> Result<RetentionReport> {
         let grant = self.allow(who, Action::EraseCases, "closed cases")?;
         let report = self.run_retention_unchecked().await?;
         if report.erased > 0 || *who != Principal::Node {
             let detail = Some(format!("{} erased", report.erased));
-            grant.done_as(self, "run_retention", "closed cases", detail);
+            grant.done_as(&self, "run_retention", "closed cases", detail);
         }
         Ok(report)
     }
 
-    async fn run_retention_unchecked(&self) -> Result<RetentionReport> {
+    async fn run_retention_unchecked(self) -> Result<RetentionReport> {
         let limit = u64::from(self.config.case_retention_days) * DAY;
         let at = now();
         let mut erased = 0;

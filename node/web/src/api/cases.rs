@@ -44,7 +44,10 @@ pub(crate) async fn create(
     State(state): State<AppState>,
     ApiJson(input): ApiJson<StaffIntake>,
 ) -> Result<(StatusCode, Json<Case>), ApiError> {
-    Ok((StatusCode::CREATED, Json(state.intake(&who, input).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(state.cases().intake(&who, input).await?),
+    ))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -75,7 +78,7 @@ pub(crate) async fn list(
     State(state): State<AppState>,
     filter: Result<Query<CaseFilter>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<Vec<Case>>, ApiError> {
-    Ok(Json(state.list_cases(&who, &case_query(filter)?)?))
+    Ok(Json(state.cases().list_cases(&who, &case_query(filter)?)?))
 }
 
 fn case_query(
@@ -112,7 +115,7 @@ pub(crate) async fn read(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Case>, ApiError> {
-    Ok(Json(state.read_case(&who, &parse_case_id(&id)?)?))
+    Ok(Json(state.cases().read_case(&who, &parse_case_id(&id)?)?))
 }
 
 /// Moves a case along new → verified (or rejected) → in progress → referred → resolved → closed, or reopens it.
@@ -125,7 +128,12 @@ pub(crate) async fn transition(
     Path(id): Path<String>,
     ApiJson(t): ApiJson<Transition>,
 ) -> Result<Json<Case>, ApiError> {
-    Ok(Json(state.transition(&who, &parse_case_id(&id)?, t).await?))
+    Ok(Json(
+        state
+            .cases()
+            .transition(&who, &parse_case_id(&id)?, t)
+            .await?,
+    ))
 }
 
 /// Records a call, visit, letter, meeting, legal filing or note.
@@ -138,7 +146,12 @@ pub(crate) async fn action(
     Path(id): Path<String>,
     ApiJson(a): ApiJson<NewAction>,
 ) -> Result<Json<Case>, ApiError> {
-    Ok(Json(state.add_action(&who, &parse_case_id(&id)?, a).await?))
+    Ok(Json(
+        state
+            .cases()
+            .add_action(&who, &parse_case_id(&id)?, a)
+            .await?,
+    ))
 }
 
 /// Gives the case to a case officer.
@@ -151,7 +164,9 @@ pub(crate) async fn assign(
     Path(id): Path<String>,
     ApiJson(a): ApiJson<Assignment>,
 ) -> Result<Json<Case>, ApiError> {
-    Ok(Json(state.assign(&who, &parse_case_id(&id)?, a).await?))
+    Ok(Json(
+        state.cases().assign(&who, &parse_case_id(&id)?, a).await?,
+    ))
 }
 
 /// Writes to the worker, who reads it with their receipt code.
@@ -165,7 +180,10 @@ pub(crate) async fn message(
     ApiJson(m): ApiJson<StaffMessage>,
 ) -> Result<Json<Case>, ApiError> {
     Ok(Json(
-        state.message_worker(&who, &parse_case_id(&id)?, m).await?,
+        state
+            .cases()
+            .message_worker(&who, &parse_case_id(&id)?, m)
+            .await?,
     ))
 }
 
@@ -178,7 +196,10 @@ pub(crate) async fn file_complaint(
     State(state): State<AppState>,
     ApiJson(input): ApiJson<PublicComplaint>,
 ) -> Result<(StatusCode, Json<FiledComplaint>), ApiError> {
-    let (case, code) = state.file_complaint(&Principal::Public, input).await?;
+    let (case, code) = state
+        .cases()
+        .file_complaint(&Principal::Public, input)
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(FiledComplaint {
@@ -196,7 +217,12 @@ pub(crate) async fn public_status(
     State(state): State<AppState>,
     ApiJson(query): ApiJson<ReceiptQuery>,
 ) -> Result<Json<PublicCaseView>, ApiError> {
-    Ok(Json(state.follow_case(&Principal::Public, &query).await?))
+    Ok(Json(
+        state
+            .cases()
+            .follow_case(&Principal::Public, &query)
+            .await?,
+    ))
 }
 
 /// A message from the worker to their case officer.
@@ -206,7 +232,10 @@ pub(crate) async fn public_message(
     State(state): State<AppState>,
     ApiJson(input): ApiJson<WorkerMessage>,
 ) -> Result<(StatusCode, Json<PublicCaseView>), ApiError> {
-    let case = state.message_from_worker(&Principal::Public, input).await?;
+    let case = state
+        .cases()
+        .message_from_worker(&Principal::Public, input)
+        .await?;
     Ok((StatusCode::CREATED, Json(case)))
 }
 
@@ -222,7 +251,7 @@ pub(crate) async fn add_partner(
 ) -> Result<(StatusCode, Json<CreatedPartner>), ApiError> {
     Ok((
         StatusCode::CREATED,
-        Json(state.add_partner(&who, input).await?),
+        Json(state.cases().add_partner(&who, input).await?),
     ))
 }
 
@@ -232,7 +261,7 @@ pub(crate) async fn partners(
     Caller(who): Caller,
     State(state): State<AppState>,
 ) -> Result<Json<Vec<Partner>>, ApiError> {
-    Ok(Json(state.list_partners(&who)?))
+    Ok(Json(state.cases().list_partners(&who)?))
 }
 
 /// Revokes a partner's token at once.
@@ -250,7 +279,7 @@ pub(crate) async fn revoke_partner(
             format!("{id:?} is not a partner id (32 hexadecimal digits)"),
         )
     })?;
-    Ok(Json(state.revoke_partner(&who, &id).await?))
+    Ok(Json(state.cases().revoke_partner(&who, &id).await?))
 }
 
 /// A partner refers a worker to the union.
@@ -262,7 +291,7 @@ pub(crate) async fn partner_refer(
     State(state): State<AppState>,
     ApiJson(input): ApiJson<NewCase>,
 ) -> Result<(StatusCode, Json<OwnReferral>), ApiError> {
-    let case = state.partner_referral(&who, input).await?;
+    let case = state.cases().partner_referral(&who, input).await?;
     Ok((StatusCode::CREATED, Json(case.referral_status())))
 }
 
@@ -274,7 +303,7 @@ pub(crate) async fn partner_referrals(
     Caller(who): Caller,
     State(state): State<AppState>,
 ) -> Result<Json<Vec<OwnReferral>>, ApiError> {
-    Ok(Json(state.partner_referrals(&who)?))
+    Ok(Json(state.cases().partner_referrals(&who)?))
 }
 
 /// One referral this partner made.
@@ -286,7 +315,9 @@ pub(crate) async fn partner_referral(
     Path(id): Path<String>,
 ) -> Result<Json<OwnReferral>, ApiError> {
     Ok(Json(
-        state.partner_referral_status(&who, &parse_case_id(&id)?)?,
+        state
+            .cases()
+            .partner_referral_status(&who, &parse_case_id(&id)?)?,
     ))
 }
 
@@ -304,6 +335,7 @@ pub(crate) async fn consent(
 ) -> Result<Json<Case>, ApiError> {
     Ok(Json(
         state
+            .cases()
             .record_case_consent(&who, &parse_case_id(&id)?, input)
             .await?,
     ))
@@ -320,7 +352,10 @@ pub(crate) async fn refer(
     ApiJson(input): ApiJson<NewReferral>,
 ) -> Result<Json<Case>, ApiError> {
     Ok(Json(
-        state.refer_case(&who, &parse_case_id(&id)?, input).await?,
+        state
+            .cases()
+            .refer_case(&who, &parse_case_id(&id)?, input)
+            .await?,
     ))
 }
 
@@ -337,6 +372,7 @@ pub(crate) async fn update_referral(
 ) -> Result<Json<Case>, ApiError> {
     Ok(Json(
         state
+            .cases()
             .update_referral(
                 &who,
                 &parse_case_id(&id)?,
@@ -358,7 +394,10 @@ pub(crate) async fn decide_referral(
     ApiJson(d): ApiJson<ReferralDecision>,
 ) -> Result<Json<Case>, ApiError> {
     Ok(Json(
-        state.decide_referral(&who, &parse_case_id(&id)?, d).await?,
+        state
+            .cases()
+            .decide_referral(&who, &parse_case_id(&id)?, d)
+            .await?,
     ))
 }
 
@@ -384,7 +423,7 @@ pub(crate) async fn directory(
         Some(c) => Some(c.parse().map_err(|e| bad(format!("country: {e}")))?),
         None => None,
     };
-    Ok(Json(state.directory(&who, country, f.kind)?))
+    Ok(Json(state.cases().directory(&who, country, f.kind)?))
 }
 
 /// Adds one directory entry.
@@ -397,7 +436,7 @@ pub(crate) async fn add_service(
 ) -> Result<(StatusCode, Json<Service>), ApiError> {
     Ok((
         StatusCode::CREATED,
-        Json(state.add_service(&who, input).await?),
+        Json(state.cases().add_service(&who, input).await?),
     ))
 }
 
@@ -418,7 +457,7 @@ pub(crate) async fn import_directory(
     })?;
     Ok((
         StatusCode::CREATED,
-        Json(state.import_services(&who, text).await?),
+        Json(state.cases().import_services(&who, text).await?),
     ))
 }
 
@@ -430,7 +469,7 @@ pub(crate) async fn partner_inbox(
     Caller(who): Caller,
     State(state): State<AppState>,
 ) -> Result<Json<Vec<PartnerReferral>>, ApiError> {
-    Ok(Json(state.partner_inbox(&who)?))
+    Ok(Json(state.cases().partner_inbox(&who)?))
 }
 
 /// What the partner did with a referral to it.
@@ -453,6 +492,7 @@ pub(crate) async fn partner_update(
 ) -> Result<Json<PartnerReferral>, ApiError> {
     Ok(Json(
         state
+            .cases()
             .partner_update_referral(&who, &parse_case_id(&referral)?, update.status, update.note)
             .await?,
     ))
@@ -470,6 +510,7 @@ pub(crate) async fn contract(
 ) -> Result<Json<Case>, ApiError> {
     Ok(Json(
         state
+            .cases()
             .set_contract(&who, &parse_case_id(&id)?, input)
             .await?,
     ))
@@ -483,7 +524,7 @@ pub(crate) async fn stats(
     Caller(who): Caller,
     State(state): State<AppState>,
 ) -> Result<Json<CaseStats>, ApiError> {
-    Ok(Json(state.case_stats(&who)?))
+    Ok(Json(state.cases().case_stats(&who)?))
 }
 
 /// The case register as CSV (no names, contacts or narratives), with the filters of the case list.
@@ -495,7 +536,7 @@ pub(crate) async fn export_csv(
     filter: Result<Query<CaseFilter>, axum::extract::rejection::QueryRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
     let query = case_query(filter)?;
-    let csv = state.case_register_csv(&who, &query)?;
+    let csv = state.cases().case_register_csv(&who, &query)?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -518,7 +559,7 @@ pub(crate) async fn report(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let html = state.case_report(&who, &parse_case_id(&id)?)?;
+    let html = state.cases().case_report(&who, &parse_case_id(&id)?)?;
     Ok((
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
@@ -540,7 +581,7 @@ pub(crate) async fn export_case(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let case = state.export_case(&who, &parse_case_id(&id)?)?;
+    let case = state.cases().export_case(&who, &parse_case_id(&id)?)?;
     let disposition = format!("attachment; filename=\"case-{}.json\"", case.reference);
     Ok((
         [
@@ -563,6 +604,7 @@ pub(crate) async fn erase(
 ) -> Result<Json<Case>, ApiError> {
     Ok(Json(
         state
+            .cases()
             .erase_case(&who, &parse_case_id(&id)?, request)
             .await?,
     ))
@@ -574,7 +616,7 @@ pub(crate) async fn retention(
     Caller(who): Caller,
     State(state): State<AppState>,
 ) -> Result<Json<RetentionReport>, ApiError> {
-    Ok(Json(state.run_retention(&who).await?))
+    Ok(Json(state.cases().run_retention(&who).await?))
 }
 
 // --- attachments ----------------------------------------------------------------
@@ -622,6 +664,7 @@ pub(crate) async fn attach(
     let name = file_name(name)?;
     Ok(Json(
         state
+            .cases()
             .attach(
                 &who,
                 &parse_case_id(&id)?,
@@ -650,7 +693,9 @@ pub(crate) async fn attachment(
     State(state): State<AppState>,
     Path((id, sha256)): Path<(String, String)>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let (meta, bytes) = state.attachment(&who, &parse_case_id(&id)?, &sha256)?;
+    let (meta, bytes) = state
+        .cases()
+        .attachment(&who, &parse_case_id(&id)?, &sha256)?;
     Ok(file_download(meta.content_type, &meta.name, bytes))
 }
 
@@ -737,6 +782,7 @@ pub(crate) async fn public_attach(
         passphrase: header_text("x-receipt-passphrase"),
     };
     let case = state
+        .cases()
         .attach_by_receipt(
             &Principal::Public,
             &query,

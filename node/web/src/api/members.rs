@@ -25,8 +25,8 @@ pub(crate) async fn create(
     State(state): State<AppState>,
     ApiJson(input): ApiJson<NewMember>,
 ) -> Result<(StatusCode, Json<MemberView>), ApiError> {
-    let record = state.enrol(&who, input).await?;
-    Ok((StatusCode::CREATED, Json(state.view(record)?)))
+    let record = state.members().enrol(&who, input).await?;
+    Ok((StatusCode::CREATED, Json(state.members().view(record)?)))
 }
 
 /// A member's record.
@@ -37,7 +37,9 @@ pub(crate) async fn read(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<MemberView>, ApiError> {
-    Ok(Json(state.member_view(&who, &parse_member_id(&id)?)?))
+    Ok(Json(
+        state.members().member_view(&who, &parse_member_id(&id)?)?,
+    ))
 }
 
 /// Changes a member's personal fields.
@@ -51,9 +53,10 @@ pub(crate) async fn update(
     ApiJson(patch): ApiJson<MemberPatch>,
 ) -> Result<Json<MemberView>, ApiError> {
     let record = state
+        .members()
         .update_member(&who, &parse_member_id(&id)?, patch)
         .await?;
-    Ok(Json(state.view(record)?))
+    Ok(Json(state.members().view(record)?))
 }
 
 /// Sets the membership status and appends the attestation that says so.
@@ -67,9 +70,10 @@ pub(crate) async fn set_status(
     ApiJson(change): ApiJson<StatusChange>,
 ) -> Result<Json<MemberView>, ApiError> {
     let record = state
+        .members()
         .set_status(&who, &parse_member_id(&id)?, change)
         .await?;
-    Ok(Json(state.view(record)?))
+    Ok(Json(state.members().view(record)?))
 }
 
 /// A freshly signed card for an active member.
@@ -82,7 +86,7 @@ pub(crate) async fn card(
     Path(id): Path<String>,
 ) -> Result<Json<CardText>, ApiError> {
     Ok(Json(CardText {
-        card: state.issue_card(&who, &parse_member_id(&id)?)?.0,
+        card: state.members().issue_card(&who, &parse_member_id(&id)?)?.0,
     }))
 }
 
@@ -95,7 +99,7 @@ pub(crate) async fn card_svg(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let (text, _) = state.issue_card(&who, &parse_member_id(&id)?)?;
+    let (text, _) = state.members().issue_card(&who, &parse_member_id(&id)?)?;
     let svg =
         unionfed_protocol::qr::svg(&text, 320).map_err(unionfed_core::error::NodeError::from)?;
     Ok((
@@ -116,7 +120,7 @@ pub(crate) async fn card_png(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let (text, _) = state.issue_card(&who, &parse_member_id(&id)?)?;
+    let (text, _) = state.members().issue_card(&who, &parse_member_id(&id)?)?;
     let png =
         unionfed_protocol::qr::png(&text, 6).map_err(unionfed_core::error::NodeError::from)?;
     Ok((

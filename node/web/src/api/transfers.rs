@@ -32,6 +32,7 @@ pub(crate) async fn record_consent(
     ApiJson(input): ApiJson<NewConsent>,
 ) -> Result<(StatusCode, Json<Consent>), ApiError> {
     let consent = state
+        .transfers()
         .record_consent(&who, &parse_member_id(&id)?, input)
         .await?;
     Ok((StatusCode::CREATED, Json(consent)))
@@ -45,7 +46,9 @@ pub(crate) async fn consents(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<Consent>>, ApiError> {
-    Ok(Json(state.consents(&who, &parse_member_id(&id)?)?))
+    Ok(Json(
+        state.transfers().consents(&who, &parse_member_id(&id)?)?,
+    ))
 }
 
 /// Sends a member's file to a destination affiliate under a recorded consent.
@@ -59,7 +62,7 @@ pub(crate) async fn create(
 ) -> Result<(StatusCode, Json<Transfer>), ApiError> {
     Ok((
         StatusCode::CREATED,
-        Json(state.start_transfer(&who, input).await?),
+        Json(state.transfers().start_transfer(&who, input).await?),
     ))
 }
 
@@ -139,7 +142,11 @@ pub(crate) async fn list(
             format!("{e}; filter with direction, state, member, affiliate and kind"),
         )
     })?;
-    Ok(Json(state.list_transfers(&who, &filter.into_query()?)?))
+    Ok(Json(
+        state
+            .transfers()
+            .list_transfers(&who, &filter.into_query()?)?,
+    ))
 }
 
 /// One transfer.
@@ -150,7 +157,11 @@ pub(crate) async fn read(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Transfer>, ApiError> {
-    Ok(Json(state.read_transfer(&who, &parse_transfer_id(&id)?)?))
+    Ok(Json(
+        state
+            .transfers()
+            .read_transfer(&who, &parse_transfer_id(&id)?)?,
+    ))
 }
 
 /// The destination accepts an incoming transfer and commits to represent the member.
@@ -164,6 +175,7 @@ pub(crate) async fn accept(
 ) -> Result<Json<Transfer>, ApiError> {
     Ok(Json(
         state
+            .transfers()
             .accept_transfer(&who, &parse_transfer_id(&id)?)
             .await?,
     ))
@@ -188,6 +200,7 @@ pub(crate) async fn decline(
 ) -> Result<Json<Transfer>, ApiError> {
     Ok(Json(
         state
+            .transfers()
             .decline_transfer(&who, &parse_transfer_id(&id)?, input.reason)
             .await?,
     ))
@@ -214,6 +227,7 @@ pub(crate) async fn end(
 ) -> Result<Json<Transfer>, ApiError> {
     Ok(Json(
         state
+            .transfers()
             .end_transfer(&who, &parse_transfer_id(&id)?, input.reason)
             .await?,
     ))
@@ -227,7 +241,11 @@ pub(crate) async fn member_log(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<Transfer>>, ApiError> {
-    Ok(Json(state.member_transfers(&who, &parse_member_id(&id)?)?))
+    Ok(Json(
+        state
+            .transfers()
+            .member_transfers(&who, &parse_member_id(&id)?)?,
+    ))
 }
 
 /// Withdraws a consent; the affiliate it named deletes what it received under it.
@@ -243,6 +261,7 @@ pub(crate) async fn withdraw_consent(
     let consent = parse_transfer_id(&consent)?;
     Ok(Json(
         state
+            .transfers()
             .withdraw_consent(&who, &parse_member_id(&id)?, &consent)
             .await?,
     ))
@@ -260,6 +279,6 @@ pub(crate) async fn request(
 ) -> Result<(StatusCode, Json<Transfer>), ApiError> {
     Ok((
         StatusCode::CREATED,
-        Json(state.request_transfer(&who, input).await?),
+        Json(state.transfers().request_transfer(&who, input).await?),
     ))
 }

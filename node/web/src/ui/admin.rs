@@ -44,7 +44,7 @@ fn shown(n: Option<u64>) -> String {
 }
 
 pub(crate) async fn reports(State(state): State<AppState>, staff: Staff) -> Response {
-    let stats = match state.case_stats(&staff.who) {
+    let stats = match state.cases().case_stats(&staff.who) {
         Ok(s) => s,
         Err(e) => return staff.error_page(e),
     };
@@ -92,7 +92,10 @@ pub(crate) async fn reports(State(state): State<AppState>, staff: Staff) -> Resp
 
 /// The register as CSV for a signed-in staff member (no names in it).
 pub(crate) async fn register_csv(State(state): State<AppState>, staff: Staff) -> Response {
-    match state.case_register_csv(&staff.who, &CaseQuery::default()) {
+    match state
+        .cases()
+        .case_register_csv(&staff.who, &CaseQuery::default())
+    {
         Ok(csv) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
@@ -118,7 +121,7 @@ pub(crate) async fn print_case(
     let Ok(id) = id.parse::<unionfed_core::cases::CaseId>() else {
         return message_page(staff.t, StatusCode::NOT_FOUND, "cases-none");
     };
-    match state.case_report(&staff.who, &id) {
+    match state.cases().case_report(&staff.who, &id) {
         Ok(html) => page(StatusCode::OK, Ok(html)),
         Err(NodeError::NotFound { .. }) => {
             message_page(staff.t, StatusCode::NOT_FOUND, "cases-none")
@@ -210,7 +213,7 @@ fn directory_page(
     notice: Option<String>,
     error: Option<String>,
 ) -> Response {
-    let services = match state.directory(&staff.who, None, None) {
+    let services = match state.cases().directory(&staff.who, None, None) {
         Ok(s) => s,
         Err(e) => return staff.error_page(e),
     };
@@ -289,6 +292,7 @@ pub(crate) async fn directory_change(
             };
             let optional = |s: String| Some(s).filter(|s| !s.trim().is_empty());
             state
+                .cases()
                 .add_service(
                     &staff.who,
                     NewService {
@@ -305,6 +309,7 @@ pub(crate) async fn directory_change(
                 .map(|_| None)
         }
         "import" => state
+            .cases()
             .import_services(&staff.who, &f.one("csv"))
             .await
             .map(|r| Some(format!("{} {}", staff.t.get("dir-imported"), r.imported))),
@@ -353,7 +358,7 @@ fn partners_page(
     new_token: Option<String>,
     error: Option<String>,
 ) -> Response {
-    let partners = match state.list_partners(&staff.who) {
+    let partners = match state.cases().list_partners(&staff.who) {
         Ok(p) => p,
         Err(e) => return staff.error_page(e),
     };
@@ -402,6 +407,7 @@ pub(crate) async fn add_partner(
 ) -> Response {
     let kind = unionfed_core::cases::from_code(&f.one("kind")).unwrap_or(PartnerKind::Other);
     match state
+        .cases()
         .add_partner(
             &staff.who,
             NewPartner {
@@ -439,7 +445,7 @@ pub(crate) async fn revoke_partner(
     let Ok(id) = id.parse() else {
         return message_page(staff.t, StatusCode::NOT_FOUND, "error-heading");
     };
-    match state.revoke_partner(&staff.who, &id).await {
+    match state.cases().revoke_partner(&staff.who, &id).await {
         Ok(_) => Redirect::to("/partners").into_response(),
         Err(e) => staff.error_page(e),
     }

@@ -161,6 +161,7 @@ pub(crate) fn referral_targets(state: &AppState, staff: &Staff, c: &Case) -> Vec
     countries.dedup();
     for country in countries {
         for s in state
+            .cases()
             .directory(&staff.who, Some(country), None)
             .unwrap_or_default()
         {
@@ -231,7 +232,7 @@ pub(crate) async fn download(
             )
             .unwrap_or_else(|| message_page(staff.t, StatusCode::NOT_FOUND, "error-heading"));
     };
-    match state.attachment(&staff.who, &id, &sha256) {
+    match state.cases().attachment(&staff.who, &id, &sha256) {
         Ok((meta, bytes)) => crate::api::cases::file_download(meta.content_type, &meta.name, bytes),
         Err(NodeError::NotFound { .. }) => {
             message_page(staff.t, StatusCode::NOT_FOUND, "case-files-none")
@@ -304,7 +305,11 @@ pub(crate) async fn upload(
     let Some((name, kind, bytes)) = file.filter(|f| !f.2.is_empty()) else {
         return refuse(staff.t.get("case-file-missing"));
     };
-    match state.attach(&staff.who, &id, &name, &kind, &bytes).await {
+    match state
+        .cases()
+        .attach(&staff.who, &id, &name, &kind, &bytes)
+        .await
+    {
         Ok(_) => Redirect::to(&format!("/cases/{id}")).into_response(),
         Err(NodeError::Invalid(m)) => refuse(m),
         Err(NodeError::NotFound { .. }) => {

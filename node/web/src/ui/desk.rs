@@ -129,7 +129,7 @@ fn transfers_page(
     error: Option<String>,
     ask: AskFor,
 ) -> Response {
-    let desk = match state.transfer_desk(&staff.who) {
+    let desk = match state.transfers().transfer_desk(&staff.who) {
         Ok(d) => d,
         Err(e) => return staff.error_page(e),
     };
@@ -257,9 +257,10 @@ pub(crate) async fn decide_transfer(
         return message_page(staff.t, StatusCode::NOT_FOUND, "transfers-none");
     };
     let result = match decision.as_str() {
-        "accept" => state.accept_transfer(&staff.who, &id).await,
+        "accept" => state.transfers().accept_transfer(&staff.who, &id).await,
         "decline" => {
             state
+                .transfers()
                 .decline_transfer(&staff.who, &id, f.one("reason"))
                 .await
         }
@@ -325,7 +326,7 @@ pub(crate) async fn request_file(
             .map(|a| a.country),
         legal_basis: f.one("legal_basis"),
     };
-    match state.request_transfer(&staff.who, input).await {
+    match state.transfers().request_transfer(&staff.who, input).await {
         Ok(_) => Redirect::to("/transfers").into_response(),
         Err(NodeError::Invalid(m)) => refuse(m),
         Err(e) => staff.error_page(e),
@@ -374,7 +375,7 @@ pub(crate) async fn cases(
         assigned_to: (filter == "mine").then(|| staff.user.display_name.clone()),
         ..Default::default()
     };
-    let found = match state.list_cases(&staff.who, &query) {
+    let found = match state.cases().list_cases(&staff.who, &query) {
         Ok(f) => f,
         Err(e) => return staff.error_page(e),
     };
@@ -470,7 +471,7 @@ pub(crate) fn case_page(
     status: StatusCode,
     error: Option<String>,
 ) -> Response {
-    let c = match state.read_case(&staff.who, id) {
+    let c = match state.cases().read_case(&staff.who, id) {
         Ok(c) => c,
         Err(NodeError::NotFound { .. }) => {
             return message_page(staff.t, StatusCode::NOT_FOUND, "cases-none")
@@ -585,7 +586,7 @@ pub(crate) fn case_page(
             .filter(|f| f.accepted.is_none())
             .map(|f| format!("{} ({})", f.affiliate, f.reference)),
     };
-    let officers = state.case_handlers().unwrap_or_default();
+    let officers = state.accounts().case_handlers().unwrap_or_default();
     let affiliates = super::other_affiliates(state, staff.t)
         .into_iter()
         .map(|(code, _)| code)
@@ -755,7 +756,7 @@ pub(crate) async fn case_step(
                 rejection: from_code(&f.one("rejection")).filter(|_| to == CaseStatus::Rejected),
                 note,
             };
-            state.transition(&staff.who, &id, t).await
+            state.cases().transition(&staff.who, &id, t).await
         }
         "action" => {
             let Some(action) = from_code::<ActionKind>(&f.one("action")) else {
@@ -768,6 +769,7 @@ pub(crate) async fn case_step(
                 );
             };
             state
+                .cases()
                 .add_action(
                     &staff.who,
                     &id,
@@ -781,6 +783,7 @@ pub(crate) async fn case_step(
         }
         "message" => {
             state
+                .cases()
                 .message_worker(
                     &staff.who,
                     &id,
@@ -793,6 +796,7 @@ pub(crate) async fn case_step(
         }
         "assign" => {
             state
+                .cases()
                 .assign(
                     &staff.who,
                     &id,
@@ -824,7 +828,10 @@ pub(crate) async fn case_step(
                     .collect(),
                 fields: f.all("field").iter().filter_map(|x| from_code(x)).collect(),
             };
-            state.record_case_consent(&staff.who, &id, consent).await
+            state
+                .cases()
+                .record_case_consent(&staff.who, &id, consent)
+                .await
         }
         "refer" => {
             let target = f.one("target");
@@ -852,10 +859,10 @@ pub(crate) async fn case_step(
                     |legal_basis| unionfed_core::cases::referrals::ConsentOverride { legal_basis },
                 ),
             };
-            state.refer_case(&staff.who, &id, referral).await
+            state.cases().refer_case(&staff.who, &id, referral).await
         }
         "contract" => match super::case_files::contract_input(&f, actor) {
-            Ok(input) => state.set_contract(&staff.who, &id, input).await,
+            Ok(input) => state.cases().set_contract(&staff.who, &id, input).await,
             Err(m) => Err(NodeError::Invalid(m)),
         },
         "take" | "decline" => {
@@ -864,7 +871,10 @@ pub(crate) async fn case_step(
                 actor,
                 reason: Some(f.one("reason")).filter(|r| !r.trim().is_empty()),
             };
-            state.decide_referral(&staff.who, &id, decision).await
+            state
+                .cases()
+                .decide_referral(&staff.who, &id, decision)
+                .await
         }
         _ => return message_page(staff.t, StatusCode::NOT_FOUND, "cases-none"),
     };

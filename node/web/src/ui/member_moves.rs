@@ -201,7 +201,10 @@ pub(crate) async fn record_consent(
         destination_country,
         legal_basis: f.one("legal_basis"),
     };
-    let result = state.record_consent(&staff.who, &id, input).await;
+    let result = state
+        .transfers()
+        .record_consent(&staff.who, &id, input)
+        .await;
     answer(&state, &staff, &id, &f, result)
 }
 
@@ -217,7 +220,10 @@ pub(crate) async fn withdraw_consent(
     let Ok(consent) = consent.parse() else {
         return message_page(staff.t, StatusCode::NOT_FOUND, "members-none");
     };
-    let result = state.withdraw_consent(&staff.who, &id, &consent).await;
+    let result = state
+        .transfers()
+        .withdraw_consent(&staff.who, &id, &consent)
+        .await;
     answer(&state, &staff, &id, &f, result)
 }
 
@@ -262,6 +268,6 @@ pub(crate) async fn send_transfer(
         replaces,
         membership_move: f.one("membership_move") == "yes",
     };
-    let result = state.start_transfer(&staff.who, input).await;
+    let result = state.transfers().start_transfer(&staff.who, input).await;
     answer(&state, &staff, &id, &f, result)
 }

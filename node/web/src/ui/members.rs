@@ -72,7 +72,7 @@ pub(crate) async fn list(
     search: Result<Query<Search>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let q = search.map(|Query(s)| s.q).unwrap_or_default();
-    let members = match state.list_members(&staff.who, &q, 500) {
+    let members = match state.members().list_members(&staff.who, &q, 500) {
         Ok(m) => m,
         Err(e) => return staff.error_page(e),
     };
@@ -204,7 +204,7 @@ pub(crate) async fn enrol(
         origin_country: origin,
         destination_country: destination,
     };
-    match state.enrol(&staff.who, input).await {
+    match state.members().enrol(&staff.who, input).await {
         Ok(record) => Redirect::to(&format!("/members/{}?enrolled=1", record.id)).into_response(),
         Err(NodeError::Invalid(m)) => enrol_page(
             &state,
@@ -300,7 +300,7 @@ fn member_page_with(
     error: Option<String>,
     entered: Option<&super::Fields>,
 ) -> Response {
-    let (view, recorded, moved) = match state.member_file(&staff.who, id) {
+    let (view, recorded, moved) = match state.members().member_file(&staff.who, id) {
         Ok(v) => v,
         Err(NodeError::NotFound { .. }) => {
             return message_page(staff.t, StatusCode::NOT_FOUND, "members-none")
@@ -449,7 +449,7 @@ pub(crate) async fn set_status(
         status,
         reason: f.one("reason"),
     };
-    match state.set_status(&staff.who, &id, change).await {
+    match state.members().set_status(&staff.who, &id, change).await {
         Ok(_) => Redirect::to(&format!("/members/{id}")).into_response(),
         Err(NodeError::Invalid(m)) => {
             member_page(&state, &staff, &id, None, Some(staff.input_error(&m)))
@@ -480,7 +480,7 @@ pub(crate) async fn card(
     let Some(id) = parse_id(&id) else {
         return message_page(staff.t, StatusCode::NOT_FOUND, "members-none");
     };
-    let (card, name) = match state.issue_card(&staff.who, &id) {
+    let (card, name) = match state.members().issue_card(&staff.who, &id) {
         Ok(issued) => issued,
         Err(NodeError::NotFound { .. }) => {
             return message_page(staff.t, StatusCode::NOT_FOUND, "members-none")
@@ -527,7 +527,7 @@ fn check_page(state: &AppState, staff: &Staff, card: Option<&str>) -> Response {
     let known_here = member
         .as_ref()
         .and_then(|(id, _)| parse_id(id))
-        .is_some_and(|id| state.holds_member(&staff.who, &id));
+        .is_some_and(|id| state.members().holds_member(&staff.who, &id));
     super::page_with_scanner(
         StatusCode::OK,
         CheckPage {
@@ -574,7 +574,7 @@ pub(crate) async fn edit(
         employer: optional("employer"),
         ..Default::default()
     };
-    match state.update_member(&staff.who, &id, patch).await {
+    match state.members().update_member(&staff.who, &id, patch).await {
         Ok(_) => Redirect::to(&format!("/members/{id}")).into_response(),
         Err(NodeError::Invalid(m)) => {
             member_page(&state, &staff, &id, None, Some(staff.input_error(&m)))

@@ -371,7 +371,11 @@ pub(crate) async fn complaint_submit(
         description: form.description.clone(),
         passphrase: optional(&fields.one("passphrase")),
     };
-    match state.file_complaint(&Principal::Public, input).await {
+    match state
+        .cases()
+        .file_complaint(&Principal::Public, input)
+        .await
+    {
         Ok((case, code)) => page(
             StatusCode::CREATED,
             FiledPage {
@@ -527,7 +531,7 @@ pub(crate) async fn follow(
     FormFields(fields): FormFields,
 ) -> Response {
     let query = receipt_query(&fields);
-    let found = state.follow_case(&Principal::Public, &query).await;
+    let found = state.cases().follow_case(&Principal::Public, &query).await;
     follow_page(t, query, found, false)
 }
 
@@ -539,10 +543,11 @@ pub(crate) async fn follow_message(
     let query = receipt_query(&fields);
     let text = fields.one("text");
     if text.trim().is_empty() {
-        let found = state.follow_case(&Principal::Public, &query).await;
+        let found = state.cases().follow_case(&Principal::Public, &query).await;
         return follow_page(t, query, found, false);
     }
     let sent = state
+        .cases()
         .message_from_worker(
             &Principal::Public,
             WorkerMessage {
@@ -636,7 +641,12 @@ pub(crate) async fn rights(
     let services = chosen
         .parse()
         .ok()
-        .and_then(|c| state.directory(&Principal::Public, Some(c), None).ok())
+        .and_then(|c| {
+            state
+                .cases()
+                .directory(&Principal::Public, Some(c), None)
+                .ok()
+        })
         .unwrap_or_default()
         .into_iter()
         .map(|s| match s.contact {

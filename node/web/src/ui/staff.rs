@@ -145,7 +145,7 @@ impl FromRequestParts<AppState> for Staff {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Staff, Response> {
         let t = lang_of(&parts.headers);
         let to_login = || {
-            let target = if state.has_users().unwrap_or(true) {
+            let target = if state.accounts().has_users().unwrap_or(true) {
                 "/login"
             } else {
                 "/setup"
@@ -155,7 +155,7 @@ impl FromRequestParts<AppState> for Staff {
         let Some(id) = cookie_value(&parts.headers) else {
             return Err(to_login());
         };
-        match state.session_user(&id) {
+        match state.accounts().session_user(&id) {
             Ok(Some((user, session))) => Ok(Staff {
                 who: Principal::of_user(&user, None),
                 user,
@@ -214,7 +214,7 @@ struct LoginPage {
 }
 
 pub(crate) async fn login_form(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if !state.has_users().unwrap_or(true) {
+    if !state.accounts().has_users().unwrap_or(true) {
         return Redirect::to("/setup").into_response();
     }
     login_page(
@@ -255,13 +255,14 @@ pub(crate) async fn login(
     let username = f.one("username").trim().to_lowercase();
     let code = f.one("code");
     match state
+        .accounts()
         .login(&username, &f.one("password"), Some(code.as_str()))
         .await
     {
         Ok(Ok((_, session))) => {
             // A session from before this login ends: ids are never reused.
             if let Some(old) = cookie_value(&headers) {
-                let _ = state.logout(&old).await;
+                let _ = state.accounts().logout(&old).await;
             }
             signed_in(&state, &session.id)
         }
@@ -297,7 +298,7 @@ pub(crate) async fn logout(
     State(state): State<AppState>,
     StaffForm { staff, .. }: StaffForm,
 ) -> Response {
-    if let Err(e) = state.logout(&staff.session_id).await {
+    if let Err(e) = state.accounts().logout(&staff.session_id).await {
         tracing::error!(error = %e, "logout failed");
     }
     let mut r = Redirect::to("/login").into_response();
@@ -320,7 +321,7 @@ struct SetupPage {
 }
 
 pub(crate) async fn setup_form(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if state.has_users().unwrap_or(true) {
+    if state.accounts().has_users().unwrap_or(true) {
         return Redirect::to("/login").into_response();
     }
     page(
@@ -368,7 +369,7 @@ pub(crate) async fn setup(
         role: Role::Admin,
         password: f.one("password"),
     };
-    match state.first_admin(&f.one("token"), new).await {
+    match state.accounts().first_admin(&f.one("token"), new).await {
         Ok(session) => signed_in(&state, &session.id),
         Err(NodeError::Forbidden(_)) => again(t.get("setup-wrong-token"), StatusCode::FORBIDDEN),
         Err(NodeError::Invalid(m)) => again(
@@ -403,7 +404,7 @@ struct DashboardPage {
 }
 
 pub(crate) async fn dashboard(State(state): State<AppState>, staff: Staff) -> Response {
-    let f = match state.desk_figures(&staff.who) {
+    let f = match state.cases().desk_figures(&staff.who) {
         Ok(f) => f,
         Err(e) => return staff.error_page(e),
     };
@@ -459,7 +460,7 @@ fn users_page(
     status: StatusCode,
     error: Option<String>,
 ) -> Response {
-    let held = match state.users(&staff.who) {
+    let held = match state.accounts().users(&staff.who) {
         Ok(u) => u,
         Err(e) => return staff.error_page(e),
     };
@@ -521,7 +522,11 @@ async fn revoke_token(
     id: &str,
     back: &str,
 ) -> Response {
-    match state.revoke_api_token(&staff.who, owner, id).await {
+    match state
+        .accounts()
+        .revoke_api_token(&staff.who, owner, id)
+        .await
+    {
         Ok(true) => Redirect::to(back).into_response(),
         Ok(false) => message_page(staff.t, StatusCode::NOT_FOUND, "error-heading"),
         Err(e) => staff.error_page(e),
@@ -557,7 +562,7 @@ pub(crate) async fn create_user(
         role,
         password: f.one("password"),
     };
-    match state.create_user(&staff.who, new).await {
+    match state.accounts().create_user(&staff.who, new).await {
         Ok(_) => Redirect::to("/users").into_response(),
         Err(NodeError::Invalid(m)) => users_page(
             &state,
@@ -580,6 +585,7 @@ pub(crate) async fn set_user_state(
         _ => return message_page(staff.t, StatusCode::NOT_FOUND, "error-heading"),
     };
     match state
+        .accounts()
         .set_user_disabled(&staff.who, &username, disabled)
         .await
     {
@@ -719,6 +725,7 @@ fn account_page_with(
     token_error: Option<String>,
 ) -> Response {
     let tokens = state
+        .accounts()
         .own_api_tokens(&staff.who)
         .unwrap_or_default()
         .into_iter()
@@ -751,7 +758,11 @@ pub(crate) async fn create_token(
     State(state): State<AppState>,
     StaffForm { staff, fields: f }: StaffForm,
 ) -> Response {
-    match state.create_api_token(&staff.who, &f.one("label")).await {
+    match state
+        .accounts()
+        .create_api_token(&staff.who, &f.one("label"))
+        .await
+    {
         Ok((token, _)) => account_page_with(
             &state,
             &staff,
@@ -808,7 +819,11 @@ pub(crate) async fn account_totp(
         }
         "on" => {
             let secret = f.one("secret");
-            match state.enable_totp(&staff.who, &secret, &f.one("code")).await {
+            match state
+                .accounts()
+                .enable_totp(&staff.who, &secret, &f.one("code"))
+                .await
+            {
                 Ok(true) => Redirect::to("/account").into_response(),
                 Ok(false) => {
                     let setup = setup_for(&state, &staff, secret);
@@ -823,7 +838,11 @@ pub(crate) async fn account_totp(
                 Err(e) => staff.error_page(e),
             }
         }
-        "off" => match state.disable_totp(&staff.who, &f.one("password")).await {
+        "off" => match state
+            .accounts()
+            .disable_totp(&staff.who, &f.one("password"))
+            .await
+        {
             Ok(true) => Redirect::to("/account").into_response(),
             Ok(false) => account_page(
                 &state,
