@@ -1500,6 +1500,7 @@ async fn every_door_answers_every_principal_as_the_policy_table_says() {
             };
             let path = fill.path(r.path);
             let body = (r.body)(&mut fill);
+            let json_body = matches!(body, Body::Json(_));
             let before = audit_head(&net);
             let answer = ask(&http, &net, who, r.door, r.method.clone(), &path, body).await;
             let new = audit_since(&net, before);
@@ -1518,6 +1519,25 @@ async fn every_door_answers_every_principal_as_the_policy_table_says() {
                 problems.push(format!("{what}, {p}"));
             }
             checked += 1;
+            // A refused caller learns nothing from a body that does not
+            // parse: the same refusal, recorded the same way.
+            if json_body && r.door == Door::Api && matches!(expected, Expect::Forbidden) {
+                let broken = Body::Raw {
+                    content_type: "application/json",
+                    bytes: b"{\"half\": ".to_vec(),
+                    headers: Vec::new(),
+                };
+                let before = audit_head(&net);
+                let answer = ask(&http, &net, who, r.door, r.method.clone(), &path, broken).await;
+                let new = audit_since(&net, before);
+                let what = format!("{what}, with a body that does not parse");
+                if let Some(p) = judge(r, who, expected, &answer) {
+                    problems.push(format!("{what}, {p}"));
+                } else if let Some(p) = audit_problem(r, who, expected, &new) {
+                    problems.push(format!("{what}, {p}"));
+                }
+                checked += 1;
+            }
             // A new session for the next row, where the answer ended it.
             if r.ends_session && who.session.is_some() {
                 let username = who.username.clone().unwrap();

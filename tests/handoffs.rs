@@ -47,6 +47,31 @@ async fn a_handoff_arrives_once_and_is_receipted() {
     assert_eq!(mtuc.inbox_len(), 1);
     assert_eq!(mtuc.open_received(&id).unwrap(), PAYLOAD);
     assert_eq!(net.node(2).state().inbox_len(), 0);
+    // The payload is no transfer file: receipted, kept, and the trail says
+    // it was not applied and why, under the sender's name.
+    let trail: Vec<_> = mtuc
+        .audit_newest_first()
+        .map(|r| r.unwrap())
+        .filter(|r| r.target == id.to_string())
+        .collect();
+    let actions: Vec<_> = trail.iter().map(|r| r.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        ["handoff_not_applied", "handoff_received"],
+        "{trail:?}"
+    );
+    assert!(
+        trail.iter().all(|r| r.actor == "affiliate KSPI"),
+        "{trail:?}"
+    );
+    assert!(
+        trail[0]
+            .detail
+            .as_deref()
+            .unwrap()
+            .starts_with("member transfer: "),
+        "{trail:?}"
+    );
 
     // The same handoff delivered again: the same receipt, one effect.
     let again = net

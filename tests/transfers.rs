@@ -91,6 +91,17 @@ async fn a_transfer_accepted_by_the_destination_shows_on_the_card_everywhere() {
         .call(1, Method::GET, "/api/v1/transfers?direction=incoming", None)
         .await;
     assert_eq!(listed.as_array().unwrap().len(), 1);
+    // MTUC's trail says which affiliate wrote the file into its store.
+    let applied: Vec<_> = net
+        .node(1)
+        .state()
+        .audit_newest_first()
+        .map(|r| r.unwrap())
+        .filter(|r| r.action == "handoff_applied" && r.target == id)
+        .collect();
+    assert_eq!(applied.len(), 1, "{applied:?}");
+    assert_eq!(applied[0].actor, "affiliate KSPI");
+    assert_eq!(applied[0].detail.as_deref(), Some("member transfer"));
 
     let (status, accepted) = net
         .call(

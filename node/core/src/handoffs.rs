@@ -503,13 +503,36 @@ impl HandoffRouter {
 impl NodeState {
     /// Acts on a handoff that has just been stored, through the handler of
     /// its kind; a kind no area handles is kept in the inbox and logged.
+    /// What it did is recorded in the audit trail under the sending
+    /// affiliate's name, whichever area acted: `handoff_applied`, or
+    /// `handoff_not_applied` with the reason.
     async fn act_on(&self, item: &InboxItem, plain: &[u8]) -> Result<()> {
         let Some(handler) = self.handoff_router.handlers.get(&item.kind) else {
             tracing::warn!(id = %item.id, kind = item.kind.0, "no part of this node acts on this kind of handoff");
             return Ok(());
         };
-        handler(self, item, plain).await?;
-        self.store.flush().await
+        let sender = Principal::Affiliate(item.sender.clone()).audit_name();
+        let target = item.id.to_string();
+        let kind = item.kind.name();
+        let done = async {
+            handler(self, item, plain).await?;
+            self.store.flush().await
+        };
+        match done.await {
+            Ok(()) => {
+                self.audit(&sender, "handoff_applied", &target, Some(kind.to_owned()));
+                Ok(())
+            }
+            Err(e) => {
+                self.audit(
+                    &sender,
+                    "handoff_not_applied",
+                    &target,
+                    Some(format!("{kind}: {e}")),
+                );
+                Err(e)
+            }
+        }
     }
 }
 

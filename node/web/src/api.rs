@@ -19,7 +19,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Serialize;
 use std::sync::Arc;
-use unionfed_core::access::Principal;
+use unionfed_core::access::{Action, Principal};
 use unionfed_core::error::NodeError;
 use unionfed_core::node::NodeState;
 use utoipa::OpenApi;
@@ -124,6 +124,50 @@ impl From<JsonRejection> for ApiError {
 #[derive(Debug, FromRequest)]
 #[from_request(via(axum::Json), rejection(ApiError))]
 pub struct ApiJson<T>(pub T);
+
+/// A staff route's JSON body, read only once the policy has let the caller
+/// in: a caller refused the route's action is answered 403, and the
+/// refusal recorded, whatever its body holds, rather than a parse error
+/// that tells it the route's schema. A caller allowed gets the parse
+/// error as [`ApiJson`] gives it.
+#[derive(Debug)]
+pub struct Body<T>(Result<T, ApiError>);
+
+impl<T, S> FromRequest<S> for Body<T>
+where
+    ApiJson<T>: FromRequest<S, Rejection = ApiError>,
+    S: Send + Sync,
+{
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request(
+        req: axum::extract::Request,
+        state: &S,
+    ) -> Result<Body<T>, Self::Rejection> {
+        Ok(Body(
+            ApiJson::<T>::from_request(req, state)
+                .await
+                .map(|ApiJson(v)| v),
+        ))
+    }
+}
+
+impl<T> Body<T> {
+    /// The body, or why it could not be read, once `who` is known to be
+    /// allowed `action`. The domain function it goes to decides again, as
+    /// it does for every door.
+    pub fn allowed(
+        self,
+        state: &NodeState,
+        who: &Principal,
+        action: Action,
+    ) -> Result<T, ApiError> {
+        self.0.or_else(|e| {
+            let _refused_or_allowed = state.allow(who, action, "a request")?;
+            Err(e)
+        })
+    }
+}
 
 /// Who made an API request, from its bearer token: the node's admin
 /// token, a personal API token of an enabled account, or a partner's

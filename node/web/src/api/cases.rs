@@ -2,13 +2,13 @@
 //! receipt-code lookups (no token, rate limited, nothing about the client
 //! kept), and the partner API (partner tokens).
 
-use super::{ApiError, ApiJson, AppState, Caller};
+use super::{ApiError, ApiJson, AppState, Body, Caller};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
 use serde::Deserialize;
-use unionfed_core::access::Principal;
+use unionfed_core::access::{Action, Principal};
 use unionfed_core::cases::contract::NewContractEvidence;
 use unionfed_core::cases::partners::{CreatedPartner, NewPartner, OwnReferral, Partner};
 use unionfed_core::cases::public::{
@@ -42,8 +42,9 @@ pub(crate) fn parse_case_id(id: &str) -> Result<CaseId, ApiError> {
 pub(crate) async fn create(
     Caller(who): Caller,
     State(state): State<AppState>,
-    ApiJson(input): ApiJson<StaffIntake>,
+    input: Body<StaffIntake>,
 ) -> Result<(StatusCode, Json<Case>), ApiError> {
+    let input = input.allowed(&state, &who, Action::ChangeCase)?;
     Ok((
         StatusCode::CREATED,
         Json(state.cases().intake(&who, input).await?),
@@ -126,8 +127,9 @@ pub(crate) async fn transition(
     Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
-    ApiJson(t): ApiJson<Transition>,
+    t: Body<Transition>,
 ) -> Result<Json<Case>, ApiError> {
+    let t = t.allowed(&state, &who, Action::ChangeCase)?;
     Ok(Json(
         state
             .cases()
@@ -144,8 +146,9 @@ pub(crate) async fn action(
     Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
-    ApiJson(a): ApiJson<NewAction>,
+    a: Body<NewAction>,
 ) -> Result<Json<Case>, ApiError> {
+    let a = a.allowed(&state, &who, Action::ChangeCase)?;
     Ok(Json(
         state
             .cases()
@@ -162,8 +165,9 @@ pub(crate) async fn assign(
     Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
-    ApiJson(a): ApiJson<Assignment>,
+    a: Body<Assignment>,
 ) -> Result<Json<Case>, ApiError> {
+    let a = a.allowed(&state, &who, Action::ChangeCase)?;
     Ok(Json(
         state.cases().assign(&who, &parse_case_id(&id)?, a).await?,
     ))
@@ -177,8 +181,9 @@ pub(crate) async fn message(
     Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
-    ApiJson(m): ApiJson<StaffMessage>,
+    m: Body<StaffMessage>,
 ) -> Result<Json<Case>, ApiError> {
+    let m = m.allowed(&state, &who, Action::ChangeCase)?;
     Ok(Json(
         state
             .cases()
@@ -247,8 +252,9 @@ pub(crate) async fn public_message(
 pub(crate) async fn add_partner(
     Caller(who): Caller,
     State(state): State<AppState>,
-    ApiJson(input): ApiJson<NewPartner>,
+    input: Body<NewPartner>,
 ) -> Result<(StatusCode, Json<CreatedPartner>), ApiError> {
+    let input = input.allowed(&state, &who, Action::ChangePartners)?;
     Ok((
         StatusCode::CREATED,
         Json(state.cases().add_partner(&who, input).await?),
@@ -289,8 +295,9 @@ pub(crate) async fn revoke_partner(
 pub(crate) async fn partner_refer(
     Caller(who): Caller,
     State(state): State<AppState>,
-    ApiJson(input): ApiJson<NewCase>,
+    input: Body<NewCase>,
 ) -> Result<(StatusCode, Json<OwnReferral>), ApiError> {
+    let input = input.allowed(&state, &who, Action::PartnerReferrals)?;
     let case = state.cases().partner_referral(&who, input).await?;
     Ok((StatusCode::CREATED, Json(case.referral_status())))
 }
@@ -331,8 +338,9 @@ pub(crate) async fn consent(
     Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
-    ApiJson(input): ApiJson<NewCaseConsent>,
+    input: Body<NewCaseConsent>,
 ) -> Result<Json<Case>, ApiError> {
+    let input = input.allowed(&state, &who, Action::ChangeCase)?;
     Ok(Json(
         state
             .cases()
@@ -349,8 +357,9 @@ pub(crate) async fn refer(
     Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
-    ApiJson(input): ApiJson<NewReferral>,
+    input: Body<NewReferral>,
 ) -> Result<Json<Case>, ApiError> {
+    let input = input.allowed(&state, &who, Action::ChangeCase)?;
     Ok(Json(
         state
             .cases()
@@ -368,8 +377,9 @@ pub(crate) async fn update_referral(
     Caller(who): Caller,
     State(state): State<AppState>,
     Path((id, referral)): Path<(String, String)>,
-    ApiJson(update): ApiJson<ReferralUpdate>,
+    update: Body<ReferralUpdate>,
 ) -> Result<Json<Case>, ApiError> {
+    let update = update.allowed(&state, &who, Action::ChangeCase)?;
     Ok(Json(
         state
             .cases()
@@ -391,8 +401,9 @@ pub(crate) async fn decide_referral(
     Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
-    ApiJson(d): ApiJson<ReferralDecision>,
+    d: Body<ReferralDecision>,
 ) -> Result<Json<Case>, ApiError> {
+    let d = d.allowed(&state, &who, Action::ChangeCase)?;
     Ok(Json(
         state
             .cases()
@@ -432,8 +443,9 @@ pub(crate) async fn directory(
 pub(crate) async fn add_service(
     Caller(who): Caller,
     State(state): State<AppState>,
-    ApiJson(input): ApiJson<NewService>,
+    input: Body<NewService>,
 ) -> Result<(StatusCode, Json<Service>), ApiError> {
+    let input = input.allowed(&state, &who, Action::ChangeDirectory)?;
     Ok((
         StatusCode::CREATED,
         Json(state.cases().add_service(&who, input).await?),
@@ -488,8 +500,9 @@ pub(crate) async fn partner_update(
     Caller(who): Caller,
     State(state): State<AppState>,
     Path(referral): Path<String>,
-    ApiJson(update): ApiJson<PartnerUpdate>,
+    update: Body<PartnerUpdate>,
 ) -> Result<Json<PartnerReferral>, ApiError> {
+    let update = update.allowed(&state, &who, Action::PartnerReferrals)?;
     Ok(Json(
         state
             .cases()
@@ -506,8 +519,9 @@ pub(crate) async fn contract(
     Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
-    ApiJson(input): ApiJson<NewContractEvidence>,
+    input: Body<NewContractEvidence>,
 ) -> Result<Json<Case>, ApiError> {
+    let input = input.allowed(&state, &who, Action::ChangeCase)?;
     Ok(Json(
         state
             .cases()
@@ -600,8 +614,9 @@ pub(crate) async fn erase(
     Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
-    ApiJson(request): ApiJson<EraseRequest>,
+    request: Body<EraseRequest>,
 ) -> Result<Json<Case>, ApiError> {
+    let request = request.allowed(&state, &who, Action::EraseCases)?;
     Ok(Json(
         state
             .cases()

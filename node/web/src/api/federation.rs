@@ -1,7 +1,7 @@
 //! The federation as this node sees it, the status snapshot for offline
 //! verifiers, charter submission, and the operator endpoints.
 
-use super::{ApiError, ApiJson, AppState, Caller};
+use super::{ApiError, AppState, Body, Caller};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -144,8 +144,9 @@ pub struct CharterOutcome {
 pub(crate) async fn submit_charter(
     Caller(who): Caller,
     State(state): State<AppState>,
-    ApiJson(submission): ApiJson<CharterSubmission>,
+    submission: Body<CharterSubmission>,
 ) -> Result<Json<CharterOutcome>, ApiError> {
+    let submission = submission.allowed(&state, &who, Action::ChangeCharter)?;
     let adopted = state.submit_charter(&who, &submission.charter).await?;
     Ok(Json(CharterOutcome {
         adopted,

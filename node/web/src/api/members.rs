@@ -1,11 +1,12 @@
 //! Members and their cards. Every endpoint needs the admin token.
 
-use super::{parse_member_id, ApiError, ApiJson, AppState, Caller};
+use super::{parse_member_id, ApiError, AppState, Body, Caller};
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
 use serde::Serialize;
+use unionfed_core::access::Action;
 use unionfed_core::members::{MemberPatch, MemberView, NewMember, StatusChange};
 use utoipa::ToSchema;
 
@@ -23,8 +24,9 @@ pub struct CardText {
 pub(crate) async fn create(
     Caller(who): Caller,
     State(state): State<AppState>,
-    ApiJson(input): ApiJson<NewMember>,
+    input: Body<NewMember>,
 ) -> Result<(StatusCode, Json<MemberView>), ApiError> {
+    let input = input.allowed(&state, &who, Action::ChangeMember)?;
     let record = state.members().enrol(&who, input).await?;
     Ok((StatusCode::CREATED, Json(state.members().view(record)?)))
 }
@@ -50,8 +52,9 @@ pub(crate) async fn update(
     Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
-    ApiJson(patch): ApiJson<MemberPatch>,
+    patch: Body<MemberPatch>,
 ) -> Result<Json<MemberView>, ApiError> {
+    let patch = patch.allowed(&state, &who, Action::ChangeMember)?;
     let record = state
         .members()
         .update_member(&who, &parse_member_id(&id)?, patch)
@@ -67,8 +70,9 @@ pub(crate) async fn set_status(
     Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
-    ApiJson(change): ApiJson<StatusChange>,
+    change: Body<StatusChange>,
 ) -> Result<Json<MemberView>, ApiError> {
+    let change = change.allowed(&state, &who, Action::ChangeMember)?;
     let record = state
         .members()
         .set_status(&who, &parse_member_id(&id)?, change)

@@ -1,10 +1,11 @@
 //! Consents and member transfers. Every endpoint needs the admin token.
 
-use super::{parse_member_id, ApiError, ApiJson, AppState, Caller};
+use super::{parse_member_id, ApiError, AppState, Body, Caller};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
+use unionfed_core::access::Action;
 use unionfed_core::transfers::{
     Consent, Direction, NewConsent, NewTransfer, NewTransferRequest, Transfer, TransferQuery,
 };
@@ -29,8 +30,9 @@ pub(crate) async fn record_consent(
     Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
-    ApiJson(input): ApiJson<NewConsent>,
+    input: Body<NewConsent>,
 ) -> Result<(StatusCode, Json<Consent>), ApiError> {
+    let input = input.allowed(&state, &who, Action::ChangeTransfers)?;
     let consent = state
         .transfers()
         .record_consent(&who, &parse_member_id(&id)?, input)
@@ -58,8 +60,9 @@ pub(crate) async fn consents(
 pub(crate) async fn create(
     Caller(who): Caller,
     State(state): State<AppState>,
-    ApiJson(input): ApiJson<NewTransfer>,
+    input: Body<NewTransfer>,
 ) -> Result<(StatusCode, Json<Transfer>), ApiError> {
+    let input = input.allowed(&state, &who, Action::ChangeTransfers)?;
     Ok((
         StatusCode::CREATED,
         Json(state.transfers().start_transfer(&who, input).await?),
@@ -196,8 +199,9 @@ pub(crate) async fn decline(
     Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
-    ApiJson(input): ApiJson<Decline>,
+    input: Body<Decline>,
 ) -> Result<Json<Transfer>, ApiError> {
+    let input = input.allowed(&state, &who, Action::ChangeTransfers)?;
     Ok(Json(
         state
             .transfers()
@@ -223,8 +227,9 @@ pub(crate) async fn end(
     Caller(who): Caller,
     State(state): State<AppState>,
     Path(id): Path<String>,
-    ApiJson(input): ApiJson<EndRepresentation>,
+    input: Body<EndRepresentation>,
 ) -> Result<Json<Transfer>, ApiError> {
+    let input = input.allowed(&state, &who, Action::ChangeTransfers)?;
     Ok(Json(
         state
             .transfers()
@@ -275,8 +280,9 @@ pub(crate) async fn withdraw_consent(
 pub(crate) async fn request(
     Caller(who): Caller,
     State(state): State<AppState>,
-    ApiJson(input): ApiJson<NewTransferRequest>,
+    input: Body<NewTransferRequest>,
 ) -> Result<(StatusCode, Json<Transfer>), ApiError> {
+    let input = input.allowed(&state, &who, Action::ChangeTransfers)?;
     Ok((
         StatusCode::CREATED,
         Json(state.transfers().request_transfer(&who, input).await?),
