@@ -306,7 +306,7 @@ fn table() -> Vec<Row> {
             .body(|f| Body::Json(json!({ "charter": f.get("charter") }))),
         open(M::GET, "/api/v1/openapi.json", None),
         open(M::GET, "/healthz", None),
-        open(M::GET, "/metrics", None),
+        api(M::GET, "/metrics", A::ReadMetrics),
         open(M::GET, "/api/v1/status-snapshot", None),
         open(M::GET, "/static/public.css", None),
         open(M::GET, "/static/scan.js", None),

@@ -1364,6 +1364,24 @@ async fn a_worker_adds_a_photo_and_its_location_never_reaches_the_store() {
     assert_eq!(attached["content_type"], "image/jpeg");
     assert_eq!(attached["metadata_removed"], true);
     assert_eq!(attached["added_by"], "worker");
+    // Dated to the day, as the complaint is, in the case and in the trail.
+    assert_eq!(
+        attached["added_at"].as_u64().unwrap() % 86_400,
+        0,
+        "{attached}"
+    );
+    let public_records: Vec<_> = net
+        .node(0)
+        .state()
+        .audit_newest_first()
+        .map(|r| r.unwrap())
+        .filter(|r| r.actor == "public")
+        .collect();
+    assert!(public_records.len() >= 2, "{public_records:?}");
+    assert!(
+        public_records.iter().all(|r| r.at.secs() % 86_400 == 0),
+        "{public_records:?}"
+    );
     let id = case["id"].as_str().unwrap();
     let download = |sha: &str| {
         reqwest::Client::new()

@@ -407,7 +407,14 @@ async fn public_and_operator_endpoints_answer() {
         .await
         .unwrap();
     assert_eq!(health["status"], "ok");
-    let metrics = reqwest::get(api.url("/metrics"))
+    // Metrics move with every complaint: they are the operator's, not open.
+    let anonymous = reqwest::get(api.url("/metrics")).await.unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    let metrics = api
+        .http
+        .get(api.url("/metrics"))
+        .bearer_auth(api.token())
+        .send()
         .await
         .unwrap()
         .text()

@@ -225,7 +225,10 @@ impl TestNet {
 
     /// A counter or gauge from node `i`'s `/metrics`.
     pub(crate) async fn metric(&self, i: usize, name: &str) -> u64 {
-        let text = reqwest::get(self.url(i, "/metrics"))
+        let text = reqwest::Client::new()
+            .get(self.url(i, "/metrics"))
+            .bearer_auth(&self.0.tokens[i])
+            .send()
             .await
             .unwrap()
             .text()

@@ -233,6 +233,9 @@ enum CardCommand {
 }
 
 fn main() -> std::process::ExitCode {
+    // Whatever this process creates (the store's files, exports, backups)
+    // is its user's alone: the data folder holds personal data.
+    nix::sys::stat::umask(nix::sys::stat::Mode::from_bits_truncate(0o077));
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -58,7 +58,7 @@ pub fn init(data_dir: &Path, options: InitOptions) -> Result<Initialised> {
     config.http_listen = options.http_listen;
     // Refused options leave no folder behind.
     config.validate()?;
-    std::fs::create_dir_all(data_dir).map_err(io_at(data_dir))?;
+    unionfed_core::private_fs::create_dir(data_dir)?;
     let keys = NodeKeys::generate();
     keys.write(data_dir)?;
     config.write(data_dir)?;
@@ -104,7 +104,7 @@ pub fn read_charter(path: &Path) -> Result<CharterDocument> {
 
 pub fn write_charter(path: &Path, doc: &CharterDocument) -> Result<()> {
     let bytes = postcard::to_stdvec(doc).map_err(|e| NodeError::Invalid(e.to_string()))?;
-    std::fs::write(path, bytes).map_err(io_at(path))
+    unionfed_core::private_fs::write(path, bytes)
 }
 
 /// One affiliate of a federation made on this machine (demo, tests, benchmarks).

@@ -209,6 +209,7 @@ pub enum Action {
     ManageAccounts,
     ReadAudit,
     ReadFederation,
+    ReadMetrics,
     ChangeCharter,
     FileComplaint,
     FollowCase,
@@ -216,7 +217,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 26] = [
+    pub const ALL: [Action; 27] = [
         Action::ReadMember,
         Action::ListMembers,
         Action::ChangeMember,
@@ -239,6 +240,7 @@ impl Action {
         Action::ManageAccounts,
         Action::ReadAudit,
         Action::ReadFederation,
+        Action::ReadMetrics,
         Action::ChangeCharter,
         Action::FileComplaint,
         Action::FollowCase,
@@ -276,6 +278,7 @@ impl Action {
             Action::ManageAccounts => "list, add, disable accounts; revoke others' tokens",
             Action::ReadAudit => "read the audit trail",
             Action::ReadFederation => "read the federation's state",
+            Action::ReadMetrics => "read the node's operational metrics (`/metrics`)",
             Action::ChangeCharter => "submit a charter version",
             Action::FileComplaint => "file a complaint on the public form",
             Action::FollowCase => "follow one's own case with its receipt code",
@@ -308,6 +311,7 @@ impl Action {
             Action::ManageAccounts => "manage_accounts",
             Action::ReadAudit => "view_audit",
             Action::ReadFederation => "view_federation",
+            Action::ReadMetrics => "view_metrics",
             Action::ChangeCharter => "change_charter",
             Action::FileComplaint => "file_complaint",
             Action::FollowCase => "follow_case",
@@ -426,6 +430,7 @@ pub fn reach(holder: Holder, action: Action) -> Reach {
         | A::ChangePartners
         | A::ManageAccounts
         | A::ReadAudit
+        | A::ReadMetrics
         | A::ChangeCharter => match holder {
             H::Admin | H::AdminToken => Full,
             _ => None,

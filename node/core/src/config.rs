@@ -1,7 +1,7 @@
 //! The node's configuration: one struct, read from `unionfed.toml` in the
 //! data folder, every field documented with its default, checked at start-up.
 
-use crate::error::{io_at, NodeError, Result};
+use crate::error::{NodeError, Result};
 use serde::{Deserialize, Serialize};
 use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
@@ -367,7 +367,7 @@ impl Config {
             }
         }
         text.push_str(&arrays_of_tables);
-        std::fs::write(&path, text).map_err(io_at(&path))
+        crate::private_fs::write(&path, text)
     }
 }
 

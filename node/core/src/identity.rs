@@ -55,7 +55,7 @@ impl NodeKeys {
     /// Writes the three key files; refuses to overwrite existing keys.
     pub fn write(&self, data_dir: &Path) -> Result<()> {
         let dir = data_dir.join(KEYS_DIR);
-        std::fs::create_dir_all(&dir).map_err(io_at(&dir))?;
+        crate::private_fs::create_dir(&dir)?;
         let p2p = self
             .p2p
             .to_protobuf_encoding()
@@ -192,7 +192,7 @@ impl Identity {
     pub fn write(&self, path: &Path) -> Result<()> {
         let text =
             serde_json::to_string_pretty(self).map_err(|e| NodeError::Invalid(e.to_string()))?;
-        std::fs::write(path, text + "\n").map_err(io_at(path))
+        crate::private_fs::write(path, text + "\n")
     }
 
     /// The charter entry for this affiliate, active, with the key valid from `since`.

@@ -18,6 +18,7 @@ pub mod identity;
 pub mod members;
 pub mod metrics;
 pub mod node;
+pub mod private_fs;
 pub mod replication;
 pub mod storage;
 pub mod text;

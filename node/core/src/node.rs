@@ -412,6 +412,13 @@ pub(crate) fn open_store(path: &Path) -> Result<Store> {
 pub async fn launch(data_dir: &Path, config: Config) -> Result<Launched> {
     config.validate()?;
     let keys = NodeKeys::load(data_dir)?;
+    // Personal data: the folder is the owner's alone, whoever made it.
+    if crate::private_fs::tighten_dir(data_dir)? {
+        tracing::warn!(
+            dir = %data_dir.display(),
+            "the data folder was readable by other users; it is now 0700"
+        );
+    }
     let store = open_store(&data_dir.join("store"))?;
     let held = load_charter(&store, data_dir, &config)?;
     let listed = held.charter.affiliate(&config.affiliate).ok_or_else(|| {

@@ -223,7 +223,7 @@ impl CaseDesk<'_> {
         content_type: &str,
         bytes: &[u8],
         actor: &str,
-        allow_pdf: bool,
+        by_staff: bool,
     ) -> Result<Case> {
         check_required("actor", actor, MAX_FIELD)?;
         let name = check_name(name)?;
@@ -237,9 +237,16 @@ impl CaseDesk<'_> {
                 before.reference
             )));
         }
-        let (clean, content_type, metadata_removed) = sanitise(bytes, content_type, allow_pdf)?;
+        let (clean, content_type, metadata_removed) = sanitise(bytes, content_type, by_staff)?;
         let sha256 = hex::encode(Sha256::digest(&clean));
-        let at = now();
+        // What a worker sends from the public pages is dated to the day,
+        // as their complaint is: a time to the second would tie the upload
+        // to a proxy's access log.
+        let at = if by_staff {
+            now()
+        } else {
+            super::coarse(now())
+        };
         let mut case = before.clone();
         case.attachments.push(Attachment {
             sha256: sha256.clone(),

@@ -174,11 +174,19 @@ pub(crate) async fn healthz(State(state): State<AppState>) -> Result<Json<Health
     }))
 }
 
-/// Prometheus text exposition.
-#[utoipa::path(get, path = "/metrics", responses((status = 200, content_type = "text/plain", body = String)))]
-pub(crate) async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    (
+/// Prometheus text exposition, for the node's admin token or an admin's
+/// personal token: its counters move with every complaint filed, so an
+/// open `/metrics` beside a proxy's access log would date a complaint to
+/// the second and tie it to an address.
+#[utoipa::path(get, path = "/metrics", responses((status = 200, content_type = "text/plain", body = String),
+    (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody)), security(("token" = [])))]
+pub(crate) async fn metrics(
+    Caller(who): Caller,
+    State(state): State<AppState>,
+) -> Result<impl IntoResponse, ApiError> {
+    let _ = state.allow(&who, Action::ReadMetrics, "metrics")?;
+    Ok((
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
         state.metrics.render(),
-    )
+    ))
 }
