@@ -178,8 +178,18 @@ fn staff_case() -> Value {
     })
 }
 
+/// A one-page PDF whose page says [`FILE_TEXT`]: what a full download shows.
 fn pdf() -> Vec<u8> {
-    format!("%PDF-1.4\n1 0 obj <<>> endobj\n% {FILE_TEXT}\ntrailer <<>>\n%%EOF\n").into_bytes()
+    let content = format!("BT /F1 12 Tf ({FILE_TEXT}) Tj ET");
+    format!(
+        "%PDF-1.4\n1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n\
+         2 0 obj\n<</Type/Pages/Kids[3 0 R]/Count 1>>\nendobj\n\
+         3 0 obj\n<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R>>\nendobj\n\
+         4 0 obj\n<</Length {}>>\nstream\n{content}\nendstream\nendobj\n\
+         trailer\n<</Root 1 0 R>>\n%%EOF\n",
+        content.len()
+    )
+    .into_bytes()
 }
 
 const CSV: &str = "country,kind,name,contact,languages\nMY,legal_aid,Bar Council Legal Aid Centre,+60 3 2222 2222,en\n";

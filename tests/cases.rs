@@ -1316,6 +1316,22 @@ async fn statistics_suppress_small_cells_and_survive_the_retention_purge() {
     net.shutdown().await;
 }
 
+/// A one-page PDF saying `text`, with an information dictionary naming
+/// `author` and the software that wrote it, as an office suite leaves it.
+fn pdf_saying(text: &str, author: &str) -> Vec<u8> {
+    let content = format!("BT /F1 12 Tf ({text}) Tj ET");
+    format!(
+        "%PDF-1.4\n1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n\
+         2 0 obj\n<</Type/Pages/Kids[3 0 R]/Count 1>>\nendobj\n\
+         3 0 obj\n<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R>>\nendobj\n\
+         4 0 obj\n<</Length {}>>\nstream\n{content}\nendstream\nendobj\n\
+         5 0 obj\n<</Author ({author})/Producer (WriterApp 7)/CreationDate (D:20260115093000)>>\nendobj\n\
+         trailer\n<</Root 1 0 R/Info 5 0 R>>\n%%EOF\n",
+        content.len()
+    )
+    .into_bytes()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_worker_adds_a_photo_and_its_location_never_reaches_the_store() {
     let mut net = TestNet::prepare_tuned(2, |c| c.max_attachment_bytes = 64 * 1024);
@@ -1407,7 +1423,10 @@ async fn a_worker_adds_a_photo_and_its_location_never_reaches_the_store() {
         ))
         .bearer_auth(&net.tokens[0])
         .header("content-type", "application/pdf")
-        .body(b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".to_vec())
+        .body(pdf_saying(
+            "Contract: 1500 MYR a month",
+            "Agen Contoh Recruitment",
+        ))
         .send()
         .await
         .unwrap();
@@ -1415,8 +1434,22 @@ async fn a_worker_adds_a_photo_and_its_location_never_reaches_the_store() {
     let case: Value = response.json().await.unwrap();
     // Added by whoever holds the token, whatever a header says.
     assert_eq!(case["attachments"][1]["added_by"], "admin token");
+    assert_eq!(case["attachments"][1]["metadata_removed"], true);
+    // The page is there; who wrote it with what is not.
+    let stored = download(case["attachments"][1]["sha256"].as_str().unwrap())
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    let text = String::from_utf8_lossy(&stored);
+    assert!(text.contains("Contract: 1500 MYR a month"), "{text}");
+    assert!(
+        !text.contains("Agen Contoh") && !text.contains("WriterApp"),
+        "{text}"
+    );
     // A file keeps a name in the worker's own script when downloaded...
-    let pdf = b"%PDF-1.4\n2 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".to_vec();
+    let pdf = pdf_saying("Payslip, March", "Finance office");
     let attach = |name: &'static str| {
         reqwest::Client::new()
             .post(net.url(0, &format!("/api/v1/cases/{id}/attachments")))
