@@ -913,9 +913,7 @@ async fn make_fixtures(
             label: format!("{} API token", role.as_str()),
             holder: Some(holder),
             token_name: Some(
-                state
-                    .accounts()
-                    .principal_of_token(&token)
+                unionfed_node::credentials::principal_of_token(&state, &token)
                     .unwrap()
                     .unwrap()
                     .audit_name(),
@@ -945,9 +943,7 @@ async fn make_fixtures(
         label: "partner token".into(),
         holder: Some(Holder::Partner),
         token_name: Some(
-            state
-                .accounts()
-                .principal_of_token(&partner_token)
+            unionfed_node::credentials::principal_of_token(&state, &partner_token)
                 .unwrap()
                 .unwrap()
                 .audit_name(),

@@ -166,7 +166,7 @@ impl TestNet {
             )
             .await
             .unwrap();
-        let me = Principal::of_user(&user, None);
+        let me = user.principal(None);
         state
             .accounts()
             .create_api_token(&me, "tests")

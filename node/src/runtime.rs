@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
-use unionfed_core::node::{launch, Launched};
+use unionfed_core::launch::{launch, Launched};
 use unionfed_core::{Config, NodeError, NodeState, Result};
 use unionfed_protocol::AffiliateId;
 

@@ -7,10 +7,11 @@
 //!
 //! `docs/access.md` is [`table_markdown`]; a test keeps the two the same.
 
-use crate::accounts::Role;
 use crate::error::{NodeError, Result};
 use crate::node::NodeState;
+use serde::{Deserialize, Serialize};
 use unionfed_protocol::{AffiliateId, HandoffId};
+use utoipa::ToSchema;
 
 /// Who is asking, as the door resolved it from a credential. Never from a
 /// name the request itself carries.
@@ -75,18 +76,42 @@ impl Holder {
     }
 }
 
-impl Principal {
-    /// The staff member behind `user`: signed in (`token` is `None`), or
-    /// through their personal API token `token`.
-    pub fn of_user(user: &crate::accounts::User, token: Option<String>) -> Principal {
-        Principal::Staff {
-            username: user.username.clone(),
-            display_name: user.display_name.clone(),
-            role: user.role,
-            token,
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Users, settings, charter, partner tokens; everything.
+    Admin,
+    /// Cases and referrals.
+    CaseOfficer,
+    /// Members, cards and transfers.
+    Organiser,
+    /// Reads everything except personal fields.
+    Viewer,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::CaseOfficer => "case_officer",
+            Role::Organiser => "organiser",
+            Role::Viewer => "viewer",
         }
     }
 
+    pub fn parse(s: &str) -> Option<Role> {
+        [
+            Role::Admin,
+            Role::CaseOfficer,
+            Role::Organiser,
+            Role::Viewer,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
+}
+
+impl Principal {
     pub fn holder(&self) -> Holder {
         match self {
             Principal::Staff { role, .. } => match role {

@@ -15,7 +15,6 @@ use rand::RngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use unionfed_protocol::Timestamp;
-use utoipa::ToSchema;
 
 /// A session ends after this long without use ...
 pub const IDLE_SECS: u64 = 12 * 3600;
@@ -25,40 +24,7 @@ pub const ABSOLUTE_SECS: u64 = 7 * 86_400;
 pub const FREE_ATTEMPTS: u32 = 5;
 pub const MIN_PASSWORD: usize = 10;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Users, settings, charter, partner tokens; everything.
-    Admin,
-    /// Cases and referrals.
-    CaseOfficer,
-    /// Members, cards and transfers.
-    Organiser,
-    /// Reads everything except personal fields.
-    Viewer,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::CaseOfficer => "case_officer",
-            Role::Organiser => "organiser",
-            Role::Viewer => "viewer",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        [
-            Role::Admin,
-            Role::CaseOfficer,
-            Role::Organiser,
-            Role::Viewer,
-        ]
-        .into_iter()
-        .find(|r| r.as_str() == s)
-    }
-}
+pub use crate::access::Role;
 
 /// A staff account.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -74,6 +40,19 @@ pub struct User {
     /// Base32 secret of the optional second factor (RFC 6238 TOTP).
     #[serde(default)]
     pub totp_secret: Option<String>,
+}
+
+impl User {
+    /// The staff member behind this account: signed in (`token` is
+    /// `None`), or through their personal API token `token`.
+    pub fn principal(&self, token: Option<String>) -> Principal {
+        Principal::Staff {
+            username: self.username.clone(),
+            display_name: self.display_name.clone(),
+            role: self.role,
+            token,
+        }
+    }
 }
 
 /// A logged-in session.
@@ -279,24 +258,6 @@ impl Accounts<'_> {
     /// Whether `token` is this node's admin API token (printed by `unionfed init`).
     pub fn is_admin_token(self, token: &str) -> bool {
         !token.is_empty() && hex::encode(token_hash(token)) == self.config.admin_token_sha256
-    }
-
-    /// The principal a bearer token stands for: the admin token, a
-    /// personal API token of an enabled account, or a partner's token.
-    pub fn principal_of_token(self, token: &str) -> Result<Option<Principal>> {
-        if self.is_admin_token(token) {
-            return Ok(Some(Principal::AdminToken));
-        }
-        if let Some((user, record)) = self.api_token_user(token)? {
-            return Ok(Some(Principal::of_user(&user, Some(record.id))));
-        }
-        Ok(self
-            .cases()
-            .partner_by_token(token)?
-            .map(|p| Principal::Partner {
-                id: p.id,
-                name: p.name,
-            }))
     }
 
     /// The account `username`, or NotFound.
@@ -594,7 +555,7 @@ impl Accounts<'_> {
         let mut names: Vec<String> = store::users(&self.store)?
             .into_iter()
             .filter(|u| !u.disabled)
-            .filter(|u| Principal::of_user(u, None).may(Action::ChangeCase))
+            .filter(|u| u.principal(None).may(Action::ChangeCase))
             .map(|u| u.display_name)
             .collect();
         names.sort();

@@ -129,7 +129,7 @@ impl NodeState {
     /// What the public does is dated to the day, as a complaint is.
     pub(crate) fn audit(&self, actor: &str, action: &str, target: &str, detail: Option<String>) {
         let at = if actor == Principal::Public.audit_name() {
-            crate::cases::coarse(now())
+            crate::node::day_of(now())
         } else {
             now()
         };

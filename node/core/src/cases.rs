@@ -555,9 +555,7 @@ fn dedup<T: PartialEq + Copy>(items: &[T]) -> Vec<T> {
 }
 
 /// A day: public channels store no finer time than this.
-pub(crate) fn coarse(at: Timestamp) -> Timestamp {
-    Timestamp(at.secs() / DAY * DAY)
-}
+pub(crate) use crate::node::day_of as coarse;
 
 /// A node's case desk: intake, the queue, case work, complaints and receipts, partners, referrals, files and reports.
 /// Reach it with [`NodeState::cases`]; every `pub` function here decides

@@ -409,6 +409,23 @@ impl NodeState {
 }
 
 impl Members<'_> {
+    /// Appends an attestation (or another entry about `record`) to this
+    /// affiliate's log and writes the record, its `attestation_seq` set to
+    /// the entry's, in the same atomic batch.
+    pub(crate) async fn append_attested(
+        self,
+        body: Body,
+        record: &mut MemberRecord,
+    ) -> Result<unionfed_protocol::SignedEntry> {
+        self.append_with(body, |seq| {
+            record.attestation_seq = seq.get();
+            let mut batch = crate::storage::Batch::default();
+            store::stage_member(&mut batch, record)?;
+            Ok(batch)
+        })
+        .await
+    }
+
     /// Enrols a member: stores the record and appends the first attestation,
     /// both durable before this returns.
     pub async fn enrol(self, who: &Principal, input: NewMember) -> Result<MemberRecord> {
@@ -447,7 +464,7 @@ impl Members<'_> {
             home: None,
         };
         let body = record.attestation(&self)?;
-        self.append(body, Some(&mut record)).await?;
+        self.append_attested(body, &mut record).await?;
         self.metrics
             .members
             .set(store::member_count(&self.store) as i64);
@@ -613,7 +630,7 @@ impl Members<'_> {
         if renamed {
             record.salt = fresh_salt();
             let body = record.attestation(&self)?;
-            self.append(body, Some(&mut record)).await?;
+            self.append_attested(body, &mut record).await?;
         } else {
             store::put_member(&self.store, &record)?;
             self.store.flush().await?;
@@ -657,7 +674,7 @@ impl Members<'_> {
         record.status_reason = Some(change.reason);
         record.updated_at = now();
         let body = record.attestation(&self)?;
-        self.append(body, Some(&mut record)).await?;
+        self.append_attested(body, &mut record).await?;
         Ok(record)
     }
 

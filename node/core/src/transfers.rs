@@ -1014,16 +1014,13 @@ impl Transfers<'_> {
             )));
         }
         let at = now();
-        self.append(
-            Body::RepresentationEnd(RepresentationEnd {
-                member: transfer.member,
-                home: transfer.origin.clone(),
-                representing: transfer.destination.clone(),
-                ended: at,
-                reason,
-            }),
-            None,
-        )
+        self.append(Body::RepresentationEnd(RepresentationEnd {
+            member: transfer.member,
+            home: transfer.origin.clone(),
+            representing: transfer.destination.clone(),
+            ended: at,
+            reason,
+        }))
         .await?;
         transfer.status = TransferStatus::Ended { reason };
         transfer.updated_at = at;

@@ -193,9 +193,7 @@ impl FromRequestParts<AppState> for Caller {
                 )
             })?;
         let token = header.strip_prefix("Bearer ").unwrap_or_default().trim();
-        state
-            .accounts()
-            .principal_of_token(token)?
+        unionfed_core::credentials::principal_of_token(state, token)?
             .map(Caller)
             .ok_or_else(|| {
                 ApiError::new(

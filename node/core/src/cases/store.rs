@@ -185,7 +185,7 @@ mod tests {
         let hash: [u8; 32] = Sha256::digest(b"ufp_old-token").into();
         {
             // The record as builds before the token index wrote it.
-            let store = crate::node::open_store(dir.path()).unwrap();
+            let store = crate::launch::open_store(dir.path()).unwrap();
             let old = serde_json::json!({
                 "id": id, "name": "Shelter", "kind": "ngo", "country": "MY",
                 "scopes": ["create_referrals"], "token_sha256": hex::encode(hash),
@@ -194,7 +194,7 @@ mod tests {
             store.put(PARTNERS, id.as_bytes(), &old).unwrap();
             store.flush_blocking().unwrap();
         }
-        let store = crate::node::open_store(dir.path()).unwrap();
+        let store = crate::launch::open_store(dir.path()).unwrap();
         let found = partner_by_token_hash(&store, &hash).unwrap().unwrap();
         assert_eq!((found.id, found.name.as_str()), (id, "Shelter"));
         let raw = store.get_raw(PARTNERS, id.as_bytes()).unwrap().unwrap();
@@ -203,7 +203,7 @@ mod tests {
         assert!(partner_by_token_hash(&store, &other).unwrap().is_none());
         // Opening again changes nothing.
         drop(store);
-        let store = crate::node::open_store(dir.path()).unwrap();
+        let store = crate::launch::open_store(dir.path()).unwrap();
         assert!(partner_by_token_hash(&store, &hash).unwrap().is_some());
     }
 }

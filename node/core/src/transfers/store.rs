@@ -158,14 +158,14 @@ mod tests {
         let open_ended = incoming(b, None, TransferStatus::Accepted);
         {
             // Written as builds before the indexes did: the record alone.
-            let store = crate::node::open_store(dir.path()).unwrap();
+            let store = crate::launch::open_store(dir.path()).unwrap();
             for t in [&due, &later, &ended, &open_ended] {
                 store.put(TRANSFERS, t.id.as_bytes(), t).unwrap();
             }
             store.forget_migration(INDEXED).unwrap();
             store.flush_blocking().unwrap();
         }
-        let store = crate::node::open_store(dir.path()).unwrap();
+        let store = crate::launch::open_store(dir.path()).unwrap();
         let mut of_a: Vec<HandoffId> = member_transfers(&store, &a)
             .unwrap()
             .iter()

@@ -157,7 +157,7 @@ impl FromRequestParts<AppState> for Staff {
         };
         match state.accounts().session_user(&id) {
             Ok(Some((user, session))) => Ok(Staff {
-                who: Principal::of_user(&user, None),
+                who: user.principal(None),
                 user,
                 session,
                 session_id: id,

@@ -389,7 +389,7 @@ impl<'a> Pending<'a> {
 impl Store {
     /// Opens (or creates) the store at `path`. What older builds wrote in
     /// a form this one no longer reads is brought up to date by the areas
-    /// that own it, where the node opens its store (`node::open_store`).
+    /// that own it, where the node opens its store (`launch::open_store` in unionfed-core).
     pub fn open(path: &Path) -> Result<Store> {
         let db = sled::Config::new()
             .path(path)
@@ -528,9 +528,9 @@ impl Store {
     }
 
     /// Forgets that the migration `mark` was done, as an older build would
-    /// have left the store.
-    #[cfg(test)]
-    pub(crate) fn forget_migration(&self, mark: &str) -> Result<()> {
+    /// have left the store: for the tests of each area's migrations.
+    #[doc(hidden)]
+    pub fn forget_migration(&self, mark: &str) -> Result<()> {
         self.meta.remove(mark)?;
         Ok(())
     }
