@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod staffweb;
 mod testnet;
 
 use reqwest::Method;
@@ -1487,4 +1488,172 @@ async fn a_worker_adds_a_photo_and_its_location_never_reaches_the_store() {
         let v = String::from_utf8_lossy(&v);
         assert!(!v.contains("CheapPhone") && !v.contains("Jalan Contoh"));
     }
+}
+
+/// KSPI hands Wati Susanti's case to MTUC; then she narrows her consent
+/// while MTUC is down, and later has her data erased: each change reaches
+/// MTUC's copy, and KSPI's case shows, per recipient, pending or applied.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_narrowed_consent_and_an_erasure_follow_the_case_across_the_border() {
+    let mut net = TestNet::new(2).await;
+    net.wait_connected().await;
+    let (status, case) = net
+        .call(
+            0,
+            Method::POST,
+            "/api/v1/cases",
+            Some(json!({
+                "kind": "complaint", "how": "walk_in", "categories": ["unpaid_wages"],
+                "origin_country": "ID", "destination_country": "MY", "sector": "manufacturing",
+                "employer": "Sdn Bhd Contoh", "worker_name": "Wati Susanti",
+                "worker_contact": "+62 812 5555 0101",
+                "description": "Four months unpaid at a factory in Johor."
+            })),
+        )
+        .await;
+    assert_eq!(status, 201, "{case}");
+    let id = case["id"].as_str().unwrap().to_owned();
+    net.call(
+        0,
+        Method::POST,
+        &format!("/api/v1/cases/{id}/transition"),
+        Some(json!({ "to": "verified" })),
+    )
+    .await;
+    let consent = |fields: Value, affiliates: Value| {
+        json!({ "given": "in_person", "contact_allowed": true, "affiliates": affiliates,
+            "purposes": ["recover unpaid wages"], "fields": fields })
+    };
+    let (status, body) = net
+        .call(
+            0,
+            Method::POST,
+            &format!("/api/v1/cases/{id}/consent"),
+            Some(consent(
+                json!(["worker_name", "worker_contact", "employer", "description"]),
+                json!(["MTUC"]),
+            )),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, sent) = net
+        .call(
+            0,
+            Method::POST,
+            &format!("/api/v1/cases/{id}/referrals"),
+            Some(json!({ "affiliate": "MTUC" })),
+        )
+        .await;
+    assert_eq!(status, 200, "{sent}");
+    let there = testnet::wait_for(60, "the referred case at MTUC", || async {
+        let (_, cases) = net.call(1, Method::GET, "/api/v1/cases", None).await;
+        cases.as_array().and_then(|c| c.first().cloned())
+    })
+    .await;
+    assert_eq!(there["worker"]["name"], "Wati Susanti");
+    assert_eq!(there["worker"]["contact"], "+62 812 5555 0101");
+    let there_path = format!("/api/v1/cases/{}", there["id"].as_str().unwrap());
+
+    // She narrows it to the employer and the description while MTUC is down.
+    net.stop(1).await;
+    let (status, narrowed) = net
+        .call(
+            0,
+            Method::POST,
+            &format!("/api/v1/cases/{id}/consent"),
+            Some(consent(json!(["employer", "description"]), json!(["MTUC"]))),
+        )
+        .await;
+    assert_eq!(status, 200, "{narrowed}");
+    let referral = &narrowed["referrals"][0];
+    assert_eq!(referral["fields"], json!(["employer", "description"]));
+    assert_eq!(referral["changes"][0]["change"], "narrowed");
+    let (_, at_kspi) = net
+        .call(0, Method::GET, &format!("/api/v1/cases/{id}"), None)
+        .await;
+    assert_eq!(
+        at_kspi["referrals"][0]["changes"][0]["applied_at"],
+        Value::Null,
+        "pending while MTUC is down: {at_kspi}"
+    );
+    // The officer's case page says so, per recipient.
+    let admin = staffweb::admin_session_at(&net, 0).await;
+    let page = staffweb::send_at(
+        &net,
+        0,
+        Method::GET,
+        &format!("/cases/{id}"),
+        Some(&admin),
+        None,
+    )
+    .await;
+    assert!(
+        page.body.contains("Consent narrowed, sent ")
+            && page.body.contains("pending: MTUC has not received it yet"),
+        "{}",
+        page.body
+    );
+
+    // MTUC comes back and applies it; KSPI sees it applied.
+    net.start(1).await;
+    net.connect_all().await;
+    testnet::wait_for(60, "the narrowed consent applied at MTUC", || async {
+        let (_, case) = net.call(1, Method::GET, &there_path, None).await;
+        (case["worker"]["name"].is_null() && case["worker"]["contact"].is_null()).then_some(case)
+    })
+    .await;
+    let (_, case) = net.call(1, Method::GET, &there_path, None).await;
+    assert_eq!(
+        case["employer"], "Sdn Bhd Contoh",
+        "what is still allowed stays"
+    );
+    testnet::wait_for(60, "KSPI sees the change applied", || async {
+        let (_, case) = net
+            .call(0, Method::GET, &format!("/api/v1/cases/{id}"), None)
+            .await;
+        (!case["referrals"][0]["changes"][0]["applied_at"].is_null()).then_some(())
+    })
+    .await;
+    let page = staffweb::send_at(
+        &net,
+        0,
+        Method::GET,
+        &format!("/cases/{id}"),
+        Some(&admin),
+        None,
+    )
+    .await;
+    assert!(page.body.contains("to MTUC: applied "), "{}", page.body);
+
+    // She asks KSPI to erase her data: MTUC's copy is erased too.
+    let (status, erased) = net
+        .call(
+            0,
+            Method::POST,
+            &format!("/api/v1/cases/{id}/erase"),
+            Some(json!({ "reason": "the worker asked for erasure" })),
+        )
+        .await;
+    assert_eq!(status, 200, "{erased}");
+    assert_eq!(erased["referrals"][0]["changes"][1]["change"], "erased");
+    let gone = testnet::wait_for(60, "the erasure applied at MTUC", || async {
+        let (_, case) = net.call(1, Method::GET, &there_path, None).await;
+        (case["erased"] == true).then_some(case)
+    })
+    .await;
+    let text = gone.to_string();
+    assert!(
+        !text.contains("Sdn Bhd Contoh") && !text.contains("Johor"),
+        "{text}"
+    );
+    // MTUC's trail says who changed its copy: KSPI, over a handoff.
+    let applied = net
+        .node(1)
+        .state()
+        .audit_newest_first()
+        .map(|r| r.unwrap())
+        .filter(|r| r.action == "handoff_applied" && r.detail.as_deref() == Some("case change"))
+        .count();
+    assert_eq!(applied, 2);
+    net.shutdown().await;
 }

@@ -38,6 +38,7 @@ impl HandoffKind {
     pub const CONSENT_WITHDRAWAL: HandoffKind = HandoffKind(5);
     pub const CASE_REFERRAL: HandoffKind = HandoffKind(6);
     pub const CASE_STATUS_UPDATE: HandoffKind = HandoffKind(7);
+    pub const CASE_CHANGE: HandoffKind = HandoffKind(8);
 
     pub fn name(self) -> &'static str {
         match self.0 {
@@ -48,6 +49,7 @@ impl HandoffKind {
             5 => "consent withdrawal",
             6 => "case referral",
             7 => "case status update",
+            8 => "case change",
             _ => "unknown kind",
         }
     }

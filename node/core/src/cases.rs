@@ -730,7 +730,7 @@ impl CaseDesk<'_> {
     /// One case, as `who` may see it.
     pub fn read_case(self, who: &Principal, id: &CaseId) -> Result<Case> {
         let grant = self.allow(who, Action::ReadCase, &id.to_string())?;
-        let case = self.case(id)?;
+        let case = self.with_delivery(self.case(id)?);
         grant.done(&self, &id.to_string(), None);
         Ok(grant.shown(case, Case::masked))
     }
@@ -738,7 +738,7 @@ impl CaseDesk<'_> {
     /// A whole case as a file to keep (the worker's access request).
     pub fn export_case(self, who: &Principal, id: &CaseId) -> Result<Case> {
         let grant = self.allow(who, Action::ExportCases, &id.to_string())?;
-        let case = self.case(id)?;
+        let case = self.with_delivery(self.case(id)?);
         grant.done_as(&self, "export_case", &id.to_string(), None);
         Ok(case)
     }
@@ -788,7 +788,7 @@ impl CaseDesk<'_> {
     /// Writes a changed case, refusing the change if the case changed
     /// meanwhile (two officers at once): the second is told to reload.
     pub(crate) async fn save_case(self, before: &Case, after: &Case) -> Result<()> {
-        self.save_case_sending(before, after, None).await
+        self.save_case_sending(before, after, &[]).await
     }
 
     /// Like [`CaseDesk::save_case`], with `handoff` (a message about the
@@ -797,16 +797,16 @@ impl CaseDesk<'_> {
         self,
         before: &Case,
         after: &Case,
-        handoff: Option<&crate::handoffs::OutboxItem>,
+        handoffs: &[crate::handoffs::OutboxItem],
     ) -> Result<()> {
-        if !store::replace_case_with(&self.store, before, after, handoff)? {
+        if !store::replace_case_with(&self.store, before, after, handoffs)? {
             return Err(NodeError::Invalid(format!(
                 "case {} was changed by someone else just now; reload it and try again",
                 before.reference
             )));
         }
         self.store.flush().await?;
-        if handoff.is_some() {
+        if !handoffs.is_empty() {
             self.wake_outbox();
         }
         Ok(())

@@ -179,6 +179,27 @@ pub struct Referral {
     pub created_at: Timestamp,
     #[schema(value_type = u64)]
     pub updated_at: Timestamp,
+    /// Changes sent after it to the affiliate it went to: a consent that
+    /// narrowed or was withdrawn, an erasure.
+    #[serde(default)]
+    pub changes: Vec<SentChange>,
+}
+
+/// A change that followed a referral to the affiliate that holds the case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SentChange {
+    /// The handoff that carries it.
+    #[schema(value_type = String)]
+    pub handoff: HandoffId,
+    /// `narrowed` (keep only `fields`) or `erased`.
+    pub change: String,
+    pub fields: Vec<SharedField>,
+    #[schema(value_type = u64)]
+    pub sent_at: Timestamp,
+    /// When the recipient receipted it, having applied it; `None` while
+    /// it is pending (the recipient is down, or it is on its way).
+    #[schema(value_type = Option<u64>)]
+    pub applied_at: Option<Timestamp>,
 }
 
 /// Sending the case without consent, which the law allows in a few cases
@@ -258,6 +279,20 @@ struct CaseReferralMessage {
     description: Option<String>,
     consent: Option<CaseConsent>,
     override_basis: Option<String>,
+}
+
+/// What a case-change handoff carries to an affiliate a case was referred
+/// to, when the worker's consent narrows or their data is erased.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "change", rename_all = "snake_case")]
+enum CaseChangeMessage {
+    /// Keep only these fields of what was shared.
+    Narrowed {
+        referral: HandoffId,
+        fields: Vec<SharedField>,
+    },
+    /// Erase the worker's data.
+    Erased { referral: HandoffId },
 }
 
 /// What a case-status handoff carries back to the referring affiliate.
@@ -563,6 +598,7 @@ impl CaseDesk<'_> {
                 "not allowed"
             }
         );
+        let sent = self.narrow_referrals(&mut case, &consent, at)?;
         case.consent = Some(consent);
         case.push(CaseEvent {
             at,
@@ -570,8 +606,115 @@ impl CaseDesk<'_> {
             kind: EventKind::Consent,
             note: Some(summary),
         })?;
-        self.save_case(&before, &case).await?;
+        self.save_case_sending(&before, &case, &sent).await?;
         Ok(case)
+    }
+
+    /// Where a new consent allows less than a referral took, the referral
+    /// keeps only what is still allowed: a partner's inbox shows no more
+    /// than that at once, and each affiliate that holds the case is sent a
+    /// change to apply to its copy. A referral made under a legal basis
+    /// rather than consent is left as it is.
+    fn narrow_referrals(
+        self,
+        case: &mut Case,
+        consent: &CaseConsent,
+        at: Timestamp,
+    ) -> Result<Vec<crate::handoffs::OutboxItem>> {
+        let mut sent = Vec::new();
+        for r in &mut case.referrals {
+            if r.override_basis.is_some() || r.status == ReferralStatus::Declined {
+                continue;
+            }
+            let still = match &r.target {
+                ReferralTarget::Service { service, .. } => consent.services.contains(service),
+                ReferralTarget::Affiliate { affiliate } => consent.affiliates.contains(affiliate),
+            };
+            let fields: Vec<SharedField> = r
+                .fields
+                .iter()
+                .copied()
+                .filter(|f| still && consent.fields.contains(f))
+                .collect();
+            if fields == r.fields {
+                continue;
+            }
+            r.fields = fields.clone();
+            r.updated_at = at;
+            if let ReferralTarget::Affiliate { affiliate } = &r.target {
+                let message = CaseChangeMessage::Narrowed {
+                    referral: r.id,
+                    fields: fields.clone(),
+                };
+                let item = self.seal_change(affiliate, &message)?;
+                r.changes.push(SentChange {
+                    handoff: item.id,
+                    change: "narrowed".into(),
+                    fields,
+                    sent_at: at,
+                    applied_at: None,
+                });
+                sent.push(item);
+            }
+        }
+        Ok(sent)
+    }
+
+    /// Tells every affiliate a case went to that the worker's data is
+    /// erased here, so that it erases its copy; the handoffs go in the
+    /// erasure's own batch.
+    pub(crate) fn erase_referrals(
+        self,
+        case: &mut Case,
+        at: Timestamp,
+    ) -> Result<Vec<crate::handoffs::OutboxItem>> {
+        let mut sent = Vec::new();
+        for r in &mut case.referrals {
+            let ReferralTarget::Affiliate { affiliate } = &r.target else {
+                continue;
+            };
+            let item =
+                self.seal_change(affiliate, &CaseChangeMessage::Erased { referral: r.id })?;
+            r.changes.push(SentChange {
+                handoff: item.id,
+                change: "erased".into(),
+                fields: Vec::new(),
+                sent_at: at,
+                applied_at: None,
+            });
+            sent.push(item);
+        }
+        Ok(sent)
+    }
+
+    fn seal_change(
+        self,
+        to: &AffiliateId,
+        message: &CaseChangeMessage,
+    ) -> Result<crate::handoffs::OutboxItem> {
+        let bytes = serde_json::to_vec(message).map_err(|e| NodeError::Invalid(e.to_string()))?;
+        self.seal_handoff(to, HandoffKind::CASE_CHANGE, &bytes)
+    }
+
+    /// Fills in, for the changes a case's referrals sent, whether the
+    /// recipient has receipted them: what the case page shows per
+    /// recipient, applied or pending.
+    pub(crate) fn with_delivery(self, mut case: Case) -> Case {
+        for r in &mut case.referrals {
+            for c in &mut r.changes {
+                if c.applied_at.is_none() {
+                    c.applied_at = self
+                        .outbox_item(&c.handoff)
+                        .ok()
+                        .flatten()
+                        .and_then(|item| item.receipt)
+                        // Verified when it arrived, and kept as it came.
+                        .and_then(|r| r.decode_unverified().ok())
+                        .map(|r| r.received_at);
+                }
+            }
+        }
+        case
     }
 
     /// Refers a case to a directory entry or to another affiliate: only with
@@ -676,6 +819,7 @@ impl CaseDesk<'_> {
                     remark: None,
                     created_at: at,
                     updated_at: at,
+                    changes: Vec::new(),
                 });
                 self.finish_referral(
                     &before,
@@ -685,7 +829,7 @@ impl CaseDesk<'_> {
                     override_basis.as_deref(),
                     at,
                 )?;
-                self.save_case_sending(&before, &case, Some(&sealed))
+                self.save_case_sending(&before, &case, std::slice::from_ref(&sealed))
                     .await?;
                 return Ok(case);
             }
@@ -700,6 +844,7 @@ impl CaseDesk<'_> {
             remark: None,
             created_at: at,
             updated_at: at,
+            changes: Vec::new(),
         });
         self.finish_referral(
             &before,
@@ -1049,7 +1194,8 @@ impl CaseDesk<'_> {
     ) -> Result<()> {
         let bytes = serde_json::to_vec(message).map_err(|e| NodeError::Invalid(e.to_string()))?;
         let sealed = self.seal_handoff(to, HandoffKind::CASE_STATUS_UPDATE, &bytes)?;
-        self.save_case_sending(before, case, Some(&sealed)).await
+        self.save_case_sending(before, case, std::slice::from_ref(&sealed))
+            .await
     }
 
     /// After a transition of a case another affiliate referred here: tells
@@ -1178,8 +1324,93 @@ impl CaseDesk<'_> {
                 outcome: m.outcome,
             });
             self.save_case(&before, &case).await?;
+        } else if item.kind == HandoffKind::CASE_CHANGE {
+            let m: CaseChangeMessage = serde_json::from_slice(plain).map_err(malformed)?;
+            self.apply_change(item, m).await?;
         }
         Ok(())
+    }
+
+    /// Applies to this node's copy of a referred case what the referring
+    /// affiliate's worker changed: fields no longer shared are dropped, or
+    /// the worker's data is erased. Only the affiliate that referred the
+    /// case may change it.
+    async fn apply_change(self, item: &InboxItem, m: CaseChangeMessage) -> Result<()> {
+        let referral = match &m {
+            CaseChangeMessage::Narrowed { referral, .. }
+            | CaseChangeMessage::Erased { referral } => *referral,
+        };
+        let before = self.case(&CaseId::from_bytes(*referral.as_bytes()))?;
+        if before
+            .referred_from
+            .as_ref()
+            .is_none_or(|f| f.affiliate != item.sender || f.handoff != referral)
+        {
+            return Err(NodeError::Invalid(format!(
+                "{} sent a change for case {} it did not refer here",
+                item.sender, before.reference
+            )));
+        }
+        let actor = format!("affiliate {}", item.sender);
+        let mut case = before.clone();
+        match m {
+            CaseChangeMessage::Narrowed { fields, .. } => {
+                let keeps = |f: SharedField| fields.contains(&f);
+                if !keeps(SharedField::WorkerName) {
+                    case.worker.name = None;
+                }
+                if !keeps(SharedField::WorkerContact) {
+                    case.worker.contact = None;
+                }
+                if !keeps(SharedField::Employer) {
+                    case.employer = None;
+                }
+                if !keeps(SharedField::RecruitmentAgency) {
+                    case.recruitment_agency = None;
+                }
+                if !keeps(SharedField::Sector) {
+                    case.sector = None;
+                }
+                if !keeps(SharedField::Description) {
+                    case.description = super::reports::ERASED.to_owned();
+                }
+                if let Some(c) = &mut case.consent {
+                    c.fields.retain(|f| fields.contains(f));
+                }
+                case.push(CaseEvent {
+                    at: item.received_at,
+                    actor,
+                    kind: EventKind::Consent,
+                    note: Some(format!(
+                        "the worker narrowed their consent at {}: only {fields:?} may be kept",
+                        item.sender
+                    )),
+                })?;
+                self.save_case(&before, &case).await
+            }
+            CaseChangeMessage::Erased { .. } => {
+                if before.erased {
+                    return Ok(());
+                }
+                case.erase_personal();
+                case.push(CaseEvent {
+                    at: item.received_at,
+                    actor,
+                    kind: EventKind::Erased,
+                    note: Some(format!(
+                        "erased at the worker's request, made at {}",
+                        item.sender
+                    )),
+                })?;
+                if !super::store::replace_case_erasing(&self.store, &before, &case, &[])? {
+                    return Err(NodeError::Invalid(format!(
+                        "case {} changed while it was being erased; the handoff is retried",
+                        before.reference
+                    )));
+                }
+                self.store.flush().await
+            }
+        }
     }
 }
 
@@ -1244,7 +1475,11 @@ impl PartnerReferral {
 
 /// The handoff kinds of the case desk, and what acts on each.
 pub(crate) fn register_handoffs(router: &mut crate::handoffs::HandoffRouter) {
-    for kind in [HandoffKind::CASE_REFERRAL, HandoffKind::CASE_STATUS_UPDATE] {
+    for kind in [
+        HandoffKind::CASE_REFERRAL,
+        HandoffKind::CASE_STATUS_UPDATE,
+        HandoffKind::CASE_CHANGE,
+    ] {
         router.register(kind, |s, i, p| {
             Box::pin(s.cases().act_on_case_handoff(i, p))
         });

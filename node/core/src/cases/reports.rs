@@ -464,13 +464,13 @@ pub struct RetentionReport {
     pub erased: usize,
 }
 
-const ERASED: &str = "(erased)";
+pub(crate) const ERASED: &str = "(erased)";
 
 impl Case {
     /// Removes every personal field and free text, keeping what the
     /// statistics need: categories, corridor, sector, channel, status,
     /// outcome and the times of events.
-    fn erase_personal(&mut self) {
+    pub(crate) fn erase_personal(&mut self) {
         self.worker.name = None;
         self.worker.contact = None;
         self.worker.member = None;
@@ -595,9 +595,11 @@ impl CaseDesk<'_> {
         super::check_required("reason", &request.reason, MAX_FIELD)?;
         let before = self.case(id)?;
         let mut case = before.clone();
+        let at = now();
+        let told = self.erase_referrals(&mut case, at)?;
         case.erase_personal();
         case.push(CaseEvent {
-            at: now(),
+            at,
             actor: request.actor,
             kind: EventKind::Erased,
             note: Some(format!(
@@ -605,8 +607,16 @@ impl CaseDesk<'_> {
                 request.reason
             )),
         })?;
-        super::store::replace_case_erasing(&self.store, &before, &case)?;
+        if !super::store::replace_case_erasing(&self.store, &before, &case, &told)? {
+            return Err(NodeError::Invalid(format!(
+                "case {} was changed by someone else just now; try the erasure again",
+                before.reference
+            )));
+        }
         self.store.flush().await?;
+        if !told.is_empty() {
+            self.wake_outbox();
+        }
         Ok(case)
     }
 
@@ -644,7 +654,7 @@ impl CaseDesk<'_> {
                     self.config.case_retention_days
                 )),
             })?;
-            if super::store::replace_case_erasing(&self.store, &before, &case)? {
+            if super::store::replace_case_erasing(&self.store, &before, &case, &[])? {
                 erased += 1;
             }
         }

@@ -52,21 +52,48 @@ pub(crate) fn replace_case_with(
     store: &Store,
     before: &Case,
     after: &Case,
-    handoff: Option<&OutboxItem>,
+    handoffs: &[OutboxItem],
 ) -> Result<bool> {
     let mut batch = Batch::default();
     batch.put(CASES, before.id.as_bytes(), after)?;
-    if let Some(item) = handoff {
+    for item in handoffs {
         crate::handoffs::store::stage_outbox(&mut batch, item)?;
     }
     store.write_if_still(CASES, before.id.as_bytes(), before, batch)
 }
 
-/// Replaces `before` with its erased form `after` and removes the receipt
-/// code's hash, so that the code opens nothing any more.
-pub(crate) fn replace_case_erasing(store: &Store, before: &Case, after: &Case) -> Result<bool> {
+/// Replaces `before` with its erased form `after`, removes the receipt
+/// code's hash, so that the code opens nothing any more, and the bytes of
+/// every file of the case that no other case holds; `handoffs` (telling
+/// the affiliates the case went to) are written in the same batch.
+pub(crate) fn replace_case_erasing(
+    store: &Store,
+    before: &Case,
+    after: &Case,
+    handoffs: &[OutboxItem],
+) -> Result<bool> {
     let mut batch = Batch::default();
     batch.put(CASES, before.id.as_bytes(), after)?;
+    for item in handoffs {
+        crate::handoffs::store::stage_outbox(&mut batch, item)?;
+    }
+    let mut unused: std::collections::BTreeSet<&str> = before
+        .attachments
+        .iter()
+        .map(|a| a.sha256.as_str())
+        .collect();
+    if !unused.is_empty() {
+        for other in cases(store)? {
+            if other.id != before.id {
+                for a in &other.attachments {
+                    unused.remove(a.sha256.as_str());
+                }
+            }
+        }
+    }
+    for sha in unused {
+        batch.remove(FILES, sha.as_bytes());
+    }
     for lock in store.keys(RECEIPTS, &[]) {
         let lock = lock?;
         if lock.ends_with(before.id.as_bytes()) {

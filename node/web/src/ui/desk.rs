@@ -430,7 +430,9 @@ struct CaseView {
     events: Vec<EventRow>,
     /// Affiliates the worker consented to the case going to.
     consented: Vec<String>,
-    referrals: Vec<String>,
+    /// Each referral, with the changes that followed it (a consent that
+    /// narrowed, an erasure) and whether the recipient applied them.
+    referrals: Vec<(String, Vec<String>)>,
     handled_elsewhere: Option<String>,
     /// For a case another affiliate referred here and not yet decided: who.
     awaiting_decision: Option<String>,
@@ -569,11 +571,28 @@ pub(crate) fn case_page(
                         affiliate.to_string()
                     }
                 };
-                format!("{} · {to} · {}", day_string(r.created_at), code(&r.status))
+                let line = format!("{} · {to} · {}", day_string(r.created_at), code(&r.status))
                     + &r.remark
                         .as_ref()
                         .map(|m| format!(" · {m}"))
-                        .unwrap_or_default()
+                        .unwrap_or_default();
+                let changes = r
+                    .changes
+                    .iter()
+                    .map(|c| {
+                        let day = day_string(c.sent_at);
+                        let what = match c.change.as_str() {
+                            "erased" => "case-change-erased",
+                            _ => "case-change-narrowed",
+                        };
+                        let state = match c.applied_at {
+                            Some(at) => t.with("case-change-applied", &[("day", &day_string(at))]),
+                            None => t.with("case-change-pending", &[("to", &to)]),
+                        };
+                        format!("{}: {state}", t.with(what, &[("day", &day), ("to", &to)]))
+                    })
+                    .collect();
+                (line, changes)
             })
             .collect(),
         handled_elsewhere: c

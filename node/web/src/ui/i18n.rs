@@ -129,6 +129,15 @@ impl Catalogs {
     /// The message `key` in language `lang` (an index into [`CATALOGS`]),
     /// falling back to English, then to the key itself.
     pub fn get(&self, lang: usize, key: &str) -> String {
+        self.get_with(lang, key, &[])
+    }
+
+    /// Like [`Catalogs::get`], with the message's `{ $name }` variables.
+    pub fn get_with(&self, lang: usize, key: &str, args: &[(&str, &str)]) -> String {
+        let mut fluent_args = fluent_bundle::FluentArgs::new();
+        for (name, value) in args {
+            fluent_args.set(*name, *value);
+        }
         for bundle in [self.bundles.get(lang), self.bundles.first()]
             .into_iter()
             .flatten()
@@ -136,7 +145,7 @@ impl Catalogs {
             if let Some(pattern) = bundle.get_message(key).and_then(|m| m.value()) {
                 let mut errors = Vec::new();
                 return bundle
-                    .format_pattern(pattern, None, &mut errors)
+                    .format_pattern(pattern, Some(&fluent_args), &mut errors)
                     .into_owned();
             }
         }
@@ -195,6 +204,11 @@ pub struct Tr {
 impl Tr {
     pub fn get(&self, key: &str) -> String {
         catalogs().get(self.lang, key)
+    }
+
+    /// A message with variables, e.g. `t.with("case-change-pending", &[("to", "MTUC")])`.
+    pub fn with(&self, key: &str, args: &[(&str, &str)]) -> String {
+        catalogs().get_with(self.lang, key, args)
     }
 
     /// `lang="..."` for the page.
