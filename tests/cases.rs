@@ -1657,3 +1657,125 @@ async fn a_narrowed_consent_and_an_erasure_follow_the_case_across_the_border() {
     assert_eq!(applied, 2);
     net.shutdown().await;
 }
+
+/// Every file under `dir` that holds `needle`.
+fn files_holding(dir: &std::path::Path, needle: &[u8]) -> Vec<String> {
+    let mut hits = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            hits.extend(files_holding(&path, needle));
+        } else if std::fs::read(&path)
+            .unwrap()
+            .windows(needle.len())
+            .any(|w| w == needle)
+        {
+            hits.push(path.display().to_string());
+        }
+    }
+    hits
+}
+
+/// After an erasure and the store's compaction (which the node runs when
+/// it next starts), no file of the data folder holds the worker's name,
+/// contact, narrative or the bytes of her file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn erased_means_gone_from_every_file_of_the_data_folder() {
+    let mut net = TestNet::new(2).await;
+    let (status, case) = net
+        .call(
+            0,
+            Method::POST,
+            "/api/v1/cases",
+            Some(json!({
+                "kind": "complaint", "how": "walk_in", "categories": ["document_retention"],
+                "worker_name": "Zulaikha Rahmawati", "worker_contact": "+62 899 7777 2121",
+                "employer": "PT Penahan Paspor",
+                "description": "The agent keeps her passport in a locked drawer in Bekasi."
+            })),
+        )
+        .await;
+    assert_eq!(status, 201, "{case}");
+    let id = case["id"].as_str().unwrap().to_owned();
+    let png = include_bytes!("fixtures/screenshot-with-text.png");
+    let attached: Value = reqwest::Client::new()
+        .post(net.url(
+            0,
+            &format!("/api/v1/cases/{id}/attachments?name=passport.png"),
+        ))
+        .bearer_auth(&net.tokens[0])
+        .header("content-type", "image/png")
+        .body(png.to_vec())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let sha = attached["attachments"][0]["sha256"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let stored = reqwest::Client::new()
+        .get(net.url(0, &format!("/api/v1/cases/{id}/attachments/{sha}")))
+        .bearer_auth(&net.tokens[0])
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    // The pixels' compressed bytes: what the file is, not its header.
+    let idat = stored.windows(4).position(|w| w == b"IDAT").unwrap();
+    let file_bytes = stored[idat..stored.len().min(idat + 48)].to_vec();
+    let dir = net.node(0).state().data_dir.clone();
+    let secrets: Vec<Vec<u8>> = vec![
+        b"Zulaikha Rahmawati".to_vec(),
+        b"+62 899 7777 2121".to_vec(),
+        b"PT Penahan Paspor".to_vec(),
+        b"locked drawer in Bekasi".to_vec(),
+        file_bytes,
+    ];
+    net.node(0).state().flush_blocking().unwrap();
+    assert!(
+        !files_holding(&dir, &secrets[0]).is_empty(),
+        "the check can see a name"
+    );
+
+    let (status, body) = net
+        .call(
+            0,
+            Method::POST,
+            &format!("/api/v1/cases/{id}/erase"),
+            Some(json!({ "reason": "asked in person at the office" })),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    // The node compacts its store when it starts after an erasure.
+    net.stop(0).await;
+    net.start(0).await;
+    for secret in &secrets {
+        let hits = files_holding(&dir, secret);
+        assert!(
+            hits.is_empty(),
+            "{:?} is still in {hits:?}",
+            String::from_utf8_lossy(secret)
+        );
+    }
+    // What was not erased is all there.
+    let (status, after) = net
+        .call(0, Method::GET, &format!("/api/v1/cases/{id}"), None)
+        .await;
+    assert_eq!(status, 200, "{after}");
+    assert_eq!(after["erased"], true);
+    assert_eq!(after["reference"], case["reference"]);
+    let erasures = net
+        .node(0)
+        .state()
+        .audit_newest_first()
+        .map(|r| r.unwrap())
+        .filter(|r| r.action == "erase_case" && r.target == id)
+        .count();
+    assert_eq!(erasures, 1, "the trail survives the compaction");
+    net.shutdown().await;
+}

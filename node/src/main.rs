@@ -76,6 +76,9 @@ enum Command {
     /// Check the audit trail of a stopped node.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Maintain a stopped node's store.
+    #[command(subcommand)]
+    Store(StoreCommand),
     /// Show a running node's peers, heads and lag.
     Status {
         /// The node's HTTP address.
@@ -102,6 +105,17 @@ enum Command {
         /// setup page can be tried (the browser tests do).
         #[arg(long, hide = true)]
         leave_setup_to: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum StoreCommand {
+    /// Rewrite the store with only the current value of each record, so
+    /// that what was erased is in none of its files. A node does this by
+    /// itself when it starts after an erasure; stop the node first.
+    Compact {
+        #[arg(long)]
+        data_dir: PathBuf,
     },
 }
 
@@ -320,6 +334,13 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             status_snapshot,
         }) => return verify_card_offline(&card, &charter, status_snapshot.as_deref()),
         Command::Status { url, token } => status(&url, &token).await?,
+        Command::Store(StoreCommand::Compact { data_dir }) => {
+            let done = unionfed_node::storage::compact(&data_dir.join("store"))?;
+            println!(
+                "compacted {} records: {} bytes before, {} after",
+                done.records, done.bytes_before, done.bytes_after
+            );
+        }
         Command::Audit(AuditCommand::Policy) => {
             print!("{}", unionfed_node::access::table_markdown());
         }

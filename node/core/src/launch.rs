@@ -57,8 +57,24 @@ fn load_charter(store: &Store, data_dir: &Path, config: &Config) -> Result<HeldC
 
 /// Opens the node's store at `path` and brings up to date what older builds
 /// wrote there in a form this one no longer reads, each area its own.
+///
+/// When personal data was erased since the store was last compacted, it
+/// is compacted first, so that the erased values leave sled's files (see
+/// `storage::compact`); a compaction a crash interrupted is finished.
 pub(crate) fn open_store(path: &Path) -> Result<Store> {
-    let store = Store::open(path)?;
+    crate::storage::finish_interrupted_compaction(path)?;
+    let mut store = Store::open(path)?;
+    if store.erasure_pending()? {
+        drop(store);
+        let done = crate::storage::compact(path)?;
+        tracing::info!(
+            records = done.records,
+            bytes_before = done.bytes_before,
+            bytes_after = done.bytes_after,
+            "compacted the store: what was erased is in none of its files any more"
+        );
+        store = Store::open(path)?;
+    }
     crate::cases::store::index_partner_tokens(&store)?;
     crate::transfers::store::index_transfers(&store)?;
     Ok(store)

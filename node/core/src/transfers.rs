@@ -562,6 +562,7 @@ impl Transfers<'_> {
     /// At the recipient: deletes what was received from `sender` about
     /// `member`, ending any representation first.
     async fn forget(self, sender: &AffiliateId, member: &MemberId) -> Result<()> {
+        self.store.note_erasure()?;
         for mut transfer in store::member_transfers(&self.store, member)? {
             if transfer.direction != Direction::Incoming || &transfer.origin != sender {
                 continue;

@@ -299,6 +299,115 @@ pub struct Store {
 
 const UNCOUNTED: usize = usize::MAX;
 
+fn sled_config(path: &Path) -> sled::Config {
+    sled::Config::new()
+        .path(path)
+        .cache_capacity(256 * 1024 * 1024)
+        .mode(sled::Mode::HighThroughput)
+}
+
+/// The mark in `meta` that personal data was erased or purged since the
+/// store was last compacted.
+const ERASED_MARK: &str = "erased_since_compaction";
+
+/// What [`compact`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Compacted {
+    pub records: u64,
+    pub bytes_before: u64,
+    pub bytes_after: u64,
+}
+
+/// The sibling folder of `path` named `path` + `suffix`.
+fn sibling(path: &Path, suffix: &str) -> std::path::PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+fn dir_bytes(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| {
+            let p = e.path();
+            if p.is_dir() {
+                dir_bytes(&p)
+            } else {
+                e.metadata().map_or(0, |m| m.len())
+            }
+        })
+        .sum()
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> NodeError + '_ {
+    crate::error::io_at(path)
+}
+
+/// Finishes or undoes a compaction of the store at `path` that a crash
+/// interrupted, so that exactly one complete store is left at `path`:
+/// the new one if it was complete, else the old one.
+pub fn finish_interrupted_compaction(path: &Path) -> Result<()> {
+    let (new, old) = (sibling(path, ".new"), sibling(path, ".old"));
+    if !path.exists() && new.exists() && old.exists() {
+        // Between moving the old store aside and moving the new one in:
+        // the new one was complete (it is built before the old one moves).
+        std::fs::rename(&new, path).map_err(io(path))?;
+    }
+    if new.exists() {
+        std::fs::remove_dir_all(&new).map_err(io(&new))?;
+    }
+    if old.exists() && path.exists() {
+        std::fs::remove_dir_all(&old).map_err(io(&old))?;
+    }
+    Ok(())
+}
+
+/// Rewrites the store at `path` into a new one holding only the current
+/// value of every key, and deletes the old one. sled appends each change
+/// to its log and keeps earlier versions in it until it reuses the space,
+/// so what was erased could still be read from the old files; after this
+/// it is in no file of the folder. No process may have the store open.
+///
+/// The new store is built beside the old (`store.new`), made durable, and
+/// then swapped in; a crash at any point leaves one complete store, which
+/// [`finish_interrupted_compaction`] (run by every open through the node)
+/// puts back in place.
+pub fn compact(path: &Path) -> Result<Compacted> {
+    finish_interrupted_compaction(path)?;
+    let (new, old) = (sibling(path, ".new"), sibling(path, ".old"));
+    let bytes_before = dir_bytes(path);
+    let mut records = 0;
+    {
+        let from = sled_config(path).open().map_err(|e| {
+            NodeError::Storage(format!(
+                "cannot open the store at {}: {e}; stop the node before compacting it",
+                path.display()
+            ))
+        })?;
+        let to = sled_config(&new).open()?;
+        for name in from.tree_names() {
+            let (source, target) = (from.open_tree(&name)?, to.open_tree(&name)?);
+            for item in source.iter() {
+                let (key, value) = item?;
+                target.insert(key, value)?;
+                records += 1;
+            }
+        }
+        to.open_tree("meta")?.remove(ERASED_MARK)?;
+        to.flush()?;
+    }
+    std::fs::rename(path, &old).map_err(io(path))?;
+    std::fs::rename(&new, path).map_err(io(&new))?;
+    std::fs::remove_dir_all(&old).map_err(io(&old))?;
+    Ok(Compacted {
+        records,
+        bytes_before,
+        bytes_after: dir_bytes(path),
+    })
+}
+
 /// Group commit: each flush request takes a ticket; a flush that starts after
 /// a ticket was taken covers that ticket's writes.
 #[derive(Default)]
@@ -391,17 +500,12 @@ impl Store {
     /// a form this one no longer reads is brought up to date by the areas
     /// that own it, where the node opens its store (`launch::open_store` in unionfed-core).
     pub fn open(path: &Path) -> Result<Store> {
-        let db = sled::Config::new()
-            .path(path)
-            .cache_capacity(256 * 1024 * 1024)
-            .mode(sled::Mode::HighThroughput)
-            .open()
-            .map_err(|e| {
-                NodeError::Storage(format!(
-                    "cannot open the store at {}: {e}; is another unionfed using this data folder?",
-                    path.display()
-                ))
-            })?;
+        let db = sled_config(path).open().map_err(|e| {
+            NodeError::Storage(format!(
+                "cannot open the store at {}: {e}; is another unionfed using this data folder?",
+                path.display()
+            ))
+        })?;
         let meta = db.open_tree("meta")?;
         match meta.get("schema")? {
             None => {
@@ -525,6 +629,20 @@ impl Store {
         migrate(self)?;
         self.meta.insert(mark, &[1u8])?;
         Ok(())
+    }
+
+    /// Records that personal data was erased or purged: until the store is
+    /// compacted, earlier versions of it remain in sled's files. Called
+    /// before the erasing write, so that a crash between the two costs at
+    /// most a compaction that finds nothing to drop.
+    pub fn note_erasure(&self) -> Result<()> {
+        self.meta.insert(ERASED_MARK, &[1u8])?;
+        Ok(())
+    }
+
+    /// Whether something was erased since the store was last compacted.
+    pub fn erasure_pending(&self) -> Result<bool> {
+        Ok(self.meta.get(ERASED_MARK)?.is_some())
     }
 
     /// Forgets that the migration `mark` was done, as an older build would
@@ -860,5 +978,90 @@ mod tests {
             err.contains("schema version 99") && err.contains("upgrade unionfed"),
             "{err}"
         );
+    }
+
+    fn holds(dir: &Path, needle: &[u8]) -> bool {
+        std::fs::read_dir(dir).unwrap().flatten().any(|e| {
+            let p = e.path();
+            if p.is_dir() {
+                holds(&p, needle)
+            } else {
+                std::fs::read(&p)
+                    .unwrap()
+                    .windows(needle.len())
+                    .any(|w| w == needle)
+            }
+        })
+    }
+
+    const SECRET: Space = Space::raw(b'f', "case attachment");
+
+    #[test]
+    fn compaction_leaves_no_erased_value_in_any_file_and_keeps_the_rest() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = dir.path().join("store");
+        {
+            let store = Store::open(&path).unwrap();
+            store
+                .put_raw(SECRET, b"a", b"Wati Susanti +62 812 5555 0101")
+                .unwrap();
+            store.put_raw(SECRET, b"b", b"kept record").unwrap();
+            store.flush_blocking().unwrap();
+            store.note_erasure().unwrap();
+            store.remove(SECRET, b"a").unwrap();
+            store.flush_blocking().unwrap();
+            assert!(store.erasure_pending().unwrap());
+        }
+        assert!(holds(&path, b"Wati Susanti"), "sled keeps the old version");
+        let done = compact(&path).unwrap();
+        assert!(done.records >= 2, "{done:?}");
+        assert!(!holds(dir.path(), b"Wati Susanti"), "gone from every file");
+        let store = Store::open(&path).unwrap();
+        assert_eq!(
+            store.get_raw(SECRET, b"b").unwrap().unwrap(),
+            b"kept record"
+        );
+        assert!(store.get_raw(SECRET, b"a").unwrap().is_none());
+        assert!(!store.erasure_pending().unwrap());
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no store.new or store.old left"
+        );
+    }
+
+    #[test]
+    fn an_interrupted_compaction_leaves_one_complete_store() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let path = dir.path().join("store");
+        let make = |p: &Path, value: &[u8]| {
+            let store = Store::open(p).unwrap();
+            store.put_raw(SECRET, b"k", value).unwrap();
+            store.flush_blocking().unwrap();
+        };
+        // Crashed while building the new one: the old one stays.
+        make(&path, b"old");
+        make(&sibling(&path, ".new"), b"half");
+        finish_interrupted_compaction(&path).unwrap();
+        assert!(!sibling(&path, ".new").exists());
+        let read = |p: &Path| {
+            Store::open(p)
+                .unwrap()
+                .get_raw(SECRET, b"k")
+                .unwrap()
+                .unwrap()
+        };
+        assert_eq!(read(&path), b"old");
+        // Crashed after moving the old one aside: the complete new one moves in.
+        make(&sibling(&path, ".new"), b"new");
+        std::fs::rename(&path, sibling(&path, ".old")).unwrap();
+        finish_interrupted_compaction(&path).unwrap();
+        assert_eq!(read(&path), b"new");
+        assert!(!sibling(&path, ".old").exists() && !sibling(&path, ".new").exists());
+        // Crashed before deleting the old one: it goes.
+        make(&sibling(&path, ".old"), b"stale");
+        finish_interrupted_compaction(&path).unwrap();
+        assert!(!sibling(&path, ".old").exists());
+        assert_eq!(read(&path), b"new");
     }
 }

@@ -72,6 +72,7 @@ pub(crate) fn replace_case_erasing(
     after: &Case,
     handoffs: &[OutboxItem],
 ) -> Result<bool> {
+    store.note_erasure()?;
     let mut batch = Batch::default();
     batch.put(CASES, before.id.as_bytes(), after)?;
     for item in handoffs {
