@@ -211,6 +211,9 @@ fn table() -> Vec<Row> {
         api(M::POST, "/api/v1/members/{status_member}/status", A::ChangeMember).body(|_| {
             Body::Json(json!({ "status": "suspended", "reason": "dues unpaid since March" }))
         }),
+        api(M::GET, "/api/v1/members/{member}/export", A::ExportMember).shows(MEMBER),
+        api(M::POST, "/api/v1/members/{erasable_member}/erase", A::EraseMember)
+            .body(|_| Body::Json(json!({ "reason": "asked in writing at the office" }))),
         api(M::GET, "/api/v1/members/{member}/card", A::IssueCard),
         api(M::GET, "/api/v1/members/{member}/card.svg", A::IssueCard),
         api(M::GET, "/api/v1/members/{member}/card.png", A::IssueCard),
@@ -413,6 +416,9 @@ fn table() -> Vec<Row> {
         page(M::POST, "/members/{edit_member}/edit", A::ChangeMember)
             .body(|_| form(&[("sector", "fishing")])),
         page(M::GET, "/members/{member}/card", A::IssueCard).shows(&[MEMBER_NAME]),
+        page(M::GET, "/members/{member}/export", A::ExportMember).shows(MEMBER),
+        page(M::POST, "/members/{erasable_member}/erase", A::EraseMember)
+            .body(|_| form(&[("reason", "asked in person"), ("confirm", "yes")])),
         page(M::GET, "/cards", A::CheckCard),
         page(M::POST, "/cards", A::CheckCard)
             .body(|f| form(&[("card", &f.get("card"))]))
@@ -503,8 +509,9 @@ fn table() -> Vec<Row> {
 }
 
 /// Fixtures of which each caller the table lets change one gets its own.
-const POOLS: [&str; 9] = [
+const POOLS: [&str; 10] = [
     "consent",
+    "erasable_member",
     "transferable",
     "incoming",
     "accepted",
@@ -991,6 +998,11 @@ async fn make_fixtures(
     fx.one("member", vec![member.clone()]);
     fx.one("edit_member", vec![enrol(net, 0, "Edi Pratama").await]);
     fx.one("status_member", vec![enrol(net, 0, "Susi Handayani").await]);
+    let mut pool = Vec::new();
+    for _ in 0..n("erasable_member") {
+        pool.push(vec![enrol(net, 0, "Wulan Sari").await]);
+    }
+    fx.pool("erasable_member", pool);
     let mut pool = Vec::new();
     for _ in 0..n("consent") {
         pool.push(vec![

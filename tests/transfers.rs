@@ -855,3 +855,105 @@ async fn a_representation_ends_by_itself_at_its_end_date() {
     assert_eq!(v["representing"], json!([]), "{v}");
     net.shutdown().await;
 }
+
+/// A member whose file went to MTUC asks KSPI for everything it holds and
+/// then to be erased: the export holds the record, consent, transfer and
+/// who read the record; the erasure revokes the card everywhere, and MTUC
+/// deletes the file it received.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_member_exports_their_data_and_is_erased_everywhere_it_went() {
+    let net = TestNet::new(3).await;
+    net.wait_connected().await;
+    let (member, consent, id) = transfer_to_mtuc(&net).await;
+    let card = net.card(0, &member).await;
+    incoming(&net, 1, &id).await;
+    let (status, _) = net
+        .call(
+            1,
+            Method::POST,
+            &format!("/api/v1/transfers/{id}/accept"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200);
+    net.call(0, Method::GET, &format!("/api/v1/members/{member}"), None)
+        .await;
+
+    let (status, export) = net
+        .call(
+            0,
+            Method::GET,
+            &format!("/api/v1/members/{member}/export"),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{export}");
+    assert_eq!(export["member"]["holder_name"], "Siti Rahayu");
+    assert_eq!(export["consents"][0]["id"], consent.as_str());
+    assert_eq!(export["transfers"][0]["id"], id.as_str());
+    let trail: Vec<&str> = export["trail"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["action"].as_str().unwrap())
+        .collect();
+    assert!(
+        trail.contains(&"view_member"),
+        "who read the record: {trail:?}"
+    );
+    assert!(trail.contains(&"send_transfer"), "{trail:?}");
+
+    let (status, body) = net
+        .call(
+            0,
+            Method::POST,
+            &format!("/api/v1/members/{member}/erase"),
+            Some(json!({ "reason": " " })),
+        )
+        .await;
+    assert_eq!(status, 422, "a reason is needed: {body}");
+    let (status, erased) = net
+        .call(
+            0,
+            Method::POST,
+            &format!("/api/v1/members/{member}/erase"),
+            Some(json!({ "reason": "asked in writing at the Batam office" })),
+        )
+        .await;
+    assert_eq!(status, 200, "{erased}");
+    assert_eq!(erased["recipients_told"], json!(["MTUC"]));
+    assert!(erased["revoked_at_seq"].is_u64(), "{erased}");
+    let (_, record) = net
+        .call(0, Method::GET, &format!("/api/v1/members/{member}"), None)
+        .await;
+    assert_eq!(record["holder_name"], "(erased)");
+    assert_eq!(record["status"], "revoked");
+    assert!(!record.to_string().contains("PT Contoh"), "{record}");
+    // MTUC deletes the file it received, and the card fails at every node.
+    wait_for(60, "the file deleted at MTUC", || async {
+        let (_, t) = net
+            .call(1, Method::GET, &format!("/api/v1/transfers/{id}"), None)
+            .await;
+        t["file"].is_null().then_some(())
+    })
+    .await;
+    for i in 0..3 {
+        let v = wait_for(60, "the revocation everywhere", || async {
+            let v = net.verdict(i, &card).await;
+            (v["valid"] == false).then_some(v)
+        })
+        .await;
+        assert_eq!(v["status"], "revoked", "node {i}: {v}");
+    }
+    // Erased once: a second request says so and changes nothing.
+    let (status, body) = net
+        .call(
+            0,
+            Method::POST,
+            &format!("/api/v1/members/{member}/erase"),
+            Some(json!({ "reason": "asked again" })),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    net.shutdown().await;
+}

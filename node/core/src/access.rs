@@ -215,6 +215,8 @@ pub enum Action {
     ReadMember,
     ListMembers,
     ChangeMember,
+    ExportMember,
+    EraseMember,
     IssueCard,
     CheckCard,
     ReadTransfers,
@@ -242,10 +244,12 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 29] = [
         Action::ReadMember,
         Action::ListMembers,
         Action::ChangeMember,
+        Action::ExportMember,
+        Action::EraseMember,
         Action::IssueCard,
         Action::CheckCard,
         Action::ReadTransfers,
@@ -278,6 +282,12 @@ impl Action {
             Action::ReadMember => "read a member's record, consents and transfer log",
             Action::ListMembers => "list and search members",
             Action::ChangeMember => "enrol a member, change their fields or status",
+            Action::ExportMember => {
+                "export everything this node holds about a member (their access request)"
+            }
+            Action::EraseMember => {
+                "erase a member at their request: personal fields, received files, the card revoked"
+            }
             Action::IssueCard => "issue and print a member's card",
             Action::CheckCard => "check a card",
             Action::ReadTransfers => "read transfers and the files that arrived",
@@ -317,6 +327,8 @@ impl Action {
             Action::ReadMember => "view_member",
             Action::ListMembers => "list_members",
             Action::ChangeMember => "change_member",
+            Action::ExportMember => "export_member",
+            Action::EraseMember => "erase_member",
             Action::IssueCard => "issue_card",
             Action::CheckCard => "check_card",
             Action::ReadTransfers => "view_transfers",
@@ -352,6 +364,8 @@ impl Action {
             Action::ReadMember
                 | Action::ListMembers
                 | Action::ChangeMember
+                | Action::ExportMember
+                | Action::EraseMember
                 | Action::IssueCard
                 | Action::ReadTransfers
                 | Action::ChangeTransfers
@@ -374,6 +388,7 @@ impl Action {
         matches!(
             self,
             Action::ChangeMember
+                | Action::EraseMember
                 | Action::ChangeTransfers
                 | Action::ChangeCase
                 | Action::EraseCases
@@ -417,8 +432,13 @@ pub fn reach(holder: Holder, action: Action) -> Reach {
             H::Viewer => Masked,
             _ => None,
         },
-        A::ChangeMember | A::IssueCard | A::ChangeTransfers => match holder {
+        A::ChangeMember | A::IssueCard | A::ChangeTransfers | A::ExportMember => match holder {
             H::Admin | H::AdminToken | H::Organiser => Full,
+            _ => None,
+        },
+        // Erasure cannot be undone: the node's administrators only, as for cases.
+        A::EraseMember => match holder {
+            H::Admin | H::AdminToken => Full,
             _ => None,
         },
         A::ReadTransfers => match holder {

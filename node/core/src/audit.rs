@@ -152,6 +152,14 @@ impl NodeState {
         }
     }
 
+    /// Every record whose target is `target` (a member or case id), oldest
+    /// first.
+    pub(crate) fn audit_records_about(&self, target: &str) -> Result<Vec<AuditRecord>> {
+        store::oldest_first(&self.store)
+            .filter(|r| r.as_ref().map_or(true, |r| r.target == target))
+            .collect()
+    }
+
     /// The newest records first, matching `query`, and the check of the
     /// whole chain: what the audit page shows.
     pub fn audit_records(

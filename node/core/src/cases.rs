@@ -751,6 +751,15 @@ impl CaseDesk<'_> {
         Ok(grant.shown_all(found, Case::masked))
     }
 
+    /// The cases that name member `id`.
+    pub(crate) fn cases_of_member(self, id: &unionfed_protocol::MemberId) -> Result<Vec<Case>> {
+        Ok(store::cases(&self.store)?
+            .into_iter()
+            .filter(|c| c.worker.member.as_ref() == Some(id))
+            .map(|c| self.with_delivery(c))
+            .collect())
+    }
+
     pub(crate) fn case(self, id: &CaseId) -> Result<Case> {
         store::case(&self.store, id)?.ok_or_else(|| NodeError::NotFound {
             what: "case",

@@ -25,6 +25,7 @@ pub mod metrics;
 pub mod node;
 pub mod private_fs;
 pub mod replication;
+pub mod rights;
 pub mod text;
 pub mod timers;
 pub mod transfers;

@@ -380,10 +380,57 @@ impl MemberRecord {
     }
 }
 
+/// The name an erased member's record keeps.
+pub const ERASED_NAME: &str = "(erased)";
+
+impl MemberRecord {
+    /// Removes every personal field and revokes the membership; a new salt
+    /// makes the holder commitment of the revoking attestation match no
+    /// one, and the old salt (printed on the card) is gone from the node.
+    fn erase_personal(&mut self, reason: &str) {
+        self.holder_name = ERASED_NAME.to_owned();
+        self.date_of_birth = None;
+        self.contact = None;
+        self.sector = None;
+        self.employer = None;
+        self.work = WorkDetails::default();
+        self.origin_country = None;
+        self.destination_country = None;
+        self.status = MemberStatus::Revoked;
+        self.status_reason = Some(format!("erased at the member's request: {reason}"));
+        self.salt = fresh_salt();
+    }
+}
+
 fn fresh_salt() -> String {
     let mut salt = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut salt);
     hex::encode(salt)
+}
+
+/// A member's request to be erased, as staff took it.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MemberErasure {
+    /// How the member asked, e.g. "in writing at the Batam office, 2026-11-30".
+    pub reason: String,
+}
+
+/// What erasing a member did.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MemberErased {
+    #[schema(value_type = String)]
+    pub member: MemberId,
+    /// The log position of the attestation that revokes the membership, so
+    /// that every card check fails everywhere; `None` at a node that only
+    /// held the member for their home affiliate (its copy is deleted).
+    pub revoked_at_seq: Option<u64>,
+    /// Affiliates that had received the member's file and are told to
+    /// delete it (the consent it went under is withdrawn).
+    #[schema(value_type = Vec<String>)]
+    pub recipients_told: Vec<unionfed_protocol::AffiliateId>,
+    /// Files other affiliates sent about the member, deleted here.
+    pub received_files_deleted: usize,
 }
 
 /// A node's members and their cards: enrolment, records, status changes and card issue.
@@ -676,6 +723,77 @@ impl Members<'_> {
         let body = record.attestation(&self)?;
         self.append_attested(body, &mut record).await?;
         Ok(record)
+    }
+
+    /// Erases a member at their request: the personal fields go, the
+    /// membership is revoked by a new attestation (so that every card
+    /// check fails everywhere), every consent still in force is withdrawn
+    /// (each affiliate that received the member's file is told to delete
+    /// it), and the files other affiliates sent about the member are
+    /// deleted. The record stays, as "(erased)", with the reason. Cases the
+    /// member is linked to are the case desk's: they are erased on their
+    /// own request.
+    pub async fn erase(
+        self,
+        who: &Principal,
+        id: &MemberId,
+        request: MemberErasure,
+    ) -> Result<MemberErased> {
+        self.guarded(
+            who,
+            Action::EraseMember,
+            &id.to_string(),
+            "erase_member",
+            self.erase_unchecked(id, request),
+        )
+        .await
+    }
+
+    async fn erase_unchecked(self, id: &MemberId, request: MemberErasure) -> Result<MemberErased> {
+        if request.reason.trim().is_empty() {
+            return Err(NodeError::Invalid(
+                "reason is empty; say how the member asked to be erased".into(),
+            ));
+        }
+        crate::text::check_line("reason", &request.reason, MAX_REASON)?;
+        let record = self.member(id)?;
+        if record.holder_name == ERASED_NAME {
+            return Err(NodeError::Invalid(format!("member {id} is erased already")));
+        }
+        self.store.note_erasure()?;
+        let transfers = self.transfers();
+        let mut recipients_told = Vec::new();
+        for consent in crate::transfers::store::consents(&self.store, id)? {
+            if consent.withdrawn_at.is_none() {
+                let recipient = consent.recipient.clone();
+                if transfers
+                    .withdraw_consent_unchecked(id, &consent.id)
+                    .await?
+                {
+                    recipients_told.push(recipient);
+                }
+            }
+        }
+        let received_files_deleted = transfers.delete_received_files(id)?;
+        let _guard = self.member_lock.lock().await;
+        let mut record = self.member(id)?;
+        let revoked_at_seq = if record.home.is_none() {
+            record.erase_personal(&request.reason);
+            record.updated_at = now();
+            let body = record.attestation(&self)?;
+            self.append_attested(body, &mut record).await?;
+            Some(record.attestation_seq)
+        } else {
+            store::remove_member(&self.store, id)?;
+            None
+        };
+        self.store.flush().await?;
+        Ok(MemberErased {
+            member: *id,
+            revoked_at_seq,
+            recipients_told,
+            received_files_deleted,
+        })
     }
 
     /// Signs a card for an active member; the name on it comes back too,

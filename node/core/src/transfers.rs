@@ -477,6 +477,11 @@ impl Transfers<'_> {
     }
 
     /// A member's consents; part of reading their record.
+    /// Every consent recorded for `member`, withdrawn ones too.
+    pub(crate) fn consents_unchecked(self, member: &MemberId) -> Result<Vec<Consent>> {
+        store::consents(&self.store, member)
+    }
+
     pub fn consents(self, who: &Principal, member: &MemberId) -> Result<Vec<Consent>> {
         let grant = self.allow(who, Action::ReadMember, &member.to_string())?;
         self.members().member(member)?;
@@ -508,7 +513,11 @@ impl Transfers<'_> {
         member: &MemberId,
         id: &HandoffId,
     ) -> Result<Consent> {
-        let work = self.withdraw_consent_unchecked(member, id);
+        let work = async {
+            self.withdraw_consent_unchecked_for(member, id)
+                .await
+                .map(|(consent, _)| consent)
+        };
         self.guarded(
             who,
             Action::ChangeTransfers,
@@ -519,11 +528,21 @@ impl Transfers<'_> {
         .await
     }
 
-    async fn withdraw_consent_unchecked(
+    /// Withdraws a consent in force; says whether its recipient had been
+    /// sent the member's file and is now told to delete it.
+    pub(crate) async fn withdraw_consent_unchecked(
         self,
         member: &MemberId,
         id: &HandoffId,
-    ) -> Result<Consent> {
+    ) -> Result<bool> {
+        Ok(self.withdraw_consent_unchecked_for(member, id).await?.1)
+    }
+
+    async fn withdraw_consent_unchecked_for(
+        self,
+        member: &MemberId,
+        id: &HandoffId,
+    ) -> Result<(Consent, bool)> {
         self.members().member(member)?;
         let mut consent = store::consents(&self.store, member)?
             .into_iter()
@@ -556,7 +575,21 @@ impl Transfers<'_> {
             )
             .await?;
         }
-        Ok(consent)
+        Ok((consent, used))
+    }
+
+    /// Deletes the files other affiliates sent about `member`; how many.
+    pub(crate) fn delete_received_files(self, member: &MemberId) -> Result<usize> {
+        let mut deleted = 0;
+        for mut transfer in store::member_transfers(&self.store, member)? {
+            if transfer.direction == Direction::Incoming && transfer.file.is_some() {
+                transfer.file = None;
+                transfer.updated_at = now();
+                store::put_transfer(&self.store, &transfer)?;
+                deleted += 1;
+            }
+        }
+        Ok(deleted)
     }
 
     /// At the recipient: deletes what was received from `sender` about

@@ -220,7 +220,7 @@ pub(crate) fn parse_member_id(id: &str) -> Result<unionfed_protocol::MemberId, A
 #[openapi(
     info(title = "unionfed node API", version = "1", description = "A unionfed node's JSON API. Endpoints marked with a lock need `Authorization: Bearer <token>`."),
     paths(
-        members::create, members::read, members::update, members::set_status, members::card,
+        members::create, members::read, members::update, members::set_status, members::export, members::erase, members::card,
         members::card_svg, members::card_png, cards::verify, federation::federation,
         federation::status_snapshot, federation::submit_charter, federation::healthz, federation::metrics,
         transfers::record_consent, transfers::consents, transfers::create, transfers::list, transfers::read,
@@ -330,6 +330,8 @@ pub fn router(state: AppState) -> Router {
             get(members::read).patch(members::update),
         )
         .route("/api/v1/members/{id}/status", post(members::set_status))
+        .route("/api/v1/members/{id}/export", get(members::export))
+        .route("/api/v1/members/{id}/erase", post(members::erase))
         .route("/api/v1/members/{id}/card", get(members::card))
         .route("/api/v1/members/{id}/card.svg", get(members::card_svg))
         .route("/api/v1/members/{id}/card.png", get(members::card_png))

@@ -231,6 +231,8 @@ pub(crate) fn staff_routes(max_file_bytes: usize) -> Router<AppState> {
         .route("/members/new", get(members::new_form).post(members::enrol))
         .route("/members/{id}", get(members::show))
         .route("/members/{id}/status", post(members::set_status))
+        .route("/members/{id}/export", get(members::export))
+        .route("/members/{id}/erase", post(members::erase))
         .route("/members/{id}/edit", post(members::edit))
         .route("/members/{id}/card", get(members::card))
         .route("/cards", get(members::check_form).post(members::check))

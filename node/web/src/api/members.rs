@@ -7,7 +7,9 @@ use axum::response::IntoResponse;
 use axum::Json;
 use serde::Serialize;
 use unionfed_core::access::Action;
-use unionfed_core::members::{MemberPatch, MemberView, NewMember, StatusChange};
+use unionfed_core::members::{
+    MemberErased, MemberErasure, MemberPatch, MemberView, NewMember, StatusChange,
+};
 use utoipa::ToSchema;
 
 /// A card as text.
@@ -78,6 +80,45 @@ pub(crate) async fn set_status(
         .set_status(&who, &parse_member_id(&id)?, change)
         .await?;
     Ok(Json(state.members().view(record)?))
+}
+
+/// Everything this node holds about a member: record, consents, transfers,
+/// the cases that name them and every audit record about their record.
+#[utoipa::path(get, path = "/api/v1/members/{id}/export", params(("id" = String, Path)),
+    responses((status = 200, body = unionfed_core::rights::MemberExport), (status = 400, body = super::ErrorBody),
+        (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody)),
+    security(("token" = [])))]
+pub(crate) async fn export(
+    Caller(who): Caller,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<unionfed_core::rights::MemberExport>, ApiError> {
+    Ok(Json(unionfed_core::rights::export_member(
+        &state,
+        &who,
+        &parse_member_id(&id)?,
+    )?))
+}
+
+/// Erases a member at their request: personal fields, received files; the
+/// membership is revoked and recipients of their file are told to delete it.
+#[utoipa::path(post, path = "/api/v1/members/{id}/erase", request_body = MemberErasure, params(("id" = String, Path)),
+    responses((status = 200, body = MemberErased), (status = 400, body = super::ErrorBody), (status = 401, body = super::ErrorBody),
+        (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("token" = [])))]
+pub(crate) async fn erase(
+    Caller(who): Caller,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    request: Body<MemberErasure>,
+) -> Result<Json<MemberErased>, ApiError> {
+    let request = request.allowed(&state, &who, Action::EraseMember)?;
+    Ok(Json(
+        state
+            .members()
+            .erase(&who, &parse_member_id(&id)?, request)
+            .await?,
+    ))
 }
 
 /// A freshly signed card for an active member.

@@ -239,6 +239,10 @@ struct MemberPage {
     notice: Option<String>,
     error: Option<String>,
     may_change: bool,
+    /// May export everything held about the member (their access request).
+    may_export: bool,
+    /// May erase the member (admins); not offered once erased.
+    may_erase: bool,
     statuses: Vec<(&'static str, String, bool)>,
     transfers: Vec<String>,
     /// (field, label key, value) of the details an organiser may change.
@@ -398,6 +402,9 @@ fn member_page_with(
             notice,
             error,
             may_change: staff.who.may(Action::ChangeMember) && is_home,
+            may_export: staff.who.may(Action::ExportMember),
+            may_erase: staff.who.may(Action::EraseMember)
+                && r.holder_name != unionfed_core::members::ERASED_NAME,
             statuses: [
                 MemberStatus::Active,
                 MemberStatus::Suspended,
@@ -451,6 +458,84 @@ pub(crate) async fn set_status(
     };
     match state.members().set_status(&staff.who, &id, change).await {
         Ok(_) => Redirect::to(&format!("/members/{id}")).into_response(),
+        Err(NodeError::Invalid(m)) => {
+            member_page(&state, &staff, &id, None, Some(staff.input_error(&m)))
+        }
+        Err(NodeError::NotFound { .. }) => {
+            message_page(staff.t, StatusCode::NOT_FOUND, "members-none")
+        }
+        Err(e) => staff.error_page(e),
+    }
+}
+
+/// Everything this node holds about the member, as a JSON file to hand
+/// them: their request for access, recorded as an export.
+pub(crate) async fn export(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+) -> Response {
+    let Some(id) = parse_id(&id) else {
+        return message_page(staff.t, StatusCode::NOT_FOUND, "members-none");
+    };
+    match unionfed_core::rights::export_member(&state, &staff.who, &id) {
+        Ok(export) => match serde_json::to_vec_pretty(&export) {
+            Ok(body) => (
+                [
+                    (
+                        axum::http::header::CONTENT_TYPE,
+                        "application/json".to_owned(),
+                    ),
+                    (
+                        axum::http::header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"member-{id}.json\""),
+                    ),
+                    (axum::http::header::CACHE_CONTROL, "no-store".to_owned()),
+                ],
+                body,
+            )
+                .into_response(),
+            Err(e) => staff.error_page(NodeError::Invalid(e.to_string())),
+        },
+        Err(NodeError::NotFound { .. }) => {
+            message_page(staff.t, StatusCode::NOT_FOUND, "members-none")
+        }
+        Err(e) => staff.error_page(e),
+    }
+}
+
+/// Erases the member at their request (admins), then shows what is left.
+pub(crate) async fn erase(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    StaffForm { staff, fields: f }: StaffForm,
+) -> Response {
+    let Some(id) = parse_id(&id) else {
+        return message_page(staff.t, StatusCode::NOT_FOUND, "members-none");
+    };
+    if let Some(r) = staff.unless_may(&state, Action::EraseMember, &id.to_string()) {
+        return r;
+    }
+    if f.one("confirm") != "yes" {
+        return member_page(
+            &state,
+            &staff,
+            &id,
+            None,
+            Some(staff.t.get("member-erase-unconfirmed")),
+        );
+    }
+    let request = unionfed_core::members::MemberErasure {
+        reason: f.one("reason"),
+    };
+    match state.members().erase(&staff.who, &id, request).await {
+        Ok(_) => member_page(
+            &state,
+            &staff,
+            &id,
+            Some(staff.t.get("member-erased")),
+            None,
+        ),
         Err(NodeError::Invalid(m)) => {
             member_page(&state, &staff, &id, None, Some(staff.input_error(&m)))
         }
