@@ -248,7 +248,28 @@ try {
       expect(!seen.includes(hidden), `a viewer sees ${hidden}`);
     }
     await shot(v, 'staff-member-as-viewer');
+    expect(await v.locator('form[action$="/erase"]').count() === 0, 'a viewer is offered erasure');
     await viewer.close();
+
+    // An admin on a phone, in Burmese: the member's data, to download or
+    // erase at their request, behind a reason and a confirmation.
+    const burmese = await browser.newContext({ locale: 'en-GB', bypassCSP: true, viewport: { width: 360, height: 740 }, isMobile: true });
+    await burmese.addCookies([{ name: 'uf_lang', value: 'my', url: kspi.url }]);
+    const b = await burmese.newPage();
+    await b.goto(`${kspi.url}/login`);
+    await b.locator('input[name="username"]').fill('admin');
+    await b.locator('input[name="password"]').fill(kspi.password);
+    await b.locator('form[action="/login"] button[type="submit"]').click();
+    await b.waitForURL((u) => !u.pathname.startsWith('/login'));
+    await b.goto(memberUrl);
+    await b.locator('form[action$="/erase"]').waitFor();
+    expect((await b.textContent('#rights-h')).includes('အဖွဲ့ဝင်'), 'the rights heading is not in Burmese');
+    await accessible(b, 'member page in Burmese on a phone');
+    await b.locator('#rights-h').scrollIntoViewIfNeeded();
+    await shot(b, 'staff-member-rights-my-phone');
+    const width = await b.evaluate(() => document.documentElement.scrollWidth);
+    expect(width <= 360, `the member page is ${width} px wide on a 360 px phone`);
+    await burmese.close();
   });
 
   await check('a card issued at KSPI is checked on the public page of MTUC', async () => {
