@@ -374,6 +374,7 @@ fn table() -> Vec<Row> {
             .ok(303),
         // The public reads the directory without its staff notes.
         open(M::GET, "/p/rights?country=MY", Some(A::ReadDirectory)).shows(&[SERVICE_NOTES]),
+        open(M::GET, "/p/privacy", None),
         // --- signing in: the same answer whoever asks ---
         open(M::GET, "/login", None),
         // A login ends the session the browser came with.

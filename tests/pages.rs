@@ -316,7 +316,14 @@ async fn public_pages_are_small_safe_and_rate_limited_in_the_readers_language() 
         "text/javascript; charset=utf-8"
     );
     let js_len = js.bytes().await.unwrap().len();
-    for path in ["/p", "/p/card", "/p/complaint", "/p/case", "/p/rights"] {
+    for path in [
+        "/p",
+        "/p/card",
+        "/p/complaint",
+        "/p/case",
+        "/p/rights",
+        "/p/privacy",
+    ] {
         let r = client()
             .get(net.url(0, path))
             .header("accept-language", "my")
@@ -396,5 +403,55 @@ async fn know_your_rights_names_the_unions_and_services_of_the_country_of_work()
     // An unknown country falls back to the node's own.
     let (_, html) = get(&net, "/p/rights?country=ZZ", "en").await;
     assert!(html.contains("(KSPI)") && html.contains("Know your rights"));
+    net.shutdown().await;
+}
+
+/// Every public page links to the privacy notice, which names the union,
+/// its country, how long a closed case is kept and whom to ask, from the
+/// node's configuration, in the reader's language.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_privacy_notice_names_the_union_and_its_data_protection_contact() {
+    let mut net = TestNet::prepare_tuned(2, |c| {
+        if c.affiliate.as_str() == "KSPI" {
+            c.privacy_contact =
+                Some("Petugas pelindungan data, dpo@kspi.example, +62 21 555 0100".into());
+            c.case_retention_days = 365;
+        }
+    });
+    net.start(0).await;
+    net.start(1).await;
+    let (status, home) = get(&net, "/p", "id").await;
+    assert_eq!(status, 200);
+    assert!(
+        home.contains(r#"<a href="/p/privacy">Privasi</a>"#),
+        "{home}"
+    );
+    let (status, notice) = get(&net, "/p/privacy", "id").await;
+    assert_eq!(status, 200, "{notice}");
+    let name = &net.configs[0].name;
+    assert!(
+        notice.contains(name.as_str()),
+        "the union is named: {notice}"
+    );
+    assert!(
+        notice.contains("di Indonesia"),
+        "its country, in Indonesian: {notice}"
+    );
+    assert!(notice.contains("setelah 365 hari"), "{notice}");
+    assert!(notice.contains("dpo@kspi.example"), "{notice}");
+    // Without a contact configured, the notice says where to ask.
+    let other = reqwest::Client::new()
+        .get(net.url(1, "/p/privacy"))
+        .header("accept-language", "en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        other.contains("Ask at the union office for its data protection contact."),
+        "{other}"
+    );
     net.shutdown().await;
 }

@@ -562,6 +562,27 @@ try {
     expect(wide <= 360, `the rights page is ${wide}px wide on a 360px screen`);
     await context.close();
   });
+
+  await check('every public page links to the privacy notice, which names the union, on a phone in Burmese and on a laptop in English', async () => {
+    const phone = await browser.newContext({ locale: 'my-MM', bypassCSP: true, viewport: { width: 360, height: 740 }, isMobile: true });
+    const p = await phone.newPage();
+    await p.goto(`${mtuc.url}/p`);
+    await p.locator('footer a[href="/p/privacy"]').click();
+    await p.locator('h1').waitFor();
+    expect((await p.textContent('main')).includes('Malaysian Trades Union Congress'), 'the notice does not name the union');
+    await accessible(p, 'privacy (my)');
+    await shot(p, 'public-privacy-my-phone');
+    const wide = await p.evaluate(() => document.documentElement.scrollWidth);
+    expect(wide <= 360, `the privacy notice is ${wide}px wide on a 360px screen`);
+    await phone.close();
+    const laptop = await browser.newContext({ locale: 'en-GB', bypassCSP: true, viewport: { width: 1366, height: 768 } });
+    const l = await laptop.newPage();
+    await l.goto(`${mtuc.url}/p/privacy`);
+    await l.getByRole('heading', { name: 'How the union looks after what you send' }).waitFor();
+    await accessible(l, 'privacy (en)');
+    await shot(l, 'public-privacy-en');
+    await laptop.close();
+  });
 } finally {
   await browser.close();
   demo.child.kill('SIGINT');

@@ -92,6 +92,12 @@ pub struct Config {
     /// are erased; the anonymous statistics remain. Default 730.
     #[serde(default = "defaults::case_retention_days")]
     pub case_retention_days: u32,
+    /// How a worker reaches the affiliate's data-protection contact (a
+    /// name, an e-mail address, a phone number), shown in the privacy
+    /// notice of the public pages. Default: none (the notice says to ask
+    /// at the union office).
+    #[serde(default)]
+    pub privacy_contact: Option<String>,
     /// Smallest count a case statistic shows; smaller cells are suppressed.
     /// Default 5.
     #[serde(default = "defaults::stats_min_cell")]
@@ -216,6 +222,7 @@ impl Config {
             http_max_connections: defaults::http_max_connections(),
             http_client_timeout_secs: defaults::http_client_timeout_secs(),
             case_retention_days: defaults::case_retention_days(),
+            privacy_contact: None,
             stats_min_cell: defaults::stats_min_cell(),
             max_attachment_bytes: defaults::max_attachment_bytes(),
             secure_cookies: defaults::secure_cookies(),
@@ -265,6 +272,10 @@ impl Config {
                 "country {} is not a country of ISO 3166-1; set the affiliate's country code, e.g. MY",
                 self.country
             ));
+        }
+        if let Some(contact) = &self.privacy_contact {
+            crate::text::check_line("privacy_contact", contact, 300)
+                .map_err(|e| NodeError::Config(e.to_string()))?;
         }
         if self.p2p_listen.is_empty() {
             return bad(
@@ -395,6 +406,7 @@ const FIELD_DOCS: &[(&str, &str)] = &[
     ("http_max_connections", "Most HTTP connections open at once; more wait. Keep under the open-file limit. Default 1000."),
     ("http_client_timeout_secs", "Seconds a client may keep the node waiting: for request headers, between requests, and between pieces of a body. Default 30."),
     ("case_retention_days", "Days after a case closes before its personal fields are erased; statistics remain. Default 730."),
+    ("privacy_contact", "How a worker reaches the affiliate's data-protection contact, shown in the public pages' privacy notice, e.g. \"Data protection officer, dpo@example.org, +60 3 0000 0000\". Default: none."),
     ("stats_min_cell", "Smallest count a case statistic shows; smaller cells are suppressed. Default 5."),
     ("max_attachment_bytes", "Largest file attached to a case, in bytes. Default 5242880."),
     ("secure_cookies", "Send the staff login cookie over HTTPS only; turn off only for a node used on this machine alone. Default true."),

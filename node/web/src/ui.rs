@@ -202,6 +202,7 @@ pub(crate) fn public_routes() -> Router<AppState> {
         .route("/p/case/message", post(public::follow_message))
         .route("/p/lang", post(public::choose_language))
         .route("/p/rights", get(public::rights))
+        .route("/p/privacy", get(public::privacy))
 }
 
 /// The staff pages that need no session; the caller rate limits them.

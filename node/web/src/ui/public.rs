@@ -55,6 +55,48 @@ struct ErrorPage {
     message: String,
 }
 
+#[derive(Template)]
+#[template(path = "p_privacy.html")]
+struct PrivacyPage {
+    t: Tr,
+    back: &'static str,
+    who: String,
+    keep: String,
+    contact: Option<String>,
+}
+
+/// What the union keeps of what a worker sends here, for how long, and
+/// whom to ask: named from the node's configuration.
+pub(crate) async fn privacy(State(state): State<AppState>, PageLang(t): PageLang) -> Response {
+    let config = &state.config;
+    let who = t.with(
+        "privacy-who",
+        &[
+            ("union", &config.name),
+            ("country", &t.country(config.country.as_str())),
+        ],
+    );
+    let keep = t.with(
+        "privacy-keep",
+        &[("days", &config.case_retention_days.to_string())],
+    );
+    let contact = config
+        .privacy_contact
+        .as_ref()
+        .map(|c| t.with("privacy-contact", &[("contact", c)]));
+    page(
+        StatusCode::OK,
+        PrivacyPage {
+            t,
+            back: "/p/privacy",
+            who,
+            keep,
+            contact,
+        }
+        .render(),
+    )
+}
+
 pub(crate) async fn home(PageLang(t): PageLang) -> Response {
     page(StatusCode::OK, HomePage { t, back: "/p" }.render())
 }
