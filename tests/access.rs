@@ -252,6 +252,8 @@ fn table() -> Vec<Row> {
         // The register holds no personal field: whoever lists cases may have it.
         api(M::GET, "/api/v1/cases/export.csv", A::ListCases),
         api(M::POST, "/api/v1/cases/retention", A::EraseCases),
+        api(M::GET, "/api/v1/retention", A::ReadFigures),
+        api(M::POST, "/api/v1/retention", A::EraseCases),
         api(M::GET, "/api/v1/cases/{work_case}/report", A::ExportCases).shows(PRINTED_CASE),
         api(M::GET, "/api/v1/cases/{work_case}/export", A::ExportCases).shows(CASE),
         api(M::POST, "/api/v1/cases/{new_case}/erase", A::EraseCases)

@@ -957,3 +957,114 @@ async fn a_member_exports_their_data_and_is_erased_everywhere_it_went() {
     assert_eq!(status, 422, "{body}");
     net.shutdown().await;
 }
+
+/// Retention on a clock moved ahead: a lapsed member's personal details
+/// and the file of a declined transfer are kept for their periods, show
+/// as due on the way, and are purged once the periods are over; what is
+/// still within its period stays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retention_purges_each_kind_of_data_when_its_period_is_over() {
+    use unionfed_node::access::Principal;
+    use unionfed_protocol::Timestamp;
+    let net = TestNet::new(2).await;
+    net.wait_connected().await;
+    // A transfer MTUC declines: MTUC keeps the file for 180 days.
+    let (_, _, id) = transfer_to_mtuc(&net).await;
+    incoming(&net, 1, &id).await;
+    let (status, _) = net
+        .call(
+            1,
+            Method::POST,
+            &format!("/api/v1/transfers/{id}/decline"),
+            Some(json!({ "reason": "outside our sector" })),
+        )
+        .await;
+    assert_eq!(status, 200);
+    // A member of KSPI who lapsed, and one still active.
+    let lapsed = net
+        .create(
+            0,
+            "/api/v1/members",
+            json!({ "holder_name": "Dewi Lestari", "contact": "+62 811 3333 4444" }),
+        )
+        .await;
+    let (status, _) = net
+        .call(
+            0,
+            Method::POST,
+            &format!("/api/v1/members/{lapsed}/status"),
+            Some(json!({ "status": "lapsed", "reason": "dues unpaid for a year" })),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let active = net
+        .create(0, "/api/v1/members", json!({ "holder_name": "Rina Wati" }))
+        .await;
+
+    let now = unionfed_node::node::now().secs();
+    let day = 86_400;
+    let run = |i: usize, days: u64| {
+        let state = net.node(i).state().clone();
+        async move {
+            unionfed_node::retention::run_as_of(
+                &state,
+                &Principal::AdminToken,
+                Timestamp(now + days * day),
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let kind = |r: &unionfed_node::retention::RetentionRun, k: &str| {
+        r.kinds.iter().find(|x| x.kind == k).unwrap().clone()
+    };
+    // 170 days on: nothing is purged; the file is due within 30 days.
+    let r = run(1, 170).await;
+    assert_eq!(r.purged(), 0, "{r:?}");
+    assert_eq!(kind(&r, "received_transfer_files").due_soon, 1, "{r:?}");
+    let (_, t) = net
+        .call(1, Method::GET, &format!("/api/v1/transfers/{id}"), None)
+        .await;
+    assert_eq!(t["file"]["holder_name"], "Siti Rahayu");
+    // 181 days on: MTUC deletes the file and keeps the transfer's record.
+    let r = run(1, 181).await;
+    assert_eq!(kind(&r, "received_transfer_files").purged, 1, "{r:?}");
+    let (status, t) = net
+        .call(1, Method::GET, &format!("/api/v1/transfers/{id}"), None)
+        .await;
+    assert_eq!(status, 200);
+    assert!(t["file"].is_null(), "{t}");
+    assert_eq!(t["status"]["state"], "declined");
+    // 731 days on at KSPI: the lapsed member's details go; the active one stays.
+    let r = run(0, 700).await;
+    assert_eq!(kind(&r, "lapsed_members").due_soon, 1, "{r:?}");
+    assert_eq!(kind(&r, "lapsed_members").purged, 0);
+    let r = run(0, 731).await;
+    assert_eq!(kind(&r, "lapsed_members").purged, 1, "{r:?}");
+    let (_, m) = net
+        .call(0, Method::GET, &format!("/api/v1/members/{lapsed}"), None)
+        .await;
+    assert_eq!(m["holder_name"], "(erased)");
+    assert_eq!(m["status"], "lapsed", "the status stays");
+    assert!(!m.to_string().contains("+62 811"), "{m}");
+    let (_, a) = net
+        .call(0, Method::GET, &format!("/api/v1/members/{active}"), None)
+        .await;
+    assert_eq!(a["holder_name"], "Rina Wati");
+    // The report through the API: periods and what is due, counts only.
+    let (status, due) = net.call(0, Method::GET, "/api/v1/retention", None).await;
+    assert_eq!(status, 200, "{due}");
+    assert_eq!(due["kinds"][1]["kind"], "lapsed_members");
+    assert_eq!(due["kinds"][1]["keep_days"], 730);
+    // Each run a person asked for is in the trail with what it purged.
+    let runs: Vec<String> = net
+        .node(0)
+        .state()
+        .audit_newest_first()
+        .map(|r| r.unwrap())
+        .filter(|r| r.action == "run_retention")
+        .map(|r| r.detail.unwrap_or_default())
+        .collect();
+    assert!(runs[0].contains("1 lapsed_members"), "{runs:?}");
+    net.shutdown().await;
+}

@@ -12,7 +12,7 @@ pub mod setup;
 pub use runtime::{start, NodeHandle};
 pub use unionfed_core::{
     access, accounts, audit, card_check, cases, config, credentials, error, handoffs, identity,
-    members, metrics, network, node, replication, rights, storage, timers, transfers, Config,
-    NodeError, NodeState, Result,
+    members, metrics, network, node, replication, retention, rights, storage, timers, transfers,
+    Config, NodeError, NodeState, Result,
 };
 pub use unionfed_web::{api, ui};

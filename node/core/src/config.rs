@@ -92,6 +92,14 @@ pub struct Config {
     /// are erased; the anonymous statistics remain. Default 730.
     #[serde(default = "defaults::case_retention_days")]
     pub case_retention_days: u32,
+    /// Days after a member lapsed or was revoked before their personal
+    /// fields are removed (the record and its status stay). Default 730.
+    #[serde(default = "defaults::member_retention_days")]
+    pub member_retention_days: u32,
+    /// Days after a transfer was declined or its representation ended
+    /// before the file another affiliate sent is deleted. Default 180.
+    #[serde(default = "defaults::transfer_file_retention_days")]
+    pub transfer_file_retention_days: u32,
     /// How a worker reaches the affiliate's data-protection contact (a
     /// name, an e-mail address, a phone number), shown in the privacy
     /// notice of the public pages. Default: none (the notice says to ask
@@ -165,6 +173,12 @@ mod defaults {
     pub(super) fn case_retention_days() -> u32 {
         730
     }
+    pub(super) fn member_retention_days() -> u32 {
+        730
+    }
+    pub(super) fn transfer_file_retention_days() -> u32 {
+        180
+    }
     pub(super) fn stats_min_cell() -> u32 {
         5
     }
@@ -222,6 +236,8 @@ impl Config {
             http_max_connections: defaults::http_max_connections(),
             http_client_timeout_secs: defaults::http_client_timeout_secs(),
             case_retention_days: defaults::case_retention_days(),
+            member_retention_days: defaults::member_retention_days(),
+            transfer_file_retention_days: defaults::transfer_file_retention_days(),
             privacy_contact: None,
             stats_min_cell: defaults::stats_min_cell(),
             max_attachment_bytes: defaults::max_attachment_bytes(),
@@ -406,6 +422,8 @@ const FIELD_DOCS: &[(&str, &str)] = &[
     ("http_max_connections", "Most HTTP connections open at once; more wait. Keep under the open-file limit. Default 1000."),
     ("http_client_timeout_secs", "Seconds a client may keep the node waiting: for request headers, between requests, and between pieces of a body. Default 30."),
     ("case_retention_days", "Days after a case closes before its personal fields are erased; statistics remain. Default 730."),
+    ("member_retention_days", "Days after a member lapsed or was revoked before their personal fields are removed; the record and its status stay. Default 730."),
+    ("transfer_file_retention_days", "Days after a transfer was declined or its representation ended before the file another affiliate sent is deleted. Default 180."),
     ("privacy_contact", "How a worker reaches the affiliate's data-protection contact, shown in the public pages' privacy notice, e.g. \"Data protection officer, dpo@example.org, +60 3 0000 0000\". Default: none."),
     ("stats_min_cell", "Smallest count a case statistic shows; smaller cells are suppressed. Default 5."),
     ("max_attachment_bytes", "Largest file attached to a case, in bytes. Default 5242880."),

@@ -12,7 +12,7 @@
 //! | accounts | `accounts` | staff accounts, sessions, second factors, personal API tokens |
 //! | members, cards and transfers | `members`, `transfers` | member records, attestations and cards, consents, transfer files, representation |
 //! | case desk | `cases` | intake, the queue, complaints and receipt codes, partners, referrals, files, reports, retention |
-//! | roof | `credentials`, `rights`, `timers`, `launch` | who a token stands for (accounts and partners), a member's export across the areas, the expiry and retention tasks, opening the store and starting the node |
+//! | roof | `credentials`, `rights`, `retention`, `timers`, `launch` | who a token stands for (accounts and partners), a member's export across the areas, the expiry and retention tasks, opening the store and starting the node |
 
 /// Bottom to top. A module may use the modules of its own part and of
 /// every part listed before it.
@@ -45,7 +45,10 @@ pub const PARTS: &[(&str, &[&str])] = &[
     ("accounts", &["accounts"]),
     ("members, cards and transfers", &["members", "transfers"]),
     ("case desk", &["cases"]),
-    ("roof", &["credentials", "rights", "timers", "launch"]),
+    (
+        "roof",
+        &["credentials", "rights", "retention", "timers", "launch"],
+    ),
 ];
 
 /// How an area is reached besides a `crate::` path: its handle.

@@ -25,6 +25,7 @@ pub mod metrics;
 pub mod node;
 pub mod private_fs;
 pub mod replication;
+pub mod retention;
 pub mod rights;
 pub mod text;
 pub mod timers;

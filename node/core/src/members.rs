@@ -796,6 +796,54 @@ impl Members<'_> {
         })
     }
 
+    /// Whether `record` is a member of this union, lapsed or revoked long
+    /// enough at `at` for its personal fields to go.
+    fn retention_due(self, record: &MemberRecord, at: Timestamp) -> bool {
+        let limit = u64::from(self.config.member_retention_days) * DAY;
+        record.home.is_none()
+            && matches!(record.status, MemberStatus::Lapsed | MemberStatus::Revoked)
+            && record.holder_name != ERASED_NAME
+            && record.updated_at.secs() + limit <= at.secs()
+    }
+
+    /// How many members will be past their retention period at `at`.
+    pub(crate) fn lapsed_due(self, at: Timestamp) -> Result<usize> {
+        Ok(store::members(&self.store)?
+            .iter()
+            .filter(|m| self.retention_due(m, at))
+            .count())
+    }
+
+    /// Removes the personal fields of members lapsed or revoked longer
+    /// than `member_retention_days` at `at`. Their status stays, and so
+    /// does every attestation in the log: without the salt, now gone, none
+    /// of them can be tied to a person.
+    pub(crate) async fn purge_lapsed(self, at: Timestamp) -> Result<usize> {
+        let due: Vec<MemberRecord> = store::members(&self.store)?
+            .into_iter()
+            .filter(|m| self.retention_due(m, at))
+            .collect();
+        if due.is_empty() {
+            return Ok(0);
+        }
+        self.store.note_erasure()?;
+        let _guard = self.member_lock.lock().await;
+        let mut batch = crate::storage::Batch::default();
+        let purged = due.len();
+        for mut record in due {
+            let status = record.status;
+            let reason = record.status_reason.clone();
+            record.erase_personal("kept past member_retention_days");
+            record.status = status;
+            record.status_reason = reason;
+            record.updated_at = at;
+            store::stage_member(&mut batch, &record)?;
+        }
+        self.store.write(batch)?;
+        self.store.flush().await?;
+        Ok(purged)
+    }
+
     /// Signs a card for an active member; the name on it comes back too,
     /// for the printed card.
     pub fn issue_card(self, who: &Principal, id: &MemberId) -> Result<(String, String)> {

@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 
 /// How often representations past their end date are looked for.
 pub const EXPIRY_CHECK: Duration = Duration::from_secs(10);
-/// How often closed cases past their retention period are erased.
+/// How often data past its retention period is purged.
 pub const RETENTION_CHECK: Duration = Duration::from_secs(3600);
 
 /// Runs `job` now and then every `period` until shutdown; a failure is
@@ -51,17 +51,15 @@ pub async fn expiry(state: Arc<NodeState>, shutdown: CancellationToken) {
     .await;
 }
 
-/// Erases the personal fields of cases closed longer than the retention
-/// period.
+/// Purges what is kept past its retention period: closed cases, lapsed
+/// members, files of declined or ended transfers.
 pub async fn retention(state: Arc<NodeState>, shutdown: CancellationToken) {
     every(
         RETENTION_CHECK,
         "erasing the personal fields of old closed cases",
         shutdown,
         || async {
-            state
-                .cases()
-                .run_retention(&Principal::Node)
+            crate::retention::run(&state, &Principal::Node)
                 .await
                 .map(|_| ())
         },

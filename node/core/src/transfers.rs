@@ -578,6 +578,48 @@ impl Transfers<'_> {
         Ok((consent, used))
     }
 
+    /// Whether `t` holds a file another affiliate sent, kept past
+    /// `transfer_file_retention_days` after it was declined or ended.
+    fn file_retention_due(self, t: &Transfer, at: Timestamp) -> bool {
+        let limit = u64::from(self.config.transfer_file_retention_days) * 86_400;
+        t.direction == Direction::Incoming
+            && t.file.is_some()
+            && matches!(
+                t.status,
+                TransferStatus::Declined { .. } | TransferStatus::Ended { .. }
+            )
+            && t.updated_at.secs() + limit <= at.secs()
+    }
+
+    /// How many received files will be past their retention period at `at`.
+    pub(crate) fn files_due(self, at: Timestamp) -> Result<usize> {
+        Ok(self
+            .transfers_in(Some(Direction::Incoming))?
+            .iter()
+            .filter(|t| self.file_retention_due(t, at))
+            .count())
+    }
+
+    /// Deletes the files of declined and ended transfers kept past their
+    /// retention period at `at`; the transfer's record stays.
+    pub(crate) async fn purge_received_files(self, at: Timestamp) -> Result<usize> {
+        let due: Vec<Transfer> = self
+            .transfers_in(Some(Direction::Incoming))?
+            .into_iter()
+            .filter(|t| self.file_retention_due(t, at))
+            .collect();
+        if due.is_empty() {
+            return Ok(0);
+        }
+        self.store.note_erasure()?;
+        for mut transfer in due.iter().cloned() {
+            transfer.file = None;
+            store::put_transfer(&self.store, &transfer)?;
+        }
+        self.store.flush().await?;
+        Ok(due.len())
+    }
+
     /// Deletes the files other affiliates sent about `member`; how many.
     pub(crate) fn delete_received_files(self, member: &MemberId) -> Result<usize> {
         let mut deleted = 0;

@@ -232,7 +232,7 @@ pub(crate) fn parse_member_id(id: &str) -> Result<unionfed_protocol::MemberId, A
         cases::partner_referrals, cases::partner_referral, cases::consent, cases::refer,
         cases::update_referral, cases::decide_referral, cases::directory, cases::add_service,
         cases::import_directory, cases::partner_inbox, cases::partner_update, cases::contract,
-        cases::stats, cases::export_csv, cases::retention, cases::report, cases::export_case, cases::erase,
+        cases::stats, cases::export_csv, cases::retention, cases::retention_due, cases::retention_run, cases::report, cases::export_case, cases::erase,
         cases::attach, cases::attachment, cases::public_attach
     ),
     components(schemas(
@@ -358,6 +358,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/cases/stats", get(cases::stats))
         .route("/api/v1/cases/export.csv", get(cases::export_csv))
         .route("/api/v1/cases/retention", post(cases::retention))
+        .route(
+            "/api/v1/retention",
+            get(cases::retention_due).post(cases::retention_run),
+        )
         .route("/api/v1/cases/{id}/report", get(cases::report))
         .route("/api/v1/cases/{id}/export", get(cases::export_case))
         .route("/api/v1/cases/{id}/erase", post(cases::erase))

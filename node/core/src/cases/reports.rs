@@ -635,12 +635,30 @@ impl CaseDesk<'_> {
     }
 
     async fn run_retention_unchecked(self) -> Result<RetentionReport> {
+        self.purge_closed_cases(now()).await
+    }
+
+    /// Whether `case` is past its retention period at `at`.
+    fn retention_due(self, case: &Case, at: Timestamp) -> bool {
         let limit = u64::from(self.config.case_retention_days) * DAY;
-        let at = now();
+        let finished = matches!(case.status, CaseStatus::Closed | CaseStatus::Rejected);
+        !case.erased && finished && case.updated_at.secs() + limit <= at.secs()
+    }
+
+    /// How many cases will be past their retention period at `at`.
+    pub(crate) fn closed_cases_due(self, at: Timestamp) -> Result<usize> {
+        Ok(super::store::cases(&self.store)?
+            .iter()
+            .filter(|c| self.retention_due(c, at))
+            .count())
+    }
+
+    /// Erases the personal fields of every case past its retention period
+    /// at `at`.
+    pub(crate) async fn purge_closed_cases(self, at: Timestamp) -> Result<RetentionReport> {
         let mut erased = 0;
         for before in super::store::cases(&self.store)? {
-            let finished = matches!(before.status, CaseStatus::Closed | CaseStatus::Rejected);
-            if before.erased || !finished || before.updated_at.secs() + limit > at.secs() {
+            if !self.retention_due(&before, at) {
                 continue;
             }
             let mut case = before.clone();

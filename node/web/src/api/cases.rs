@@ -634,6 +634,28 @@ pub(crate) async fn retention(
     Ok(Json(state.cases().run_retention(&who).await?))
 }
 
+/// What is kept for how long, and how much of each kind will be purged in
+/// the next 30 days: counts only.
+#[utoipa::path(get, path = "/api/v1/retention", responses((status = 200, body = unionfed_core::retention::RetentionRun),
+    (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody)), security(("token" = [])))]
+pub(crate) async fn retention_due(
+    Caller(who): Caller,
+    State(state): State<AppState>,
+) -> Result<Json<unionfed_core::retention::RetentionRun>, ApiError> {
+    Ok(Json(unionfed_core::retention::due(&state, &who)?))
+}
+
+/// Runs retention now for every kind of data: closed cases, lapsed or
+/// revoked members, files of declined or ended transfers.
+#[utoipa::path(post, path = "/api/v1/retention", responses((status = 200, body = unionfed_core::retention::RetentionRun),
+    (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody)), security(("token" = [])))]
+pub(crate) async fn retention_run(
+    Caller(who): Caller,
+    State(state): State<AppState>,
+) -> Result<Json<unionfed_core::retention::RetentionRun>, ApiError> {
+    Ok(Json(unionfed_core::retention::run(&state, &who).await?))
+}
+
 // --- attachments ----------------------------------------------------------------
 
 #[derive(Debug, Deserialize, IntoParams)]

@@ -37,6 +37,8 @@ struct ReportsPage {
     median_first: String,
     median_resolution: String,
     groups: Vec<Group>,
+    /// (kind, kept for days, due within 30 days) of each kind of data.
+    retention: Vec<(String, u32, usize)>,
 }
 
 fn shown(n: Option<u64>) -> String {
@@ -49,6 +51,20 @@ pub(crate) async fn reports(State(state): State<AppState>, staff: Staff) -> Resp
         Err(e) => return staff.error_page(e),
     };
     let t = staff.t;
+    let retention = match unionfed_core::retention::due(&state, &staff.who) {
+        Ok(r) => r
+            .kinds
+            .into_iter()
+            .map(|k| {
+                (
+                    t.get(&format!("retention-{}", k.kind)),
+                    k.keep_days,
+                    k.due_soon,
+                )
+            })
+            .collect(),
+        Err(e) => return staff.error_page(e),
+    };
     let group = |key: &str, cells: &[Cell], label: &dyn Fn(&str) -> String| Group {
         title: t.get(key),
         cells: cells
@@ -85,6 +101,7 @@ pub(crate) async fn reports(State(state): State<AppState>, staff: Staff) -> Resp
                 .median_days_to_resolution
                 .map_or("—".into(), |d| format!("{d:.1}")),
             groups,
+            retention,
         }
         .render(),
     )
