@@ -51,6 +51,8 @@ const SERVICE_NOTES: &str = "Staff only: ask for Mrs Lim at the desk";
 const TO_WORKER: &str = "We will meet you at the hub on Sunday.";
 
 const MEMBER: &[&str] = &[MEMBER_NAME, MEMBER_CONTACT, MEMBER_DOB];
+/// What the breach register's fixture says happened.
+const BREACH_TEXT: &str = "The phone of a volunteer with the member list was stolen";
 const CASE: &[&str] = &[WORKER_NAME, WORKER_CONTACT, NARRATIVE, CASE_NOTE, EMPLOYER];
 const PRINTED_CASE: &[&str] = &[WORKER_NAME, WORKER_CONTACT, NARRATIVE];
 const PASSWORD: &str = "a long enough password";
@@ -253,6 +255,12 @@ fn table() -> Vec<Row> {
         api(M::GET, "/api/v1/cases/export.csv", A::ListCases),
         api(M::POST, "/api/v1/cases/retention", A::EraseCases),
         api(M::GET, "/api/v1/retention", A::ReadFigures),
+        api(M::GET, "/api/v1/breaches", A::ManageBreaches).shows(&[BREACH_TEXT]),
+        api(M::POST, "/api/v1/breaches", A::ManageBreaches).body(|_| {
+            Body::Json(json!({ "happened": "a laptop left on a bus", "data": "member list", "people": 40 }))
+        }),
+        api(M::POST, "/api/v1/breaches/{breach}/told", A::ManageBreaches)
+            .body(|_| Body::Json(json!({ "whom": "authority" }))),
         api(M::POST, "/api/v1/retention", A::EraseCases),
         api(M::GET, "/api/v1/cases/{work_case}/report", A::ExportCases).shows(PRINTED_CASE),
         api(M::GET, "/api/v1/cases/{work_case}/export", A::ExportCases).shows(CASE),
@@ -420,6 +428,11 @@ fn table() -> Vec<Row> {
             .body(|_| form(&[("sector", "fishing")])),
         page(M::GET, "/members/{member}/card", A::IssueCard).shows(&[MEMBER_NAME]),
         page(M::GET, "/members/{member}/export", A::ExportMember).shows(MEMBER),
+        page(M::GET, "/breaches", A::ManageBreaches).shows(&[BREACH_TEXT]),
+        page(M::POST, "/breaches", A::ManageBreaches).body(|_| {
+            form(&[("happened", "a phone stolen"), ("data", "case notes"), ("people", "3")])
+        }),
+        page(M::POST, "/breaches/{breach}/people", A::ManageBreaches),
         page(M::POST, "/members/{erasable_member}/erase", A::EraseMember)
             .body(|_| form(&[("reason", "asked in person"), ("confirm", "yes")])),
         page(M::GET, "/cards", A::CheckCard),
@@ -512,7 +525,8 @@ fn table() -> Vec<Row> {
 }
 
 /// Fixtures of which each caller the table lets change one gets its own.
-const POOLS: [&str; 10] = [
+const POOLS: [&str; 11] = [
+    "breach",
     "consent",
     "erasable_member",
     "transferable",
@@ -1001,6 +1015,27 @@ async fn make_fixtures(
     fx.one("member", vec![member.clone()]);
     fx.one("edit_member", vec![enrol(net, 0, "Edi Pratama").await]);
     fx.one("status_member", vec![enrol(net, 0, "Susi Handayani").await]);
+    made(
+        net,
+        0,
+        Method::POST,
+        "/api/v1/breaches",
+        Some(json!({ "happened": BREACH_TEXT, "data": "names and phone numbers", "people": 120 })),
+    )
+    .await;
+    let mut pool = Vec::new();
+    for _ in 0..n("breach") {
+        let b = made(
+            net,
+            0,
+            Method::POST,
+            "/api/v1/breaches",
+            Some(json!({ "happened": "an e-mail to the wrong address", "data": "one case", "people": 1 })),
+        )
+        .await;
+        pool.push(vec![id_of(&b)]);
+    }
+    fx.pool("breach", pool);
     let mut pool = Vec::new();
     for _ in 0..n("erasable_member") {
         pool.push(vec![enrol(net, 0, "Wulan Sari").await]);

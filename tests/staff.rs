@@ -944,3 +944,138 @@ async fn two_step_login_needs_the_code_from_the_app_once_turned_on() {
     assert!(audit.body.contains("totp_on") && audit.body.contains("totp_off"));
     net.shutdown().await;
 }
+
+/// The breach register: an admin records a breach on the page with the
+/// deadline of the affiliate's country, marks the authority told, and the
+/// API shows the same; bad input is refused with what was wrong, and a
+/// viewer is refused the register.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_breach_register_keeps_each_breach_with_the_deadline_of_the_country() {
+    let net = TestNet::new(2).await;
+    let admin = admin_session(&net).await;
+    let page = send(&net, Method::GET, "/breaches", Some(&admin), None).await;
+    assert_eq!(page.status, 200);
+    // KSPI is in Indonesia: the PDP Law's 72 hours.
+    assert!(
+        page.body
+            .contains("Law 27/2022 on Personal Data Protection, art. 46"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("<strong>72</strong>"), "{}", page.body);
+    assert!(page.body.contains("No breach is recorded."));
+    let csrf = csrf_of(&page.body);
+    let bad = send(
+        &net,
+        Method::POST,
+        "/breaches",
+        Some(&admin),
+        Some(&[
+            ("csrf", &csrf),
+            ("happened", "a lost phone"),
+            ("data", "members"),
+            ("people", "many"),
+        ]),
+    )
+    .await;
+    assert_eq!(bad.status, 422);
+    assert!(
+        bad.body
+            .contains("Give the number of people as a whole number"),
+        "{}",
+        bad.body
+    );
+    let future = send(
+        &net,
+        Method::POST,
+        "/breaches",
+        Some(&admin),
+        Some(&[
+            ("csrf", &csrf),
+            ("happened", "a lost phone"),
+            ("data", "members"),
+            ("people", "3"),
+            ("found_on", "2999-01-01"),
+        ]),
+    )
+    .await;
+    assert_eq!(future.status, 422);
+    assert!(future.body.contains("is in the future"), "{}", future.body);
+    let recorded = send(
+        &net,
+        Method::POST,
+        "/breaches",
+        Some(&admin),
+        Some(&[
+            ("csrf", &csrf),
+            (
+                "happened",
+                "An organiser's phone with the member list was stolen at the market",
+            ),
+            ("data", "names and phone numbers of members"),
+            ("people", "86"),
+            (
+                "measures",
+                "the account was disabled and its sessions ended",
+            ),
+        ]),
+    )
+    .await;
+    assert_eq!(recorded.status, 201, "{}", recorded.body);
+    assert!(recorded.body.contains("stolen at the market"));
+    assert!(recorded
+        .body
+        .contains("The breach is recorded; mind the deadline."));
+
+    let (status, register) = net.call(0, Method::GET, "/api/v1/breaches", None).await;
+    assert_eq!(status, 200, "{register}");
+    assert_eq!(register["deadline"]["hours"], 72);
+    let breach = &register["breaches"][0];
+    assert_eq!(breach["people"], 86);
+    assert_eq!(breach["recorded_by"], "Admin");
+    assert!(breach["authority_told_at"].is_null());
+    let id = breach["id"].as_str().unwrap();
+    let told = send(
+        &net,
+        Method::POST,
+        &format!("/breaches/{id}/authority"),
+        Some(&admin),
+        Some(&[("csrf", &csrf)]),
+    )
+    .await;
+    assert_eq!(told.status, 303);
+    let (_, register) = net.call(0, Method::GET, "/api/v1/breaches", None).await;
+    assert!(
+        register["breaches"][0]["authority_told_at"].is_u64(),
+        "{register}"
+    );
+    let (status, again) = net
+        .call(
+            0,
+            Method::POST,
+            &format!("/api/v1/breaches/{id}/told"),
+            Some(json!({ "whom": "authority" })),
+        )
+        .await;
+    assert_eq!(status, 422, "told once: {again}");
+    // A viewer may not read the register, and the refusal is recorded.
+    let viewer = add_user(&net, &admin, "vera", "viewer").await;
+    let refused = send(&net, Method::GET, "/breaches", Some(&viewer), None).await;
+    assert_eq!(refused.status, 403);
+    let trail: Vec<String> = net
+        .node(0)
+        .state()
+        .audit_newest_first()
+        .map(|r| r.unwrap())
+        .map(|r| format!("{} {}", r.actor, r.action))
+        .collect();
+    assert!(
+        trail.contains(&"vera refused_breach_register".to_owned()),
+        "{trail:?}"
+    );
+    assert!(
+        trail.contains(&"admin record_breach".to_owned()),
+        "{trail:?}"
+    );
+    net.shutdown().await;
+}

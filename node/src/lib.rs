@@ -11,8 +11,8 @@ pub mod setup;
 
 pub use runtime::{start, NodeHandle};
 pub use unionfed_core::{
-    access, accounts, audit, card_check, cases, config, credentials, error, handoffs, identity,
-    members, metrics, network, node, replication, retention, rights, storage, timers, transfers,
-    Config, NodeError, NodeState, Result,
+    access, accounts, audit, breaches, card_check, cases, config, credentials, error, handoffs,
+    identity, members, metrics, network, node, replication, retention, rights, storage, timers,
+    transfers, Config, NodeError, NodeState, Result,
 };
 pub use unionfed_web::{api, ui};

@@ -158,7 +158,7 @@ try {
     await accessible(page, 'audit');
     await shot(page, 'staff-audit');
     for (const [link, name] of [['Reports', 'staff-reports'], ['Federation', 'staff-federation'],
-      ['Directory', 'staff-directory'], ['Partners', 'staff-partners'], ['Members', 'staff-members'],
+      ['Directory', 'staff-directory'], ['Partners', 'staff-partners'], ['Breaches', 'staff-breaches'], ['Members', 'staff-members'],
       ['Transfers', 'staff-transfers'], ['Dashboard', 'staff-dashboard-kspi']]) {
       await page.getByRole('link', { name: link, exact: true }).click();
       await page.locator('h1').waitFor();

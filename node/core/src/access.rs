@@ -235,6 +235,7 @@ pub enum Action {
     PartnerReferrals,
     ManageAccounts,
     ReadAudit,
+    ManageBreaches,
     ReadFederation,
     ReadMetrics,
     ChangeCharter,
@@ -244,7 +245,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 30] = [
         Action::ReadMember,
         Action::ListMembers,
         Action::ChangeMember,
@@ -268,6 +269,7 @@ impl Action {
         Action::PartnerReferrals,
         Action::ManageAccounts,
         Action::ReadAudit,
+        Action::ManageBreaches,
         Action::ReadFederation,
         Action::ReadMetrics,
         Action::ChangeCharter,
@@ -312,6 +314,7 @@ impl Action {
             }
             Action::ManageAccounts => "list, add, disable accounts; revoke others' tokens",
             Action::ReadAudit => "read the audit trail",
+            Action::ManageBreaches => "read and keep the register of personal-data breaches",
             Action::ReadFederation => "read the federation's state",
             Action::ReadMetrics => "read the node's operational metrics (`/metrics`)",
             Action::ChangeCharter => "submit a charter version",
@@ -347,6 +350,7 @@ impl Action {
             Action::PartnerReferrals => "partner_referrals",
             Action::ManageAccounts => "manage_accounts",
             Action::ReadAudit => "view_audit",
+            Action::ManageBreaches => "breach_register",
             Action::ReadFederation => "view_federation",
             Action::ReadMetrics => "view_metrics",
             Action::ChangeCharter => "change_charter",
@@ -395,6 +399,7 @@ impl Action {
                 | Action::ChangeDirectory
                 | Action::ChangePartners
                 | Action::ManageAccounts
+                | Action::ManageBreaches
                 | Action::ChangeCharter
                 | Action::FileComplaint
                 | Action::DeliverHandoff
@@ -475,6 +480,7 @@ pub fn reach(holder: Holder, action: Action) -> Reach {
         | A::ChangePartners
         | A::ManageAccounts
         | A::ReadAudit
+        | A::ManageBreaches
         | A::ReadMetrics
         | A::ChangeCharter => match holder {
             H::Admin | H::AdminToken => Full,

@@ -9,7 +9,7 @@
 //! |---|---|---|
 //! | foundation | `error`, `storage` (`unionfed-store`), `network` (`unionfed-network`), `text`, `countries`, `metrics`, `private_fs`, `config`, `identity` | sled, libp2p, the error type, checked text and country codes, files only the owner reads, the configuration and keys |
 //! | core | `node`, `replication`, `handoffs`, `card_check`, `access`, `audit` | `NodeState`, the clock, the charter held, the own log's append, replication, handoff sealing and delivery (each kind's handler is registered by its area), the card verdict, the one policy and the audit trail |
-//! | accounts | `accounts` | staff accounts, sessions, second factors, personal API tokens |
+//! | accounts and the breach register | `accounts`, `breaches` | staff accounts, sessions, second factors, personal API tokens; the register of personal-data breaches with each country's deadline |
 //! | members, cards and transfers | `members`, `transfers` | member records, attestations and cards, consents, transfer files, representation |
 //! | case desk | `cases` | intake, the queue, complaints and receipt codes, partners, referrals, files, reports, retention |
 //! | roof | `credentials`, `rights`, `retention`, `timers`, `launch` | who a token stands for (accounts and partners), a member's export across the areas, the expiry and retention tasks, opening the store and starting the node |
@@ -42,7 +42,10 @@ pub const PARTS: &[(&str, &[&str])] = &[
             "audit",
         ],
     ),
-    ("accounts", &["accounts"]),
+    (
+        "accounts and the breach register",
+        &["accounts", "breaches"],
+    ),
     ("members, cards and transfers", &["members", "transfers"]),
     ("case desk", &["cases"]),
     (

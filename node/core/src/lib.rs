@@ -11,6 +11,7 @@
 pub mod access;
 pub mod accounts;
 pub mod audit;
+pub mod breaches;
 pub mod card_check;
 pub mod cases;
 pub mod config;

@@ -37,6 +37,7 @@
 //! | `t` | transfer (handoff) id | JSON `Transfer` (at the destination, with the worker's file) | `transfers::store` |
 //! | `T` | member id + transfer id | empty: the transfers of one member | `transfers::store` |
 //! | `U` | end time u64 + transfer id | empty: incoming transfers with an end date, by that date | `transfers::store` |
+//! | `b` | breach id | JSON `Breach` (what happened, which data, how many people, who was told when) | `breaches` |
 //!
 //! "author" in a key is one length byte and the affiliate code; integers are
 //! big-endian so ranges sort. Every prefix is a row of [`SPACES`]: a
@@ -92,6 +93,7 @@ pub const SPACES: &[(u8, &str)] = &[
     (b't', "transfer"),
     (b'T', "transfer index entry"),
     (b'U', "transfer end index entry"),
+    (b'b', "breach record"),
 ];
 
 /// One kind of record in the `data` tree: its one-byte key prefix, the name

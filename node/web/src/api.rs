@@ -2,6 +2,7 @@
 //! `/metrics` for operators. Every failure is a JSON body
 //! `{ "error": code, "message": ... }`; bad input never gets a 500.
 
+pub mod breaches;
 pub mod cards;
 pub mod cases;
 pub mod federation;
@@ -233,7 +234,7 @@ pub(crate) fn parse_member_id(id: &str) -> Result<unionfed_protocol::MemberId, A
         cases::update_referral, cases::decide_referral, cases::directory, cases::add_service,
         cases::import_directory, cases::partner_inbox, cases::partner_update, cases::contract,
         cases::stats, cases::export_csv, cases::retention, cases::retention_due, cases::retention_run, cases::report, cases::export_case, cases::erase,
-        cases::attach, cases::attachment, cases::public_attach
+        cases::attach, cases::attachment, cases::public_attach, breaches::list, breaches::record, breaches::told
     ),
     components(schemas(
         ErrorBody, unionfed_core::members::MemberRecord, unionfed_core::members::MemberView, unionfed_core::members::RepresentedBy, unionfed_core::members::WorkDetails, unionfed_core::members::NewMember, unionfed_core::members::MemberPatch,
@@ -358,6 +359,11 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/cases/stats", get(cases::stats))
         .route("/api/v1/cases/export.csv", get(cases::export_csv))
         .route("/api/v1/cases/retention", post(cases::retention))
+        .route(
+            "/api/v1/breaches",
+            get(breaches::list).post(breaches::record),
+        )
+        .route("/api/v1/breaches/{id}/told", post(breaches::told))
         .route(
             "/api/v1/retention",
             get(cases::retention_due).post(cases::retention_run),

@@ -264,6 +264,8 @@ pub(crate) fn staff_routes(max_file_bytes: usize) -> Router<AppState> {
         .route("/directory", get(admin::directory))
         .route("/directory/{what}", post(admin::directory_change))
         .route("/partners", get(admin::partners).post(admin::add_partner))
+        .route("/breaches", get(admin::breaches).post(admin::record_breach))
+        .route("/breaches/{id}/{whom}", post(admin::breach_told))
         .route("/partners/{id}/revoke", post(admin::revoke_partner))
 }
 

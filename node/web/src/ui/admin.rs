@@ -467,3 +467,163 @@ pub(crate) async fn revoke_partner(
         Err(e) => staff.error_page(e),
     }
 }
+
+// --- the breach register --------------------------------------------------------------
+
+struct BreachRow {
+    id: String,
+    found: String,
+    happened: String,
+    data: String,
+    people: u32,
+    measures: String,
+    /// The authority's deadline, and whether it has passed untold.
+    due: String,
+    late: bool,
+    authority_told: Option<String>,
+    people_told: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "s_breaches.html")]
+struct BreachesPage {
+    t: Tr,
+    affiliate: String,
+    me: Option<Me>,
+    csrf: String,
+    error: Option<String>,
+    notice: Option<String>,
+    authority: &'static str,
+    hours: String,
+    law: &'static str,
+    rows: Vec<BreachRow>,
+}
+
+fn breaches_page(
+    state: &AppState,
+    staff: &Staff,
+    status: StatusCode,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Response {
+    let breaches = match unionfed_core::breaches::list(state, &staff.who) {
+        Ok(b) => b,
+        Err(e) => return staff.error_page(e),
+    };
+    let country = state.config.country;
+    let rule = unionfed_core::breaches::deadline(country);
+    let day = unionfed_core::cases::reports::day_string;
+    let at = unionfed_core::node::now();
+    let hour = |ts: unionfed_protocol::Timestamp| {
+        format!("{} {:02}:00 UTC", day(ts), (ts.secs() % 86_400) / 3600)
+    };
+    let rows = breaches
+        .iter()
+        .map(|b| {
+            let due = b.due_at(country);
+            BreachRow {
+                id: b.id.to_string(),
+                found: day(b.found_at),
+                happened: b.happened.clone(),
+                data: b.data.clone(),
+                people: b.people,
+                measures: b.measures.clone().unwrap_or_else(|| "—".into()),
+                due: due.map_or_else(|| "—".into(), hour),
+                late: b.authority_told_at.is_none() && due.is_some_and(|d| d.secs() < at.secs()),
+                authority_told: b.authority_told_at.map(day),
+                people_told: b.people_told_at.map(day),
+            }
+        })
+        .collect();
+    page(
+        status,
+        BreachesPage {
+            t: staff.t,
+            affiliate: state.config.name.clone(),
+            me: staff.me(),
+            csrf: staff.session.csrf.clone(),
+            error,
+            notice,
+            authority: rule.authority,
+            hours: rule.hours.map_or_else(|| "—".into(), |h| h.to_string()),
+            law: rule.law,
+            rows,
+        }
+        .render(),
+    )
+}
+
+pub(crate) async fn breaches(State(state): State<AppState>, staff: Staff) -> Response {
+    breaches_page(&state, &staff, StatusCode::OK, None, None)
+}
+
+pub(crate) async fn record_breach(
+    State(state): State<AppState>,
+    StaffForm { staff, fields: f }: StaffForm,
+) -> Response {
+    if let Some(r) = staff.unless_may(&state, Action::ManageBreaches, "breach register") {
+        return r;
+    }
+    let Ok(people) = f.one("people").trim().parse::<u32>() else {
+        return breaches_page(
+            &state,
+            &staff,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            Some(staff.t.get("breach-people-number")),
+        );
+    };
+    let input = unionfed_core::breaches::NewBreach {
+        happened: f.one("happened"),
+        data: f.one("data"),
+        people,
+        found_on: Some(f.one("found_on")),
+        measures: Some(f.one("measures")),
+    };
+    match unionfed_core::breaches::record(&state, &staff.who, input).await {
+        Ok(_) => breaches_page(
+            &state,
+            &staff,
+            StatusCode::CREATED,
+            Some(staff.t.get("breach-recorded")),
+            None,
+        ),
+        Err(NodeError::Invalid(m)) => breaches_page(
+            &state,
+            &staff,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            Some(staff.input_error(&m)),
+        ),
+        Err(e) => staff.error_page(e),
+    }
+}
+
+pub(crate) async fn breach_told(
+    State(state): State<AppState>,
+    Path((id, whom)): Path<(String, String)>,
+    StaffForm { staff, .. }: StaffForm,
+) -> Response {
+    let whom = match whom.as_str() {
+        "authority" => unionfed_core::breaches::Told::Authority,
+        "people" => unionfed_core::breaches::Told::People,
+        _ => return message_page(staff.t, StatusCode::NOT_FOUND, "error-heading"),
+    };
+    let Ok(id) = id.parse() else {
+        return message_page(staff.t, StatusCode::NOT_FOUND, "error-heading");
+    };
+    match unionfed_core::breaches::told(&state, &staff.who, &id, whom).await {
+        Ok(_) => Redirect::to("/breaches").into_response(),
+        Err(NodeError::Invalid(m)) => breaches_page(
+            &state,
+            &staff,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            Some(staff.input_error(&m)),
+        ),
+        Err(NodeError::NotFound { .. }) => {
+            message_page(staff.t, StatusCode::NOT_FOUND, "error-heading")
+        }
+        Err(e) => staff.error_page(e),
+    }
+}
