@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod datadir;
 mod staffweb;
 mod testnet;
 
@@ -1655,25 +1656,34 @@ async fn a_narrowed_consent_and_an_erasure_follow_the_case_across_the_border() {
         .filter(|r| r.action == "handoff_applied" && r.detail.as_deref() == Some("case change"))
         .count();
     assert_eq!(applied, 2);
-    net.shutdown().await;
-}
-
-/// Every file under `dir` that holds `needle`.
-fn files_holding(dir: &std::path::Path, needle: &[u8]) -> Vec<String> {
-    let mut hits = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            hits.extend(files_holding(&path, needle));
-        } else if std::fs::read(&path)
-            .unwrap()
-            .windows(needle.len())
-            .any(|w| w == needle)
-        {
-            hits.push(path.display().to_string());
-        }
+    // Nothing of her is left in MTUC's data folder once it has compacted
+    // its store: not the case, and not the sealed referral it received,
+    // which MTUC's own key could otherwise still open.
+    let referral: unionfed_protocol::HandoffId = sent["referrals"][0]["id"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let opened = net.node(1).state().open_received(&referral);
+    assert!(
+        opened
+            .as_ref()
+            .is_err_and(|e| e.to_string().contains("sealed contents were not kept")),
+        "{opened:?}"
+    );
+    let mtuc_dir = net.node(1).state().data_dir.clone();
+    net.stop(1).await;
+    net.start(1).await;
+    for secret in [
+        "Wati Susanti",
+        "+62 812 5555 0101",
+        "Sdn Bhd Contoh",
+        "factory in Johor",
+    ] {
+        let hits = datadir::files_holding(&mtuc_dir, secret.as_bytes());
+        assert!(hits.is_empty(), "{secret:?} is still in {hits:?}");
     }
-    hits
+    net.shutdown().await;
 }
 
 /// After an erasure and the store's compaction (which the node runs when
@@ -1738,7 +1748,7 @@ async fn erased_means_gone_from_every_file_of_the_data_folder() {
     ];
     net.node(0).state().flush_blocking().unwrap();
     assert!(
-        !files_holding(&dir, &secrets[0]).is_empty(),
+        !datadir::files_holding(&dir, &secrets[0]).is_empty(),
         "the check can see a name"
     );
 
@@ -1755,7 +1765,7 @@ async fn erased_means_gone_from_every_file_of_the_data_folder() {
     net.stop(0).await;
     net.start(0).await;
     for secret in &secrets {
-        let hits = files_holding(&dir, secret);
+        let hits = datadir::files_holding(&dir, secret);
         assert!(
             hits.is_empty(),
             "{:?} is still in {hits:?}",

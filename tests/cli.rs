@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod datadir;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -27,23 +29,6 @@ fn fails(args: &[&str]) -> String {
     let out = unionfed(args);
     assert!(!out.status.success(), "unionfed {args:?} succeeded");
     String::from_utf8(out.stderr).unwrap()
-}
-
-/// Every folder under `dir` is 0700 and every file 0600: a data folder
-/// holds keys and personal data.
-fn assert_private(dir: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(dir).unwrap().permissions().mode() & 0o777;
-    assert_eq!(mode, 0o700, "{} is {mode:o}", dir.display());
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            assert_private(&path);
-        } else {
-            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-            assert_eq!(mode, 0o600, "{} is {mode:o}", path.display());
-        }
-    }
 }
 
 fn s(p: &Path) -> &str {
@@ -71,7 +56,7 @@ fn founders_build_a_charter_and_a_card_is_checked_offline() {
     ]);
     assert!(out.contains("Admin API token"), "{out}");
     assert!(out.lines().any(|l| l.trim().starts_with("uf_")));
-    assert_private(&kspi);
+    datadir::assert_private(&kspi);
     ok(&[
         "init",
         "--data-dir",

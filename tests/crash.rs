@@ -7,6 +7,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod datadir;
+
 use nix::sys::signal::{kill, Signal};
 use nix::unistd::Pid;
 use serde_json::{json, Value};
@@ -181,20 +183,5 @@ async fn acknowledged_enrolments_survive_sigkill() {
     );
     println!("{cycles} SIGKILL cycles, {total} acknowledged enrolments, none lost");
     // What the node wrote (the store's files among them) is its user's alone.
-    assert_private(&data);
-}
-
-fn assert_private(dir: &std::path::Path) {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(dir).unwrap().permissions().mode() & 0o777;
-    assert_eq!(mode, 0o700, "{} is {mode:o}", dir.display());
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            assert_private(&path);
-        } else {
-            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-            assert!(mode & 0o077 == 0, "{} is {mode:o}", path.display());
-        }
-    }
+    datadir::assert_private(&data);
 }

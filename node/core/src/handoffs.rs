@@ -73,6 +73,22 @@ pub struct InboxItem {
     pub receipt: SignedReceipt,
 }
 
+/// A received handoff that the area it was for has acted on: what the
+/// receipt and a repeated delivery need, without the sealed contents.
+/// Once applied, the data lives where the area put it (a case, a
+/// transfer file), and an erasure there is not undone by a copy kept here
+/// that this node's key could still open.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AppliedItem {
+    pub id: HandoffId,
+    pub sender: AffiliateId,
+    pub kind: HandoffKind,
+    pub received_at: Timestamp,
+    /// SHA-256 of the sealed handoff's signed bytes, as its receipt names it.
+    pub envelope_hash: [u8; 32],
+    pub receipt: SignedReceipt,
+}
+
 impl NodeState {
     /// Seals `plaintext` to `recipient`, keeps it in the outbox (durably) and
     /// starts delivering it.
@@ -150,6 +166,11 @@ impl NodeState {
     /// The plaintext of a received handoff, opened again from the inbox
     /// (for the operator and the tests; receiving opens it once).
     pub fn open_received(&self, id: &HandoffId) -> Result<Vec<u8>> {
+        if store::applied(&self.store, id)?.is_some() {
+            return Err(NodeError::Invalid(format!(
+                "handoff {id} was applied, and its sealed contents were not kept"
+            )));
+        }
         let item = store::inbox(&self.store, id)?.ok_or_else(|| NodeError::NotFound {
             what: "received handoff",
             id: id.to_string(),
@@ -210,6 +231,16 @@ impl NodeState {
                 handoff.id, handoff.recipient
             )));
         }
+        if let Some(applied) = store::applied(&self.store, &handoff.id)? {
+            return if applied.envelope_hash == signed.digest() {
+                Ok(HandoffResponse::Receipt(applied.receipt))
+            } else {
+                Err(NodeError::Invalid(format!(
+                    "handoff id {} was already used for another handoff",
+                    handoff.id
+                )))
+            };
+        }
         if let Some(held) = store::inbox(&self.store, &handoff.id)? {
             return if held.handoff == signed {
                 Ok(HandoffResponse::Receipt(held.receipt))
@@ -252,7 +283,7 @@ impl NodeState {
                 tracing::warn!(id = %item.id, %e, "received handoff could not be acted on");
             }
         }
-        Ok(HandoffResponse::Receipt(stored.unwrap_or(item).receipt))
+        Ok(HandoffResponse::Receipt(stored.unwrap_or(item.receipt)))
     }
 
     /// Tries every due handoff of the outbox once, several at a time; right
@@ -516,6 +547,7 @@ impl NodeState {
         let kind = item.kind.name();
         let done = async {
             handler(self, item, plain).await?;
+            store::move_to_applied(&self.store, item)?;
             self.store.flush().await
         };
         match done.await {

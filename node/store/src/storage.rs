@@ -37,6 +37,7 @@
 //! | `t` | transfer (handoff) id | JSON `Transfer` (at the destination, with the worker's file) | `transfers::store` |
 //! | `T` | member id + transfer id | empty: the transfers of one member | `transfers::store` |
 //! | `U` | end time u64 + transfer id | empty: incoming transfers with an end date, by that date | `transfers::store` |
+//! | `j` | handoff id | postcard `AppliedItem` (a received handoff its area acted on: sender, kind, time, envelope hash and receipt; the sealed contents are gone) | `handoffs::store` |
 //! | `b` | breach id | JSON `Breach` (what happened, which data, how many people, who was told when) | `breaches` |
 //!
 //! "author" in a key is one length byte and the affiliate code; integers are
@@ -94,6 +95,7 @@ pub const SPACES: &[(u8, &str)] = &[
     (b'T', "transfer index entry"),
     (b'U', "transfer end index entry"),
     (b'b', "breach record"),
+    (b'j', "applied inbox item"),
 ];
 
 /// One kind of record in the `data` tree: its one-byte key prefix, the name
@@ -775,6 +777,23 @@ impl Store {
     pub fn write_if_absent(&self, space: Space, key: &[u8], batch: Batch) -> Result<bool> {
         let key = space.key(key);
         self.write_checked(|data| Ok(data.get(&key)?.is_none()), batch)
+    }
+
+    /// Applies `batch` only if none of `keys` holds a record, checked under
+    /// the write lock; `false` (and nothing written) otherwise.
+    pub fn write_if_all_absent(&self, keys: &[(Space, &[u8])], batch: Batch) -> Result<bool> {
+        let keys: Vec<Vec<u8>> = keys.iter().map(|(s, k)| s.key(k)).collect();
+        self.write_checked(
+            |data| {
+                for key in &keys {
+                    if data.get(key)?.is_some() {
+                        return Ok(false);
+                    }
+                }
+                Ok(true)
+            },
+            batch,
+        )
     }
 
     /// Applies `batch` only if the record under `key` is still `held`,

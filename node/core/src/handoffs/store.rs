@@ -2,15 +2,16 @@
 //! what it received, and what it holds for affiliates that were away; each
 //! sealed, as it travelled.
 
-use super::{InboxItem, OutboxItem, RelayItem};
+use super::{AppliedItem, InboxItem, OutboxItem, RelayItem};
 use crate::error::Result;
 use crate::storage::{Batch, Space, Store};
-use unionfed_protocol::HandoffId;
+use unionfed_protocol::{HandoffId, SignedReceipt};
 
 /// By handoff id, each.
 const OUTBOX: Space = Space::postcard(b'o', "outbox item");
 const INBOX: Space = Space::postcard(b'i', "inbox item");
 const RELAY: Space = Space::postcard(b'x', "relayed handoff");
+const APPLIED: Space = Space::postcard(b'j', "applied inbox item");
 
 pub(crate) fn put_outbox(store: &Store, item: &OutboxItem) -> Result<()> {
     store.put(OUTBOX, item.id.as_bytes(), item)
@@ -33,20 +34,48 @@ pub(crate) fn inbox(store: &Store, id: &HandoffId) -> Result<Option<InboxItem>> 
     store.get(INBOX, id.as_bytes())
 }
 
-/// Stores a received handoff unless one with its id is held; returns the
-/// one held, if any.
-pub(crate) fn insert_inbox(store: &Store, item: &InboxItem) -> Result<Option<InboxItem>> {
+/// Stores a received handoff unless one with its id is held, as it came
+/// or applied (checked under the store's write lock, which the move to
+/// applied also takes); returns the receipt of the one held, if any.
+pub(crate) fn insert_inbox(store: &Store, item: &InboxItem) -> Result<Option<SignedReceipt>> {
     let mut batch = Batch::default();
     batch.put(INBOX, item.id.as_bytes(), item)?;
-    if store.write_if_absent(INBOX, item.id.as_bytes(), batch)? {
+    let id = item.id.as_bytes();
+    if store.write_if_all_absent(&[(INBOX, id), (APPLIED, id)], batch)? {
         return Ok(None);
     }
-    // Inbox items are never changed or removed: the one held is still there.
-    inbox(store, &item.id)
+    if let Some(held) = inbox(store, &item.id)? {
+        return Ok(Some(held.receipt));
+    }
+    Ok(applied(store, &item.id)?.map(|a| a.receipt))
 }
 
+/// Received handoffs, applied or not.
 pub(crate) fn inbox_len(store: &Store) -> usize {
-    store.count(INBOX)
+    store.count(INBOX) + store.count(APPLIED)
+}
+
+pub(crate) fn applied(store: &Store, id: &HandoffId) -> Result<Option<AppliedItem>> {
+    store.get(APPLIED, id.as_bytes())
+}
+
+/// Keeps of an inbox item only what its receipt and a repeated delivery
+/// need, in the batch that drops its sealed contents. Only for an item
+/// its area has acted on: one that could not be applied stays as it came,
+/// for an operator to look at.
+pub(crate) fn move_to_applied(store: &Store, item: &InboxItem) -> Result<()> {
+    let applied = AppliedItem {
+        id: item.id,
+        sender: item.sender.clone(),
+        kind: item.kind,
+        received_at: item.received_at,
+        envelope_hash: item.handoff.digest(),
+        receipt: item.receipt.clone(),
+    };
+    let mut batch = Batch::default();
+    batch.put(APPLIED, item.id.as_bytes(), &applied)?;
+    batch.remove(INBOX, item.id.as_bytes());
+    store.write(batch)
 }
 
 pub(crate) fn put_relay(store: &Store, item: &RelayItem) -> Result<()> {
