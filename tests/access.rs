@@ -396,7 +396,9 @@ fn table() -> Vec<Row> {
         open(M::GET, "/setup", None).ok(303),
         open(M::POST, "/setup", None).ok(403),
         // --- staff pages: the desk, accounts, the trail ---
-        page(M::GET, "/", A::ReadFigures),
+        page(M::GET, "/dashboard", A::ReadFigures),
+        // `/` is the dashboard for staff and the public pages for visitors.
+        open(M::GET, "/", None),
         page(M::GET, "/users", A::ManageAccounts),
         page(M::POST, "/users", A::ManageAccounts).body(|f| {
             form(&[

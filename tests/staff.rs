@@ -53,6 +53,20 @@ async fn the_first_admin_sets_up_the_node_and_manages_accounts_with_every_step_a
     assert!(a.body.contains("The two passwords differ."));
     let a = setup("right", "sunrise over the harbour").await;
     assert_eq!((a.status, a.location.as_str()), (303, "/"), "{}", a.body);
+    // Once the node has staff, a visitor with no session is taken to the
+    // public pages, whose footer leads staff to the sign-in.
+    assert_eq!(
+        send(&net, Method::GET, "/", None, None).await.location,
+        "/p"
+    );
+    let public = send(&net, Method::GET, "/p", None, None).await;
+    assert!(
+        public
+            .body
+            .contains(r#"<a href="/login">Union staff: sign in</a>"#),
+        "{}",
+        public.body
+    );
     assert!(
         a.cookie.contains("HttpOnly")
             && a.cookie.contains("SameSite=Strict")

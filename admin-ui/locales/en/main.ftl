@@ -144,3 +144,4 @@ privacy-rights = You can ask for a copy of what the union holds about you, ask f
 privacy-contact = Data protection contact: { $contact }
 privacy-no-contact = Ask at the union office for its data protection contact.
 privacy-back = Back to the start
+staff-sign-in = Union staff: sign in

@@ -143,3 +143,4 @@ privacy-rights = Maaari kang humingi ng kopya ng hawak ng unyon tungkol sa iyo, 
 privacy-contact = Contact para sa proteksyon ng datos: { $contact }
 privacy-no-contact = Itanong sa opisina ng unyon ang contact nito para sa proteksyon ng datos.
 privacy-back = Bumalik sa simula
+staff-sign-in = Kawani ng unyon: mag-sign in

@@ -143,3 +143,4 @@ privacy-rights = Anda boleh meminta salinan data Anda yang disimpan serikat, mem
 privacy-contact = Kontak pelindungan data: { $contact }
 privacy-no-contact = Tanyakan kontak pelindungan data di kantor serikat.
 privacy-back = Kembali ke awal
+staff-sign-in = Staf serikat: masuk

@@ -143,3 +143,4 @@ privacy-rights = អ្នកអាចស្នើសុំច្បាប់ច
 privacy-contact = ទំនាក់ទំនងការពារទិន្នន័យ៖ { $contact }
 privacy-no-contact = សូមសួរនៅការិយាល័យសហជីព អំពីទំនាក់ទំនងការពារទិន្នន័យ។
 privacy-back = ត្រឡប់ទៅដើម
+staff-sign-in = បុគ្គលិកសហជីព៖ ចូល

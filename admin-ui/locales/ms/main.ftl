@@ -143,3 +143,4 @@ privacy-rights = Anda boleh meminta salinan maklumat anda yang disimpan kesatuan
 privacy-contact = Hubungan perlindungan data: { $contact }
 privacy-no-contact = Tanya di pejabat kesatuan tentang hubungan perlindungan datanya.
 privacy-back = Kembali ke permulaan
+staff-sign-in = Kakitangan kesatuan: log masuk

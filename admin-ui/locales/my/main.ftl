@@ -143,3 +143,4 @@ privacy-rights = သမဂ္ဂက သင့်အကြောင်း ထိ�
 privacy-contact = ဒေတာကာကွယ်ရေး ဆက်သွယ်ရန်- { $contact }
 privacy-no-contact = ဒေတာကာကွယ်ရေး ဆက်သွယ်ရန်ကို သမဂ္ဂရုံးတွင် မေးပါ။
 privacy-back = အစသို့ ပြန်သွားရန်
+staff-sign-in = သမဂ္ဂဝန်ထမ်း - ဝင်ရန်

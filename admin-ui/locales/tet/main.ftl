@@ -143,3 +143,4 @@ privacy-rights = Ita bele husu kópia husi buat ne'ebé sindikatu rai kona-ba It
 privacy-contact = Kontaktu ba protesaun dadus: { $contact }
 privacy-no-contact = Husu iha eskritóriu sindikatu kona-ba kontaktu ba protesaun dadus.
 privacy-back = Fila ba inísiu
+staff-sign-in = Funsionáriu sindikatu: tama

@@ -143,3 +143,4 @@ privacy-rights = Bạn có thể xin bản sao những gì công đoàn lưu v�
 privacy-contact = Liên hệ bảo vệ dữ liệu: { $contact }
 privacy-no-contact = Hãy hỏi văn phòng công đoàn về người liên hệ bảo vệ dữ liệu.
 privacy-back = Về trang đầu
+staff-sign-in = Cán bộ công đoàn: đăng nhập

@@ -215,7 +215,8 @@ pub(crate) fn sign_in_routes() -> Router<AppState> {
 /// The staff pages behind a session.
 pub(crate) fn staff_routes(max_file_bytes: usize) -> Router<AppState> {
     Router::new()
-        .route("/", get(staff::dashboard))
+        .route("/", get(staff::home))
+        .route("/dashboard", get(staff::dashboard))
         .route("/logout", post(staff::logout))
         .route("/users", get(staff::users).post(staff::create_user))
         .route("/users/{username}/{change}", post(staff::set_user_state))

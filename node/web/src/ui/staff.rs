@@ -403,6 +403,27 @@ struct DashboardPage {
     equivocations: usize,
 }
 
+/// `/`: staff land on their dashboard; a visitor who brings no session
+/// at all is a worker or a member of the public, and goes to the public
+/// pages (whose footer has the staff sign-in). A stale or ended session
+/// still goes to the login page, and a node with no account yet to setup.
+pub(crate) async fn home(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    staff: Result<Staff, Response>,
+) -> Response {
+    match staff {
+        Ok(staff) => dashboard(State(state), staff).await,
+        Err(_)
+            if cookie_value(&headers).is_none()
+                && state.accounts().has_users().unwrap_or(false) =>
+        {
+            Redirect::to("/p").into_response()
+        }
+        Err(refusal) => refusal,
+    }
+}
+
 pub(crate) async fn dashboard(State(state): State<AppState>, staff: Staff) -> Response {
     let f = match state.cases().desk_figures(&staff.who) {
         Ok(f) => f,
