@@ -285,12 +285,27 @@ async fn a_card_is_checked_on_the_public_page_of_another_affiliate() {
         "the name is escaped: {html}"
     );
     assert!(html.contains("aktif"));
-    let (status, html) = post(&net, 1, "/p/card", "ms", &[("card", "UF1:NOT-A-CARD")]).await;
-    assert_eq!(status, 200);
-    assert!(
-        html.contains("Kad ini tidak sah.") && html.contains("Kod tidak dapat dibaca."),
-        "{html}"
-    );
+    // The verdict names the issuing union with its country, and the date
+    // the card is valid until.
+    assert!(html.contains("(KSPI), Indonesia"), "{html}");
+    assert!(html.contains("Sah sehingga"), "{html}");
+    // A code that cannot be read is not called false: shown to a police
+    // officer, that would harm the worker. The text stays to correct.
+    for unreadable in ["UF1:NOT-A-CARD", &card[..card.len() / 2]] {
+        let (status, html) = post(&net, 1, "/p/card", "ms", &[("card", unreadable)]).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Kod ini tidak dapat dibaca."), "{html}");
+        assert!(!html.contains("Kad ini tidak sah."), "{html}");
+        assert!(!html.contains("Keahlian"), "no membership row: {html}");
+        assert!(
+            html.contains(&format!(">{unreadable}</textarea>")),
+            "{html}"
+        );
+    }
+    // A code broken over lines, as a message app or a PDF copies it, reads.
+    let broken = format!("{}\r\n{}", &card[..30], &card[30..]);
+    let (_, html) = post(&net, 1, "/p/card", "ms", &[("card", &broken)]).await;
+    assert!(html.contains("Kad ini sah."), "{html}");
     net.shutdown().await;
 }
 

@@ -292,7 +292,24 @@ try {
     const text = await page.textContent('main');
     expect(text.includes('KSPI') && text.includes('MTUC'), `the verdict lacks the issuer or MTUC: ${text}`);
     await accessible(page, 'card verdict');
+    expect(text.includes('Valid until') && text.includes('(MTUC), Malaysia'), `the verdict lacks the dates or MTUC's country: ${text}`);
     await shot(page, 'public-card-verdict');
+
+    // Half a code, on a phone in Burmese: not called false, kept to correct.
+    const phone = await browser.newContext({ locale: 'my-MM', bypassCSP: true, viewport: { width: 360, height: 740 }, isMobile: true });
+    const p = await phone.newPage();
+    await p.goto(`${mtuc.url}/p/card`);
+    const half = demo.card.slice(0, Math.floor(demo.card.length / 2));
+    await p.locator('#card').fill(half);
+    await p.locator('form[action="/p/card"] button[type="submit"]').click();
+    await p.locator('.verdict.unread').waitFor();
+    expect(await p.locator('.verdict.bad').count() === 0, 'half a code is shown as a false card');
+    expect((await p.locator('#card').inputValue()) === half, 'the half code was not kept to correct');
+    await accessible(p, 'unreadable card (my)');
+    await shot(p, 'public-card-unreadable-my-phone');
+    const wide = await p.evaluate(() => document.documentElement.scrollWidth);
+    expect(wide <= 360, `the card page is ${wide}px wide on a 360px screen`);
+    await phone.close();
     await context.close();
   });
 

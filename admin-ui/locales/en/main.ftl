@@ -145,3 +145,7 @@ privacy-contact = Data protection contact: { $contact }
 privacy-no-contact = Ask at the union office for its data protection contact.
 privacy-back = Back to the start
 staff-sign-in = Union staff: sign in
+card-valid-until = Valid until
+card-represented-by = Represented by
+card-unreadable = This code could not be read.
+card-unreadable-help = That does not mean the card is false: part of the code may be missing. Scan the QR code again, or copy all of the text under it, from UF1: to the end, and check again.

@@ -144,3 +144,7 @@ privacy-contact = Contact para sa proteksyon ng datos: { $contact }
 privacy-no-contact = Itanong sa opisina ng unyon ang contact nito para sa proteksyon ng datos.
 privacy-back = Bumalik sa simula
 staff-sign-in = Kawani ng unyon: mag-sign in
+card-valid-until = May bisa hanggang
+card-represented-by = Kinakatawan ng
+card-unreadable = Hindi mabasa ang code na ito.
+card-unreadable-help = Hindi ibig sabihin nito na peke ang card: maaaring may kulang na bahagi ng code. I-scan muli ang QR code, o kopyahin ang buong teksto sa ilalim nito, mula UF1: hanggang dulo, at suriin muli.

@@ -144,3 +144,7 @@ privacy-contact = Kontak pelindungan data: { $contact }
 privacy-no-contact = Tanyakan kontak pelindungan data di kantor serikat.
 privacy-back = Kembali ke awal
 staff-sign-in = Staf serikat: masuk
+card-valid-until = Berlaku sampai
+card-represented-by = Diwakili oleh
+card-unreadable = Kode ini tidak dapat dibaca.
+card-unreadable-help = Itu tidak berarti kartunya palsu: sebagian kode mungkin hilang. Pindai kode QR lagi, atau salin seluruh teks di bawahnya, dari UF1: sampai akhir, lalu periksa lagi.

@@ -144,3 +144,7 @@ privacy-contact = Hubungan perlindungan data: { $contact }
 privacy-no-contact = Tanya di pejabat kesatuan tentang hubungan perlindungan datanya.
 privacy-back = Kembali ke permulaan
 staff-sign-in = Kakitangan kesatuan: log masuk
+card-valid-until = Sah sehingga
+card-represented-by = Diwakili oleh
+card-unreadable = Kod ini tidak dapat dibaca.
+card-unreadable-help = Itu tidak bermakna kad itu palsu: sebahagian kod mungkin hilang. Imbas kod QR sekali lagi, atau salin semua teks di bawahnya, dari UF1: hingga akhir, dan semak semula.

@@ -144,3 +144,7 @@ privacy-contact = Kontaktu ba protesaun dadus: { $contact }
 privacy-no-contact = Husu iha eskritóriu sindikatu kona-ba kontaktu ba protesaun dadus.
 privacy-back = Fila ba inísiu
 staff-sign-in = Funsionáriu sindikatu: tama
+card-valid-until = Válidu to'o
+card-represented-by = Reprezenta husi
+card-unreadable = La bele lee kódigu ne'e.
+card-unreadable-help = Ne'e la signifika katak kartaun ne'e falsu: kódigu balun bele lakon. Eskaneia fali kódigu QR, ka kopia testu hotu iha okos, husi UF1: to'o rohan, no haree fali.

@@ -144,3 +144,7 @@ privacy-contact = Liên hệ bảo vệ dữ liệu: { $contact }
 privacy-no-contact = Hãy hỏi văn phòng công đoàn về người liên hệ bảo vệ dữ liệu.
 privacy-back = Về trang đầu
 staff-sign-in = Cán bộ công đoàn: đăng nhập
+card-valid-until = Có giá trị đến
+card-represented-by = Được đại diện bởi
+card-unreadable = Không đọc được mã này.
+card-unreadable-help = Điều đó không có nghĩa là thẻ giả: có thể thiếu một phần mã. Hãy quét lại mã QR, hoặc sao chép toàn bộ chữ bên dưới, từ UF1: đến hết, rồi kiểm tra lại.

@@ -150,7 +150,15 @@ impl crate::node::NodeState {
     pub fn check_card(&self, text: &str) -> CardVerdict {
         self.metrics.card_checks.inc();
         let held = self.charter();
-        let verdict = check(text.trim(), &held.charter, self, crate::node::now());
+        // A code copied from a message or a PDF often arrives broken over
+        // lines; line breaks, tabs and zero-width characters are in no
+        // card's alphabet, so they go (a space is base45 and stays).
+        let text: String = text
+            .trim()
+            .chars()
+            .filter(|c| !matches!(c, '\r' | '\n' | '\t' | '\u{200b}' | '\u{feff}'))
+            .collect();
+        let verdict = check(&text, &held.charter, self, crate::node::now());
         if verdict.problems.iter().any(|p| p.code == "bad_signature") {
             self.metrics.verify_failures.inc();
         }

@@ -602,6 +602,9 @@ struct CheckPage {
     member: Option<(String, String)>,
     /// This node keeps a record of the member: a link to it.
     known_here: bool,
+    /// A verdict on a code that could be read (else the form again).
+    read: bool,
+    valid: bool,
 }
 
 fn check_page(state: &AppState, staff: &Staff, card: Option<&str>) -> Response {
@@ -620,6 +623,8 @@ fn check_page(state: &AppState, staff: &Staff, card: Option<&str>) -> Response {
             affiliate: state.config.name.clone(),
             me: staff.me(),
             csrf: staff.session.csrf.clone(),
+            read: checked.as_ref().is_some_and(|(view, _)| view.readable),
+            valid: checked.as_ref().is_some_and(|(view, _)| view.valid),
             verdict: checked.map(|(view, _)| view),
             member,
             known_here,

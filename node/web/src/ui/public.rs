@@ -138,12 +138,20 @@ pub(crate) fn too_many(headers: &HeaderMap) -> Response {
 
 /// A card verdict in the reader's language, for the public and staff pages.
 pub(crate) struct VerdictView {
+    /// Whether the code could be read at all: an unreadable code is not
+    /// a false card, and is said to be neither valid nor invalid.
+    pub readable: bool,
     pub valid: bool,
+    /// The issuing union: its name, code and country.
     pub issuer: Option<String>,
     pub holder: Option<String>,
     pub status: String,
+    /// Each representing union: its name, code and country.
     pub representing: Vec<String>,
+    pub valid_until: Option<String>,
     pub problems: Vec<String>,
+    /// What was pasted, to correct when it could not be read.
+    pub entered: String,
 }
 
 /// Checks a pasted or scanned card against this node's replica.
@@ -161,13 +169,29 @@ pub(crate) fn check_card(
         }
     }
     let status_key = format!("status-{}", v.status.as_deref().unwrap_or("unknown"));
+    let held = state.charter();
+    let union = |code: &str| {
+        let listed = code
+            .parse::<unionfed_protocol::AffiliateId>()
+            .ok()
+            .and_then(|id| held.charter.affiliate(&id).cloned());
+        match listed {
+            Some(a) => format!("{} ({code}), {}", a.name, t.country(a.country.as_str())),
+            None => code.to_owned(),
+        }
+    };
     let view = VerdictView {
+        readable: v.issuer.is_some() || v.member_id.is_some(),
         valid: v.valid,
-        issuer: v.issuer.clone(),
+        issuer: v.issuer.as_deref().map(union),
         holder: v.holder_name.clone(),
         status: t.get(&status_key),
-        representing: v.representing.clone(),
+        representing: v.representing.iter().map(|r| union(r)).collect(),
+        valid_until: v
+            .expires_at
+            .map(|s| unionfed_core::cases::reports::day_string(unionfed_protocol::Timestamp(s))),
         problems,
+        entered: text.trim().chars().take(4000).collect(),
     };
     (view, v)
 }
@@ -180,6 +204,8 @@ struct CardPage {
     verdict: Option<VerdictView>,
     /// Shown on the staff page only; the public page says no member id.
     member: Option<(String, String)>,
+    /// A verdict on a code that could be read (else the form again).
+    read: bool,
 }
 
 pub(crate) async fn card_form(PageLang(t): PageLang) -> Response {
@@ -190,6 +216,7 @@ pub(crate) async fn card_form(PageLang(t): PageLang) -> Response {
             back: "/p/card",
             verdict: None,
             member: None,
+            read: false,
         }
         .render(),
     )
@@ -220,6 +247,7 @@ pub(crate) async fn card_check(
         CardPage {
             t,
             back: "/p/card",
+            read: view.readable,
             verdict: Some(view),
             member: None,
         }
