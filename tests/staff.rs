@@ -794,6 +794,13 @@ async fn reports_federation_directory_and_partner_pages_work_for_the_right_roles
     assert!(a.body.contains("Imported entries: 1"), "{}", a.body);
     let seen = send(&net, Method::GET, "/directory", Some(&viewer), None).await;
     assert!(seen.body.contains("Shelter of hope") && seen.body.contains("Legal aid centre"));
+    // Kinds are named in the reader's language, never shown as codes.
+    assert!(
+        seen.body.contains("<td>Shelter</td>") && seen.body.contains("<td>Legal aid</td>"),
+        "{}",
+        seen.body
+    );
+    assert!(!seen.body.contains(">legal_aid<"), "{}", seen.body);
     assert!(
         !seen.body.contains("/directory/add"),
         "a viewer gets no form"

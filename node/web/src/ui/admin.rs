@@ -220,7 +220,8 @@ struct DirectoryPage {
     error: Option<String>,
     rows: Vec<(String, String, String, String, String)>,
     may_edit: bool,
-    kinds: Vec<String>,
+    /// (code, name in the reader's language) of each kind.
+    kinds: Vec<(String, String)>,
 }
 
 fn directory_page(
@@ -249,7 +250,7 @@ fn directory_page(
                 .map(|s| {
                     (
                         staff.t.country(s.country.as_str()),
-                        code(&s.kind),
+                        staff.t.get(&format!("org-kind-{}", code(&s.kind))),
                         s.name.clone(),
                         dash(&s.contact),
                         dash(&s.languages),
@@ -267,7 +268,11 @@ fn directory_page(
                 ServiceKind::Other,
             ]
             .iter()
-            .map(code)
+            .map(|k| {
+                let c = code(k);
+                let label = staff.t.get(&format!("org-kind-{c}"));
+                (c, label)
+            })
             .collect(),
         }
         .render(),
@@ -365,7 +370,8 @@ struct PartnersPage {
     error: Option<String>,
     new_token: Option<String>,
     rows: Vec<PartnerRow>,
-    kinds: Vec<String>,
+    /// (code, name in the reader's language) of each kind.
+    kinds: Vec<(String, String)>,
 }
 
 fn partners_page(
@@ -393,7 +399,7 @@ fn partners_page(
                 .map(|p| PartnerRow {
                     id: p.id.to_string(),
                     name: p.name.clone(),
-                    kind: code(&p.kind),
+                    kind: staff.t.get(&format!("org-kind-{}", code(&p.kind))),
                     revoked: p.revoked_at.is_some(),
                 })
                 .collect(),
@@ -407,7 +413,11 @@ fn partners_page(
                 PartnerKind::Other,
             ]
             .iter()
-            .map(code)
+            .map(|k| {
+                let c = code(k);
+                let label = staff.t.get(&format!("org-kind-{c}"));
+                (c, label)
+            })
             .collect(),
         }
         .render(),
