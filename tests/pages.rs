@@ -166,6 +166,19 @@ async fn a_complaint_filed_on_the_page_is_followed_with_its_receipt_code() {
     );
     let (_, cases) = net.call(0, Method::GET, "/api/v1/cases", None).await;
     assert_eq!(cases, json!([]), "nothing was filed");
+    // A shelter in Malaysia, from the directory, for a worker in danger.
+    let (status, body) = net
+        .call(
+            0,
+            Method::POST,
+            "/api/v1/directory",
+            Some(
+                json!({ "country": "MY", "kind": "shelter", "name": "Rumah Perlindungan Johor",
+                "contact": "+60 7 000 0000" }),
+            ),
+        )
+        .await;
+    assert_eq!(status, 201, "{body}");
 
     let (status, html) = post(
         &net,
@@ -188,6 +201,18 @@ async fn a_complaint_filed_on_the_page_is_followed_with_its_receipt_code() {
     .await;
     assert_eq!(status, 201, "{html}");
     assert!(html.contains("Kode tanda terima Anda"));
+    // She said she is held: what to do now comes first, with the help in
+    // the country of work and when the union will answer.
+    assert!(html.contains("Jika Anda dalam bahaya sekarang"), "{html}");
+    assert!(
+        html.contains("<strong>Rumah Perlindungan Johor</strong> (Rumah aman)")
+            && html.contains(r#"<a href="tel:+60 7 000 0000">"#),
+        "{html}"
+    );
+    assert!(
+        html.contains("Serikat akan menjawab dalam 24 jam."),
+        "{html}"
+    );
     let code = between(&html, r#"<p class="code" id="receipt-code">"#, "</p>").to_owned();
     assert_eq!(code.len(), 19, "{code}");
 

@@ -337,6 +337,23 @@ try {
     phoneCode = code;
     await accessible(page, 'receipt (id)');
     await shot(page, 'public-receipt-id-phone');
+
+    // A worker in danger, in Burmese at MTUC: help in Malaysia comes first.
+    const danger = await browser.newContext({ locale: 'my-MM', bypassCSP: true, viewport: { width: 360, height: 740 }, isMobile: true });
+    const d = await danger.newPage();
+    await d.goto(`${mtuc.url}/p/complaint`);
+    await d.locator('input[name="category"]').first().check();
+    await d.locator('input[name="risk"]').first().check();
+    await d.locator('textarea[name="description"]').fill('အလုပ်ရှင်က ကျွန်မကို အခန်းထဲမှာ ပိတ်ထားသည်။');
+    await d.locator('select[name="country"]').selectOption('MY');
+    await d.locator('form[action="/p/complaint"] button[type="submit"]').click();
+    await d.locator('section.danger').waitFor();
+    expect(await d.locator('section.danger a[href^="tel:"]').count() > 0, 'no number to call on the receipt of a worker in danger');
+    await accessible(d, 'receipt in danger (my)');
+    await shot(d, 'public-receipt-danger-my-phone');
+    const dangerWidth = await d.evaluate(() => document.documentElement.scrollWidth);
+    expect(dangerWidth <= 360, `the receipt is ${dangerWidth}px wide on a 360px screen`);
+    await danger.close();
     const wide = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(wide <= 360, `the receipt page is ${wide}px wide on a 360px screen`);
     await page.getByRole('link', { name: 'Ikuti kasus saya' }).click();

@@ -170,6 +170,12 @@ pub enum Priority {
 }
 
 impl Priority {
+    /// Hours within which the union promises a first response: what the
+    /// receipt page tells a worker.
+    pub fn first_response_hours(self) -> u64 {
+        self.first_response() / HOUR
+    }
+
     /// Time allowed to the first response (verification).
     fn first_response(self) -> u64 {
         match self {

@@ -367,6 +367,18 @@ struct FiledPage {
     back: &'static str,
     code: String,
     reference: String,
+    /// The worker said they are in danger: what to do now.
+    danger: Option<Danger>,
+    /// Hours within which the union will answer.
+    answer_within: String,
+}
+
+/// For a worker who ticked a risk: the help the directory lists in the
+/// country of work (or of this union), to reach at once.
+struct Danger {
+    country: String,
+    /// (kind, name, contact) of each service.
+    help: Vec<(String, String, String)>,
 }
 
 pub(crate) async fn complaint_submit(
@@ -446,16 +458,44 @@ pub(crate) async fn complaint_submit(
         .file_complaint(&Principal::Public, input)
         .await
     {
-        Ok((case, code)) => page(
-            StatusCode::CREATED,
-            FiledPage {
-                t,
-                back: "/p/complaint",
-                code,
-                reference: case.reference,
-            }
-            .render(),
-        ),
+        Ok((case, code)) => {
+            let danger = (!case.risk_flags.is_empty()).then(|| {
+                let country = case.destination_country.unwrap_or(state.config.country);
+                let help = state
+                    .cases()
+                    .directory(&Principal::Public, Some(country), None)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|s| s.contact.is_some())
+                    .map(|s| {
+                        let kind = t.get(&format!(
+                            "org-kind-{}",
+                            unionfed_core::cases::code_of(&s.kind)
+                        ));
+                        (kind, s.name, s.contact.unwrap_or_default())
+                    })
+                    .collect();
+                Danger {
+                    country: t.country(country.as_str()),
+                    help,
+                }
+            });
+            page(
+                StatusCode::CREATED,
+                FiledPage {
+                    t,
+                    back: "/p/complaint",
+                    answer_within: t.with(
+                        "complaint-answer-within",
+                        &[("hours", &case.priority.first_response_hours().to_string())],
+                    ),
+                    code,
+                    reference: case.reference,
+                    danger,
+                }
+                .render(),
+            )
+        }
         Err(NodeError::Invalid(_)) => error_page(
             t,
             StatusCode::UNPROCESSABLE_ENTITY,
