@@ -560,9 +560,6 @@ fn dedup<T: PartialEq + Copy>(items: &[T]) -> Vec<T> {
     out
 }
 
-/// A day: public channels store no finer time than this.
-pub(crate) use crate::node::day_of as coarse;
-
 /// A node's case desk: intake, the queue, case work, complaints and receipts, partners, referrals, files and reports.
 /// Reach it with [`NodeState::cases`]; every `pub` function here decides
 /// through the one policy (`access`) and records through the audit trail.

@@ -384,10 +384,10 @@ impl MemberRecord {
 pub const ERASED_NAME: &str = "(erased)";
 
 impl MemberRecord {
-    /// Removes every personal field and revokes the membership; a new salt
-    /// makes the holder commitment of the revoking attestation match no
-    /// one, and the old salt (printed on the card) is gone from the node.
-    fn erase_personal(&mut self, reason: &str) {
+    /// Removes every personal field; a new salt makes any later holder
+    /// commitment match no one, and the old salt (printed on the card) is
+    /// gone from the node. The status stays as it was.
+    fn strip_personal(&mut self) {
         self.holder_name = ERASED_NAME.to_owned();
         self.date_of_birth = None;
         self.contact = None;
@@ -396,8 +396,6 @@ impl MemberRecord {
         self.work = WorkDetails::default();
         self.origin_country = None;
         self.destination_country = None;
-        self.status = MemberStatus::Revoked;
-        self.status_reason = Some(format!("erased at the member's request: {reason}"));
         self.salt = fresh_salt();
     }
 }
@@ -778,7 +776,12 @@ impl Members<'_> {
         let _guard = self.member_lock.lock().await;
         let mut record = self.member(id)?;
         let revoked_at_seq = if record.home.is_none() {
-            record.erase_personal(&request.reason);
+            record.strip_personal();
+            record.status = MemberStatus::Revoked;
+            record.status_reason = Some(format!(
+                "erased at the member's request: {}",
+                request.reason
+            ));
             record.updated_at = now();
             let body = record.attestation(&self)?;
             self.append_attested(body, &mut record).await?;
@@ -831,11 +834,7 @@ impl Members<'_> {
         let mut batch = crate::storage::Batch::default();
         let purged = due.len();
         for mut record in due {
-            let status = record.status;
-            let reason = record.status_reason.clone();
-            record.erase_personal("kept past member_retention_days");
-            record.status = status;
-            record.status_reason = reason;
+            record.strip_personal();
             record.updated_at = at;
             store::stage_member(&mut batch, &record)?;
         }

@@ -342,7 +342,7 @@ impl CaseDesk<'_> {
         let at = if by_staff {
             now()
         } else {
-            super::coarse(now())
+            crate::node::day_of(now())
         };
         let mut case = before.clone();
         case.attachments.push(Attachment {

@@ -7,12 +7,12 @@ use super::receipt::{self, ReceiptLock};
 use super::taxonomy::{Category, RiskFlag};
 use super::CaseDesk;
 use super::{
-    check_required, coarse, Case, CaseEvent, CaseKind, CaseStatus, Channel, EventKind, NewCase,
-    Outcome, MAX_NOTE,
+    check_required, Case, CaseEvent, CaseKind, CaseStatus, Channel, EventKind, NewCase, Outcome,
+    MAX_NOTE,
 };
 use crate::access::{Action, Principal};
 use crate::error::{NodeError, Result};
-use crate::node::now;
+use crate::node::{day_of, now};
 use serde::{Deserialize, Serialize};
 use unionfed_protocol::{CountryCode, Timestamp};
 use utoipa::ToSchema;
@@ -110,7 +110,7 @@ impl Case {
                 Some(PublicMessage {
                     from,
                     text: e.note.clone().unwrap_or_default(),
-                    day: coarse(e.at),
+                    day: day_of(e.at),
                 })
             })
             .collect();
@@ -119,7 +119,7 @@ impl Case {
             kind: self.kind,
             status: self.status,
             outcome: self.outcome,
-            updated_day: coarse(self.updated_at),
+            updated_day: day_of(self.updated_at),
             handled_by: self.handled_elsewhere.clone(),
             messages,
         }
@@ -168,7 +168,7 @@ impl CaseDesk<'_> {
                 case,
                 Channel::PublicForm,
                 "public form",
-                coarse(now()),
+                day_of(now()),
                 Some(lock),
             )
             .await?;
@@ -233,7 +233,7 @@ impl CaseDesk<'_> {
         let before = self.case_by_receipt(&query).await?;
         let mut case = before.clone();
         case.push(CaseEvent {
-            at: coarse(now()),
+            at: day_of(now()),
             actor: "worker".into(),
             kind: EventKind::MessageFromWorker,
             note: Some(input.text),

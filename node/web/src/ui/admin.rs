@@ -524,9 +524,7 @@ fn breaches_page(
     let rule = unionfed_core::breaches::deadline(country);
     let day = unionfed_core::cases::reports::day_string;
     let at = unionfed_core::node::now();
-    let hour = |ts: unionfed_protocol::Timestamp| {
-        format!("{} {:02}:00 UTC", day(ts), (ts.secs() % 86_400) / 3600)
-    };
+    let hour = |ts| format!("{} UTC", super::staff::clock(ts));
     let rows = breaches
         .iter()
         .map(|b| {
@@ -614,10 +612,8 @@ pub(crate) async fn breach_told(
     Path((id, whom)): Path<(String, String)>,
     StaffForm { staff, .. }: StaffForm,
 ) -> Response {
-    let whom = match whom.as_str() {
-        "authority" => unionfed_core::breaches::Told::Authority,
-        "people" => unionfed_core::breaches::Told::People,
-        _ => return message_page(staff.t, StatusCode::NOT_FOUND, "error-heading"),
+    let Some(whom) = unionfed_core::cases::from_code::<unionfed_core::breaches::Told>(&whom) else {
+        return message_page(staff.t, StatusCode::NOT_FOUND, "error-heading");
     };
     let Ok(id) = id.parse() else {
         return message_page(staff.t, StatusCode::NOT_FOUND, "error-heading");
