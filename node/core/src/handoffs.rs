@@ -546,6 +546,7 @@ impl NodeState {
         let target = item.id.to_string();
         let kind = item.kind.name();
         let done = async {
+            let _one_at_a_time = self.handoff_acting.lock().await;
             handler(self, item, plain).await?;
             store::move_to_applied(&self.store, item)?;
             self.store.flush().await

@@ -162,6 +162,7 @@ pub async fn launch(data_dir: &Path, config: Config) -> Result<Launched> {
         stored: watch::channel(0).0,
         handoff_wakeup: tokio::sync::Notify::new(),
         handoff_peer_arrived: std::sync::atomic::AtomicBool::new(false),
+        handoff_acting: tokio::sync::Mutex::new(()),
         handoff_router: {
             let mut router = crate::handoffs::HandoffRouter::default();
             crate::transfers::register_handoffs(&mut router);

@@ -76,6 +76,11 @@ pub struct NodeState {
     pub(crate) handoff_peer_arrived: std::sync::atomic::AtomicBool,
     /// What acts on each kind of received handoff.
     pub(crate) handoff_router: crate::handoffs::HandoffRouter,
+    /// Held while an area acts on a received handoff: handoffs delivered
+    /// at once (several status updates of one case) are applied one after
+    /// another, so one cannot lose a compare-and-swap to another after
+    /// both were receipted.
+    pub(crate) handoff_acting: tokio::sync::Mutex<()>,
     /// Counts entries stored from peers; watch it to see replication happen.
     pub stored: watch::Sender<u64>,
     /// Every task of the node, so that shutdown can wait for all of them.
