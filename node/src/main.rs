@@ -348,6 +348,9 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let store = unionfed_node::storage::Store::open(&data_dir.join("store"))?;
             let report = unionfed_node::audit::verify_store(&store)?;
             println!("{} audit records; head {}", report.records, report.head);
+            if let Some(seq) = report.cut_through {
+                println!("records up to #{seq} were removed by retention; the chain is checked from there");
+            }
             if let Some(why) = report.broken {
                 println!("BROKEN: {why}");
                 return Ok(std::process::ExitCode::from(2));

@@ -1,7 +1,10 @@
 //! The audit trail: every login, change, view of personal data, export and
 //! handoff, with who did it and when. Records are hash-chained: each names
 //! the hash of the one before, so a record removed or altered in the middle
-//! breaks the chain, and `unionfed audit verify` finds where.
+//! breaks the chain, and `unionfed audit verify` finds where. Retention
+//! removes the oldest records after `audit_retention_days` and leaves an
+//! anchor (the seq and hash of the last one removed) that the rest of the
+//! chain verifies from.
 
 mod store;
 
@@ -63,33 +66,56 @@ impl AuditRecord {
 
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
+/// Where retention cut the oldest records off the trail: the next record
+/// names `hash` as its `prev` and has the seq after `through_seq`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AuditAnchor {
+    pub through_seq: u64,
+    pub hash: String,
+    #[schema(value_type = u64)]
+    pub cut_at: Timestamp,
+}
+
 /// The result of checking the whole chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, ToSchema)]
 pub struct ChainReport {
+    /// Records checked (those left after retention).
     pub records: u64,
+    /// The last seq retention removed, when it removed any: the chain is
+    /// checked from there.
+    pub cut_through: Option<u64>,
     /// Hash of the last record: note it down elsewhere to detect a cut tail.
     pub head: String,
     /// The first record that breaks the chain, and why.
     pub broken: Option<String>,
 }
 
-/// Checks `records` (in order) link up from the genesis.
-pub fn verify_chain(records: impl Iterator<Item = Result<AuditRecord>>) -> Result<ChainReport> {
-    let mut prev = GENESIS.to_owned();
+/// Checks `records` (in order) link up from the genesis, or from the
+/// anchor retention left.
+pub fn verify_chain(
+    anchor: Option<&AuditAnchor>,
+    records: impl Iterator<Item = Result<AuditRecord>>,
+) -> Result<ChainReport> {
+    let (mut seq, mut prev) = match anchor {
+        Some(a) => (a.through_seq, a.hash.clone()),
+        None => (0, GENESIS.to_owned()),
+    };
+    let cut_through = anchor.map(|a| a.through_seq);
     let mut count = 0u64;
     for record in records {
         let r = record?;
         count += 1;
-        let why = if r.seq != count {
+        seq += 1;
+        let why = if r.seq != seq {
             Some(format!(
-                "record #{} is where #{count} should be: records are missing",
+                "record #{} is where #{seq} should be: records are missing",
                 r.seq
             ))
         } else if r.prev != prev {
             Some(format!(
                 "record #{} does not name the hash of #{}",
                 r.seq,
-                count - 1
+                seq - 1
             ))
         } else if r.compute_hash() != r.hash {
             Some(format!(
@@ -102,6 +128,7 @@ pub fn verify_chain(records: impl Iterator<Item = Result<AuditRecord>>) -> Resul
         if why.is_some() {
             return Ok(ChainReport {
                 records: count,
+                cut_through,
                 head: prev,
                 broken: why,
             });
@@ -110,6 +137,7 @@ pub fn verify_chain(records: impl Iterator<Item = Result<AuditRecord>>) -> Resul
     }
     Ok(ChainReport {
         records: count,
+        cut_through,
         head: prev,
         broken: None,
     })
@@ -170,7 +198,27 @@ impl NodeState {
         let grant = self.allow(who, Action::ReadAudit, "audit trail")?;
         grant.done(self, "audit trail", query.text.clone());
         let records = self.matching_records(query)?;
-        Ok((records, verify_chain(store::oldest_first(&self.store))?))
+        Ok((records, verify_store(&self.store)?))
+    }
+
+    /// How many records will be past `audit_retention_days` at `at`.
+    pub(crate) fn audit_records_due(&self, at: Timestamp) -> Result<usize> {
+        store::count_older_than(&self.store, self.audit_cutoff(at))
+    }
+
+    /// Removes the records older than `audit_retention_days` at `at`,
+    /// leaving the anchor the rest verifies from.
+    pub(crate) async fn purge_audit_records(&self, at: Timestamp) -> Result<usize> {
+        let removed = store::remove_older_than(&self.store, self.audit_cutoff(at), at)?;
+        if removed > 0 {
+            self.store.flush().await?;
+        }
+        Ok(removed)
+    }
+
+    fn audit_cutoff(&self, at: Timestamp) -> Timestamp {
+        let keep = u64::from(self.config.audit_retention_days) * 86_400;
+        Timestamp(at.secs().saturating_sub(keep))
     }
 
     /// Every audit record, the newest first, read as the iterator goes
@@ -205,7 +253,7 @@ impl NodeState {
 
 /// `unionfed audit verify`: checks the chain of a stopped node's store.
 pub fn verify_store(store: &crate::storage::Store) -> Result<ChainReport> {
-    verify_chain(store::oldest_first(store))
+    verify_chain(store::anchor(store)?.as_ref(), store::oldest_first(store))
 }
 
 #[cfg(test)]
@@ -235,23 +283,53 @@ mod tests {
 
     #[test]
     fn a_removed_or_altered_record_breaks_the_chain() {
-        let ok = verify_chain(chain(5).into_iter().map(Ok)).unwrap();
+        let ok = verify_chain(None, chain(5).into_iter().map(Ok)).unwrap();
         assert_eq!((ok.records, ok.broken), (5, None));
         let mut removed = chain(5);
         removed.remove(2);
-        let report = verify_chain(removed.into_iter().map(Ok)).unwrap();
+        let report = verify_chain(None, removed.into_iter().map(Ok)).unwrap();
         assert!(report.broken.unwrap().contains("missing"));
         let mut altered = chain(5);
         altered[3].actor = "someone else".into();
-        let report = verify_chain(altered.into_iter().map(Ok)).unwrap();
+        let report = verify_chain(None, altered.into_iter().map(Ok)).unwrap();
         assert!(report.broken.unwrap().contains("#4 was altered"));
         let mut rehashed = chain(5);
         rehashed[1].target = "another case".into();
         rehashed[1].hash = rehashed[1].compute_hash();
-        let report = verify_chain(rehashed.into_iter().map(Ok)).unwrap();
+        let report = verify_chain(None, rehashed.into_iter().map(Ok)).unwrap();
         assert!(
             report.broken.unwrap().contains("#3 does not name"),
             "rehashing one record breaks the next"
         );
+    }
+
+    #[test]
+    fn a_chain_cut_by_retention_verifies_from_its_anchor_only() {
+        let all = chain(6);
+        let anchor = AuditAnchor {
+            through_seq: 3,
+            hash: all[2].hash.clone(),
+            cut_at: Timestamp(1_795_100_000),
+        };
+        let rest = || all[3..].to_vec().into_iter().map(Ok);
+        let ok = verify_chain(Some(&anchor), rest()).unwrap();
+        assert_eq!((ok.records, ok.cut_through, ok.broken), (3, Some(3), None));
+        assert_eq!(ok.head, all[5].hash);
+        // Without the anchor the cut shows as missing records.
+        let report = verify_chain(None, rest()).unwrap();
+        assert!(report.broken.unwrap().contains("missing"));
+        // An anchor moved past a record that is still there does not hide it.
+        let later = AuditAnchor {
+            through_seq: 4,
+            hash: all[3].hash.clone(),
+            ..anchor.clone()
+        };
+        let report = verify_chain(Some(&later), rest()).unwrap();
+        assert!(report.broken.unwrap().contains("#4 is where #5"));
+        // A record removed after the anchor still breaks it.
+        let mut gap = all[3..].to_vec();
+        gap.remove(1);
+        let report = verify_chain(Some(&anchor), gap.into_iter().map(Ok)).unwrap();
+        assert!(report.broken.unwrap().contains("missing"));
     }
 }

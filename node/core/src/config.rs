@@ -100,6 +100,10 @@ pub struct Config {
     /// before the file another affiliate sent is deleted. Default 180.
     #[serde(default = "defaults::transfer_file_retention_days")]
     pub transfer_file_retention_days: u32,
+    /// Days an audit record is kept; older records are removed and the
+    /// chain verifies from the last one removed. Default 1095.
+    #[serde(default = "defaults::audit_retention_days")]
+    pub audit_retention_days: u32,
     /// How a worker reaches the affiliate's data-protection contact (a
     /// name, an e-mail address, a phone number), shown in the privacy
     /// notice of the public pages. Default: none (the notice says to ask
@@ -179,6 +183,9 @@ mod defaults {
     pub(super) fn transfer_file_retention_days() -> u32 {
         180
     }
+    pub(super) fn audit_retention_days() -> u32 {
+        1095
+    }
     pub(super) fn stats_min_cell() -> u32 {
         5
     }
@@ -238,6 +245,7 @@ impl Config {
             case_retention_days: defaults::case_retention_days(),
             member_retention_days: defaults::member_retention_days(),
             transfer_file_retention_days: defaults::transfer_file_retention_days(),
+            audit_retention_days: defaults::audit_retention_days(),
             privacy_contact: None,
             stats_min_cell: defaults::stats_min_cell(),
             max_attachment_bytes: defaults::max_attachment_bytes(),
@@ -424,6 +432,7 @@ const FIELD_DOCS: &[(&str, &str)] = &[
     ("case_retention_days", "Days after a case closes before its personal fields are erased; statistics remain. Default 730."),
     ("member_retention_days", "Days after a member lapsed or was revoked before their personal fields are removed; the record and its status stay. Default 730."),
     ("transfer_file_retention_days", "Days after a transfer was declined or its representation ended before the file another affiliate sent is deleted. Default 180."),
+    ("audit_retention_days", "Days an audit record is kept; older records are removed and the rest of the chain verifies from the last one removed. Default 1095."),
     ("privacy_contact", "How a worker reaches the affiliate's data-protection contact, shown in the public pages' privacy notice, e.g. \"Data protection officer, dpo@example.org, +60 3 0000 0000\". Default: none."),
     ("stats_min_cell", "Smallest count a case statistic shows; smaller cells are suppressed. Default 5."),
     ("max_attachment_bytes", "Largest file attached to a case, in bytes. Default 5242880."),

@@ -26,6 +26,7 @@
 //! | `g` | partner id | JSON `Partner` (name, kind, scopes, revocation) | `cases::store` |
 //! | `p` | SHA-256 of a partner's token | the partner id | `cases::store` |
 //! | `y` | seq u64 | JSON `AuditRecord`, hash-chained | `audit::store` |
+//! | `z` | `anchor` | JSON `AuditAnchor`: the seq and hash of the last record retention removed | `audit::store` |
 //! | `u` | user name | JSON `User` (staff account, Argon2id password hash) | `accounts::store` |
 //! | `s` | SHA-256 of the session id | JSON `Session` | `accounts::store` |
 //! | `w` | SHA-256 of a personal API token | JSON `ApiToken` (its id, user and label) | `accounts::store` |
@@ -83,6 +84,7 @@ pub const SPACES: &[(u8, &str)] = &[
     (b'g', "partner"),
     (b'p', "partner token index entry"),
     (b'y', "audit record"),
+    (b'z', "audit anchor"),
     (b'u', "user"),
     (b's', "session"),
     (b'w', "API token"),

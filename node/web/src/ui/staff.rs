@@ -643,6 +643,8 @@ struct AuditPage {
     broken: Option<String>,
     count: u64,
     head: String,
+    /// "Records up to #N were removed by retention ...", when they were.
+    cut: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -694,6 +696,15 @@ pub(crate) async fn audit(
                     detail: r.detail,
                 })
                 .collect(),
+            cut: report.cut_through.map(|seq| {
+                staff.t.with(
+                    "audit-cut",
+                    &[
+                        ("seq", &seq.to_string()),
+                        ("days", &state.config.audit_retention_days.to_string()),
+                    ],
+                )
+            }),
             broken: report.broken,
             count: report.records,
             head: report.head,
