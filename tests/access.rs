@@ -430,6 +430,7 @@ fn table() -> Vec<Row> {
             .body(|_| form(&[("sector", "fishing")])),
         page(M::GET, "/members/{member}/card", A::IssueCard).shows(&[MEMBER_NAME]),
         page(M::GET, "/members/{member}/export", A::ExportMember).shows(MEMBER),
+        page(M::GET, "/members/{member}/export/print", A::ExportMember).shows(MEMBER),
         page(M::GET, "/breaches", A::ManageBreaches).shows(&[BREACH_TEXT]),
         page(M::POST, "/breaches", A::ManageBreaches).body(|_| {
             form(&[("happened", "a phone stolen"), ("data", "case notes"), ("people", "3")])

@@ -347,6 +347,50 @@ async fn an_organiser_enrols_and_prints_a_card_and_a_viewer_sees_no_personal_fie
         a.body
     );
 
+    // Everything held about her, as a page to print and hand her: in the
+    // language she prefers when the pages have it, or the one chosen.
+    let id = member_path.rsplit('/').next().unwrap();
+    let (status, _) = net
+        .call(
+            0,
+            Method::PATCH,
+            &format!("/api/v1/members/{id}"),
+            Some(serde_json::json!({ "language": "Bahasa Indonesia" })),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let printout = |path: String| {
+        let (net, who) = (&net, organiser.clone());
+        async move { send(net, Method::GET, &path, Some(&who), None).await }
+    };
+    let p = printout(format!("{member_path}/export/print")).await;
+    assert_eq!(p.status, 200, "{}", p.body);
+    assert!(
+        p.body.contains(r#"<html lang="id">"#)
+            && p.body.contains("tentang Anda")
+            && p.body.contains("+62 812 0000 0000")
+            && p.body.contains("membaca catatan Anda"),
+        "in Indonesian, with her record and who read it: {}",
+        p.body
+    );
+    let p = printout(format!("{member_path}/export/print?lang=km")).await;
+    assert!(p.body.contains(r#"<html lang="km">"#), "{}", p.body);
+    let p = printout(format!("{member_path}/export/print?lang=xx")).await;
+    assert!(
+        p.body.contains(r#"<html lang="id">"#),
+        "an unknown choice falls back to hers"
+    );
+    let p = send(
+        &net,
+        Method::GET,
+        &format!("{member_path}/export/print"),
+        Some(&viewer),
+        None,
+    )
+    .await;
+    assert_eq!(p.status, 403);
+    assert!(!p.body.contains("+62 812"), "{}", p.body);
+
     // The printable card carries the QR code and the text any union can check.
     let card = send(
         &net,

@@ -1081,20 +1081,31 @@ async fn retention_purges_each_kind_of_data_when_its_period_is_over() {
         .unwrap()
     };
     let (before, chain) = trail(&state);
-    assert_eq!((chain.broken.clone(), chain.cut_through), (None, None), "{chain:?}");
+    assert_eq!(
+        (chain.broken.clone(), chain.cut_through),
+        (None, None),
+        "{chain:?}"
+    );
     let r = run(0, 1070).await;
     assert_eq!(kind(&r, "audit_records").purged, 0, "{r:?}");
     assert!(kind(&r, "audit_records").due_soon > 0, "{r:?}");
     let r = run(0, 1096).await;
     let purged = kind(&r, "audit_records").purged;
-    assert!(purged + 2 >= before.len(), "{purged} of {}: {r:?}", before.len());
+    assert!(
+        purged + 2 >= before.len(),
+        "{purged} of {}: {r:?}",
+        before.len()
+    );
     let (after, chain) = trail(&state);
     assert_eq!(chain.broken, None, "{chain:?}");
     let cut = chain.cut_through.expect("the cut is recorded");
     assert!(after.iter().all(|r| r.seq > cut), "{after:?}");
     assert!(
         after.iter().any(|r| r.action == "run_retention"
-            && r.detail.as_deref().unwrap_or_default().contains("audit_records")),
+            && r.detail
+                .as_deref()
+                .unwrap_or_default()
+                .contains("audit_records")),
         "the run that cut the trail is the first record after it: {after:?}"
     );
     // A record written after the cut links up, and so does a restart.

@@ -269,6 +269,24 @@ try {
     await shot(b, 'staff-member-rights-my-phone');
     const width = await b.evaluate(() => document.documentElement.scrollWidth);
     expect(width <= 360, `the member page is ${width} px wide on a 360 px phone`);
+    // What the union holds about her, to print and hand her: in the
+    // language of the page that asked, or the one chosen on it.
+    await b.locator(`a[href$="/export/print"]`).click();
+    await b.locator('h1').waitFor();
+    const printed = await b.textContent('main');
+    expect(printed.includes('Nur Aini') && printed.includes('+62 813 1111 2222'), 'the printout lacks the record');
+    expect(printed.includes('view_member'), 'the printout lacks who read the record');
+    expect((await b.textContent('h1')).includes('သိမ်းထား'), 'the printout is not in Burmese');
+    await accessible(b, 'member export in Burmese on a phone');
+    await shot(b, 'staff-member-export-my-phone');
+    const exportWidth = await b.evaluate(() => document.documentElement.scrollWidth);
+    expect(exportWidth <= 360, `the member export is ${exportWidth} px wide on a 360 px phone`);
+    await b.setViewportSize({ width: 1366, height: 900 });
+    await b.locator('#export-lang').selectOption('en');
+    await b.locator('form[action$="/export/print"] button').click();
+    await b.getByRole('heading', { name: /holds about you/ }).waitFor();
+    await b.getByRole('cell', { name: /read your record/ }).first().waitFor();
+    await shot(b, 'staff-member-export-en');
     await burmese.close();
   });
 

@@ -234,6 +234,7 @@ pub(crate) fn staff_routes(max_file_bytes: usize) -> Router<AppState> {
         .route("/members/{id}", get(members::show))
         .route("/members/{id}/status", post(members::set_status))
         .route("/members/{id}/export", get(members::export))
+        .route("/members/{id}/export/print", get(members::export_print))
         .route("/members/{id}/erase", post(members::erase))
         .route("/members/{id}/edit", post(members::edit))
         .route("/members/{id}/card", get(members::card))

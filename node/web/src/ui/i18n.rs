@@ -256,6 +256,31 @@ impl Tr {
         CountryChoices { region, others }
     }
 
+    /// The language whose tag or own name is `said` (as a member's
+    /// preferred language may be written: "my", "Burmese" in its own
+    /// script, "Bahasa Indonesia"), if the pages have it.
+    pub fn language_named(said: &str) -> Option<Tr> {
+        let said = said.trim().to_lowercase();
+        if said.is_empty() {
+            return None;
+        }
+        CATALOGS
+            .iter()
+            .enumerate()
+            .position(|(i, (tag, _, _))| {
+                let name = catalogs().get(i, "language-name").to_lowercase();
+                let english = ENGLISH_NAMES
+                    .iter()
+                    .find(|(t, _)| t == tag)
+                    .map_or(&[][..], |(_, names)| names);
+                *tag == said
+                    || name == said
+                    || said.starts_with(&format!("{tag}-"))
+                    || english.contains(&said.as_str())
+            })
+            .map(|lang| Tr { lang })
+    }
+
     /// Every language, in its own name, for the switcher.
     pub fn languages(&self) -> Vec<LangOption> {
         CATALOGS
@@ -269,6 +294,20 @@ impl Tr {
             .collect()
     }
 }
+
+/// What staff may have typed for each language in English, lower case.
+const ENGLISH_NAMES: &[(&str, &[&str])] = &[
+    ("en", &["english"]),
+    ("fil", &["filipino", "tagalog"]),
+    ("id", &["indonesian"]),
+    ("km", &["khmer", "cambodian"]),
+    ("lo", &["lao", "laotian"]),
+    ("ms", &["malay", "bahasa malaysia"]),
+    ("my", &["burmese", "myanmar"]),
+    ("tet", &["tetum", "tetun"]),
+    ("th", &["thai"]),
+    ("vi", &["vietnamese"]),
+];
 
 /// A country list in two groups: the region's countries, then the others.
 #[derive(Debug, Clone)]
@@ -380,6 +419,22 @@ mod tests {
         assert_eq!(my.country("MY"), "မလေးရှား");
         assert_eq!(Tr { lang: 0 }.country("MA"), "Morocco");
         assert_eq!(Tr { lang: 0 }.country("XX"), "XX");
+        for (said, tag) in [
+            ("my", "my"),
+            ("Burmese", "my"),
+            ("မြန်မာဘာသာ", "my"),
+            (" Bahasa Indonesia ", "id"),
+            ("id-ID", "id"),
+            ("Tagalog", "fil"),
+        ] {
+            assert_eq!(
+                Tr::language_named(said).map(|t| t.tag()),
+                Some(tag),
+                "{said}"
+            );
+        }
+        assert!(Tr::language_named("Klingon").is_none());
+        assert!(Tr::language_named("").is_none());
         let list = Tr { lang: 0 }.countries("MY");
         assert_eq!(list.region.len(), unionfed_core::countries::REGION.len());
         assert_eq!(list.region.len() + list.others.len(), 249);

@@ -504,6 +504,236 @@ pub(crate) async fn export(
     }
 }
 
+#[derive(Template)]
+#[template(path = "s_member_export.html")]
+struct ExportPage {
+    t: Tr,
+    affiliate: String,
+    me: Option<Me>,
+    id: String,
+    title: String,
+    intro: String,
+    /// (label, value) of every field of the record.
+    fields: Vec<(String, String)>,
+    consents: Vec<ConsentRow>,
+    /// (date, from, to, state)
+    transfers: Vec<(String, String, String, String)>,
+    /// (reference, opened, status)
+    cases: Vec<(String, String, String)>,
+    /// (when, who, what, the record's own action code)
+    trail: Vec<(String, String, String, String)>,
+    rights: String,
+    languages: Vec<super::i18n::LangOption>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct ExportLanguage {
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+/// What an audit record about a member's record says, in words: the trail
+/// holds action codes, which a member cannot read.
+fn trail_words(t: Tr, action: &str) -> String {
+    let key = if action.starts_with("refused_") {
+        "export-trail-refused"
+    } else if action.contains("erase") || action.contains("retention") {
+        "export-trail-erase"
+    } else if action.contains("export") || action.contains("print") {
+        "export-trail-export"
+    } else if action.contains("card") {
+        "export-trail-card"
+    } else if action.contains("consent") {
+        "export-trail-consent"
+    } else if action.contains("transfer") || action.contains("handoff") {
+        "export-trail-transfer"
+    } else if action.starts_with("view") || action.starts_with("list") {
+        "export-trail-read"
+    } else {
+        "export-trail-change"
+    };
+    t.get(key)
+}
+
+/// Everything this node holds about the member as a page to print and hand
+/// them, in the language they prefer when the pages have it (or the one
+/// chosen on the page), recorded as an export.
+pub(crate) async fn export_print(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    chosen: Result<Query<ExportLanguage>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let Some(id) = parse_id(&id) else {
+        return message_page(staff.t, StatusCode::NOT_FOUND, "members-none");
+    };
+    let export = match unionfed_core::rights::export_member(&state, &staff.who, &id) {
+        Ok(export) => export,
+        Err(NodeError::NotFound { .. }) => {
+            return message_page(staff.t, StatusCode::NOT_FOUND, "members-none")
+        }
+        Err(e) => return staff.error_page(e),
+    };
+    let r = &export.member.record;
+    let asked = chosen.ok().and_then(|Query(c)| c.lang);
+    let t = asked
+        .as_deref()
+        .and_then(Tr::language_named)
+        .or_else(|| r.work.language.as_deref().and_then(Tr::language_named))
+        .unwrap_or(staff.t);
+    let day = unionfed_core::cases::reports::day_string;
+    let opt = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".into());
+    let charter = state.charter();
+    let union_name = |a: &unionfed_protocol::AffiliateId| {
+        charter
+            .charter
+            .affiliates
+            .iter()
+            .find(|x| &x.id == a)
+            .map_or_else(|| a.to_string(), |x| format!("{} ({a})", x.name))
+    };
+    let status = match &r.status_reason {
+        Some(why) => format!("{} ({why})", status_text(t, r.status)),
+        None => status_text(t, r.status),
+    };
+    let mut fields = vec![
+        (t.get("member-name"), shown_name(t, r)),
+        (t.get("member-id"), r.id.to_string()),
+        (t.get("member-status"), status),
+        (t.get("member-since"), day(r.member_since)),
+        (t.get("member-valid-until"), day(r.valid_until)),
+        (
+            t.get("member-home"),
+            r.home
+                .as_ref()
+                .map_or_else(|| union_name(&state.config.affiliate), union_name),
+        ),
+        (
+            t.get("member-represented-by"),
+            if export.member.represented_by.is_empty() {
+                t.get("card-nobody")
+            } else {
+                export
+                    .member
+                    .represented_by
+                    .iter()
+                    .map(|b| union_name(&b.affiliate))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+        ),
+        (t.get("member-dob"), opt(&r.date_of_birth)),
+        (t.get("member-contact"), opt(&r.contact)),
+        (t.get("member-sector"), opt(&r.sector)),
+        (t.get("member-employer"), opt(&r.employer)),
+        (t.get("member-origin"), t.country_or_dash(&r.origin_country)),
+        (
+            t.get("member-destination"),
+            t.country_or_dash(&r.destination_country),
+        ),
+    ];
+    let w = &r.work;
+    for (key, value) in [
+        ("data-contact", &w.destination_contact),
+        ("data-job", &w.job),
+        ("data-workplace", &w.workplace),
+        ("data-language", &w.language),
+        ("data-dues", &w.dues_paid_until),
+        ("data-contract", &w.contract_summary),
+    ] {
+        if value.is_some() {
+            fields.push((t.get(key), opt(value)));
+        }
+    }
+    let consents = export
+        .consents
+        .iter()
+        .map(|c| ConsentRow {
+            id: c.id.to_string(),
+            recipient: union_name(&c.recipient),
+            purposes: c.purposes.join(", "),
+            data: c
+                .data_categories
+                .iter()
+                .map(|d| {
+                    let key = format!("data-{d}");
+                    let name = t.get(&key);
+                    if name == key {
+                        d.clone()
+                    } else {
+                        name
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+            when: day(c.recorded_at)
+                + &c.withdrawn_at
+                    .map(|w| format!(" ({} {})", t.get("consent-withdrawn"), day(w)))
+                    .unwrap_or_default(),
+            in_force: c.withdrawn_at.is_none(),
+        })
+        .collect();
+    let transfers = export
+        .transfers
+        .iter()
+        .map(|x| {
+            (
+                day(x.created_at),
+                union_name(&x.origin),
+                union_name(&x.destination),
+                t.get(&format!("transfer-state-{}", x.status.name())),
+            )
+        })
+        .collect();
+    let cases = export
+        .cases
+        .iter()
+        .map(|c| {
+            (
+                c.reference.clone(),
+                day(c.created_at),
+                t.get(&format!("case-status-{}", c.status.as_str())),
+            )
+        })
+        .collect();
+    let trail = export
+        .trail
+        .iter()
+        .map(|a| {
+            (
+                super::staff::clock(a.at),
+                a.actor.clone(),
+                trail_words(t, &a.action),
+                a.action.clone(),
+            )
+        })
+        .collect();
+    let contact = state
+        .config
+        .privacy_contact
+        .clone()
+        .unwrap_or_else(|| t.get("export-rights-office"));
+    page(
+        StatusCode::OK,
+        ExportPage {
+            t,
+            affiliate: state.config.name.clone(),
+            me: staff.me(),
+            id: id.to_string(),
+            title: t.with("export-title", &[("union", &state.config.name)]),
+            intro: t.with("export-intro", &[("date", &day(export.exported_at))]),
+            fields,
+            consents,
+            transfers,
+            cases,
+            trail,
+            rights: t.with("export-rights", &[("contact", &contact)]),
+            languages: t.languages(),
+        }
+        .render(),
+    )
+}
+
 /// Erases the member at their request (admins), then shows what is left.
 pub(crate) async fn erase(
     State(state): State<AppState>,
