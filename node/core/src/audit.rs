@@ -311,7 +311,7 @@ mod tests {
             hash: all[2].hash.clone(),
             cut_at: Timestamp(1_795_100_000),
         };
-        let rest = || all[3..].to_vec().into_iter().map(Ok);
+        let rest = || all[3..].iter().cloned().map(Ok);
         let ok = verify_chain(Some(&anchor), rest()).unwrap();
         assert_eq!((ok.records, ok.cut_through, ok.broken), (3, Some(3), None));
         assert_eq!(ok.head, all[5].hash);
