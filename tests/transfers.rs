@@ -944,7 +944,25 @@ async fn a_member_exports_their_data_and_is_erased_everywhere_it_went() {
         })
         .await;
         assert_eq!(v["status"], "revoked", "node {i}: {v}");
+        let v = wait_for(60, "the erasure everywhere", || async {
+            let v = net.verdict(i, &card).await;
+            (v["reason"] == "erased").then_some(v)
+        })
+        .await;
+        assert_eq!(v["valid"], false, "node {i}: {v}");
     }
+    // The public page at another union says why, in words.
+    let page = reqwest::Client::new()
+        .post(net.url(2, "/p/card"))
+        .header("accept-language", "en")
+        .form(&[("card", card.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("data was erased at their request"), "{page}");
     // Erased once: a second request says so and changes nothing.
     let (status, body) = net
         .call(

@@ -567,6 +567,8 @@ fn charter(command: CharterCommand) -> anyhow::Result<()> {
 struct SnapshotReplica {
     attestations: std::collections::HashMap<(AffiliateId, MemberId), (u64, MembershipAttestation)>,
     representations: Vec<Representation>,
+    /// (issuer, member) to the seq of the attestation the erasure followed.
+    erasures: std::collections::HashMap<(AffiliateId, MemberId), u64>,
 }
 
 impl Replica for SnapshotReplica {
@@ -584,6 +586,10 @@ impl Replica for SnapshotReplica {
             .filter(|r| &r.member == member)
             .cloned()
             .collect()
+    }
+
+    fn erased_at(&self, issuer: &AffiliateId, member: &MemberId) -> Option<u64> {
+        self.erasures.get(&(issuer.clone(), *member)).copied()
     }
 }
 
@@ -605,6 +611,7 @@ fn verify_card_offline(
     let mut replica = SnapshotReplica {
         attestations: Default::default(),
         representations: Vec::new(),
+        erasures: Default::default(),
     };
     if let Some(path) = snapshot {
         let bytes =
@@ -639,6 +646,13 @@ fn verify_card_offline(
                     seq: entry.seq.get(),
                 }),
                 Body::RepresentationEnd(end) => ends.push((entry.author.clone(), end)),
+                Body::MemberErasure(e) => {
+                    let at = replica
+                        .erasures
+                        .entry((entry.author.clone(), e.member))
+                        .or_default();
+                    *at = (*at).max(e.revoked_at.get());
+                }
                 _ => {}
             }
         }

@@ -166,6 +166,16 @@ pub struct CharterSignature {
     pub signature: SignatureBytes,
 }
 
+/// The issuer erased a member's personal data at the member's request. It
+/// follows the attestation that revoked the membership (`revoked_at`, in
+/// the same author's log), so that a card check can say why the card
+/// fails. A node that does not know this kind still has the revocation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberErasure {
+    pub member: MemberId,
+    pub revoked_at: Seq,
+}
+
 /// What an entry says. Kinds this build does not know are kept as bytes,
 /// stored and relayed, so older nodes never block newer ones.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -174,6 +184,7 @@ pub enum Body {
     Representation(RepresentationCommitment),
     RepresentationEnd(RepresentationEnd),
     CharterSignature(CharterSignature),
+    MemberErasure(MemberErasure),
     Unknown { kind: u16, payload: Vec<u8> },
 }
 
@@ -183,6 +194,7 @@ pub mod body_kind {
     pub const REPRESENTATION: u16 = 2;
     pub const REPRESENTATION_END: u16 = 3;
     pub const CHARTER_SIGNATURE: u16 = 4;
+    pub const MEMBER_ERASURE: u16 = 5;
 }
 
 #[derive(Serialize, Deserialize)]
@@ -199,6 +211,7 @@ impl Body {
             Body::Representation(_) => body_kind::REPRESENTATION,
             Body::RepresentationEnd(_) => body_kind::REPRESENTATION_END,
             Body::CharterSignature(_) => body_kind::CHARTER_SIGNATURE,
+            Body::MemberErasure(_) => body_kind::MEMBER_ERASURE,
             Body::Unknown { kind, .. } => *kind,
         }
     }
@@ -210,6 +223,7 @@ impl Body {
             Body::Representation(b) => encoding::encode(WHAT, b)?,
             Body::RepresentationEnd(b) => encoding::encode(WHAT, b)?,
             Body::CharterSignature(b) => encoding::encode(WHAT, b)?,
+            Body::MemberErasure(b) => encoding::encode(WHAT, b)?,
             Body::Unknown { payload, .. } => payload.clone(),
         };
         Ok(RawBody {
@@ -236,6 +250,9 @@ impl Body {
             }
             body_kind::CHARTER_SIGNATURE => {
                 Body::CharterSignature(encoding::decode("charter signature", &raw.payload, MAX)?)
+            }
+            body_kind::MEMBER_ERASURE => {
+                Body::MemberErasure(encoding::decode("member erasure", &raw.payload, MAX)?)
             }
             kind => Body::Unknown {
                 kind,

@@ -30,6 +30,7 @@ status-active = active
 status-suspended = suspended
 status-lapsed = lapsed
 status-revoked = revoked
+status-erased = revoked: the member's data was erased at their request
 status-unknown = unknown
 
 complaint-heading = Tell us about a problem at work

@@ -29,6 +29,7 @@ status-active = aktibo
 status-suspended = suspendido
 status-lapsed = nag-expire
 status-revoked = binawi
+status-erased = binawi: binura ang datos ng miyembro sa kanyang kahilingan
 status-unknown = hindi alam
 
 complaint-heading = Sabihin sa amin ang problema sa trabaho

@@ -29,6 +29,7 @@ status-active = aktif
 status-suspended = ditangguhkan
 status-lapsed = kedaluwarsa
 status-revoked = dicabut
+status-erased = dicabut: data anggota dihapus atas permintaannya
 status-unknown = tidak diketahui
 
 complaint-heading = Ceritakan masalah di tempat kerja

@@ -29,6 +29,7 @@ status-active = សកម្ម
 status-suspended = ត្រូវបានផ្អាក
 status-lapsed = ផុតកំណត់
 status-revoked = ត្រូវបានដកហូត
+status-erased = ត្រូវបានដកហូត៖ ទិន្នន័យសមាជិកត្រូវបានលុបតាមសំណើរបស់គាត់
 status-unknown = មិនស្គាល់
 
 complaint-heading = ប្រាប់យើងពីបញ្ហានៅកន្លែងការងារ

@@ -29,6 +29,7 @@ status-active = ໃຊ້ງານຢູ່
 status-suspended = ຖືກໂຈະ
 status-lapsed = ໝົດອາຍຸ
 status-revoked = ຖືກຖອນ
+status-erased = ຖືກຖອນ: ຂໍ້ມູນຂອງສະມາຊິກຖືກລຶບຕາມການຮ້ອງຂໍຂອງເຂົາ
 status-unknown = ບໍ່ຮູ້
 
 complaint-heading = ແຈ້ງບັນຫາຢູ່ບ່ອນເຮັດວຽກ

@@ -29,6 +29,7 @@ status-active = aktif
 status-suspended = digantung
 status-lapsed = luput
 status-revoked = dibatalkan
+status-erased = dibatalkan: data ahli dipadam atas permintaannya
 status-unknown = tidak diketahui
 
 complaint-heading = Beritahu kami masalah di tempat kerja

@@ -29,6 +29,7 @@ status-active = အသက်ဝင်
 status-suspended = ဆိုင်းငံ့ထား
 status-lapsed = သက်တမ်းကုန်
 status-revoked = ရုပ်သိမ်းထား
+status-erased = ရုပ်သိမ်းထား- အဖွဲ့ဝင်၏ တောင်းဆိုချက်အရ ၎င်း၏ဒေတာကို ဖျက်ပြီး
 status-unknown = မသိရ
 
 complaint-heading = အလုပ်ခွင်ပြဿနာကို ပြောပြရန်

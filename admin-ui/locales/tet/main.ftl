@@ -29,6 +29,7 @@ status-active = ativu
 status-suspended = suspende
 status-lapsed = liu ona prazu
 status-revoked = kansela
+status-erased = kansela: membru nia dadus hamoos tiha tuir nia husu
 status-unknown = la hatene
 
 complaint-heading = Konta mai ami problema iha fatin servisu

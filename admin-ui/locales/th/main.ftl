@@ -29,6 +29,7 @@ status-active = ใช้งานอยู่
 status-suspended = ถูกระงับ
 status-lapsed = หมดอายุ
 status-revoked = ถูกเพิกถอน
+status-erased = ถูกเพิกถอน: ข้อมูลของสมาชิกถูกลบตามคำขอของเขา
 status-unknown = ไม่ทราบ
 
 complaint-heading = แจ้งปัญหาในที่ทำงาน

@@ -29,6 +29,7 @@ status-active = còn hiệu lực
 status-suspended = bị đình chỉ
 status-lapsed = hết hạn
 status-revoked = bị thu hồi
+status-erased = bị thu hồi: dữ liệu của thành viên đã bị xóa theo yêu cầu của họ
 status-unknown = không rõ
 
 complaint-heading = Cho chúng tôi biết vấn đề ở nơi làm việc

@@ -22,6 +22,9 @@ pub struct CardVerdict {
     pub valid: bool,
     /// Membership status from the latest attestation this node holds.
     pub status: Option<String>,
+    /// Why a revoked membership was revoked, when its issuer said so:
+    /// `erased` (the member's data was erased at their request).
+    pub reason: Option<String>,
     pub issuer: Option<String>,
     pub member_id: Option<String>,
     pub holder_name: Option<String>,
@@ -42,6 +45,9 @@ pub trait Replica {
         member: &MemberId,
     ) -> Option<(u64, MembershipAttestation)>;
     fn representations(&self, member: &MemberId) -> Vec<Representation>;
+    /// The seq of the issuer's attestation that an erasure of `member`
+    /// followed, if the issuer erased them.
+    fn erased_at(&self, issuer: &AffiliateId, member: &MemberId) -> Option<u64>;
 }
 
 fn problem(e: &unionfed_protocol::ProtocolError) -> Problem {
@@ -56,6 +62,7 @@ pub fn check(text: &str, charter: &Charter, replica: &impl Replica, now: Timesta
     let mut verdict = CardVerdict {
         valid: false,
         status: None,
+        reason: None,
         issuer: None,
         member_id: None,
         holder_name: None,
@@ -95,6 +102,11 @@ pub fn check(text: &str, charter: &Charter, replica: &impl Replica, now: Timesta
     if let Some((seq, att)) = &latest {
         verdict.status = Some(att.status.to_string());
         verdict.checked_against_seq = Some(*seq);
+        if att.status == unionfed_protocol::MemberStatus::Revoked
+            && replica.erased_at(&claims.issuer, &claims.member) == Some(*seq)
+        {
+            verdict.reason = Some("erased".into());
+        }
     }
     if let Err(e) = claims.check_attestation(latest.as_ref().map(|(_, a)| a)) {
         verdict.problems.push(problem(&e));
@@ -140,6 +152,16 @@ impl Replica for crate::node::NodeState {
             tracing::error!(%e, "representation lookup failed");
             Vec::new()
         })
+    }
+
+    fn erased_at(&self, issuer: &AffiliateId, member: &MemberId) -> Option<u64> {
+        match self.store.erasure(issuer, member) {
+            Ok(found) => found.map(|e| e.revoked_at),
+            Err(e) => {
+                tracing::error!(%e, "erasure lookup failed");
+                None
+            }
+        }
     }
 }
 

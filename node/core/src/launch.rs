@@ -77,6 +77,7 @@ pub(crate) fn open_store(path: &Path) -> Result<Store> {
     }
     crate::cases::store::index_partner_tokens(&store)?;
     crate::transfers::store::index_transfers(&store)?;
+    store.index_erasures()?;
     Ok(store)
 }
 

@@ -756,6 +756,11 @@ impl Members<'_> {
         crate::text::check_line("reason", &request.reason, MAX_REASON)?;
         let record = self.member(id)?;
         if record.holder_name == ERASED_NAME {
+            // A node stopped between the revocation and the erasure entry
+            // finishes it now.
+            if record.home.is_none() && record.status == MemberStatus::Revoked {
+                self.announce_erasure(&record).await?;
+            }
             return Err(NodeError::Invalid(format!("member {id} is erased already")));
         }
         self.store.note_erasure()?;
@@ -785,6 +790,7 @@ impl Members<'_> {
             record.updated_at = now();
             let body = record.attestation(&self)?;
             self.append_attested(body, &mut record).await?;
+            self.announce_erasure(&record).await?;
             Some(record.attestation_seq)
         } else {
             store::remove_member(&self.store, id)?;
@@ -797,6 +803,25 @@ impl Members<'_> {
             recipients_told,
             received_files_deleted,
         })
+    }
+
+    /// Appends the entry that tells every node the revocation at
+    /// `record.attestation_seq` is an erasure, unless the log has it.
+    async fn announce_erasure(self, record: &MemberRecord) -> Result<()> {
+        let me = &self.config.affiliate;
+        let held = self.store.erasure(me, &record.id)?;
+        if held.is_some_and(|e| e.revoked_at == record.attestation_seq) {
+            return Ok(());
+        }
+        let revoked_at = unionfed_protocol::Seq::new(record.attestation_seq)?;
+        self.append(Body::MemberErasure(
+            unionfed_protocol::entry::MemberErasure {
+                member: record.id,
+                revoked_at,
+            },
+        ))
+        .await?;
+        Ok(())
     }
 
     /// Whether `record` is a member of this union, lapsed or revoked long

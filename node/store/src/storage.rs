@@ -19,6 +19,7 @@
 //! | `r` | member id + representing affiliate | postcard `Representation` | `storage::log` |
 //! | `n` | member id + representing affiliate | postcard `EndNotice` (the latest end, kept even when it arrives before the commitment it ends) | `storage::log` |
 //! | `q` | author + seq u64 + entry hash | postcard `Equivocation` | `storage::log` |
+//! | `E` | issuer + member id | postcard `Erasure` (the seq of the member's erasure entry and of the attestation that revoked them) | `storage::log` |
 //! | `k` | case id | JSON `Case` (personal data, never replicated) | `cases::store` |
 //! | `l` | receipt locator (6 digits) + case id | JSON `ReceiptLock` (Argon2id hash of the receipt code) | `cases::store` |
 //! | `v` | directory entry id | JSON `Service` | `cases::store` |
@@ -54,7 +55,7 @@
 
 mod log;
 
-pub use log::{Applied, Representation};
+pub use log::{Applied, Erasure, Representation};
 
 use crate::error::{NodeError, Result};
 use serde::de::DeserializeOwned;
@@ -77,6 +78,7 @@ pub const SPACES: &[(u8, &str)] = &[
     (b'r', "representation"),
     (b'n', "representation end"),
     (b'q', "equivocation"),
+    (b'E', "member erasure"),
     (b'k', "case"),
     (b'l', "receipt lock"),
     (b'v', "directory entry"),

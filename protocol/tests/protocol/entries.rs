@@ -1,8 +1,8 @@
 use crate::fixture::{attestation, chain, Federation, T0};
 use proptest::prelude::*;
 use unionfed_protocol::entry::{
-    extend_chain, Body, CharterSignature, Head, RepresentationCommitment, RepresentationEnd,
-    RepresentationEndReason,
+    extend_chain, Body, CharterSignature, Head, MemberErasure, RepresentationCommitment,
+    RepresentationEnd, RepresentationEndReason,
 };
 use unionfed_protocol::{
     AffiliateSigningKey, Entry, Equivocation, MemberId, MemberStatus, ProtocolError, Seq,
@@ -33,6 +33,10 @@ fn every_body_kind_round_trips_through_signing_and_verification() {
             version: 1,
             charter_hash: fed.document.hash(),
             signature: fed.document.signature_by(&kspi.key),
+        }),
+        Body::MemberErasure(MemberErasure {
+            member,
+            revoked_at: Seq::new(7).unwrap(),
         }),
         Body::Unknown {
             kind: 999,

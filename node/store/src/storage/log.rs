@@ -19,6 +19,18 @@ const ATTESTATIONS: Space = Space::raw(b'a', "attestation index entry");
 const REPRESENTATIONS: Space = Space::postcard(b'r', "representation");
 const REPRESENTATION_ENDS: Space = Space::postcard(b'n', "representation end");
 const EQUIVOCATIONS: Space = Space::postcard(b'q', "equivocation").counted();
+/// By issuer + member: the latest erasure of the member by its issuer.
+const ERASURES: Space = Space::postcard(b'E', "member erasure");
+
+/// A member's erasure as the index keeps it: the entry that said so and the
+/// attestation it followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Erasure {
+    /// The erasure entry's seq in the issuer's log.
+    pub seq: u64,
+    /// The seq of the attestation that revoked the membership.
+    pub revoked_at: u64,
+}
 
 /// The latest representation end for `(member, representing)`, by the
 /// entry that said so. Entries of different authors arrive in any order, so
@@ -113,6 +125,12 @@ fn entry_key(author: &AffiliateId, seq: u64) -> Vec<u8> {
 
 fn attestation_key(issuer: &AffiliateId, member: &MemberId) -> Vec<u8> {
     let mut key = author_key(ATTESTATIONS, issuer);
+    key.extend_from_slice(member.as_bytes());
+    key
+}
+
+fn erasure_key(issuer: &AffiliateId, member: &MemberId) -> Vec<u8> {
+    let mut key = author_key(ERASURES, issuer);
     key.extend_from_slice(member.as_bytes());
     key
 }
@@ -238,6 +256,39 @@ impl Store {
         }
     }
 
+    /// The issuer's latest erasure of `member`, if it erased them.
+    pub fn erasure(&self, issuer: &AffiliateId, member: &MemberId) -> Result<Option<Erasure>> {
+        self.get(ERASURES, &erasure_key(issuer, member)[1..])
+    }
+
+    /// Indexes the erasures among the entries already held: a release
+    /// before this one kept them as entries of an unknown kind. Runs once.
+    pub fn index_erasures(&self) -> Result<()> {
+        self.once("index member erasures", |store| {
+            let mut batch = Batch::default();
+            for item in store.data.scan_prefix([ENTRIES.prefix]) {
+                let (_, bytes) = item?;
+                let signed: SignedEntry = decode(ENTRIES.name, &bytes)?;
+                let entry = signed.decode_unverified()?;
+                if let Body::MemberErasure(e) = &entry.body {
+                    let key = erasure_key(&entry.author, &e.member);
+                    batch.put(
+                        ERASURES,
+                        &key[1..],
+                        &Erasure {
+                            seq: entry.seq.get(),
+                            revoked_at: e.revoked_at.get(),
+                        },
+                    )?;
+                }
+            }
+            if !batch.is_empty() {
+                store.write(batch)?;
+            }
+            Ok(())
+        })
+    }
+
     /// Every representation of `member` the log knows, in force or not.
     pub fn representations(&self, member: &MemberId) -> Result<Vec<Representation>> {
         self.scan(REPRESENTATIONS, member.as_bytes())
@@ -260,6 +311,18 @@ impl Store {
         for rep in self.scan::<Representation>(REPRESENTATIONS, &[])? {
             if let Some(e) = self.entry(&rep.representing, Seq::new(rep.seq)?)? {
                 out.push(e);
+            }
+        }
+        for item in self.iter::<Erasure>(ERASURES, &[]) {
+            let (key, erasure) = item?;
+            let len = usize::from(*key.first().unwrap_or(&0));
+            if let Ok(author) = std::str::from_utf8(key.get(1..1 + len).unwrap_or_default())
+                .unwrap_or_default()
+                .parse::<AffiliateId>()
+            {
+                if let Some(e) = self.entry(&author, Seq::new(erasure.seq)?)? {
+                    out.push(e);
+                }
             }
         }
         for end in self.scan::<EndNotice>(REPRESENTATION_ENDS, &[])? {
@@ -376,6 +439,16 @@ fn apply_one(pending: &mut Pending<'_>, signed: &SignedEntry, entry: &Entry) -> 
                     pending.insert(REPRESENTATIONS, key, encode(&state)?)?;
                 }
             }
+        }
+        Body::MemberErasure(e) => {
+            pending.insert(
+                ERASURES,
+                erasure_key(author, &e.member),
+                encode(&Erasure {
+                    seq: entry.seq.get(),
+                    revoked_at: e.revoked_at.get(),
+                })?,
+            )?;
         }
         Body::CharterSignature(_) | Body::Unknown { .. } => {}
     }
@@ -533,6 +606,47 @@ mod tests {
             store.head(&"KSPI".parse().unwrap()).unwrap().is_none(),
             "the batch was not atomic"
         );
+    }
+
+    #[tokio::test]
+    async fn an_erasure_is_indexed_when_it_arrives_and_once_in_a_store_of_the_release_before() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let key = AffiliateSigningKey::generate();
+        let member = MemberId::from_bytes([3; 16]);
+        let kspi: AffiliateId = "KSPI".parse().unwrap();
+        let e1 = entry(&key, 1, None, 0);
+        let body = Body::MemberErasure(unionfed_protocol::entry::MemberErasure {
+            member,
+            revoked_at: Seq::FIRST,
+        });
+        let e = Entry {
+            author: kspi.clone(),
+            seq: Seq::new(2).unwrap(),
+            prev: Some(e1.0.hash()),
+            time: Timestamp(1_790_000_002),
+            body,
+        };
+        let e2 = (SignedEntry::sign(&e, &key).unwrap(), e);
+        let want = Erasure {
+            seq: 2,
+            revoked_at: 1,
+        };
+        {
+            let store = Store::open(dir.path()).unwrap();
+            store.apply(&[e1, e2.clone()]).unwrap();
+            assert_eq!(store.erasure(&kspi, &member).unwrap(), Some(want));
+            assert!(store.snapshot_entries().unwrap().contains(&e2.0));
+            // What the release before left: the entry, kept as an unknown
+            // kind, and no index of it.
+            store
+                .remove(ERASURES, &erasure_key(&kspi, &member)[1..])
+                .unwrap();
+            store.flush().await.unwrap();
+        }
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.erasure(&kspi, &member).unwrap(), None);
+        store.index_erasures().unwrap();
+        assert_eq!(store.erasure(&kspi, &member).unwrap(), Some(want));
     }
 
     #[tokio::test]

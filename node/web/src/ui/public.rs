@@ -168,7 +168,10 @@ pub(crate) fn check_card(
             problems.push(line);
         }
     }
-    let status_key = format!("status-{}", v.status.as_deref().unwrap_or("unknown"));
+    let status_key = match (v.reason.as_deref(), v.status.as_deref()) {
+        (Some("erased"), _) => "status-erased".to_owned(),
+        (_, status) => format!("status-{}", status.unwrap_or("unknown")),
+    };
     let held = state.charter();
     let union = |code: &str| {
         let listed = code
