@@ -3,6 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod datadir;
 mod testnet;
 
 use reqwest::Method;
@@ -862,7 +863,7 @@ async fn a_representation_ends_by_itself_at_its_end_date() {
 /// deletes the file it received.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_member_exports_their_data_and_is_erased_everywhere_it_went() {
-    let net = TestNet::new(3).await;
+    let mut net = TestNet::new(3).await;
     net.wait_connected().await;
     let (member, consent, id) = transfer_to_mtuc(&net).await;
     let card = net.card(0, &member).await;
@@ -902,6 +903,14 @@ async fn a_member_exports_their_data_and_is_erased_everywhere_it_went() {
         "who read the record: {trail:?}"
     );
     assert!(trail.contains(&"send_transfer"), "{trail:?}");
+    for i in [0, 1] {
+        net.node(i).state().flush_blocking().unwrap();
+        let dir = net.node(i).state().data_dir.clone();
+        assert!(
+            !datadir::files_holding(&dir, b"Siti Rahayu").is_empty(),
+            "node {i}: the check can see the name"
+        );
+    }
 
     let (status, body) = net
         .call(
@@ -973,6 +982,17 @@ async fn a_member_exports_their_data_and_is_erased_everywhere_it_went() {
         )
         .await;
     assert_eq!(status, 422, "{body}");
+    // Gone from every file of both data folders once each node has
+    // compacted its store (at its next start).
+    for i in [0, 1] {
+        net.stop(i).await;
+        net.start(i).await;
+        let dir = net.node(i).state().data_dir.clone();
+        for secret in ["Siti Rahayu", "PT Contoh"] {
+            let hits = datadir::files_holding(&dir, secret.as_bytes());
+            assert!(hits.is_empty(), "node {i}: {secret:?} is still in {hits:?}");
+        }
+    }
     net.shutdown().await;
 }
 
