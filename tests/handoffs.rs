@@ -92,6 +92,48 @@ async fn a_handoff_arrives_once_and_is_receipted() {
         .unwrap()
         .receipt
         .unwrap();
+    assert_eq!(again, HandoffResponse::Receipt(first.clone()));
+    assert_eq!(mtuc.inbox_len(), 1);
+
+    // Kept as it came for 30 days, for an operator to look at; then its
+    // sealed contents go, and a delivery again still gets the same receipt
+    // and applies nothing.
+    let retention = |days: u64| {
+        let state = mtuc.clone();
+        async move {
+            let at =
+                unionfed_protocol::Timestamp(unionfed_node::node::now().secs() + days * 86_400);
+            unionfed_node::retention::run_as_of(
+                &state,
+                &unionfed_node::access::Principal::AdminToken,
+                at,
+            )
+            .await
+            .unwrap()
+        }
+    };
+    let held = |r: &unionfed_node::retention::RetentionRun| {
+        r.kinds
+            .iter()
+            .find(|k| k.kind == "unapplied_handoffs")
+            .map(|k| (k.purged, k.due_soon))
+            .unwrap()
+    };
+    assert_eq!(held(&retention(29).await), (0, 1));
+    assert_eq!(mtuc.open_received(&id).unwrap(), PAYLOAD);
+    assert_eq!(held(&retention(31).await).0, 1);
+    let gone = mtuc.open_received(&id).unwrap_err().to_string();
+    assert!(gone.contains("sealed contents were not kept"), "{gone}");
+    let again = net
+        .node(0)
+        .state()
+        .network
+        .handoff(
+            net.node(1).peer_id(),
+            HandoffRequest::Deliver(sealed(&net, 0, id)),
+        )
+        .await
+        .unwrap();
     assert_eq!(again, HandoffResponse::Receipt(first));
     assert_eq!(mtuc.inbox_len(), 1);
     net.shutdown().await;

@@ -362,6 +362,7 @@ retention-due = Purged in the next 30 days
 retention-closed_cases = Closed cases: names, contacts, stories and files
 retention-lapsed_members = Lapsed or revoked members: personal details
 retention-received_transfer_files = Files other unions sent, after a declined or ended transfer
+retention-unapplied_handoffs = Handoffs from other unions that could not be applied
 retention-audit_records = Audit records (who did what, and when)
 nav-breaches = Breaches
 breach-heading = Personal-data breaches

@@ -362,6 +362,7 @@ retention-due = Buburahin sa susunod na 30 araw
 retention-closed_cases = Saradong kaso: pangalan, contact, kuwento at mga file
 retention-lapsed_members = Napasong o binawing miyembro: personal na detalye
 retention-received_transfer_files = Mga file mula sa ibang unyon, matapos tanggihan o matapos ang paglipat
+retention-unapplied_handoffs = Mga handoff mula sa ibang unyon na hindi nailapat
 retention-audit_records = Mga talaan ng audit (sino ang gumawa ng ano, at kailan)
 nav-breaches = Mga paglabag
 breach-heading = Mga paglabag sa personal na datos

@@ -362,6 +362,7 @@ retention-due = Dihapus dalam 30 hari ke depan
 retention-closed_cases = Kasus tertutup: nama, kontak, cerita, dan berkas
 retention-lapsed_members = Anggota yang berakhir atau dicabut: data pribadi
 retention-received_transfer_files = Berkas dari serikat lain, setelah transfer ditolak atau selesai
+retention-unapplied_handoffs = Serah terima dari serikat lain yang tidak dapat diterapkan
 retention-audit_records = Catatan audit (siapa melakukan apa, dan kapan)
 nav-breaches = Pelanggaran data
 breach-heading = Pelanggaran data pribadi

@@ -362,6 +362,7 @@ retention-due = នឹងលុបក្នុង ៣០ ថ្ងៃខាង�
 retention-closed_cases = ករណីបានបិទ៖ ឈ្មោះ ទំនាក់ទំនង រឿង និងឯកសារ
 retention-lapsed_members = សមាជិកផុតកំណត់ ឬត្រូវបានដកហូត៖ ព័ត៌មានផ្ទាល់ខ្លួន
 retention-received_transfer_files = ឯកសារដែលសហជីពផ្សេងផ្ញើមក ក្រោយការផ្ទេរត្រូវបានបដិសេធ ឬបញ្ចប់
+retention-unapplied_handoffs = ការប្រគល់ពីសហជីពផ្សេងដែលមិនអាចអនុវត្តបាន
 retention-audit_records = កំណត់ត្រាសវនកម្ម (នរណាធ្វើអ្វី និងពេលណា)
 nav-breaches = ការលេចធ្លាយទិន្នន័យ
 breach-heading = ការលេចធ្លាយទិន្នន័យផ្ទាល់ខ្លួន

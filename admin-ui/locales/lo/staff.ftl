@@ -362,6 +362,7 @@ retention-due = ຈະລຶບພາຍໃນ 30 ວັນຂ້າງໜ້າ
 retention-closed_cases = ກໍລະນີທີ່ປິດແລ້ວ: ຊື່, ການຕິດຕໍ່, ເລື່ອງ ແລະ ໄຟລ໌
 retention-lapsed_members = ສະມາຊິກທີ່ໝົດອາຍຸ ຫຼື ຖືກຖອນ: ຂໍ້ມູນສ່ວນຕົວ
 retention-received_transfer_files = ໄຟລ໌ທີ່ສະຫະພັນອື່ນສົ່ງມາ ຫຼັງການໂອນຖືກປະຕິເສດ ຫຼື ສິ້ນສຸດ
+retention-unapplied_handoffs = ການມອບໝາຍຈາກສະຫະພັນອື່ນທີ່ນຳໃຊ້ບໍ່ໄດ້
 retention-audit_records = ບັນທຶກການກວດສອບ (ໃຜເຮັດຫຍັງ ແລະ ເມື່ອໃດ)
 nav-breaches = ການລະເມີດຂໍ້ມູນ
 breach-heading = ການລະເມີດຂໍ້ມູນສ່ວນຕົວ

@@ -362,6 +362,7 @@ retention-due = Dipadam dalam 30 hari akan datang
 retention-closed_cases = Kes ditutup: nama, hubungan, cerita dan fail
 retention-lapsed_members = Ahli luput atau dibatalkan: butiran peribadi
 retention-received_transfer_files = Fail daripada kesatuan lain, selepas pemindahan ditolak atau tamat
+retention-unapplied_handoffs = Serahan daripada kesatuan lain yang tidak dapat digunakan
 retention-audit_records = Rekod audit (siapa melakukan apa, dan bila)
 nav-breaches = Pelanggaran data
 breach-heading = Pelanggaran data peribadi

@@ -362,6 +362,7 @@ retention-due = Sei hamoos iha loron 30 tuir mai
 retention-closed_cases = Kazu taka ona: naran, kontaktu, istória no arkivu
 retention-lapsed_members = Membru ne'ebé remata ka kansela: dadus pesoál
 retention-received_transfer_files = Arkivu husi sindikatu seluk, depois transferénsia rejeita ka remata
+retention-unapplied_handoffs = Entrega husi sindikatu seluk ne'ebé la bele aplika
 retention-audit_records = Rejistu auditoria (se mak halo saida, no bainhira)
 nav-breaches = Violasaun dadus
 breach-heading = Violasaun dadus pesoál

@@ -362,6 +362,7 @@ retention-due = จะลบภายใน 30 วันข้างหน้า
 retention-closed_cases = เรื่องที่ปิดแล้ว: ชื่อ ช่องทางติดต่อ เรื่องราว และไฟล์
 retention-lapsed_members = สมาชิกที่ขาดหรือถูกเพิกถอน: ข้อมูลส่วนตัว
 retention-received_transfer_files = ไฟล์ที่สหภาพอื่นส่งมา หลังการโอนถูกปฏิเสธหรือสิ้นสุด
+retention-unapplied_handoffs = การส่งมอบจากสหภาพอื่นที่นำไปใช้ไม่ได้
 retention-audit_records = บันทึกการตรวจสอบ (ใครทำอะไร และเมื่อใด)
 nav-breaches = การละเมิดข้อมูล
 breach-heading = การละเมิดข้อมูลส่วนบุคคล

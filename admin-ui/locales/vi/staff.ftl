@@ -362,6 +362,7 @@ retention-due = Sẽ xóa trong 30 ngày tới
 retention-closed_cases = Vụ việc đã đóng: tên, liên lạc, câu chuyện và tệp
 retention-lapsed_members = Thành viên hết hạn hoặc bị thu hồi: thông tin cá nhân
 retention-received_transfer_files = Tệp do công đoàn khác gửi, sau khi việc chuyển bị từ chối hoặc kết thúc
+retention-unapplied_handoffs = Bàn giao từ công đoàn khác không áp dụng được
 retention-audit_records = Bản ghi kiểm toán (ai đã làm gì, khi nào)
 nav-breaches = Vi phạm dữ liệu
 breach-heading = Vi phạm dữ liệu cá nhân

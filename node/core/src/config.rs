@@ -100,6 +100,11 @@ pub struct Config {
     /// before the file another affiliate sent is deleted. Default 180.
     #[serde(default = "defaults::transfer_file_retention_days")]
     pub transfer_file_retention_days: u32,
+    /// Days a received handoff that could not be applied is kept as it
+    /// came, for an operator to look at, before its sealed contents are
+    /// dropped. Default 30.
+    #[serde(default = "defaults::unapplied_handoff_retention_days")]
+    pub unapplied_handoff_retention_days: u32,
     /// Days an audit record is kept; older records are removed and the
     /// chain verifies from the last one removed. Default 1095.
     #[serde(default = "defaults::audit_retention_days")]
@@ -183,6 +188,9 @@ mod defaults {
     pub(super) fn transfer_file_retention_days() -> u32 {
         180
     }
+    pub(super) fn unapplied_handoff_retention_days() -> u32 {
+        30
+    }
     pub(super) fn audit_retention_days() -> u32 {
         1095
     }
@@ -245,6 +253,7 @@ impl Config {
             case_retention_days: defaults::case_retention_days(),
             member_retention_days: defaults::member_retention_days(),
             transfer_file_retention_days: defaults::transfer_file_retention_days(),
+            unapplied_handoff_retention_days: defaults::unapplied_handoff_retention_days(),
             audit_retention_days: defaults::audit_retention_days(),
             privacy_contact: None,
             stats_min_cell: defaults::stats_min_cell(),
@@ -432,6 +441,7 @@ const FIELD_DOCS: &[(&str, &str)] = &[
     ("case_retention_days", "Days after a case closes before its personal fields are erased; statistics remain. Default 730."),
     ("member_retention_days", "Days after a member lapsed or was revoked before their personal fields are removed; the record and its status stay. Default 730."),
     ("transfer_file_retention_days", "Days after a transfer was declined or its representation ended before the file another affiliate sent is deleted. Default 180."),
+    ("unapplied_handoff_retention_days", "Days a received handoff that could not be applied is kept as it came, for an operator to look at, before its sealed contents are dropped. Default 30."),
     ("audit_retention_days", "Days an audit record is kept; older records are removed and the rest of the chain verifies from the last one removed. Default 1095."),
     ("privacy_contact", "How a worker reaches the affiliate's data-protection contact, shown in the public pages' privacy notice, e.g. \"Data protection officer, dpo@example.org, +60 3 0000 0000\". Default: none."),
     ("stats_min_cell", "Smallest count a case statistic shows; smaller cells are suppressed. Default 5."),

@@ -168,7 +168,7 @@ impl NodeState {
     pub fn open_received(&self, id: &HandoffId) -> Result<Vec<u8>> {
         if store::applied(&self.store, id)?.is_some() {
             return Err(NodeError::Invalid(format!(
-                "handoff {id} was applied, and its sealed contents were not kept"
+                "handoff {id} was applied, or kept unapplied until its retention ran out; its sealed contents were not kept"
             )));
         }
         let item = store::inbox(&self.store, id)?.ok_or_else(|| NodeError::NotFound {
@@ -566,6 +566,45 @@ impl NodeState {
                 Err(e)
             }
         }
+    }
+}
+
+impl NodeState {
+    /// Whether a received handoff that was not applied has been kept past
+    /// `unapplied_handoff_retention_days` at `at`.
+    fn held_too_long(&self, item: &InboxItem, at: Timestamp) -> bool {
+        let limit = u64::from(self.config.unapplied_handoff_retention_days) * 86_400;
+        item.received_at.secs() + limit <= at.secs()
+    }
+
+    /// How many received handoffs that were not applied will be past their
+    /// period at `at`.
+    pub(crate) fn unapplied_handoffs_due(&self, at: Timestamp) -> Result<usize> {
+        Ok(store::held_inbox(&self.store)?
+            .iter()
+            .filter(|i| self.held_too_long(i, at))
+            .count())
+    }
+
+    /// Drops the sealed contents of received handoffs that were not applied
+    /// within `unapplied_handoff_retention_days`, keeping what their
+    /// receipt and a repeated delivery need (so that a delivery again is
+    /// answered with the same receipt and not applied anew).
+    pub(crate) async fn purge_unapplied_handoffs(&self, at: Timestamp) -> Result<usize> {
+        let _one_at_a_time = self.handoff_acting.lock().await;
+        let due: Vec<InboxItem> = store::held_inbox(&self.store)?
+            .into_iter()
+            .filter(|i| self.held_too_long(i, at))
+            .collect();
+        if due.is_empty() {
+            return Ok(0);
+        }
+        self.store.note_erasure()?;
+        for item in &due {
+            store::move_to_applied(&self.store, item)?;
+        }
+        self.store.flush().await?;
+        Ok(due.len())
     }
 }
 

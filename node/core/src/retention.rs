@@ -1,7 +1,7 @@
 //! Retention across the areas: each kind of personal data is kept for its
 //! configured period and then purged (closed cases and their files,
-//! lapsed or revoked members, files of declined or ended transfers, audit
-//! records). The
+//! lapsed or revoked members, files of declined or ended transfers, received handoffs
+//! that could not be applied, audit records). The
 //! node runs it every hour; staff run it at once and read what is due.
 
 use crate::access::{Action, Principal};
@@ -17,8 +17,8 @@ pub const DUE_WITHIN_DAYS: u64 = 30;
 /// One kind of data in a retention report.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct RetentionKind {
-    /// `closed_cases`, `lapsed_members`, `received_transfer_files` or
-    /// `audit_records`.
+    /// `closed_cases`, `lapsed_members`, `received_transfer_files`,
+    /// `unapplied_handoffs` or `audit_records`.
     pub kind: &'static str,
     /// How long it is kept, in days, from when it closed, lapsed or ended.
     pub keep_days: u32,
@@ -55,8 +55,9 @@ pub async fn run_as_of(state: &NodeState, who: &Principal, at: Timestamp) -> Res
     let cases = state.cases().purge_closed_cases(at).await?.erased;
     let members = state.members().purge_lapsed(at).await?;
     let files = state.transfers().purge_received_files(at).await?;
+    let handoffs = state.purge_unapplied_handoffs(at).await?;
     let audit = state.purge_audit_records(at).await?;
-    let report = report(state, at, [cases, members, files, audit])?;
+    let report = report(state, at, [cases, members, files, handoffs, audit])?;
     if report.purged() > 0 || *who != Principal::Node {
         let detail = report
             .kinds
@@ -72,10 +73,10 @@ pub async fn run_as_of(state: &NodeState, who: &Principal, at: Timestamp) -> Res
 /// What is kept for how long and what will be purged soon: counts only.
 pub fn due(state: &NodeState, who: &Principal) -> Result<RetentionRun> {
     let _figures = state.allow(who, Action::ReadFigures, "retention")?;
-    report(state, now(), [0, 0, 0, 0])
+    report(state, now(), [0, 0, 0, 0, 0])
 }
 
-fn report(state: &NodeState, at: Timestamp, purged: [usize; 4]) -> Result<RetentionRun> {
+fn report(state: &NodeState, at: Timestamp, purged: [usize; 5]) -> Result<RetentionRun> {
     let soon = Timestamp(at.secs() + DUE_WITHIN_DAYS * 86_400);
     let config = &state.config;
     Ok(RetentionRun {
@@ -100,9 +101,15 @@ fn report(state: &NodeState, at: Timestamp, purged: [usize; 4]) -> Result<Retent
                 due_soon: state.transfers().files_due(soon)?,
             },
             RetentionKind {
+                kind: "unapplied_handoffs",
+                keep_days: config.unapplied_handoff_retention_days,
+                purged: purged[3],
+                due_soon: state.unapplied_handoffs_due(soon)?,
+            },
+            RetentionKind {
                 kind: "audit_records",
                 keep_days: config.audit_retention_days,
-                purged: purged[3],
+                purged: purged[4],
                 due_soon: state.audit_records_due(soon)?,
             },
         ],

@@ -39,7 +39,7 @@
 //! | `t` | transfer (handoff) id | JSON `Transfer` (at the destination, with the worker's file) | `transfers::store` |
 //! | `T` | member id + transfer id | empty: the transfers of one member | `transfers::store` |
 //! | `U` | end time u64 + transfer id | empty: incoming transfers with an end date, by that date | `transfers::store` |
-//! | `j` | handoff id | postcard `AppliedItem` (a received handoff its area acted on: sender, kind, time, envelope hash and receipt; the sealed contents are gone) | `handoffs::store` |
+//! | `j` | handoff id | postcard `AppliedItem` (a received handoff its area acted on, or one kept unapplied past its retention: sender, kind, time, envelope hash and receipt; the sealed contents are gone) | `handoffs::store` |
 //! | `b` | breach id | JSON `Breach` (what happened, which data, how many people, who was told when) | `breaches` |
 //!
 //! "author" in a key is one length byte and the affiliate code; integers are

@@ -59,10 +59,16 @@ pub(crate) fn applied(store: &Store, id: &HandoffId) -> Result<Option<AppliedIte
     store.get(APPLIED, id.as_bytes())
 }
 
+/// The received handoffs still held as they came: not applied (yet).
+pub(crate) fn held_inbox(store: &Store) -> Result<Vec<InboxItem>> {
+    store.scan(INBOX, &[])
+}
+
 /// Keeps of an inbox item only what its receipt and a repeated delivery
-/// need, in the batch that drops its sealed contents. Only for an item
-/// its area has acted on: one that could not be applied stays as it came,
-/// for an operator to look at.
+/// need, in the batch that drops its sealed contents: for an item its area
+/// has acted on, and for one that could not be applied and was kept, for
+/// an operator to look at, until `unapplied_handoff_retention_days` ran
+/// out.
 pub(crate) fn move_to_applied(store: &Store, item: &InboxItem) -> Result<()> {
     let applied = AppliedItem {
         id: item.id,
