@@ -23,10 +23,38 @@ use i18n::Tr;
 const PUBLIC_CSS: &str = include_str!("../../../admin-ui/static/public.css");
 const SCAN_JS: &str = include_str!("../../../admin-ui/static/scan.js");
 
+/// The fonts for the scripts many phones lack (`admin-ui/static/fonts`).
+const FONTS: [(&str, &[u8]); 6] = [
+    (
+        "noto-sans-myanmar-400.woff2",
+        include_bytes!("../../../admin-ui/static/fonts/noto-sans-myanmar-400.woff2"),
+    ),
+    (
+        "noto-sans-myanmar-700.woff2",
+        include_bytes!("../../../admin-ui/static/fonts/noto-sans-myanmar-700.woff2"),
+    ),
+    (
+        "noto-sans-khmer-400.woff2",
+        include_bytes!("../../../admin-ui/static/fonts/noto-sans-khmer-400.woff2"),
+    ),
+    (
+        "noto-sans-khmer-700.woff2",
+        include_bytes!("../../../admin-ui/static/fonts/noto-sans-khmer-700.woff2"),
+    ),
+    (
+        "noto-sans-lao-400.woff2",
+        include_bytes!("../../../admin-ui/static/fonts/noto-sans-lao-400.woff2"),
+    ),
+    (
+        "noto-sans-lao-700.woff2",
+        include_bytes!("../../../admin-ui/static/fonts/noto-sans-lao-700.woff2"),
+    ),
+];
+
 /// The policy of pages without script, and of the one page with a script
 /// of ours (the card check, whose scanner uses the camera).
-const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-const CSP_WITH_SCRIPT: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const CSP: &str = "default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const CSP_WITH_SCRIPT: &str = "default-src 'none'; script-src 'self'; style-src 'self'; font-src 'self'; img-src 'self' data: blob:; media-src 'self' blob: mediastream:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// A rendered page with the headers every page carries: no script runs,
 /// nothing is framed or cached, no referrer leaves.
@@ -78,6 +106,22 @@ async fn scan_js() -> Response {
         SCAN_JS,
     )
         .into_response()
+}
+
+/// A font of [`FONTS`], cached for a year: a changed file gets a new name.
+async fn font(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
+    match FONTS.iter().find(|(n, _)| *n == name) {
+        Some((_, bytes)) => (
+            [
+                (header::CONTENT_TYPE, "font/woff2"),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+                (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            ],
+            *bytes,
+        )
+            .into_response(),
+        None => (StatusCode::NOT_FOUND, "no such font").into_response(),
+    }
 }
 
 async fn public_css() -> Response {
@@ -276,4 +320,5 @@ pub(crate) fn static_routes() -> Router<AppState> {
     Router::new()
         .route("/static/public.css", get(public_css))
         .route("/static/scan.js", get(scan_js))
+        .route("/static/fonts/{name}", get(font))
 }

@@ -216,6 +216,17 @@ impl Tr {
         catalogs().tag(self.lang)
     }
 
+    /// The fonts the node serves for this language's script, to preload:
+    /// a text laid out before its font arrived may stay drawn as boxes.
+    pub fn fonts(&self) -> &'static [&'static str] {
+        match self.tag() {
+            "my" => &["noto-sans-myanmar-400.woff2", "noto-sans-myanmar-700.woff2"],
+            "km" => &["noto-sans-khmer-400.woff2", "noto-sans-khmer-700.woff2"],
+            "lo" => &["noto-sans-lao-400.woff2", "noto-sans-lao-700.woff2"],
+            _ => &[],
+        }
+    }
+
     /// The name of a country in the reader's language; the code itself for
     /// one that is no country (what a peer signed may hold any two letters).
     pub fn country(&self, code: &str) -> String {
