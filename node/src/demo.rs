@@ -12,6 +12,8 @@ struct DemoNode {
     code: &'static str,
     name: &'static str,
     country: &'static str,
+    /// What the public pages say under the union's name (demo numbers).
+    contact: &'static str,
     members: &'static [&'static str],
 }
 
@@ -20,18 +22,21 @@ const NODES: [DemoNode; 3] = [
         code: "KSPI",
         name: "Konfederasi Serikat Pekerja Indonesia",
         country: "ID",
+        contact: "+62 21 0000 0000 · Jakarta · Mon–Fri 09:00–17:00 (demo)",
         members: &["Siti Rahayu", "Dewi Lestari", "Agus Santoso"],
     },
     DemoNode {
         code: "MTUC",
         name: "Malaysian Trades Union Congress",
         country: "MY",
+        contact: "+60 3 0000 0000 · Petaling Jaya · Mon–Fri 09:00–17:00 (demo)",
         members: &["Nurul Aini binti Hassan"],
     },
     DemoNode {
         code: "NTUC-PHL",
         name: "National Trade Union Center Philippines",
         country: "PH",
+        contact: "+63 2 0000 0000 · Quezon City · Mon–Fri 09:00–17:00 (demo)",
         members: &["Maria Santos", "Jose Reyes"],
     },
 ];
@@ -73,9 +78,11 @@ pub async fn run(dir: &Path, base_port: u16, leave_setup_to: Option<&str>) -> an
     )?;
     // The demo serves plain HTTP on loopback, so its login cookie cannot be
     // HTTPS-only; a real node keeps secure_cookies on behind its TLS proxy.
-    for (data_dir, init) in &made {
+    for ((data_dir, init), node) in made.iter().zip(&NODES) {
         let mut config = init.config.clone();
         config.secure_cookies = false;
+        config.public_contact = Some(node.contact.into());
+        config.privacy_contact = Some(format!("Data protection officer, {}", node.contact));
         config.write(data_dir)?;
     }
     let prepared = NODES.iter().zip(made).map(|(node, (data_dir, init))| {

@@ -658,6 +658,13 @@ try {
     const phone = await browser.newContext({ locale: 'my-MM', bypassCSP: true, viewport: { width: 360, height: 740 }, isMobile: true });
     const p = await phone.newPage();
     await p.goto(`${mtuc.url}/p`);
+    // Every public page says whose it is and how to reach them.
+    const whose = await p.textContent('header .whose');
+    expect(whose.includes('Malaysian Trades Union Congress') && whose.includes('+60 3 0000 0000'), `the header does not name the union and its contact: ${whose}`);
+    expect((await p.title()).includes('Malaysian Trades Union Congress'), 'the title does not name the union');
+    const headerWidth = await p.evaluate(() => document.documentElement.scrollWidth);
+    expect(headerWidth <= 360, `the home page is ${headerWidth} px wide on a 360 px phone`);
+    await shot(p, 'public-home-mtuc-my-phone');
     await p.locator('footer a[href="/p/privacy"]').click();
     await p.locator('h1').waitFor();
     expect((await p.textContent('main')).includes('Malaysian Trades Union Congress'), 'the notice does not name the union');

@@ -109,6 +109,10 @@ pub struct Config {
     /// chain verifies from the last one removed. Default 1095.
     #[serde(default = "defaults::audit_retention_days")]
     pub audit_retention_days: u32,
+    /// How a worker reaches the union (phone, address, opening hours),
+    /// shown under its name at the top of every public page. Default: none.
+    #[serde(default)]
+    pub public_contact: Option<String>,
     /// How a worker reaches the affiliate's data-protection contact (a
     /// name, an e-mail address, a phone number), shown in the privacy
     /// notice of the public pages. Default: none (the notice says to ask
@@ -255,6 +259,7 @@ impl Config {
             transfer_file_retention_days: defaults::transfer_file_retention_days(),
             unapplied_handoff_retention_days: defaults::unapplied_handoff_retention_days(),
             audit_retention_days: defaults::audit_retention_days(),
+            public_contact: None,
             privacy_contact: None,
             stats_min_cell: defaults::stats_min_cell(),
             max_attachment_bytes: defaults::max_attachment_bytes(),
@@ -443,6 +448,7 @@ const FIELD_DOCS: &[(&str, &str)] = &[
     ("transfer_file_retention_days", "Days after a transfer was declined or its representation ended before the file another affiliate sent is deleted. Default 180."),
     ("unapplied_handoff_retention_days", "Days a received handoff that could not be applied is kept as it came, for an operator to look at, before its sealed contents are dropped. Default 30."),
     ("audit_retention_days", "Days an audit record is kept; older records are removed and the rest of the chain verifies from the last one removed. Default 1095."),
+    ("public_contact", "How a worker reaches the union, shown under its name at the top of every public page, e.g. \"+60 3 0000 0000, Jalan Example 1, Mon-Fri 9-17\". Default: none."),
     ("privacy_contact", "How a worker reaches the affiliate's data-protection contact, shown in the public pages' privacy notice, e.g. \"Data protection officer, dpo@example.org, +60 3 0000 0000\". Default: none."),
     ("stats_min_cell", "Smallest count a case statistic shows; smaller cells are suppressed. Default 5."),
     ("max_attachment_bytes", "Largest file attached to a case, in bytes. Default 5242880."),

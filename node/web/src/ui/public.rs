@@ -22,6 +22,21 @@ use unionfed_core::error::NodeError;
 #[derive(Debug, Clone, Copy)]
 pub struct PageLang(pub Tr);
 
+/// Whose public pages these are: the union's name and how to reach it,
+/// from the configuration, in the header of every page.
+#[derive(Debug, Clone)]
+pub(crate) struct Site {
+    pub name: String,
+    pub contact: Option<String>,
+}
+
+pub(crate) fn site(state: &AppState) -> Site {
+    Site {
+        name: state.config.name.clone(),
+        contact: state.config.public_contact.clone(),
+    }
+}
+
 pub(crate) fn lang_of(headers: &HeaderMap) -> Tr {
     let cookie = super::cookie(headers, "uf_lang");
     let accept = headers
@@ -44,6 +59,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PageLang {
 #[template(path = "p_home.html")]
 struct HomePage {
     t: Tr,
+    site: Site,
     back: &'static str,
 }
 
@@ -51,6 +67,7 @@ struct HomePage {
 #[template(path = "p_error.html")]
 struct ErrorPage {
     t: Tr,
+    site: Site,
     back: &'static str,
     message: String,
 }
@@ -59,6 +76,7 @@ struct ErrorPage {
 #[template(path = "p_privacy.html")]
 struct PrivacyPage {
     t: Tr,
+    site: Site,
     back: &'static str,
     who: String,
     keep: String,
@@ -88,6 +106,7 @@ pub(crate) async fn privacy(State(state): State<AppState>, PageLang(t): PageLang
         StatusCode::OK,
         PrivacyPage {
             t,
+            site: site(&state),
             back: "/p/privacy",
             who,
             keep,
@@ -97,8 +116,17 @@ pub(crate) async fn privacy(State(state): State<AppState>, PageLang(t): PageLang
     )
 }
 
-pub(crate) async fn home(PageLang(t): PageLang) -> Response {
-    page(StatusCode::OK, HomePage { t, back: "/p" }.render())
+pub(crate) async fn home(State(state): State<AppState>, PageLang(t): PageLang) -> Response {
+    let site = site(&state);
+    page(
+        StatusCode::OK,
+        HomePage {
+            t,
+            site,
+            back: "/p",
+        }
+        .render(),
+    )
 }
 
 /// An error page in the reader's language.
@@ -117,6 +145,11 @@ pub(crate) fn error_page_with(
         status,
         ErrorPage {
             t,
+            // Said where no node is at hand: the pages' own title.
+            site: Site {
+                name: t.get("site-title"),
+                contact: None,
+            },
             back,
             message: message.to_owned(),
         }
@@ -203,6 +236,7 @@ pub(crate) fn check_card(
 #[template(path = "p_card.html")]
 struct CardPage {
     t: Tr,
+    site: Site,
     back: &'static str,
     verdict: Option<VerdictView>,
     /// Shown on the staff page only; the public page says no member id.
@@ -211,11 +245,12 @@ struct CardPage {
     read: bool,
 }
 
-pub(crate) async fn card_form(PageLang(t): PageLang) -> Response {
+pub(crate) async fn card_form(State(state): State<AppState>, PageLang(t): PageLang) -> Response {
     super::page_with_scanner(
         StatusCode::OK,
         CardPage {
             t,
+            site: site(&state),
             back: "/p/card",
             verdict: None,
             member: None,
@@ -249,6 +284,7 @@ pub(crate) async fn card_check(
         StatusCode::OK,
         CardPage {
             t,
+            site: site(&state),
             back: "/p/card",
             read: view.readable,
             verdict: Some(view),
@@ -285,6 +321,7 @@ struct ComplaintForm {
 #[template(path = "p_complaint.html")]
 struct ComplaintPage {
     t: Tr,
+    site: Site,
     back: &'static str,
     category_error: Option<String>,
     description_error: Option<String>,
@@ -297,6 +334,7 @@ struct ComplaintPage {
 
 fn complaint_page(
     t: Tr,
+    site: Site,
     form: ComplaintForm,
     chosen: &[String],
     risks: &[String],
@@ -323,6 +361,7 @@ fn complaint_page(
         status,
         ComplaintPage {
             t,
+            site,
             back: "/p/complaint",
             category_error: message_for(&errors, "categories"),
             description_error: message_for(&errors, "description"),
@@ -359,14 +398,25 @@ fn message_for(errors: &[FieldError], field: &str) -> Option<String> {
         .map(|e| e.message.clone())
 }
 
-pub(crate) async fn complaint_form(PageLang(t): PageLang) -> Response {
-    complaint_page(t, ComplaintForm::default(), &[], &[], Vec::new())
+pub(crate) async fn complaint_form(
+    State(state): State<AppState>,
+    PageLang(t): PageLang,
+) -> Response {
+    complaint_page(
+        t,
+        site(&state),
+        ComplaintForm::default(),
+        &[],
+        &[],
+        Vec::new(),
+    )
 }
 
 #[derive(Template)]
 #[template(path = "p_filed.html")]
 struct FiledPage {
     t: Tr,
+    site: Site,
     back: &'static str,
     code: String,
     reference: String,
@@ -435,7 +485,7 @@ pub(crate) async fn complaint_submit(
         }
     };
     if !errors.is_empty() {
-        return complaint_page(t, form, &chosen, &risks, errors);
+        return complaint_page(t, site(&state), form, &chosen, &risks, errors);
     }
     let optional = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
     let input = PublicComplaint {
@@ -487,6 +537,7 @@ pub(crate) async fn complaint_submit(
                 StatusCode::CREATED,
                 FiledPage {
                     t,
+                    site: site(&state),
                     back: "/p/complaint",
                     answer_within: t.with(
                         "complaint-answer-within",
@@ -537,6 +588,7 @@ struct FollowView {
 #[template(path = "p_follow.html")]
 struct FollowPage {
     t: Tr,
+    site: Site,
     back: &'static str,
     error: Option<String>,
     view: Option<FollowView>,
@@ -545,11 +597,12 @@ struct FollowPage {
     sent: bool,
 }
 
-pub(crate) async fn follow_form(PageLang(t): PageLang) -> Response {
+pub(crate) async fn follow_form(State(state): State<AppState>, PageLang(t): PageLang) -> Response {
     page(
         StatusCode::OK,
         FollowPage {
             t,
+            site: site(&state),
             back: "/p/case",
             error: None,
             view: None,
@@ -563,6 +616,7 @@ pub(crate) async fn follow_form(PageLang(t): PageLang) -> Response {
 
 fn follow_page(
     t: Tr,
+    site: Site,
     query: ReceiptQuery,
     found: Result<unionfed_core::cases::public::PublicCaseView, NodeError>,
     sent: bool,
@@ -612,6 +666,7 @@ fn follow_page(
         status,
         FollowPage {
             t,
+            site,
             back: "/p/case",
             error,
             code: if view.is_some() {
@@ -645,7 +700,7 @@ pub(crate) async fn follow(
 ) -> Response {
     let query = receipt_query(&fields);
     let found = state.cases().follow_case(&Principal::Public, &query).await;
-    follow_page(t, query, found, false)
+    follow_page(t, site(&state), query, found, false)
 }
 
 pub(crate) async fn follow_message(
@@ -657,7 +712,7 @@ pub(crate) async fn follow_message(
     let text = fields.one("text");
     if text.trim().is_empty() {
         let found = state.cases().follow_case(&Principal::Public, &query).await;
-        return follow_page(t, query, found, false);
+        return follow_page(t, site(&state), query, found, false);
     }
     let sent = state
         .cases()
@@ -671,7 +726,7 @@ pub(crate) async fn follow_message(
         )
         .await;
     let ok = sent.is_ok();
-    follow_page(t, query, sent, ok)
+    follow_page(t, site(&state), query, sent, ok)
 }
 
 // --- language ------------------------------------------------------------------------
@@ -707,6 +762,7 @@ pub(crate) async fn choose_language(FormFields(fields): FormFields) -> Response 
 #[template(path = "p_rights.html")]
 struct RightsPage {
     t: Tr,
+    site: Site,
     back: &'static str,
     countries: Vec<(String, bool)>,
     unions: Vec<String>,
@@ -771,6 +827,7 @@ pub(crate) async fn rights(
         StatusCode::OK,
         RightsPage {
             t,
+            site: site(&state),
             back: "/p/rights",
             countries: countries
                 .into_iter()
