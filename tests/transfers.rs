@@ -119,6 +119,45 @@ async fn a_transfer_accepted_by_the_destination_shows_on_the_card_everywhere() {
         .call(1, Method::GET, &format!("/api/v1/members/{member}"), None)
         .await;
     assert_eq!(local["home"], "KSPI");
+    // Her standing there is what KSPI signed, not the day the file came;
+    // a renewal or a suspension at KSPI shows at MTUC once replicated.
+    let (_, at_home) = net
+        .call(0, Method::GET, &format!("/api/v1/members/{member}"), None)
+        .await;
+    assert_eq!(local["valid_until"], at_home["valid_until"], "{local}");
+    assert_eq!(local["member_since"], at_home["member_since"]);
+    let (status, _) = net
+        .call(
+            0,
+            Method::POST,
+            &format!("/api/v1/members/{member}/status"),
+            Some(json!({ "status": "suspended", "reason": "dues unpaid" })),
+        )
+        .await;
+    assert_eq!(status, 200);
+    wait_for(60, "the suspension at MTUC", || async {
+        let (_, m) = net
+            .call(1, Method::GET, &format!("/api/v1/members/{member}"), None)
+            .await;
+        (m["status"] == "suspended").then_some(())
+    })
+    .await;
+    let (status, _) = net
+        .call(
+            0,
+            Method::POST,
+            &format!("/api/v1/members/{member}/status"),
+            Some(json!({ "status": "active", "reason": "dues paid" })),
+        )
+        .await;
+    assert_eq!(status, 200);
+    wait_for(60, "active again at MTUC", || async {
+        let (_, m) = net
+            .call(1, Method::GET, &format!("/api/v1/members/{member}"), None)
+            .await;
+        (m["status"] == "active").then_some(())
+    })
+    .await;
     // ... but the membership stays KSPI's: MTUC cannot issue its card or change it.
     let (status, body) = net
         .call(

@@ -485,12 +485,15 @@ try {
     await k.getByLabel('Name', { exact: true }).fill('Rahmat Hidayat');
     await k.getByLabel('Employer').fill('Ladang Contoh Sdn Bhd');
     await k.getByLabel('Date of birth').fill('1990-01-31');
+    await k.getByLabel('Contact').fill('+62 812 7777 1234');
     await k.getByRole('button', { name: 'Enrol', exact: true }).click();
     await k.getByText('The member is enrolled').waitFor();
     const memberId = new URL(k.url()).pathname.split('/').pop();
     await k.getByLabel('Shared with').selectOption('MTUC');
     await k.locator('#consent-purpose').fill('representation at the workplace');
-    await k.locator('input[name="data"][value="employer"]').check();
+    for (const shared of ['employer', 'contact', 'date_of_birth']) {
+      await k.locator(`input[name="data"][value="${shared}"]`).check();
+    }
     await k.locator('#consent-basis').fill("the worker's explicit consent");
     await k.getByRole('button', { name: 'Record the consent' }).click();
     await k.getByRole('heading', { name: 'Send the file to another union' }).waitFor();
@@ -517,6 +520,11 @@ try {
       if (await page.getByText('Rahmat Hidayat').count() > 0) break;
       await page.waitForTimeout(500);
     }
+    // What was shared, all of it, with what it was shared for.
+    const card = await page.locator('section.item', { hasText: 'Rahmat Hidayat' }).textContent();
+    for (const shown of ['+62 812 7777 1234', '1990-01-31', 'Ladang Contoh Sdn Bhd', 'representation at the workplace']) {
+      expect(card.includes(shown), `the decision card lacks ${shown}: ${card}`);
+    }
     await accessible(page, 'transfers (ms)');
     await shot(page, 'staff-transfers-ms');
     await page.getByRole('button', { name: 'Terima Rahmat Hidayat' }).click();
@@ -527,6 +535,12 @@ try {
       Object.assign(decided, await api(kspi, 'GET', `/api/v1/transfers/${sent.body.id}`));
     }
     expect(decided.body.status.state === 'accepted', `KSPI sees ${JSON.stringify(decided.body.status)}`);
+    // MTUC's page for her says what KSPI signed, not the day the file came.
+    const atHome = await api(kspi, 'GET', `/api/v1/members/${memberId}`);
+    const until = new Date(atHome.body.valid_until * 1000).toISOString().slice(0, 10);
+    await page.goto(`${mtuc.url}/members/${memberId}`);
+    const there = await page.textContent('main');
+    expect(there.includes(until) && there.includes('+62 812 7777 1234'), `MTUC's member page lacks valid until ${until} or the contact: ${there}`);
     await context.close();
   });
 

@@ -419,3 +419,6 @@ export-trail-consent = recorded or withdrew a consent
 export-trail-transfer = handed your membership to another union
 export-trail-erase = erased your data
 export-trail-refused = tried to use your record and was refused
+transfers-contact-here = Contact in the country of work
+transfers-until = Representation ends
+transfers-open-ended = not set: until either union ends it

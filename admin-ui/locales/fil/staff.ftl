@@ -419,3 +419,6 @@ export-trail-consent = nagtala o bumawi ng pahintulot
 export-trail-transfer = ipinasa ang iyong pagkamiyembro sa ibang unyon
 export-trail-erase = binura ang iyong datos
 export-trail-refused = sinubukang gamitin ang iyong talaan at tinanggihan
+transfers-contact-here = Kontak sa bansang pinagtatrabahuhan
+transfers-until = Matatapos ang representasyon
+transfers-open-ended = hindi itinakda: hanggang tapusin ng alinmang unyon

@@ -419,3 +419,6 @@ export-trail-consent = mencatat atau menarik persetujuan
 export-trail-transfer = menyerahkan keanggotaan Anda ke serikat lain
 export-trail-erase = menghapus data Anda
 export-trail-refused = mencoba memakai catatan Anda dan ditolak
+transfers-contact-here = Kontak di negara tempat bekerja
+transfers-until = Perwakilan berakhir
+transfers-open-ended = tidak ditetapkan: sampai salah satu serikat mengakhirinya

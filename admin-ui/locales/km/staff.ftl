@@ -419,3 +419,6 @@ export-trail-consent = បានកត់ត្រា ឬដកការយល�
 export-trail-transfer = បានប្រគល់សមាជិកភាពរបស់អ្នកទៅសហជីពផ្សេង
 export-trail-erase = បានលុបទិន្នន័យរបស់អ្នក
 export-trail-refused = បានព្យាយាមប្រើកំណត់ត្រារបស់អ្នក ហើយត្រូវបានបដិសេធ
+transfers-contact-here = ទំនាក់ទំនងនៅប្រទេសដែលធ្វើការ
+transfers-until = ការតំណាងបញ្ចប់
+transfers-open-ended = មិនកំណត់៖ រហូតដល់សហជីពណាមួយបញ្ចប់

@@ -419,3 +419,6 @@ export-trail-consent = ບັນທຶກ ຫຼື ຖອນການຍິນ�
 export-trail-transfer = ສົ່ງຕໍ່ສະມາຊິກະພາບຂອງທ່ານໃຫ້ສະຫະພັນອື່ນ
 export-trail-erase = ລຶບຂໍ້ມູນຂອງທ່ານ
 export-trail-refused = ພະຍາຍາມໃຊ້ບັນທຶກຂອງທ່ານ ແຕ່ຖືກປະຕິເສດ
+transfers-contact-here = ຕິດຕໍ່ໃນປະເທດທີ່ເຮັດວຽກ
+transfers-until = ການເປັນຕົວແທນສິ້ນສຸດ
+transfers-open-ended = ບໍ່ໄດ້ກຳນົດ: ຈົນກວ່າສະຫະພັນໃດໜຶ່ງຈະສິ້ນສຸດ

@@ -419,3 +419,6 @@ export-trail-consent = merekod atau menarik balik persetujuan
 export-trail-transfer = menyerahkan keahlian anda kepada kesatuan lain
 export-trail-erase = memadam data anda
 export-trail-refused = cuba menggunakan rekod anda dan ditolak
+transfers-contact-here = Hubungan di negara tempat bekerja
+transfers-until = Perwakilan tamat
+transfers-open-ended = tidak ditetapkan: sehingga salah satu kesatuan menamatkannya

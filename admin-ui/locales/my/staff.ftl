@@ -419,3 +419,6 @@ export-trail-consent = သဘောတူညီချက်ကို မှတ�
 export-trail-transfer = သင့်အဖွဲ့ဝင်ဖြစ်မှုကို အခြားသမဂ္ဂထံ လွှဲပေးခဲ့သည်
 export-trail-erase = သင့်ဒေတာကို ဖျက်ခဲ့သည်
 export-trail-refused = သင့်မှတ်တမ်းကို သုံးရန် ကြိုးစားခဲ့ပြီး ငြင်းပယ်ခံရသည်
+transfers-contact-here = အလုပ်လုပ်ရာနိုင်ငံရှိ ဆက်သွယ်ရန်
+transfers-until = ကိုယ်စားပြုမှု ပြီးဆုံးမည့်နေ့
+transfers-open-ended = သတ်မှတ်မထား- သမဂ္ဂတစ်ခုခုက အဆုံးသတ်သည်အထိ

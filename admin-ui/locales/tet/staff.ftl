@@ -419,3 +419,6 @@ export-trail-consent = rejista ka dada fali konsentimentu
 export-trail-transfer = entrega ó-nia membru ba sindikatu seluk
 export-trail-erase = hamoos ó-nia dadus
 export-trail-refused = koko uza ó-nia rejistu no hetan rejeita
+transfers-contact-here = Kontaktu iha nasaun serbisu
+transfers-until = Reprezentasaun remata
+transfers-open-ended = la define: to'o sindikatu ida remata

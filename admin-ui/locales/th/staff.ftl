@@ -419,3 +419,6 @@ export-trail-consent = บันทึกหรือถอนความยิ
 export-trail-transfer = ส่งต่อสมาชิกภาพของคุณให้สหภาพอื่น
 export-trail-erase = ลบข้อมูลของคุณ
 export-trail-refused = พยายามใช้ระเบียนของคุณแต่ถูกปฏิเสธ
+transfers-contact-here = ติดต่อในประเทศที่ทำงาน
+transfers-until = การเป็นตัวแทนสิ้นสุด
+transfers-open-ended = ไม่ได้กำหนด: จนกว่าสหภาพใดสหภาพหนึ่งจะยุติ

@@ -419,3 +419,6 @@ export-trail-consent = đã ghi hoặc rút lại một sự đồng ý
 export-trail-transfer = đã chuyển tư cách thành viên của bạn cho công đoàn khác
 export-trail-erase = đã xóa dữ liệu của bạn
 export-trail-refused = đã tìm cách dùng hồ sơ của bạn và bị từ chối
+transfers-contact-here = Liên hệ tại nước làm việc
+transfers-until = Đại diện kết thúc
+transfers-open-ended = không đặt: cho đến khi một trong hai công đoàn chấm dứt

@@ -600,7 +600,17 @@ impl Members<'_> {
     }
 
     /// `record` with who represents the member now.
-    pub fn view(self, record: MemberRecord) -> Result<MemberView> {
+    pub fn view(self, mut record: MemberRecord) -> Result<MemberView> {
+        // A member of another union: their standing is what their home
+        // union last signed, as every node replicates it, not what the
+        // file said when it arrived.
+        if let Some(home) = &record.home {
+            if let Some((_, att)) = self.store.latest_attestation(home, &record.id)? {
+                record.status = att.status;
+                record.member_since = att.member_since;
+                record.valid_until = att.valid_until;
+            }
+        }
         let id = &record.id;
         let home = record.home.clone().unwrap_or(self.config.affiliate.clone());
         let at = now();

@@ -191,6 +191,7 @@ fn transfers_page(
         .collect();
     let affiliates = super::other_affiliates(state, staff.t);
     let personal = !staff.who.masked(Action::ReadTransfers);
+    let held = state.charter();
     let rows = incoming_open(false)
         .filter_map(|x| {
             // A masked reader sees that a file is waiting, not whose it is.
@@ -206,14 +207,32 @@ fn transfers_page(
                     || super::members::hidden_name(t, &x.member),
                     |f| f.holder_name.clone(),
                 ),
-                from: x.origin.to_string(),
+                from: held.charter.affiliate(&x.origin).map_or_else(
+                    || x.origin.to_string(),
+                    |a| format!("{} ({})", a.name, a.id),
+                ),
                 since: file.map_or_else(|| "—".into(), |f| day_string(f.member_since)),
                 fields: file.map_or_else(Vec::new, |f| {
-                    vec![
+                    let mut shown = vec![
+                        ("member-dob", opt(&f.date_of_birth)),
+                        ("member-contact", opt(&f.contact)),
+                        ("transfers-contact-here", opt(&f.work.destination_contact)),
                         ("member-employer", opt(&f.employer)),
                         ("member-sector", opt(&f.sector)),
-                        ("member-contact", opt(&f.work.destination_contact)),
-                    ]
+                        ("data-job", opt(&f.work.job)),
+                        ("data-workplace", opt(&f.work.workplace)),
+                        ("data-language", opt(&f.work.language)),
+                    ];
+                    // Only what was shared: a field the file does not hold
+                    // is no field of this worker's.
+                    shown.retain(|(_, v)| v != "—");
+                    shown.push(("consent-purposes", f.consent.purposes.join(", ")));
+                    shown.push((
+                        "transfers-until",
+                        x.until
+                            .map_or_else(|| t.get("transfers-open-ended"), day_string),
+                    ));
+                    shown
                 }),
             })
         })
