@@ -165,6 +165,16 @@ try {
       await accessible(page, link);
       await shot(page, name);
     }
+    // Changing the language on a staff page keeps the page.
+    await page.goto(`${kspi.url}/audit?q=login`);
+    await page.getByLabel('Language').selectOption('ms');
+    await page.getByRole('button', { name: 'Change' }).click();
+    await page.waitForURL((u) => u.pathname === '/audit');
+    expect(new URL(page.url()).search === '?q=login', `the search was lost: ${page.url()}`);
+    expect(await page.getAttribute('html', 'lang') === 'ms', 'the staff page did not change language');
+    await page.getByLabel('Bahasa').selectOption('en');
+    await page.getByRole('button', { name: 'Tukar' }).click();
+    await page.waitForURL((u) => u.pathname === '/audit');
     await page.goto(`${kspi.url}/account`);
     await page.getByRole('button', { name: 'Turn on two-step login' }).click();
     await page.locator('#totp-secret').waitFor();
@@ -229,9 +239,15 @@ try {
 
     const visitor = await browser.newContext({ locale: 'en-GB', bypassCSP: true });
     const pub = await visitor.newPage();
-    await pub.goto(`${mtuc.url}/p/card`);
-    await pub.getByLabel('Card code (starts with UF1:)').fill(card);
-    await pub.getByRole('button', { name: 'Check the card' }).click();
+    // The attestation reaches MTUC by replication: check again until it has.
+    for (let i = 0; i < 60; i++) {
+      await pub.goto(`${mtuc.url}/p/card`);
+      await pub.getByLabel('Card code (starts with UF1:)').fill(card);
+      await pub.getByRole('button', { name: 'Check the card' }).click();
+      await pub.locator('section.verdict').waitFor();
+      if (await pub.getByRole('heading', { name: 'This card is valid.' }).count() > 0) break;
+      await pub.waitForTimeout(500);
+    }
     await pub.getByRole('heading', { name: 'This card is valid.' }).waitFor();
     expect((await pub.textContent('main')).includes('Nur Aini'), 'the verdict does not name the holder');
     await visitor.close();

@@ -735,8 +735,8 @@ pub(crate) async fn follow_message(
 pub(crate) async fn choose_language(FormFields(fields): FormFields) -> Response {
     let lang = fields.one("lang");
     let back = fields.one("back");
-    // Only a path on the public pages, in characters a Location header can hold.
-    let back = if back.starts_with("/p")
+    // Only a path on this node, in characters a Location header can hold.
+    let back = if back.starts_with('/')
         && !back.contains("//")
         && !back.contains('\\')
         && back.bytes().all(|b| b.is_ascii_graphic())

@@ -26,6 +26,8 @@ pub(crate) struct Me {
     pub(crate) role_key: &'static str,
     pub(crate) admin: bool,
     pub(crate) csrf: String,
+    /// Where the language switcher brings them back to.
+    pub(crate) here: String,
 }
 
 fn role_key(role: Role) -> &'static str {
@@ -45,6 +47,9 @@ pub(crate) struct Staff {
     pub t: Tr,
     /// The staff member as the domain knows them.
     pub who: Principal,
+    /// The page asked for, to come back to after changing the language: a
+    /// GET's path and query; after a form, the dashboard.
+    pub here: String,
 }
 
 /// A form posted by a signed-in staff member, with this session's CSRF
@@ -119,6 +124,7 @@ impl Staff {
             role_key: role_key(self.user.role),
             admin: self.user.role == Role::Admin,
             csrf: self.session.csrf.clone(),
+            here: self.here.clone(),
         })
     }
 
@@ -144,6 +150,15 @@ impl FromRequestParts<AppState> for Staff {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Staff, Response> {
         let t = lang_of(&parts.headers);
+        let here = if parts.method == axum::http::Method::GET {
+            parts
+                .uri
+                .path_and_query()
+                .map_or("/dashboard", |p| p.as_str())
+                .to_owned()
+        } else {
+            "/dashboard".to_owned()
+        };
         let to_login = || {
             let target = if state.accounts().has_users().unwrap_or(true) {
                 "/login"
@@ -162,6 +177,7 @@ impl FromRequestParts<AppState> for Staff {
                 session,
                 session_id: id,
                 t,
+                here,
             }),
             Ok(None) => Err(to_login()),
             Err(e) => {
