@@ -289,6 +289,23 @@ async fn bad_requests_get_clear_errors_and_change_nothing() {
     assert_error(status, &body, StatusCode::BAD_REQUEST, "invalid_member_id");
     let (status, body) = api.call(Method::GET, "/api/v1/nothing-here", None).await;
     assert_error(status, &body, StatusCode::NOT_FOUND, "no_route");
+    // A mistyped page address gets a page in the reader's language.
+    let page = reqwest::Client::new()
+        .get(api.url("/p/cse"))
+        .header("accept-language", "id")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 404);
+    assert!(page.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    let text = page.text().await.unwrap();
+    assert!(
+        text.contains("Tidak ada halaman di alamat ini") && !text.contains("openapi"),
+        "{text}"
+    );
 
     // The member is exactly as enrolled, and the log has only its first entry.
     let (_, after) = api.call(Method::GET, &member_path, None).await;

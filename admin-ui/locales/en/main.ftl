@@ -103,6 +103,7 @@ risk-health_emergency = I need a doctor now
 
 error-heading = Something was not right
 error-try-again = Go back and try again
+error-no-page = There is no page at this address. Start again from the home page.
 error-not-found = We could not find a case with this code and secret word. Check the 16 digits.
 error-too-many = Too many tries from here. Wait a minute and try again.
 error-description = Please write what happened.

@@ -102,6 +102,7 @@ risk-health_emergency = Kailangan ko ng doktor ngayon
 
 error-heading = May hindi tama
 error-try-again = Bumalik at subukang muli
+error-no-page = Walang pahina sa address na ito. Magsimulang muli sa unang pahina.
 error-not-found = Wala kaming nahanap na kaso sa code at lihim na salitang ito. Suriin ang 16 na numero.
 error-too-many = Masyadong maraming subok mula rito. Maghintay ng isang minuto at subukang muli.
 error-description = Pakisulat kung ano ang nangyari.

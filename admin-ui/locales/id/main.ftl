@@ -102,6 +102,7 @@ risk-health_emergency = Saya perlu dokter sekarang
 
 error-heading = Ada yang tidak beres
 error-try-again = Kembali dan coba lagi
+error-no-page = Tidak ada halaman di alamat ini. Mulai lagi dari halaman awal.
 error-not-found = Kami tidak menemukan kasus dengan kode dan kata rahasia ini. Periksa 16 angkanya.
 error-too-many = Terlalu banyak percobaan dari sini. Tunggu satu menit lalu coba lagi.
 error-description = Tolong tulis apa yang terjadi.

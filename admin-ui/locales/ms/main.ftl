@@ -102,6 +102,7 @@ risk-health_emergency = Saya perlukan doktor sekarang
 
 error-heading = Ada yang tidak kena
 error-try-again = Kembali dan cuba lagi
+error-no-page = Tiada halaman di alamat ini. Mula semula dari halaman utama.
 error-not-found = Kami tidak menjumpai kes dengan kod dan perkataan rahsia ini. Semak 16 digit itu.
 error-too-many = Terlalu banyak cubaan dari sini. Tunggu seminit dan cuba lagi.
 error-description = Sila tulis apa yang berlaku.

@@ -102,6 +102,7 @@ risk-health_emergency = Ha'u presiza doutór agora
 
 error-heading = Buat ruma la loos
 error-try-again = Fila fali no koko fali
+error-no-page = La iha pájina iha enderesu ida-ne'e. Hahú fali husi pájina inisiál.
 error-not-found = Ami la hetan kazu ho kódigu no liafuan segredu ne'e. Haree fali númeru 16.
 error-too-many = Koko barak liu husi ne'e. Hein minutu ida no koko fali.
 error-description = Favor hakerek saida mak akontese.

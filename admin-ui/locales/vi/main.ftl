@@ -102,6 +102,7 @@ risk-health_emergency = Tôi cần bác sĩ ngay
 
 error-heading = Có điều chưa đúng
 error-try-again = Quay lại và thử lần nữa
+error-no-page = Không có trang nào ở địa chỉ này. Hãy bắt đầu lại từ trang chủ.
 error-not-found = Chúng tôi không tìm thấy vụ việc với mã và từ bí mật này. Hãy kiểm tra 16 chữ số.
 error-too-many = Thử quá nhiều lần từ đây. Hãy đợi một phút rồi thử lại.
 error-description = Vui lòng viết điều đã xảy ra.

@@ -293,12 +293,23 @@ async fn openapi() -> Json<utoipa::openapi::OpenApi> {
     Json(ApiDoc::openapi())
 }
 
-async fn not_found() -> ApiError {
-    ApiError::new(
-        StatusCode::NOT_FOUND,
-        "no_route",
-        "there is no such endpoint; see /api/v1/openapi.json",
-    )
+/// An address that names nothing: a JSON error for the API, a page in the
+/// reader's language for anyone else (a link mistyped on a phone).
+async fn not_found(
+    uri: axum::http::Uri,
+    headers: axum::http::HeaderMap,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        return ApiError::new(
+            StatusCode::NOT_FOUND,
+            "no_route",
+            "there is no such endpoint; see /api/v1/openapi.json",
+        )
+        .into_response();
+    }
+    let t = crate::ui::public::lang_of(&headers);
+    crate::ui::public::error_page(t, StatusCode::NOT_FOUND, "error-no-page", "/p")
 }
 
 /// The whole HTTP surface of a node.
