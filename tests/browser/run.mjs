@@ -391,6 +391,14 @@ try {
     const wide = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(wide <= 360, `the receipt page is ${wide}px wide on a 360px screen`);
     await page.getByRole('link', { name: 'Ikuti kasus saya' }).click();
+    // A mistyped code stays in the field, to correct, and the page says
+    // where a code works.
+    const wrong = code.replace(/\d$/, (d) => String((Number(d) + 1) % 10));
+    await page.getByLabel('Kode tanda terima (16 angka)').fill(wrong);
+    await page.getByRole('button', { name: 'Tampilkan kasus saya' }).click();
+    await page.locator('#code-error').waitFor();
+    expect(await page.inputValue('#receipt_code') === wrong, 'a wrong code emptied the field');
+    expect((await page.textContent('main')).includes('hanya berlaku di sini'), 'the page does not say where a code works');
     await page.getByLabel('Kode tanda terima (16 angka)').fill(code);
     await page.getByRole('button', { name: 'Tampilkan kasus saya' }).click();
     await page.getByText('diterima, menunggu diperiksa').waitFor();

@@ -156,3 +156,4 @@ danger-now = Call for help at once; you do not have to wait for the union:
 danger-no-help = The directory lists no emergency contact yet in
 danger-safe-contact = If it is not safe for the union to call you, say so when you follow your case with the code: write when and how they may reach you safely.
 complaint-answer-within = The union will answer within { $hours } hours. Follow your case with the code above.
+follow-where = A receipt code works only here, on the pages of { $union }, where the complaint was filed.

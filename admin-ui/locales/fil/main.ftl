@@ -155,3 +155,4 @@ danger-now = Humingi agad ng tulong; hindi mo kailangang hintayin ang unyon:
 danger-no-help = Wala pang nakalistang emergency contact sa direktoryo para sa
 danger-safe-contact = Kung hindi ligtas na tawagan ka ng unyon, sabihin ito kapag sinusubaybayan mo ang iyong kaso gamit ang code: isulat kung kailan at paano ka nila ligtas na makakausap.
 complaint-answer-within = Sasagot ang unyon sa loob ng { $hours } oras. Subaybayan ang iyong kaso gamit ang code sa itaas.
+follow-where = Gumagana lang ang code ng resibo dito, sa mga pahina ng { $union }, kung saan inihain ang reklamo.

@@ -155,3 +155,4 @@ danger-now = Segera minta bantuan; Anda tidak perlu menunggu serikat:
 danger-no-help = Direktori belum mencantumkan kontak darurat di
 danger-safe-contact = Jika tidak aman bagi serikat untuk menelepon Anda, katakan saat Anda mengikuti kasus dengan kode: tulis kapan dan bagaimana mereka dapat menghubungi Anda dengan aman.
 complaint-answer-within = Serikat akan menjawab dalam { $hours } jam. Ikuti kasus Anda dengan kode di atas.
+follow-where = Kode tanda terima hanya berlaku di sini, di halaman { $union }, tempat pengaduan diajukan.

@@ -155,3 +155,4 @@ danger-now = Minta bantuan segera; anda tidak perlu menunggu kesatuan:
 danger-no-help = Direktori belum menyenaraikan hubungan kecemasan di
 danger-safe-contact = Jika tidak selamat untuk kesatuan menelefon anda, nyatakan semasa anda mengikuti kes dengan kod: tulis bila dan bagaimana mereka boleh menghubungi anda dengan selamat.
 complaint-answer-within = Kesatuan akan menjawab dalam { $hours } jam. Ikuti kes anda dengan kod di atas.
+follow-where = Kod resit hanya berfungsi di sini, di halaman { $union }, tempat aduan dibuat.

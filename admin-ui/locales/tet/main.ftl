@@ -155,3 +155,4 @@ danger-now = Husu kedas ajuda; Ita la presiza hein sindikatu:
 danger-no-help = Diretóriu seidauk iha kontaktu emerjénsia iha
 danger-safe-contact = Se la seguru ba sindikatu atu telefone Ita, hatete bainhira Ita tuir Ita-nia kazu ho kódigu: hakerek bainhira no oinsá sira bele kontaktu Ita ho seguru.
 complaint-answer-within = Sindikatu sei hatán iha oras { $hours } nia laran. Tuir Ita-nia kazu ho kódigu iha leten.
+follow-where = Kódigu resibu serbisu de'it iha ne'e, iha pájina { $union } nian, iha ne'ebé keixa hatama.

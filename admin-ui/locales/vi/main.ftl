@@ -155,3 +155,4 @@ danger-now = Hãy gọi trợ giúp ngay; bạn không cần chờ công đoàn:
 danger-no-help = Danh bạ chưa có liên hệ khẩn cấp nào tại
 danger-safe-contact = Nếu công đoàn gọi cho bạn là không an toàn, hãy nói điều đó khi bạn theo dõi vụ việc bằng mã: ghi khi nào và cách nào họ có thể liên lạc an toàn với bạn.
 complaint-answer-within = Công đoàn sẽ trả lời trong vòng { $hours } giờ. Theo dõi vụ việc của bạn bằng mã ở trên.
+follow-where = Mã biên nhận chỉ dùng được tại đây, trên các trang của { $union }, nơi đã gửi khiếu nại.

@@ -30,6 +30,13 @@ pub(crate) struct Site {
     pub contact: Option<String>,
 }
 
+impl Site {
+    /// The message `key` with `{ $union }` naming this union.
+    pub(crate) fn said(&self, t: &Tr, key: &str) -> String {
+        t.with(key, &[("union", &self.name)])
+    }
+}
+
 pub(crate) fn site(state: &AppState) -> Site {
     Site {
         name: state.config.name.clone(),
@@ -669,11 +676,8 @@ fn follow_page(
             site,
             back: "/p/case",
             error,
-            code: if view.is_some() {
-                query.receipt_code
-            } else {
-                String::new()
-            },
+            // The code stays to be corrected; the secret word does not.
+            code: query.receipt_code,
             passphrase: if view.is_some() {
                 query.passphrase.unwrap_or_default()
             } else {
