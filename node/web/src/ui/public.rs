@@ -739,8 +739,10 @@ pub(crate) async fn follow_message(
 pub(crate) async fn choose_language(FormFields(fields): FormFields) -> Response {
     let lang = fields.one("lang");
     let back = fields.one("back");
-    // Only a path on this node, in characters a Location header can hold.
+    // Only a page of this node (not the API), in characters a Location
+    // header can hold.
     let back = if back.starts_with('/')
+        && !back.starts_with("/api/")
         && !back.contains("//")
         && !back.contains('\\')
         && back.bytes().all(|b| b.is_ascii_graphic())
