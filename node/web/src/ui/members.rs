@@ -270,6 +270,16 @@ pub(crate) struct Shown {
     enrolled: Option<String>,
 }
 
+/// When a consent was recorded, and withdrawn if it was.
+fn consent_when(t: Tr, c: &unionfed_core::transfers::Consent) -> String {
+    let day = unionfed_core::cases::reports::day_string;
+    let withdrawn = c
+        .withdrawn_at
+        .map(|w| format!(" ({} {})", t.get("consent-withdrawn"), day(w)))
+        .unwrap_or_default();
+    day(c.recorded_at) + &withdrawn
+}
+
 pub(crate) fn parse_id(id: &str) -> Option<MemberId> {
     id.parse().ok()
 }
@@ -352,25 +362,13 @@ fn member_page_with(
     ];
     let consents = recorded
         .iter()
-        .map(|c| {
-            let when = unionfed_core::cases::reports::day_string(c.recorded_at)
-                + &c.withdrawn_at
-                    .map(|w| {
-                        format!(
-                            " ({} {})",
-                            t.get("consent-withdrawn"),
-                            unionfed_core::cases::reports::day_string(w)
-                        )
-                    })
-                    .unwrap_or_default();
-            ConsentRow {
-                id: c.id.to_string(),
-                recipient: c.recipient.to_string(),
-                purposes: c.purposes.join(", "),
-                data: c.data_categories.join(", "),
-                when,
-                in_force: c.withdrawn_at.is_none(),
-            }
+        .map(|c| ConsentRow {
+            id: c.id.to_string(),
+            recipient: c.recipient.to_string(),
+            purposes: c.purposes.join(", "),
+            data: c.data_categories.join(", "),
+            when: consent_when(t, c),
+            in_force: c.withdrawn_at.is_none(),
         })
         .collect();
     let entered = entered.cloned().unwrap_or_default();
@@ -666,10 +664,7 @@ pub(crate) async fn export_print(
                 })
                 .collect::<Vec<_>>()
                 .join(", "),
-            when: day(c.recorded_at)
-                + &c.withdrawn_at
-                    .map(|w| format!(" ({} {})", t.get("consent-withdrawn"), day(w)))
-                    .unwrap_or_default(),
+            when: consent_when(t, c),
             in_force: c.withdrawn_at.is_none(),
         })
         .collect();
