@@ -32,6 +32,19 @@ fn sealed(net: &TestNet, sender: usize, id: HandoffId) -> SignedHandoff {
         .handoff
 }
 
+/// Node 0 delivers its sealed handoff `id` to node 1 once more.
+async fn deliver_again(net: &TestNet, id: HandoffId) -> HandoffResponse {
+    net.node(0)
+        .state()
+        .network
+        .handoff(
+            net.node(1).peer_id(),
+            HandoffRequest::Deliver(sealed(net, 0, id)),
+        )
+        .await
+        .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_handoff_arrives_once_and_is_receipted() {
     let net = TestNet::new(3).await;
@@ -74,16 +87,7 @@ async fn a_handoff_arrives_once_and_is_receipted() {
     );
 
     // The same handoff delivered again: the same receipt, one effect.
-    let again = net
-        .node(0)
-        .state()
-        .network
-        .handoff(
-            net.node(1).peer_id(),
-            HandoffRequest::Deliver(sealed(&net, 0, id)),
-        )
-        .await
-        .unwrap();
+    let again = deliver_again(&net, id).await;
     let first = net
         .node(0)
         .state()
@@ -124,16 +128,7 @@ async fn a_handoff_arrives_once_and_is_receipted() {
     assert_eq!(held(&retention(31).await).0, 1);
     let gone = mtuc.open_received(&id).unwrap_err().to_string();
     assert!(gone.contains("sealed contents were not kept"), "{gone}");
-    let again = net
-        .node(0)
-        .state()
-        .network
-        .handoff(
-            net.node(1).peer_id(),
-            HandoffRequest::Deliver(sealed(&net, 0, id)),
-        )
-        .await
-        .unwrap();
+    let again = deliver_again(&net, id).await;
     assert_eq!(again, HandoffResponse::Receipt(first));
     assert_eq!(mtuc.inbox_len(), 1);
     net.shutdown().await;

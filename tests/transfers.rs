@@ -40,6 +40,26 @@ async fn transfer_to_mtuc(net: &TestNet) -> (String, String, String) {
     (member, consent, transfer["id"].as_str().unwrap().to_owned())
 }
 
+/// KSPI sets the member's status; MTUC's record shows it once replicated.
+async fn status_at_kspi_reaches_mtuc(net: &TestNet, member: &str, status: &str, reason: &str) {
+    let (answer, _) = net
+        .call(
+            0,
+            Method::POST,
+            &format!("/api/v1/members/{member}/status"),
+            Some(json!({ "status": status, "reason": reason })),
+        )
+        .await;
+    assert_eq!(answer, 200);
+    wait_for(60, &format!("{status} at MTUC"), || async {
+        let (_, m) = net
+            .call(1, Method::GET, &format!("/api/v1/members/{member}"), None)
+            .await;
+        (m["status"] == status).then_some(())
+    })
+    .await;
+}
+
 /// `unionfed card verify` with the charter and a status snapshot downloaded
 /// from node `i`, as a verifier with no network would run it.
 async fn offline_verdict(net: &TestNet, i: usize, card: &str) -> Value {
@@ -126,38 +146,8 @@ async fn a_transfer_accepted_by_the_destination_shows_on_the_card_everywhere() {
         .await;
     assert_eq!(local["valid_until"], at_home["valid_until"], "{local}");
     assert_eq!(local["member_since"], at_home["member_since"]);
-    let (status, _) = net
-        .call(
-            0,
-            Method::POST,
-            &format!("/api/v1/members/{member}/status"),
-            Some(json!({ "status": "suspended", "reason": "dues unpaid" })),
-        )
-        .await;
-    assert_eq!(status, 200);
-    wait_for(60, "the suspension at MTUC", || async {
-        let (_, m) = net
-            .call(1, Method::GET, &format!("/api/v1/members/{member}"), None)
-            .await;
-        (m["status"] == "suspended").then_some(())
-    })
-    .await;
-    let (status, _) = net
-        .call(
-            0,
-            Method::POST,
-            &format!("/api/v1/members/{member}/status"),
-            Some(json!({ "status": "active", "reason": "dues paid" })),
-        )
-        .await;
-    assert_eq!(status, 200);
-    wait_for(60, "active again at MTUC", || async {
-        let (_, m) = net
-            .call(1, Method::GET, &format!("/api/v1/members/{member}"), None)
-            .await;
-        (m["status"] == "active").then_some(())
-    })
-    .await;
+    status_at_kspi_reaches_mtuc(&net, &member, "suspended", "dues unpaid").await;
+    status_at_kspi_reaches_mtuc(&net, &member, "active", "dues paid").await;
     // ... but the membership stays KSPI's: MTUC cannot issue its card or change it.
     let (status, body) = net
         .call(
