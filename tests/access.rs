@@ -331,6 +331,7 @@ fn table() -> Vec<Row> {
         open(M::GET, "/healthz", None),
         api(M::GET, "/metrics", A::ReadMetrics),
         open(M::GET, "/api/v1/status-snapshot", None),
+        open(M::GET, "/api/v1/charters/latest", None),
         open(M::GET, "/static/public.css", None),
         open(M::GET, "/static/scan.js", None),
         // --- the public API ---

@@ -1,11 +1,13 @@
 //! `unionfed`: the command an affiliate's IT volunteer runs.
 
+mod charter_cmd;
+
 use anyhow::{bail, Context};
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use unionfed_node::card_check::{self, Replica};
-use unionfed_node::identity::{identity_path, Identity, NodeKeys};
+use unionfed_node::identity::{identity_path, IDENTITY_VALID_DAYS};
 use unionfed_node::setup::{self, InitOptions};
 use unionfed_node::storage::Representation;
 use unionfed_node::{bench, demo, Config};
@@ -62,9 +64,16 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:8100")]
         http_listen: SocketAddr,
     },
+    /// Write a fresh identity file (the same keys, a new node record): an
+    /// identity goes into a charter for 30 days after it was made, and the
+    /// node record in it names the node's current addresses.
+    Identity {
+        #[arg(long)]
+        data_dir: PathBuf,
+    },
     /// Build, sign and check the federation's charter.
     #[command(subcommand)]
-    Charter(CharterCommand),
+    Charter(charter_cmd::CharterCommand),
     /// Run the node until Ctrl-C or SIGTERM.
     Run {
         #[arg(long)]
@@ -173,66 +182,6 @@ enum BenchCommand {
 }
 
 #[derive(Debug, Subcommand)]
-enum CharterCommand {
-    /// Draft a genesis charter (version 1) from the founders' identity files.
-    Draft {
-        /// The federation's name.
-        #[arg(long)]
-        federation: String,
-        /// Signatures a later version needs from affiliates active now.
-        #[arg(long)]
-        threshold: u16,
-        /// Where to write the charter file.
-        #[arg(long)]
-        out: PathBuf,
-        /// identity.json of every founding affiliate.
-        #[arg(required = true)]
-        identities: Vec<PathBuf>,
-    },
-    /// Draft the next version of a charter: add, suspend, reactivate or remove
-    /// affiliates, or change the threshold. It then needs `threshold`
-    /// signatures from affiliates active in the current version.
-    Next {
-        /// The charter in force now.
-        #[arg(long)]
-        from: PathBuf,
-        /// Where to write the draft.
-        #[arg(long)]
-        out: PathBuf,
-        /// identity.json of an affiliate to add (repeatable).
-        #[arg(long)]
-        add: Vec<PathBuf>,
-        /// Affiliate code to suspend (repeatable).
-        #[arg(long)]
-        suspend: Vec<AffiliateId>,
-        /// Affiliate code to make active again (repeatable).
-        #[arg(long)]
-        reactivate: Vec<AffiliateId>,
-        /// Affiliate code to remove from the charter (repeatable).
-        #[arg(long)]
-        remove: Vec<AffiliateId>,
-        /// New threshold for the version after this one.
-        #[arg(long)]
-        threshold: Option<u16>,
-    },
-    /// Sign a charter file with this node's affiliate key (in place).
-    Sign {
-        #[arg(long)]
-        data_dir: PathBuf,
-        charter: PathBuf,
-    },
-    /// Print a charter file.
-    Show { charter: PathBuf },
-    /// Check a genesis charter, or a successor against the version before it.
-    Verify {
-        charter: PathBuf,
-        /// The version this one succeeds; omit for a genesis charter.
-        #[arg(long)]
-        previous: Option<PathBuf>,
-    },
-}
-
-#[derive(Debug, Subcommand)]
 enum CardCommand {
     /// Check a card offline, against a charter file and optionally a status
     /// snapshot (download one from any node at /api/v1/status-snapshot).
@@ -308,7 +257,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 data_dir.display()
             );
             println!(
-                "  identity (send to the charter's drafter): {}",
+                "  identity (send to the charter's drafter within {IDENTITY_VALID_DAYS} days): {}",
                 identity_path(&data_dir).display()
             );
             println!(
@@ -319,7 +268,15 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             println!("Admin API token (shown once; keep it in a password manager):");
             println!("  {}", made.admin_token.as_str());
         }
-        Command::Charter(c) => charter(c)?,
+        Command::Charter(c) => charter_cmd::run(c).await?,
+        Command::Identity { data_dir } => {
+            let identity = setup::refresh_identity(&data_dir)?;
+            println!(
+                "Wrote {} for {}. It can go into a charter for {IDENTITY_VALID_DAYS} days: send it to the charter's drafter.",
+                identity_path(&data_dir).display(),
+                identity.affiliate
+            );
+        }
         Command::Run { data_dir } => {
             init_logging();
             let config = Config::load(&data_dir)?;
@@ -408,159 +365,6 @@ async fn wait_for_signal(stopped: &tokio_util::sync::CancellationToken) {
         _ = term.recv() => {}
         () = stopped.cancelled() => {}
     }
-}
-
-fn charter(command: CharterCommand) -> anyhow::Result<()> {
-    match command {
-        CharterCommand::Draft {
-            federation,
-            threshold,
-            out,
-            identities,
-        } => {
-            let ids = identities
-                .iter()
-                .map(|p| Identity::read(p))
-                .collect::<Result<Vec<_>, _>>()?;
-            let doc = setup::draft_genesis(&federation, threshold, &ids)?;
-            setup::write_charter(&out, &doc)?;
-            println!(
-                "Wrote {} (v1, {} affiliates, threshold {threshold}). Each founder now runs:",
-                out.display(),
-                ids.len()
-            );
-            println!(
-                "  unionfed charter sign --data-dir <their data folder> {}",
-                out.display()
-            );
-        }
-        CharterCommand::Next {
-            from,
-            out,
-            add,
-            suspend,
-            reactivate,
-            remove,
-            threshold,
-        } => {
-            use unionfed_protocol::charter::AffiliateStatus;
-            let current_doc = setup::read_charter(&from)?;
-            let mut next = current_doc.charter()?;
-            next.version += 1;
-            next.previous = Some(current_doc.hash());
-            next.issued_at = unionfed_node::node::now();
-            for path in &add {
-                let identity = Identity::read(path)?;
-                if next.affiliate(&identity.affiliate).is_some() {
-                    bail!("{} is already in the charter", identity.affiliate);
-                }
-                next.affiliates
-                    .push(identity.charter_affiliate(next.issued_at)?);
-            }
-            let mut set_status =
-                |ids: &[AffiliateId], status: AffiliateStatus| -> anyhow::Result<()> {
-                    for id in ids {
-                        let a = next
-                            .affiliates
-                            .iter_mut()
-                            .find(|a| &a.id == id)
-                            .with_context(|| format!("{id} is not in the charter"))?;
-                        a.status = status;
-                    }
-                    Ok(())
-                };
-            set_status(&suspend, AffiliateStatus::Suspended)?;
-            set_status(&reactivate, AffiliateStatus::Active)?;
-            for id in &remove {
-                let before = next.affiliates.len();
-                next.affiliates.retain(|a| &a.id != id);
-                if next.affiliates.len() == before {
-                    bail!("{id} is not in the charter");
-                }
-            }
-            if let Some(t) = threshold {
-                next.threshold = t;
-            }
-            let doc = unionfed_protocol::CharterDocument::draft(&next)?;
-            setup::write_charter(&out, &doc)?;
-            let current = current_doc.charter()?;
-            println!(
-                "Wrote {} (v{}). It needs {} signatures from affiliates active in v{}; each runs:",
-                out.display(),
-                next.version,
-                current.threshold,
-                current.version
-            );
-            println!(
-                "  unionfed charter sign --data-dir <their data folder> {}",
-                out.display()
-            );
-            println!("then submit it to any node: POST /api/v1/charter");
-        }
-        CharterCommand::Sign { data_dir, charter } => {
-            let config = Config::load(&data_dir)?;
-            let keys = NodeKeys::load(&data_dir)?;
-            let mut doc = setup::read_charter(&charter)?;
-            let c = doc.charter()?;
-            let listed = c.affiliate(&config.affiliate).with_context(|| {
-                format!("charter v{} does not list {}", c.version, config.affiliate)
-            })?;
-            if c.version == 1
-                && !listed
-                    .signing_keys
-                    .iter()
-                    .any(|k| k.key == keys.signing.public())
-            {
-                bail!(
-                    "the charter lists another signing key for {}; is this the right data folder?",
-                    config.affiliate
-                );
-            }
-            doc.sign(&config.affiliate, &keys.signing);
-            setup::write_charter(&charter, &doc)?;
-            println!("Signed {} as {}.", charter.display(), config.affiliate);
-            if c.version == 1 {
-                match doc.verify_genesis() {
-                    Ok(_) => println!("The charter is complete: copy it to every node's data folder as charter.ufc."),
-                    Err(e) => println!("Still needed: {e}"),
-                }
-            }
-        }
-        CharterCommand::Show { charter } => {
-            let doc = setup::read_charter(&charter)?;
-            let c = doc.charter()?;
-            println!("{} — charter v{}", c.federation, c.version);
-            println!("hash: {}", hex::encode(doc.hash()));
-            println!("threshold: {}  issued at: {}", c.threshold, c.issued_at);
-            for a in &c.affiliates {
-                let signed = doc.signatures.iter().any(|s| s.affiliate == a.id);
-                println!(
-                    "  {:<10} {:<2} {:<9} {}{}",
-                    a.id.as_str(),
-                    a.country.as_str(),
-                    format!("{:?}", a.status).to_lowercase(),
-                    a.name,
-                    if signed { "  [signed]" } else { "" }
-                );
-            }
-        }
-        CharterCommand::Verify { charter, previous } => {
-            let doc = setup::read_charter(&charter)?;
-            let c = match previous {
-                None => doc.verify_genesis()?,
-                Some(p) => {
-                    let prev = setup::read_charter(&p)?;
-                    doc.verify_successor(&prev.charter()?, &prev.hash())?
-                }
-            };
-            println!(
-                "charter v{} is valid ({} affiliates).",
-                c.version,
-                c.affiliates.len()
-            );
-        }
-    }
-    Ok(())
 }
 
 /// Attestations and representations read from a verified status snapshot.

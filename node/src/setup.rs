@@ -9,7 +9,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
 use std::path::Path;
-use unionfed_protocol::{AffiliateId, Charter, CharterDocument, CountryCode, Timestamp};
+use unionfed_protocol::{AffiliateId, Charter, CharterDocument, CountryCode};
 use zeroize::Zeroizing;
 
 /// What `unionfed init` asks for.
@@ -78,12 +78,9 @@ pub fn draft_genesis(
     identities: &[Identity],
 ) -> Result<CharterDocument> {
     let issued_at = now();
-    // Keys count from a little before issue, so that clocks a few minutes
-    // apart do not make fresh entries look older than their key.
-    let since = Timestamp(issued_at.secs().saturating_sub(3600));
     let affiliates = identities
         .iter()
-        .map(|i| i.charter_affiliate(since))
+        .map(|i| i.charter_affiliate(issued_at))
         .collect::<Result<Vec<_>>>()?;
     let charter = Charter {
         federation: federation.to_owned(),
@@ -96,15 +93,25 @@ pub fn draft_genesis(
     Ok(CharterDocument::draft(&charter)?)
 }
 
+/// Writes a fresh identity file for the node in `data_dir`, with the same
+/// keys and a new node record: for an identity too old to go into a charter,
+/// or after the node's addresses changed.
+pub fn refresh_identity(data_dir: &Path) -> Result<Identity> {
+    let config = Config::load(data_dir)?;
+    let keys = NodeKeys::load(data_dir)?;
+    let identity = Identity::new(&config, &keys, now())?;
+    identity.write(&identity_path(data_dir))?;
+    Ok(identity)
+}
+
 pub fn read_charter(path: &Path) -> Result<CharterDocument> {
     let bytes = std::fs::read(path).map_err(io_at(path))?;
-    postcard::from_bytes(&bytes)
+    CharterDocument::from_file(&bytes)
         .map_err(|e| NodeError::Invalid(format!("{} is not a charter file: {e}", path.display())))
 }
 
 pub fn write_charter(path: &Path, doc: &CharterDocument) -> Result<()> {
-    let bytes = postcard::to_stdvec(doc).map_err(|e| NodeError::Invalid(e.to_string()))?;
-    unionfed_core::private_fs::write(path, bytes)
+    unionfed_core::private_fs::write(path, doc.to_file()?)
 }
 
 /// One affiliate of a federation made on this machine (demo, tests, benchmarks).

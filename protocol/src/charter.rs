@@ -209,6 +209,18 @@ impl CharterDocument {
         &self.bytes
     }
 
+    /// The bytes of a charter file (`.ufc`): this document, postcard.
+    pub fn to_file(&self) -> Result<Vec<u8>> {
+        encoding::encode("charter file", self)
+    }
+
+    /// Reads a charter file; says nothing about the charter inside.
+    pub fn from_file(bytes: &[u8]) -> Result<Self> {
+        // The charter and one signature per affiliate, with room to spare.
+        let max = MAX_CHARTER_BYTES + MAX_AFFILIATES * 128 + 64;
+        encoding::decode("charter file", bytes, max)
+    }
+
     /// SHA-256 of the charter bytes: what the next version names as `previous`.
     pub fn hash(&self) -> [u8; 32] {
         use sha2::{Digest, Sha256};

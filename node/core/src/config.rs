@@ -42,6 +42,18 @@ pub struct Config {
     /// The charter file read on first start. Default `charter.ufc` in the data folder.
     #[serde(default = "defaults::charter_file")]
     pub charter_file: PathBuf,
+    /// SHA-256 (hex) of the federation's genesis charter (v1), as the
+    /// federation confirmed it out of band (`unionfed charter show` prints
+    /// it). A node that joins a running federation needs it: it fetches
+    /// every version from its peers and accepts the chain only if it leads
+    /// back to this genesis. When set, every start checks the charter held
+    /// against it too. Default: none (a founder's node starts from v1).
+    #[serde(default)]
+    pub genesis_charter_sha256: Option<String>,
+    /// Seconds a joining node waits on its first start for a peer to send
+    /// the federation's charter versions. Default 120.
+    #[serde(default = "defaults::join_timeout_secs")]
+    pub join_timeout_secs: u64,
     /// Seconds between heads exchanges with each peer (jittered). Default 30.
     #[serde(default = "defaults::heads_interval_secs")]
     pub heads_interval_secs: u64,
@@ -171,6 +183,9 @@ mod defaults {
     pub(super) fn max_connections() -> u32 {
         128
     }
+    pub(super) fn join_timeout_secs() -> u64 {
+        120
+    }
     pub(super) fn startup_sync_grace_secs() -> u64 {
         10
     }
@@ -242,6 +257,8 @@ impl Config {
             peers: Vec::new(),
             admin_token_sha256,
             charter_file: defaults::charter_file(),
+            genesis_charter_sha256: None,
+            join_timeout_secs: defaults::join_timeout_secs(),
             heads_interval_secs: defaults::heads_interval_secs(),
             redial_max_backoff_secs: defaults::redial_max_backoff_secs(),
             idle_timeout_secs: defaults::idle_timeout_secs(),
@@ -315,6 +332,7 @@ impl Config {
             crate::text::check_line("privacy_contact", contact, 300)
                 .map_err(|e| NodeError::Config(e.to_string()))?;
         }
+        self.genesis_hash()?;
         if self.p2p_listen.is_empty() {
             return bad(
                 "p2p_listen is empty; list at least one address such as /ip4/0.0.0.0/tcp/4100"
@@ -386,6 +404,22 @@ impl Config {
         Ok(())
     }
 
+    /// The confirmed hash of the genesis charter, if one is set.
+    pub fn genesis_hash(&self) -> Result<Option<[u8; 32]>> {
+        let Some(text) = &self.genesis_charter_sha256 else {
+            return Ok(None);
+        };
+        hex::decode(text.trim())
+            .ok()
+            .and_then(|b| <[u8; 32]>::try_from(b).ok())
+            .map(Some)
+            .ok_or_else(|| {
+                NodeError::Config(format!(
+                    "genesis_charter_sha256 {text:?} is not a SHA-256 (64 hex digits, as `unionfed charter show` prints the hash)"
+                ))
+            })
+    }
+
     /// Writes the configuration, each field with a comment that says what it
     /// is and its default.
     pub fn write(&self, data_dir: &Path) -> Result<()> {
@@ -430,7 +464,9 @@ const FIELD_DOCS: &[(&str, &str)] = &[
     ("http_listen", "HTTP address of the API and pages. Default 127.0.0.1:8100; env UNIONFED_HTTP_LISTEN."),
     ("peers", "Extra addresses of peers: [[peers]] peer_id = \"12D3KooW...\" address = \"/ip4/.../tcp/4100\". Default: none."),
     ("admin_token_sha256", "SHA-256 of the admin API token printed by `unionfed init`; env UNIONFED_ADMIN_TOKEN_SHA256."),
-    ("charter_file", "Genesis charter read on first start, relative to this folder. Default charter.ufc."),
+    ("charter_file", "Charter read on first start (the genesis, or for a joining node the version that lists it), relative to this folder. Default charter.ufc."),
+    ("genesis_charter_sha256", "SHA-256 of the federation's genesis charter, confirmed out of band; a joining node needs it (`unionfed charter join` sets it). Default: none."),
+    ("join_timeout_secs", "Seconds a joining node waits on first start for a peer to send the charter versions. Default 120."),
     ("heads_interval_secs", "Seconds between heads exchanges with each peer (jittered). Default 30."),
     ("redial_max_backoff_secs", "Longest wait between redials of an unreachable peer. Default 60."),
     ("idle_timeout_secs", "Seconds an idle connection stays open. Default 3600."),

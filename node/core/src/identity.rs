@@ -18,6 +18,12 @@ use zeroize::Zeroizing;
 
 pub const KEYS_DIR: &str = "keys";
 pub const IDENTITY_FILE: &str = "identity.json";
+/// Days an identity file can go into a charter after it was made: long
+/// enough for founders to send theirs a week before the ceremony, short
+/// enough that a forgotten file on a shared drive is not used a year on.
+pub const IDENTITY_VALID_DAYS: u64 = 30;
+/// Clocks of different machines may be this far apart (seconds).
+const CLOCK_SKEW_SECS: u64 = 3600;
 const SIGNING_FILE: &str = "affiliate-signing.key";
 const ENCRYPTION_FILE: &str = "affiliate-encryption.key";
 const P2P_FILE: &str = "node-p2p.key";
@@ -195,8 +201,12 @@ impl Identity {
         crate::private_fs::write(path, text + "\n")
     }
 
-    /// The charter entry for this affiliate, active, with the key valid from `since`.
-    pub fn charter_affiliate(&self, since: Timestamp) -> Result<CharterAffiliate> {
+    /// The charter entry for this affiliate, active. Its signing key counts
+    /// from when the identity was made (less the clock skew between
+    /// machines), so that its node record, signed then, verifies. Refuses an
+    /// identity made more than [`IDENTITY_VALID_DAYS`] before `now`, or
+    /// after it.
+    pub fn charter_affiliate(&self, now: Timestamp) -> Result<CharterAffiliate> {
         let bad =
             |what: &str| NodeError::Invalid(format!("identity of {}: {what}", self.affiliate));
         let key: [u8; 32] = hex::decode(&self.signing_key)
@@ -212,7 +222,24 @@ impl Identity {
             .and_then(|b| postcard::from_bytes(&b).ok())
             .ok_or_else(|| bad("node_record is not a signed node record"))?;
         let signing_key = PublicKey::from_bytes(&key)?;
-        record.verify_with(&signing_key)?;
+        let made = record.verify_with(&signing_key)?.issued_at;
+        let refresh = format!(
+            "ask {} for a fresh one: `unionfed identity --data-dir <their data folder>` writes it",
+            self.affiliate
+        );
+        if made.secs() > now.secs().saturating_add(CLOCK_SKEW_SECS) {
+            return Err(bad(&format!(
+                "it was made on {}, later than this machine's clock ({}); check the clocks, or {refresh}",
+                crate::text::day_string(made),
+                crate::text::day_string(now)
+            )));
+        }
+        if now.secs().saturating_sub(made.secs()) > IDENTITY_VALID_DAYS * 86_400 {
+            return Err(bad(&format!(
+                "it was made on {}, more than {IDENTITY_VALID_DAYS} days ago; {refresh}",
+                crate::text::day_string(made)
+            )));
+        }
         Ok(CharterAffiliate {
             id: self.affiliate.clone(),
             name: self.name.clone(),
@@ -220,7 +247,7 @@ impl Identity {
             status: AffiliateStatus::Active,
             signing_keys: vec![KeyPeriod {
                 key: signing_key,
-                valid_from: since,
+                valid_from: Timestamp(made.secs().saturating_sub(CLOCK_SKEW_SECS)),
                 valid_until: None,
             }],
             encryption_key: EncryptionPublicKey(enc),

@@ -6,6 +6,7 @@
 use crate::config::Config;
 use crate::error::{NodeError, Result};
 use crate::identity::NodeKeys;
+use crate::joining::FirstCharter;
 use crate::metrics::Metrics;
 use crate::network::{self, NetworkConfig};
 use crate::node::{allowed_peers, HeldCharter, NodeState};
@@ -19,7 +20,7 @@ use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
 use unionfed_protocol::charter::AffiliateStatus;
-use unionfed_protocol::CharterDocument;
+use unionfed_protocol::Charter;
 
 /// A node's domain, running: its state, the token that stops it and the
 /// tasks shutdown waits for. The HTTP doors join these tasks.
@@ -28,31 +29,6 @@ pub struct Launched {
     pub state: Arc<NodeState>,
     pub shutdown: CancellationToken,
     pub tasks: TaskTracker,
-}
-
-fn load_charter(store: &Store, data_dir: &Path, config: &Config) -> Result<HeldCharter> {
-    if let Some(doc) = store.charter()? {
-        let charter = doc.charter()?;
-        return Ok(HeldCharter::new(doc, charter));
-    }
-    let path = data_dir.join(&config.charter_file);
-    let bytes = std::fs::read(&path).map_err(|e| {
-        NodeError::Config(format!(
-            "no charter yet: cannot read {}: {e}; build one with `unionfed charter draft` and `unionfed charter sign`",
-            path.display()
-        ))
-    })?;
-    let doc: CharterDocument = postcard::from_bytes(&bytes)
-        .map_err(|e| NodeError::Config(format!("{} is not a charter file: {e}", path.display())))?;
-    let charter = doc.verify_genesis().map_err(|e| {
-        NodeError::Config(format!(
-            "{}: {e}; collect the missing signatures with `unionfed charter sign`",
-            path.display()
-        ))
-    })?;
-    store.put_charter(charter.version, &doc)?;
-    store.flush_blocking()?;
-    Ok(HeldCharter::new(doc, charter))
 }
 
 /// Opens the node's store at `path` and brings up to date what older builds
@@ -81,24 +57,12 @@ pub(crate) fn open_store(path: &Path) -> Result<Store> {
     Ok(store)
 }
 
-/// Starts a node's domain from the data folder and configuration: the
-/// store, the charter, the network and the node's own tasks.
-pub async fn launch(data_dir: &Path, config: Config) -> Result<Launched> {
-    config.validate()?;
-    let keys = NodeKeys::load(data_dir)?;
-    // Personal data: the folder is the owner's alone, whoever made it.
-    if crate::private_fs::tighten_dir(data_dir)? {
-        tracing::warn!(
-            dir = %data_dir.display(),
-            "the data folder was readable by other users; it is now 0700"
-        );
-    }
-    let store = open_store(&data_dir.join("store"))?;
-    let held = load_charter(&store, data_dir, &config)?;
-    let listed = held.charter.affiliate(&config.affiliate).ok_or_else(|| {
+/// Refuses to start a node the charter does not list with this node's key.
+fn check_listed(charter: &Charter, config: &Config, keys: &NodeKeys) -> Result<()> {
+    let listed = charter.affiliate(&config.affiliate).ok_or_else(|| {
         NodeError::Config(format!(
-            "the charter (v{}) does not list {}; this node cannot take part until a charter that lists it is adopted",
-            held.charter.version, config.affiliate
+            "the charter (v{}) does not list {}; this node cannot take part until a charter that lists it is adopted. If the federation adopted one, copy it here as charter.ufc and run `unionfed charter join`",
+            charter.version, config.affiliate
         ))
     })?;
     if listed.status != AffiliateStatus::Active {
@@ -117,6 +81,59 @@ pub async fn launch(data_dir: &Path, config: Config) -> Result<Launched> {
             config.affiliate
         )));
     }
+    Ok(())
+}
+
+/// The charter this node runs with, stored: on a first start only once it
+/// is known good and lists this node, so that a failed start leaves nothing
+/// the next one would trip on.
+async fn held_charter(
+    store: &Store,
+    client: &network::Client,
+    events: &mut tokio::sync::mpsc::Receiver<network::Event>,
+    first: FirstCharter,
+    config: &Config,
+    keys: &NodeKeys,
+) -> Result<HeldCharter> {
+    let chain = match first {
+        FirstCharter::Held(held) => return Ok(held),
+        FirstCharter::Genesis(doc, charter) => vec![(doc, charter)],
+        FirstCharter::Join {
+            offered, genesis, ..
+        } => {
+            let timeout = Duration::from_secs(config.join_timeout_secs);
+            let peers = allowed_peers(&offered.charter()?, config)?.len();
+            crate::joining::fetch_chain(client, events, &offered, &genesis, peers, timeout).await?
+        }
+    };
+    let Some((doc, charter)) = chain.last().cloned() else {
+        return Err(NodeError::Invalid(
+            "no charter version to start from".into(),
+        ));
+    };
+    check_listed(&charter, config, keys)?;
+    for (doc, charter) in &chain {
+        store.put_charter(charter.version, doc)?;
+    }
+    store.flush_blocking()?;
+    Ok(HeldCharter::new(doc, charter))
+}
+
+/// Starts a node's domain from the data folder and configuration: the
+/// store, the charter, the network and the node's own tasks.
+pub async fn launch(data_dir: &Path, config: Config) -> Result<Launched> {
+    config.validate()?;
+    let keys = NodeKeys::load(data_dir)?;
+    // Personal data: the folder is the owner's alone, whoever made it.
+    if crate::private_fs::tighten_dir(data_dir)? {
+        tracing::warn!(
+            dir = %data_dir.display(),
+            "the data folder was readable by other users; it is now 0700"
+        );
+    }
+    let store = open_store(&data_dir.join("store"))?;
+    let first = crate::joining::first_charter(&store, data_dir, &config)?;
+    check_listed(first.charter(), &config, &keys)?;
     let metrics = Metrics::new();
     let listen = config
         .p2p_listen
@@ -142,11 +159,26 @@ pub async fn launch(data_dir: &Path, config: Config) -> Result<Launched> {
         },
     )?;
     client
+        .set_peers(allowed_peers(first.charter(), &config)?)
+        .await?;
+    let shutdown = CancellationToken::new();
+    let tasks = TaskTracker::new();
+    tasks.spawn(event_loop.run(shutdown.clone()));
+    let mut events = events;
+    let held = match held_charter(&store, &client, &mut events, first, &config, &keys).await {
+        Ok(held) => held,
+        Err(e) => {
+            shutdown.cancel();
+            tasks.close();
+            tasks.wait().await;
+            return Err(e);
+        }
+    };
+    client
         .set_peers(allowed_peers(&held.charter, &config)?)
         .await?;
 
     let grace = Duration::from_secs(config.startup_sync_grace_secs);
-    let tasks = TaskTracker::new();
     let state = Arc::new(NodeState {
         data_dir: data_dir.to_path_buf(),
         keys,
@@ -184,8 +216,6 @@ pub async fn launch(data_dir: &Path, config: Config) -> Result<Launched> {
         state.update_author_metrics(&head.author);
     }
 
-    let shutdown = CancellationToken::new();
-    tasks.spawn(event_loop.run(shutdown.clone()));
     tasks.spawn(crate::handoffs::run(state.clone(), shutdown.clone()));
     tasks.spawn(crate::timers::expiry(state.clone(), shutdown.clone()));
     tasks.spawn(crate::timers::retention(state.clone(), shutdown.clone()));

@@ -12,7 +12,7 @@
 //! | accounts and the breach register | `accounts`, `breaches` | staff accounts, sessions, second factors, personal API tokens; the register of personal-data breaches with each country's deadline |
 //! | members, cards and transfers | `members`, `transfers` | member records, attestations and cards, consents, transfer files, representation |
 //! | case desk | `cases` | intake, the queue, complaints and receipt codes, partners, referrals, files, reports, retention |
-//! | roof | `credentials`, `rights`, `retention`, `timers`, `launch` | who a token stands for (accounts and partners), a member's export across the areas, the expiry and retention tasks, opening the store and starting the node |
+//! | roof | `credentials`, `rights`, `retention`, `timers`, `joining`, `launch` | who a token stands for (accounts and partners), a member's export across the areas, the expiry and retention tasks, the charter a node starts from, opening the store and starting the node |
 
 /// Bottom to top. A module may use the modules of its own part and of
 /// every part listed before it.
@@ -50,7 +50,14 @@ pub const PARTS: &[(&str, &[&str])] = &[
     ("case desk", &["cases"]),
     (
         "roof",
-        &["credentials", "rights", "retention", "timers", "launch"],
+        &[
+            "credentials",
+            "rights",
+            "retention",
+            "timers",
+            "joining",
+            "launch",
+        ],
     ),
 ];
 

@@ -19,6 +19,7 @@ pub mod countries;
 pub mod credentials;
 pub mod handoffs;
 pub mod identity;
+pub mod joining;
 pub mod launch;
 pub mod layers;
 pub mod members;

@@ -144,6 +144,22 @@ impl NodeState {
         self.store.snapshot_entries()
     }
 
+    /// One version of the charter as adopted here (`None`: the latest), for
+    /// offline verifiers and for operators of a joining node. Public: every
+    /// peer holds the same bytes.
+    pub fn charter_document(&self, version: Option<u32>) -> Result<Option<CharterDocument>> {
+        match version {
+            None => Ok(Some(self.charter().doc.clone())),
+            Some(0) => Ok(None),
+            Some(v) => Ok(self
+                .store
+                .charters_after(v - 1, 1)?
+                .into_iter()
+                .next()
+                .filter(|d| d.charter().is_ok_and(|c| c.version == v))),
+        }
+    }
+
     /// The charter held now (cheap: a shared pointer).
     pub fn charter(&self) -> Arc<HeldCharter> {
         match self.charter.read() {

@@ -28,6 +28,13 @@ pub async fn run(
     let interval = Duration::from_secs(state.config.heads_interval_secs);
     let mut timer =
         tokio::time::interval_at(tokio::time::Instant::now() + jitter(interval), interval);
+    // Peers that connected before this task ran (while a joining node
+    // fetched the charter chain) are synced with now, not at the first tick.
+    if let Ok(peers) = state.network.connected_peers().await {
+        for peer in peers {
+            spawn_sync(&state, peer);
+        }
+    }
     loop {
         tokio::select! {
             () = shutdown.cancelled() => break,

@@ -223,7 +223,7 @@ pub(crate) fn parse_member_id(id: &str) -> Result<unionfed_protocol::MemberId, A
     paths(
         members::create, members::read, members::update, members::set_status, members::export, members::erase, members::card,
         members::card_svg, members::card_png, cards::verify, federation::federation,
-        federation::status_snapshot, federation::submit_charter, federation::healthz, federation::metrics,
+        federation::status_snapshot, federation::charter_file, federation::submit_charter, federation::healthz, federation::metrics,
         transfers::record_consent, transfers::consents, transfers::create, transfers::list, transfers::read,
         transfers::accept, transfers::decline, transfers::end, transfers::member_log,
         transfers::withdraw_consent, transfers::request,
@@ -324,6 +324,7 @@ pub fn router(state: AppState) -> Router {
         .route_layer(rate_limited());
     let public = Router::new()
         .route("/api/v1/status-snapshot", get(federation::status_snapshot))
+        .route("/api/v1/charters/{version}", get(federation::charter_file))
         .route("/api/v1/public/complaints", post(cases::file_complaint))
         .route("/api/v1/public/cases/status", post(cases::public_status))
         .route("/api/v1/public/cases/messages", post(cases::public_message))

@@ -124,6 +124,57 @@ pub(crate) async fn status_snapshot(
     ))
 }
 
+/// One version of the charter this node adopted, as a charter file
+/// (postcard `CharterDocument`): `latest` or a version number. For offline
+/// card checks and for the operator of a joining node, who confirms the
+/// hash of version 1 with the federation (`unionfed charter fetch`).
+#[utoipa::path(get, path = "/api/v1/charters/{version}",
+    params(("version" = String, Path, description = "`latest` or a version number, e.g. 1")),
+    responses((status = 200, content_type = "application/octet-stream", body = Vec<u8>), (status = 404, body = super::ErrorBody)))]
+pub(crate) async fn charter_file(
+    State(state): State<AppState>,
+    axum::extract::Path(version): axum::extract::Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    use axum::http::StatusCode;
+    let wanted = match version.as_str() {
+        "latest" => None,
+        v => Some(v.parse::<u32>().map_err(|_| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_version",
+                format!("{v:?} is not a charter version: give `latest` or a number such as 1"),
+            )
+        })?),
+    };
+    let doc = state.charter_document(wanted)?.ok_or_else(|| {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "no_such_version",
+            format!(
+                "this node holds charter versions 1 to {}",
+                state.charter().charter.version
+            ),
+        )
+    })?;
+    let version = doc
+        .charter()
+        .map_err(unionfed_core::error::NodeError::from)?
+        .version;
+    let bytes = doc
+        .to_file()
+        .map_err(unionfed_core::error::NodeError::from)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/octet-stream".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"charter-v{version}.ufc\""),
+            ),
+        ],
+        bytes,
+    ))
+}
+
 /// A charter version, as the hex of its postcard `CharterDocument`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
