@@ -230,3 +230,77 @@ fn status_of_a_node_that_is_not_running_says_so() {
     let err = fails(&["status", "--url", "http://127.0.0.1:9", "--token", "x"]);
     assert!(err.contains("is `unionfed run` running"), "{err}");
 }
+
+/// Rewrites the identity file of `dir` as if `unionfed init` had run `days` ago.
+fn backdate_identity(dir: &Path, days: u64) {
+    use unionfed_node::identity::{identity_path, Identity, NodeKeys};
+    let config = unionfed_node::Config::load(dir).unwrap();
+    let keys = NodeKeys::load(dir).unwrap();
+    let then = unionfed_protocol::Timestamp(unionfed_node::node::now().secs() - days * 86_400);
+    Identity::new(&config, &keys, then)
+        .unwrap()
+        .write(&identity_path(dir))
+        .unwrap();
+}
+
+#[test]
+fn founders_whose_identity_files_are_days_old_found_a_federation() {
+    let root = tempfile::TempDir::new().unwrap();
+    let mut dirs = Vec::new();
+    for (code, country) in [("KSPI", "ID"), ("MTUC", "MY"), ("CLC", "KH")] {
+        let dir = root.path().join(code.to_lowercase());
+        ok(&[
+            "init",
+            "--data-dir",
+            s(&dir),
+            "--affiliate",
+            code,
+            "--name",
+            code,
+            "--country",
+            country,
+        ]);
+        dirs.push(dir);
+    }
+    // Identities made two days before the ceremony, e-mailed to the drafter.
+    backdate_identity(&dirs[0], 2);
+    backdate_identity(&dirs[1], 2);
+    // One made 31 days ago is refused, with what to do.
+    backdate_identity(&dirs[2], 31);
+    let charter = root.path().join("charter.ufc");
+    let ids: Vec<String> = dirs
+        .iter()
+        .map(|d| d.join("identity.json").display().to_string())
+        .collect();
+    let draft = |ids: &[String]| {
+        let mut args = vec![
+            "charter",
+            "draft",
+            "--federation",
+            "F",
+            "--threshold",
+            "2",
+            "--out",
+            s(&charter),
+        ];
+        args.extend(ids.iter().map(String::as_str));
+        unionfed(&args)
+    };
+    let out = draft(&ids);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("identity of CLC")
+            && err.contains("more than 30 days ago")
+            && err.contains("unionfed identity --data-dir"),
+        "{err}"
+    );
+    assert!(!charter.exists());
+    let out = ok(&["identity", "--data-dir", s(&dirs[2])]);
+    assert!(out.contains("30 days"), "{out}");
+    assert!(draft(&ids).status.success());
+    for d in &dirs {
+        ok(&["charter", "sign", "--data-dir", s(d), s(&charter)]);
+    }
+    assert!(ok(&["charter", "verify", s(&charter)]).contains("v1 is valid (3 affiliates)"));
+}

@@ -528,3 +528,257 @@ async fn nodes_replicate_over_quic_too() {
     .await;
     net.shutdown().await;
 }
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// `unionfed` with `args`: its exit status, stdout and stderr.
+fn cli(args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_unionfed"))
+        .args(args)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn cli_ok(args: &[&str]) -> String {
+    let (ok, out, err) = cli(args);
+    assert!(ok, "unionfed {args:?} failed: {err}");
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fourth_affiliate_joins_a_running_federation_with_the_cli_and_cards_cross_both_ways() {
+    let net = TestNet::new(3).await;
+    net.wait_connected().await;
+    let early = enrol(&net, 0, "Siti Aminah").await;
+    let early_card = card(&net, 0, &early).await;
+    let root = tempfile::TempDir::new().unwrap();
+    let path = |name: &str| root.path().join(name).display().to_string();
+    let (lftu, v1, v2, genesis) = (
+        path("lftu"),
+        path("v1.ufc"),
+        path("v2.ufc"),
+        path("genesis.ufc"),
+    );
+    let (p2p, http) = (free_port(), free_port());
+    let began = std::time::Instant::now();
+
+    // The new affiliate's IT volunteer sets up a node and sends identity.json.
+    let out = cli_ok(&[
+        "init",
+        "--data-dir",
+        &lftu,
+        "--affiliate",
+        "LFTU",
+        "--name",
+        "Lao Federation of Trade Unions",
+        "--country",
+        "LA",
+        "--p2p-listen",
+        &format!("/ip4/127.0.0.1/tcp/{p2p}"),
+        "--http-listen",
+        &format!("127.0.0.1:{http}"),
+    ]);
+    let token = out
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("uf_"))
+        .unwrap()
+        .to_owned();
+    // Without the version that lists it, the node says what to do.
+    let (ok, _, err) = cli(&["run", "--data-dir", &lftu]);
+    assert!(!ok && err.contains("unionfed charter join"), "{err}");
+
+    // An existing affiliate fetches the version in force, drafts v2 adding
+    // LFTU, two of three sign, and one submits it to its node.
+    cli_ok(&["charter", "fetch", "--from", &net.url(0, ""), "--out", &v1]);
+    let identity = format!("{lftu}/identity.json");
+    cli_ok(&[
+        "charter", "next", "--from", &v1, "--out", &v2, "--add", &identity,
+    ]);
+    let dir = |i: usize| net.dir(i).display().to_string();
+    let out = cli_ok(&[
+        "charter",
+        "sign",
+        "--data-dir",
+        &dir(0),
+        &v2,
+        "--previous",
+        &v1,
+    ]);
+    assert!(
+        out.contains("Still needed") && out.contains("has 1 of the 2"),
+        "{out}"
+    );
+    // The second signer's folder holds v1 as charter.ufc: that counts.
+    let out = cli_ok(&["charter", "sign", "--data-dir", &dir(1), &v2]);
+    assert!(out.contains("has the signatures it needs"), "{out}");
+    let out = cli_ok(&[
+        "charter",
+        "submit",
+        "--to",
+        &net.url(0, ""),
+        "--token",
+        &net.tokens[0],
+        &v2,
+    ]);
+    assert!(out.contains("adopted v2"), "{out}");
+    for i in 0..3 {
+        wait_for(60, "v2 adopted", || async {
+            (charter_version(&net, i).await == 2).then_some(())
+        })
+        .await;
+    }
+
+    // The operator fetches the genesis from another node and confirms its
+    // hash out of band. First a mistyped hash: the node refuses to start,
+    // says why, and keeps nothing that would change the next start.
+    let out = cli_ok(&[
+        "charter",
+        "fetch",
+        "--from",
+        &net.url(1, ""),
+        "--version",
+        "1",
+        "--out",
+        &genesis,
+    ]);
+    let hash = out
+        .lines()
+        .find_map(|l| l.strip_prefix("hash: "))
+        .unwrap()
+        .to_owned();
+    assert_eq!(hash, hex::encode(net.charter.hash()));
+    let wrong = "ab".repeat(32);
+    cli_ok(&[
+        "charter",
+        "join",
+        "--data-dir",
+        &lftu,
+        "--charter",
+        &v2,
+        "--genesis",
+        &wrong,
+    ]);
+    let (ok, _, err) = cli(&["run", "--data-dir", &lftu]);
+    assert!(!ok, "a node with the wrong genesis started");
+    assert!(
+        err.contains("not the confirmed") && err.contains(&wrong),
+        "{err}"
+    );
+    let out = cli_ok(&[
+        "charter",
+        "join",
+        "--data-dir",
+        &lftu,
+        "--charter",
+        &v2,
+        "--genesis",
+        &hash,
+    ]);
+    assert!(out.contains("Ready to join"), "{out}");
+
+    let mut node = tokio::process::Command::new(env!("CARGO_BIN_EXE_unionfed"))
+        .args(["run", "--data-dir", &lftu])
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let url = |p: &str| format!("http://127.0.0.1:{http}{p}");
+    let client = reqwest::Client::new();
+    let kspi_seq = author_seq(&net.heads(0), "KSPI");
+    wait_for(120, "LFTU joined and caught up with KSPI's log", || async {
+        let body: Value = client
+            .get(url("/api/v1/federation"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .ok()?
+            .json()
+            .await
+            .ok()?;
+        (body["charter_version"] == 2
+            && body["heads"]
+                .as_array()?
+                .iter()
+                .any(|h| h["author"] == "KSPI" && h["seq"].as_u64() >= Some(kspi_seq)))
+        .then_some(())
+    })
+    .await;
+    eprintln!(
+        "from `unionfed init` to a joined, caught-up node: {:.1} s",
+        began.elapsed().as_secs_f64()
+    );
+
+    // A card issued before LFTU joined verifies at LFTU ...
+    let verdict: Value = client
+        .post(url("/api/v1/cards/verify"))
+        .json(&json!({ "card": early_card }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(verdict["valid"], true, "{verdict}");
+    assert_eq!(verdict["issuer"], "KSPI");
+    // ... and one LFTU issues verifies at the founders'.
+    let created: Value = client
+        .post(url("/api/v1/members"))
+        .bearer_auth(&token)
+        .json(&json!({ "holder_name": "Khamla Vongsa", "origin_country": "LA", "destination_country": "TH" }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let member = created["id"].as_str().unwrap().to_owned();
+    let issued: Value = client
+        .get(url(&format!("/api/v1/members/{member}/card")))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let text = issued["card"].as_str().unwrap().to_owned();
+    for i in [0, 2] {
+        let verdict = wait_for(60, "LFTU's attestation replicated", || async {
+            let v = verify(&net, i, &text).await;
+            (v["valid"] == true).then_some(v)
+        })
+        .await;
+        assert_eq!(verdict["issuer"], "LFTU");
+    }
+    // The joined node keeps its chain: a restart needs no genesis check
+    // from peers and holds v2 at once.
+    node.kill().await.unwrap();
+    node.wait().await.unwrap();
+    let (ok, _, err) = cli(&[
+        "charter",
+        "join",
+        "--data-dir",
+        &lftu,
+        "--charter",
+        &v2,
+        "--genesis",
+        &hash,
+    ]);
+    assert!(!ok && err.contains("holds charter v2"), "{err}");
+    net.shutdown().await;
+}
