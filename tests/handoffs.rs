@@ -301,3 +301,97 @@ async fn a_handoff_left_with_a_third_affiliate_reaches_the_recipient_while_the_s
     assert_eq!(net.node(1).state().inbox_len(), 1);
     net.shutdown().await;
 }
+
+/// Tells node `i` where node `peer` listens (as a `peers` entry would).
+async fn point(net: &TestNet, i: usize, peer: usize) {
+    let addresses = wait_for(10, "a listen address", || async {
+        let a = net
+            .node(peer)
+            .state()
+            .network
+            .listen_addresses()
+            .await
+            .unwrap();
+        (!a.is_empty()).then_some(a)
+    })
+    .await;
+    for a in addresses {
+        net.node(i)
+            .state()
+            .network
+            .add_address(net.node(peer).peer_id(), a)
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_that_only_dials_out_gets_gossip_range_sync_and_handoffs() {
+    let mut net = TestNet::prepare(3);
+    // MTUC has no listen address at all, and reaches only NTUC-PHL.
+    net.configs[1].p2p_listen = Vec::new();
+    for i in 0..3 {
+        net.start(i).await;
+    }
+    point(&net, 0, 2).await;
+    point(&net, 1, 2).await;
+    assert!(net
+        .node(1)
+        .state()
+        .network
+        .listen_addresses()
+        .await
+        .unwrap()
+        .is_empty());
+    fn seq_at(net: &TestNet, i: usize) -> u64 {
+        net.heads(i)
+            .into_iter()
+            .find(|(author, _)| author == "KSPI")
+            .map_or(0, |(_, seq)| seq)
+    }
+    async fn enrol(net: &TestNet, name: &str) {
+        net.create(
+            0,
+            "/api/v1/members",
+            serde_json::json!({ "holder_name": name, "origin_country": "ID", "destination_country": "MY" }),
+        )
+        .await;
+    }
+    // Gossip: KSPI's attestation reaches MTUC through NTUC-PHL.
+    enrol(&net, "Siti Rahayu").await;
+    wait_for(60, "MTUC holds KSPI's entry", || async {
+        (seq_at(&net, 1) >= 1).then_some(())
+    })
+    .await;
+
+    // Range sync: MTUC was away while KSPI enrolled more; it catches up
+    // over the connection it makes when it returns.
+    net.stop(1).await;
+    enrol(&net, "Dewi Lestari").await;
+    enrol(&net, "Rina Wati").await;
+    let target = seq_at(&net, 0);
+    net.start(1).await;
+    point(&net, 1, 2).await;
+    wait_for(60, "MTUC caught up with KSPI", || async {
+        (seq_at(&net, 1) >= target).then_some(())
+    })
+    .await;
+
+    // A handoff: KSPI cannot reach MTUC and leaves it with NTUC-PHL, which
+    // passes it on over MTUC's outbound connection; the receipt comes back.
+    let id = net
+        .node(0)
+        .state()
+        .send_handoff(&code(&net, 1), HandoffKind::MEMBER_TRANSFER, PAYLOAD)
+        .await
+        .unwrap();
+    wait_for(60, "MTUC holds the handoff", || async {
+        (net.node(1).state().inbox_len() == 1).then_some(())
+    })
+    .await;
+    assert_eq!(net.node(1).state().open_received(&id).unwrap(), PAYLOAD);
+    receipted(&net, 0, id).await;
+    let item = net.node(0).state().outbox_item(&id).unwrap().unwrap();
+    assert_eq!(item.deposited_with, vec![code(&net, 2)]);
+    net.shutdown().await;
+}

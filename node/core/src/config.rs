@@ -21,7 +21,10 @@ pub struct Config {
     pub name: String,
     /// ISO 3166-1 alpha-2 country the affiliate works in (e.g. `ID`).
     pub country: CountryCode,
-    /// libp2p listen addresses. Default: TCP and QUIC on port 4100.
+    /// libp2p listen addresses. Default: TCP and QUIC on port 4100. Empty
+    /// for a node that can only dial out (an office machine behind NAT with
+    /// no inbound port): it takes part over the connections it makes, and
+    /// handoffs for it wait at a peer it reaches.
     #[serde(default = "defaults::p2p_listen")]
     pub p2p_listen: Vec<String>,
     /// Addresses other affiliates should dial, written into this node's
@@ -333,12 +336,6 @@ impl Config {
                 .map_err(|e| NodeError::Config(e.to_string()))?;
         }
         self.genesis_hash()?;
-        if self.p2p_listen.is_empty() {
-            return bad(
-                "p2p_listen is empty; list at least one address such as /ip4/0.0.0.0/tcp/4100"
-                    .into(),
-            );
-        }
         for a in self.p2p_listen.iter().chain(&self.p2p_announce) {
             if a.parse::<libp2p::Multiaddr>().is_err() {
                 return bad(format!(
@@ -459,7 +456,7 @@ const FIELD_DOCS: &[(&str, &str)] = &[
     ("affiliate", "This node's affiliate code, as in the charter."),
     ("name", "The affiliate's name."),
     ("country", "ISO 3166-1 alpha-2 country the affiliate works in."),
-    ("p2p_listen", "libp2p listen addresses. Default: TCP and QUIC on port 4100."),
+    ("p2p_listen", "libp2p listen addresses. Default: TCP and QUIC on port 4100. [] for a node that can only dial out."),
     ("p2p_announce", "Addresses other affiliates should dial, if not the listen addresses. Default: none."),
     ("http_listen", "HTTP address of the API and pages. Default 127.0.0.1:8100; env UNIONFED_HTTP_LISTEN."),
     ("peers", "Extra addresses of peers: [[peers]] peer_id = \"12D3KooW...\" address = \"/ip4/.../tcp/4100\". Default: none."),

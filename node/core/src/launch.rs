@@ -134,6 +134,9 @@ pub async fn launch(data_dir: &Path, config: Config) -> Result<Launched> {
     let store = open_store(&data_dir.join("store"))?;
     let first = crate::joining::first_charter(&store, data_dir, &config)?;
     check_listed(first.charter(), &config, &keys)?;
+    if config.p2p_listen.is_empty() {
+        tracing::info!("no p2p_listen address: this node only dials out, and its peers reach it over the connections it makes");
+    }
     let metrics = Metrics::new();
     let listen = config
         .p2p_listen
