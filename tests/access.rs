@@ -327,6 +327,7 @@ fn table() -> Vec<Row> {
         api(M::GET, "/api/v1/federation", A::ReadFederation),
         api(M::POST, "/api/v1/charter", A::ChangeCharter)
             .body(|f| Body::Json(json!({ "charter": f.get("charter") }))),
+        api(M::POST, "/api/v1/backup", A::BackupStore),
         open(M::GET, "/api/v1/openapi.json", None),
         open(M::GET, "/healthz", None),
         api(M::GET, "/metrics", A::ReadMetrics),

@@ -437,29 +437,37 @@ async fn a_charter_signed_by_the_threshold_is_adopted_everywhere_and_one_short_i
     net.shutdown().await;
 }
 
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_node_restored_from_an_old_backup_continues_its_log_instead_of_forking_it() {
     let mut net = TestNet::new(3).await;
     net.wait_connected().await;
     enrol(&net, 0, "Enrolled before the backup").await;
-    net.stop(0).await;
-    let backup = tempfile::TempDir::new().unwrap();
-    copy_dir(&net.dir(0).join("store"), backup.path());
-    net.start(0).await;
-    net.connect_all().await;
+    // A backup of the running node, by the command an operator runs.
+    let out = cli_ok(&[
+        "backup",
+        "--url",
+        &net.url(0, ""),
+        "--token",
+        &net.tokens[0],
+    ]);
+    let backup = out
+        .split(" in ")
+        .nth(1)
+        .and_then(|rest| rest.split(" on the node's machine").next())
+        .unwrap()
+        .to_owned();
+    assert!(
+        backup.starts_with(&net.dir(0).join("backups").display().to_string()),
+        "{out}"
+    );
+    let trail: Vec<_> = net
+        .node(0)
+        .state()
+        .audit_newest_first()
+        .map(|r| r.unwrap())
+        .take(1)
+        .collect();
+    assert_eq!(trail[0].action, "backup_store");
     enrol(&net, 0, "Enrolled after the backup 1").await;
     enrol(&net, 0, "Enrolled after the backup 2").await;
     wait_for(60, "peers hold KSPI#3", || async {
@@ -470,8 +478,12 @@ async fn a_node_restored_from_an_old_backup_continues_its_log_instead_of_forking
 
     // The disk is lost; the affiliate restores last week's backup.
     net.stop(0).await;
-    std::fs::remove_dir_all(net.dir(0).join("store")).unwrap();
-    copy_dir(backup.path(), &net.dir(0).join("store"));
+    let dir0 = net.dir(0).display().to_string();
+    let out = cli_ok(&["restore", "--data-dir", &dir0, "--from", &backup]);
+    assert!(
+        out.contains("moved aside") || out.contains("delete it once"),
+        "{out}"
+    );
     net.start(0).await;
     assert_eq!(
         author_seq(&net.heads(0), "KSPI"),

@@ -88,6 +88,26 @@ enum Command {
     /// Maintain a stopped node's store.
     #[command(subcommand)]
     Store(StoreCommand),
+    /// Make a consistent copy of a running node's whole store, into
+    /// `backups/` in its data folder. Copy that folder off the machine
+    /// encrypted: it holds personal data.
+    Backup {
+        /// The node's HTTP address.
+        #[arg(long, default_value = "http://127.0.0.1:8100")]
+        url: String,
+        /// An admin's token (or set UNIONFED_TOKEN).
+        #[arg(long, env = "UNIONFED_TOKEN", hide_env_values = true)]
+        token: String,
+    },
+    /// Put a backup in place of a stopped node's store. The store it
+    /// replaces is moved aside, not deleted.
+    Restore {
+        #[arg(long)]
+        data_dir: PathBuf,
+        /// The backup folder (`backups/store-...`).
+        #[arg(long)]
+        from: PathBuf,
+    },
     /// Show a running node's peers, heads and lag.
     Status {
         /// The node's HTTP address.
@@ -291,6 +311,22 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             status_snapshot,
         }) => return verify_card_offline(&card, &charter, status_snapshot.as_deref()),
         Command::Status { url, token } => status(&url, &token).await?,
+        Command::Backup { url, token } => backup(&url, &token).await?,
+        Command::Restore { data_dir, from } => {
+            let replaced = unionfed_node::storage::restore(&data_dir.join("store"), &from)?;
+            println!(
+                "Restored {} into {}.",
+                from.display(),
+                data_dir.join("store").display()
+            );
+            if replaced.exists() {
+                println!(
+                    "The store it replaced is in {}: delete it once the node runs as it should.",
+                    replaced.display()
+                );
+            }
+            println!("Start the node while its peers are reachable: it asks them for its own log head before it appends, and continues from there.");
+        }
         Command::Store(StoreCommand::Compact { data_dir }) => {
             let done = unionfed_node::storage::compact(&data_dir.join("store"))?;
             println!(
@@ -495,6 +531,31 @@ fn verify_card_offline(
     } else {
         std::process::ExitCode::from(2)
     })
+}
+
+async fn backup(url: &str, token: &str) -> anyhow::Result<()> {
+    let response = reqwest::Client::new()
+        .post(format!("{}/api/v1/backup", url.trim_end_matches('/')))
+        .bearer_auth(token)
+        .send()
+        .await
+        .with_context(|| format!("cannot reach the node at {url}; is `unionfed run` running?"))?;
+    let status = response.status();
+    let body: serde_json::Value = response
+        .json()
+        .await
+        .context("the node's answer is not JSON")?;
+    if !status.is_success() {
+        bail!("{}: {}", body["error"], body["message"]);
+    }
+    println!(
+        "Backup of {} records ({} bytes) in {} on the node's machine.",
+        body["records"],
+        body["bytes"],
+        body["path"].as_str().unwrap_or_default()
+    );
+    println!("Copy it off the machine encrypted: it holds personal data. `unionfed restore --data-dir DIR --from <it>` puts it back.");
+    Ok(())
 }
 
 async fn status(url: &str, token: &str) -> anyhow::Result<()> {

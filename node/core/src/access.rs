@@ -239,13 +239,14 @@ pub enum Action {
     ReadFederation,
     ReadMetrics,
     ChangeCharter,
+    BackupStore,
     FileComplaint,
     FollowCase,
     DeliverHandoff,
 }
 
 impl Action {
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 31] = [
         Action::ReadMember,
         Action::ListMembers,
         Action::ChangeMember,
@@ -273,6 +274,7 @@ impl Action {
         Action::ReadFederation,
         Action::ReadMetrics,
         Action::ChangeCharter,
+        Action::BackupStore,
         Action::FileComplaint,
         Action::FollowCase,
         Action::DeliverHandoff,
@@ -318,6 +320,7 @@ impl Action {
             Action::ReadFederation => "read the federation's state",
             Action::ReadMetrics => "read the node's operational metrics (`/metrics`)",
             Action::ChangeCharter => "submit a charter version",
+            Action::BackupStore => "copy the node's whole store into a backup on its disk",
             Action::FileComplaint => "file a complaint on the public form",
             Action::FollowCase => "follow one's own case with its receipt code",
             Action::DeliverHandoff => "hand a member or a case over to this node",
@@ -354,6 +357,7 @@ impl Action {
             Action::ReadFederation => "view_federation",
             Action::ReadMetrics => "view_metrics",
             Action::ChangeCharter => "change_charter",
+            Action::BackupStore => "backup_store",
             Action::FileComplaint => "file_complaint",
             Action::FollowCase => "follow_case",
             Action::DeliverHandoff => "deliver_handoff",
@@ -384,6 +388,7 @@ impl Action {
                 | Action::ReadAudit
                 | Action::FollowCase
                 | Action::DeliverHandoff
+                | Action::BackupStore
         )
     }
 
@@ -482,7 +487,8 @@ pub fn reach(holder: Holder, action: Action) -> Reach {
         | A::ReadAudit
         | A::ManageBreaches
         | A::ReadMetrics
-        | A::ChangeCharter => match holder {
+        | A::ChangeCharter
+        | A::BackupStore => match holder {
             H::Admin | H::AdminToken => Full,
             _ => None,
         },

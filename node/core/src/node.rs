@@ -37,6 +37,14 @@ pub fn day_of(at: Timestamp) -> Timestamp {
     Timestamp(at.secs() / 86_400 * 86_400)
 }
 
+/// A backup made by [`NodeState::backup`].
+#[derive(Debug, Clone)]
+pub struct Backup {
+    pub path: PathBuf,
+    pub records: u64,
+    pub bytes: u64,
+}
+
 /// The charter a node holds, decoded once.
 #[derive(Debug, Clone)]
 pub struct HeldCharter {
@@ -286,6 +294,44 @@ impl NodeState {
         }
         self.network.set_peers(peers).await?;
         Ok(true)
+    }
+
+    /// An admin makes a consistent copy of the whole store while the node
+    /// runs, into `backups/store-<unix time>` in the data folder (private
+    /// to the node's user, like the store); copy it off the machine
+    /// encrypted. `unionfed restore` puts it back.
+    pub async fn backup(&self, who: &crate::access::Principal) -> Result<Backup> {
+        let work = async {
+            let dir = self.data_dir.join("backups");
+            crate::private_fs::create_dir(&dir)?;
+            let stamp = now().secs();
+            let path = (1..)
+                .map(|n| match n {
+                    1 => dir.join(format!("store-{stamp}")),
+                    n => dir.join(format!("store-{stamp}-{n}")),
+                })
+                .find(|p| !p.exists())
+                .unwrap_or_else(|| dir.join(format!("store-{stamp}")));
+            let store = self.store.clone();
+            let target = path.clone();
+            let done = tokio::task::spawn_blocking(move || store.backup_to(&target))
+                .await
+                .map_err(|e| NodeError::Storage(format!("the backup task failed: {e}")))??;
+            tracing::info!(path = %path.display(), records = done.records, "backup made");
+            Ok(Backup {
+                path,
+                records: done.records,
+                bytes: done.bytes,
+            })
+        };
+        self.guarded(
+            who,
+            crate::access::Action::BackupStore,
+            "store",
+            "backup_store",
+            work,
+        )
+        .await
     }
 
     /// An admin submits the next charter version (signed by the threshold)

@@ -416,6 +416,63 @@ pub fn compact(path: &Path) -> Result<Compacted> {
     })
 }
 
+/// What a backup copied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BackedUp {
+    pub records: u64,
+    pub bytes: u64,
+}
+
+/// Puts the backup at `from` in place of the store at `path`, for a stopped
+/// node. The store it replaces is moved aside, not deleted, and its folder
+/// returned: delete it once the restored node runs as it should. When the
+/// node starts, it asks its peers for its own log head before it appends,
+/// so it continues its log where the federation last saw it.
+pub fn restore(path: &Path, from: &Path) -> Result<std::path::PathBuf> {
+    drop(Store::open(from).map_err(|e| {
+        NodeError::Invalid(format!(
+            "{} is not a store this build can open: {e}",
+            from.display()
+        ))
+    })?);
+    if path.exists() {
+        drop(Store::open(path).map_err(|e| {
+            NodeError::Invalid(format!(
+                "cannot open the store at {}: {e}; stop the node before restoring",
+                path.display()
+            ))
+        })?);
+    }
+    let restoring = sibling(path, ".restoring");
+    if restoring.exists() {
+        std::fs::remove_dir_all(&restoring).map_err(io(&restoring))?;
+    }
+    copy_dir(from, &restoring)?;
+    let stamp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let replaced = sibling(path, &format!(".replaced-{stamp}"));
+    if path.exists() {
+        std::fs::rename(path, &replaced).map_err(io(path))?;
+    }
+    std::fs::rename(&restoring, path).map_err(io(&restoring))?;
+    Ok(replaced)
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to).map_err(io(to))?;
+    for entry in std::fs::read_dir(from).map_err(io(from))? {
+        let entry = entry.map_err(io(from))?;
+        let (source, target) = (entry.path(), to.join(entry.file_name()));
+        if source.is_dir() {
+            copy_dir(&source, &target)?;
+        } else {
+            std::fs::copy(&source, &target).map_err(io(&source))?;
+        }
+    }
+    Ok(())
+}
+
 /// Group commit: each flush request takes a ticket; a flush that starts after
 /// a ticket was taken covers that ticket's writes.
 #[derive(Default)]
@@ -573,6 +630,45 @@ impl Store {
     pub fn flush_blocking(&self) -> Result<()> {
         self.db.flush()?;
         Ok(())
+    }
+
+    /// Copies the whole store into a new store at `dest`, which must not
+    /// exist: a consistent copy of a running node, because writers wait
+    /// while it copies (a file copy under writes is not one). Only current
+    /// values are copied, so nothing erased is in the copy. A failed copy
+    /// leaves no folder behind. Blocking: run it off the async threads.
+    pub fn backup_to(&self, dest: &Path) -> Result<BackedUp> {
+        if dest.exists() {
+            return Err(NodeError::Invalid(format!(
+                "{} exists already; a backup goes into a new folder",
+                dest.display()
+            )));
+        }
+        let copy = || -> Result<u64> {
+            let _writer = self.writer()?;
+            let to = sled_config(dest).open()?;
+            let mut records = 0;
+            for (name, tree) in [("meta", &self.meta), ("data", &self.data)] {
+                let target = to.open_tree(name)?;
+                for item in tree.iter() {
+                    let (key, value) = item?;
+                    target.insert(key, value)?;
+                    records += 1;
+                }
+            }
+            to.flush()?;
+            Ok(records)
+        };
+        match copy() {
+            Ok(records) => Ok(BackedUp {
+                records,
+                bytes: dir_bytes(dest),
+            }),
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(dest);
+                Err(e)
+            }
+        }
     }
 
     /// Bytes the store takes on disk.
@@ -1020,6 +1116,50 @@ mod tests {
     }
 
     const SECRET: Space = Space::raw(b'f', "case attachment");
+
+    #[test]
+    fn a_backup_of_a_store_under_writes_holds_each_batch_whole_or_not_at_all() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let store = Store::open(&dir.path().join("store")).unwrap();
+        let writer = {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                for i in 0u32..2000 {
+                    let mut batch = Batch::default();
+                    batch.put_raw(SECRET, &[b"a".as_slice(), &i.to_be_bytes()].concat(), b"1");
+                    batch.put_raw(SECRET, &[b"b".as_slice(), &i.to_be_bytes()].concat(), b"1");
+                    store.write(batch).unwrap();
+                }
+            })
+        };
+        while store.count(SECRET) < 200 {
+            std::thread::yield_now();
+        }
+        let dest = dir.path().join("backup");
+        let done = store.backup_to(&dest).unwrap();
+        writer.join().unwrap();
+        let err = store.backup_to(&dest).unwrap_err().to_string();
+        assert!(err.contains("exists already"), "{err}");
+
+        let copy = Store::open(&dest).unwrap();
+        let a = copy.keys(SECRET, b"a").count();
+        let b = copy.keys(SECRET, b"b").count();
+        assert_eq!(a, b, "a batch was split by the backup");
+        assert!((100..=2000).contains(&a), "{a}");
+        assert!(done.records >= 2 * a as u64);
+        drop(copy);
+
+        // Restoring over a store that is open (a running node) is refused.
+        let err = restore(&dir.path().join("store"), &dest)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("stop the node"), "{err}");
+        drop(store);
+        let replaced = restore(&dir.path().join("store"), &dest).unwrap();
+        assert!(replaced.exists());
+        let back = Store::open(&dir.path().join("store")).unwrap();
+        assert_eq!(back.count(SECRET), 2 * a);
+    }
 
     #[test]
     fn compaction_leaves_no_erased_value_in_any_file_and_keeps_the_rest() {

@@ -223,7 +223,7 @@ pub(crate) fn parse_member_id(id: &str) -> Result<unionfed_protocol::MemberId, A
     paths(
         members::create, members::read, members::update, members::set_status, members::export, members::erase, members::card,
         members::card_svg, members::card_png, cards::verify, federation::federation,
-        federation::status_snapshot, federation::charter_file, federation::submit_charter, federation::healthz, federation::metrics,
+        federation::status_snapshot, federation::charter_file, federation::submit_charter, federation::backup, federation::healthz, federation::metrics,
         transfers::record_consent, transfers::consents, transfers::create, transfers::list, transfers::read,
         transfers::accept, transfers::decline, transfers::end, transfers::member_log,
         transfers::withdraw_consent, transfers::request,
@@ -432,6 +432,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/v1/federation", get(federation::federation))
         .route("/api/v1/charter", post(federation::submit_charter))
+        .route("/api/v1/backup", post(federation::backup))
         .route("/api/v1/openapi.json", get(openapi))
         .route("/healthz", get(federation::healthz))
         .route("/metrics", get(federation::metrics))

@@ -206,6 +206,30 @@ pub(crate) async fn submit_charter(
 }
 
 #[derive(Debug, Serialize, ToSchema)]
+pub struct BackupMade {
+    /// The backup's folder on the node's machine.
+    pub path: String,
+    pub records: u64,
+    pub bytes: u64,
+}
+
+/// Makes a consistent copy of the whole store while the node runs, into
+/// `backups/` in the data folder (`unionfed backup` calls this).
+#[utoipa::path(post, path = "/api/v1/backup",
+    responses((status = 200, body = BackupMade), (status = 403, body = super::ErrorBody)), security(("token" = [])))]
+pub(crate) async fn backup(
+    Caller(who): Caller,
+    State(state): State<AppState>,
+) -> Result<Json<BackupMade>, ApiError> {
+    let made = state.backup(&who).await?;
+    Ok(Json(BackupMade {
+        path: made.path.display().to_string(),
+        records: made.records,
+        bytes: made.bytes,
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
 pub struct Health {
     pub status: &'static str,
     pub affiliate: String,
