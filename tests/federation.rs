@@ -794,3 +794,37 @@ async fn a_fourth_affiliate_joins_a_running_federation_with_the_cli_and_cards_cr
     assert!(!ok && err.contains("holds charter v2"), "{err}");
     net.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_started_with_the_next_signed_version_in_its_folder_adopts_it() {
+    use unionfed_protocol::CharterDocument;
+    let mut net = TestNet::new(3).await;
+    net.stop(2).await;
+    let mut v2 = net.charter.charter().unwrap();
+    v2.version = 2;
+    v2.previous = Some(net.charter.hash());
+    v2.issued_at = unionfed_node::node::now();
+    v2.threshold = 3;
+    let mut doc = CharterDocument::draft(&v2).unwrap();
+    for i in [0, 2] {
+        let key = unionfed_node::identity::NodeKeys::load(net.dir(i))
+            .unwrap()
+            .signing;
+        doc.sign(&net.configs[i].affiliate, &key);
+    }
+    // The operator copies the signed v2 into the folder of a stopped node:
+    // it starts with v2, before any peer could tell it.
+    let file = net.dir(2).join("charter.ufc");
+    unionfed_node::setup::write_charter(&file, &doc).unwrap();
+    net.start(2).await;
+    assert_eq!(charter_version(&net, 2).await, 2);
+    // A file that does not follow the version held is left alone.
+    let mut v3 = v2.clone();
+    v3.version = 3;
+    v3.previous = Some([9; 32]);
+    unionfed_node::setup::write_charter(&file, &CharterDocument::draft(&v3).unwrap()).unwrap();
+    net.stop(2).await;
+    net.start(2).await;
+    assert_eq!(charter_version(&net, 2).await, 2);
+    net.shutdown().await;
+}
