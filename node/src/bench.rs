@@ -516,6 +516,7 @@ pub async fn footprint(entries: u64, members: u64) -> anyhow::Result<()> {
                 updated_at: at,
                 attestation_seq: 0,
                 home: None,
+                dues: Vec::new(),
             };
             crate::members::store::put_member(&store, &record)?;
         }

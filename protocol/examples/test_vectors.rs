@@ -192,6 +192,7 @@ fn unionfed_vectors() -> Result<Value, Box<dyn std::error::Error>> {
         issued_at: Timestamp(T0 + 10),
         expires_at: Timestamp(T0 + 365 * DAY),
         representing: vec![founders[1].id.clone()],
+        membership_valid_until: None,
     };
     let valid_card = card::issue(&claims, &keys[0])?;
     let wrong_key_card = card::issue(&claims, &AffiliateSigningKey::from_seed(&[99; 32]))?;

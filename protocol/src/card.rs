@@ -23,6 +23,11 @@ pub const CARD_PREFIX: &str = "UF1:";
 pub const CLAIM_HOLDER_NAME: i64 = -70_001;
 pub const CLAIM_HOLDER_SALT: i64 = -70_002;
 pub const CLAIM_REPRESENTING: i64 = -70_003;
+/// Until when the membership ran when the card was issued (seconds); a
+/// later attestation that runs longer means the membership was renewed.
+/// Optional: cards of release 0.1 lack it, and verifiers that do not
+/// know it ignore it.
+pub const CLAIM_MEMBERSHIP_VALID_UNTIL: i64 = -70_004;
 /// Domain tag of the holder commitment.
 pub const HOLDER_COMMITMENT_TAG: &str = "unionfed/holder/v1";
 
@@ -37,6 +42,8 @@ pub struct CardClaims {
     pub expires_at: Timestamp,
     /// Affiliates representing the member when the card was issued.
     pub representing: Vec<AffiliateId>,
+    /// Until when the membership ran when the card was issued.
+    pub membership_valid_until: Option<Timestamp>,
 }
 
 /// The salted hash that attestations carry instead of the holder's name:
@@ -97,25 +104,32 @@ impl CardClaims {
             .iter()
             .map(|a| Value::Text(a.to_string()))
             .collect();
+        let mut rest = vec![
+            (
+                ClaimName::PrivateUse(CLAIM_HOLDER_NAME),
+                Value::Text(self.holder_name.clone()),
+            ),
+            (
+                ClaimName::PrivateUse(CLAIM_HOLDER_SALT),
+                Value::Bytes(self.salt.to_vec()),
+            ),
+            (
+                ClaimName::PrivateUse(CLAIM_REPRESENTING),
+                Value::Array(representing),
+            ),
+        ];
+        if let Some(until) = self.membership_valid_until {
+            rest.push((
+                ClaimName::PrivateUse(CLAIM_MEMBERSHIP_VALID_UNTIL),
+                Value::Integer(until.secs().into()),
+            ));
+        }
         Ok(ClaimsSet {
             issuer: Some(self.issuer.to_string()),
             subject: Some(self.member.to_string()),
             issued_at: Some(secs(self.issued_at)?),
             expiration_time: Some(secs(self.expires_at)?),
-            rest: vec![
-                (
-                    ClaimName::PrivateUse(CLAIM_HOLDER_NAME),
-                    Value::Text(self.holder_name.clone()),
-                ),
-                (
-                    ClaimName::PrivateUse(CLAIM_HOLDER_SALT),
-                    Value::Bytes(self.salt.to_vec()),
-                ),
-                (
-                    ClaimName::PrivateUse(CLAIM_REPRESENTING),
-                    Value::Array(representing),
-                ),
-            ],
+            rest,
             ..ClaimsSet::default()
         })
     }
@@ -182,6 +196,19 @@ impl CardClaims {
                 })
             }
         };
+        let membership_valid_until = match private(CLAIM_MEMBERSHIP_VALID_UNTIL) {
+            None => None,
+            Some(Value::Integer(i)) => Some(Timestamp(u64::try_from(*i).map_err(|_| {
+                ProtocolError::CardClaim {
+                    claim: "membership valid until",
+                }
+            })?)),
+            Some(_) => {
+                return Err(ProtocolError::CardClaim {
+                    claim: "membership valid until",
+                })
+            }
+        };
         let claims = CardClaims {
             issuer,
             member,
@@ -190,6 +217,7 @@ impl CardClaims {
             issued_at: time(set.issued_at, "iat (issued at)")?,
             expires_at: time(set.expiration_time, "exp (expiry)")?,
             representing,
+            membership_valid_until,
         };
         claims.check()?;
         Ok(claims)

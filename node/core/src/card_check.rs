@@ -32,6 +32,18 @@ pub struct CardVerdict {
     pub representing: Vec<String>,
     pub issued_at: Option<u64>,
     pub expires_at: Option<u64>,
+    /// Since when the holder is a member, from the latest attestation.
+    pub member_since: Option<u64>,
+    /// Until when the membership runs, from the latest attestation; the
+    /// issuer extends it when dues are paid.
+    pub valid_until: Option<u64>,
+    /// When the membership was renewed after this card was issued: until
+    /// when it now runs (the card stays good; a new one shows the date).
+    pub renewed_until: Option<u64>,
+    /// When an active membership's validity ran out before now: the
+    /// renewal is overdue, and the issuer lapses the membership once its
+    /// grace period is over.
+    pub renewal_overdue_since: Option<u64>,
     /// Sequence number of the attestation the verdict rests on.
     pub checked_against_seq: Option<u64>,
     pub problems: Vec<Problem>,
@@ -69,6 +81,10 @@ pub fn check(text: &str, charter: &Charter, replica: &impl Replica, now: Timesta
         representing: Vec::new(),
         issued_at: None,
         expires_at: None,
+        member_since: None,
+        valid_until: None,
+        renewed_until: None,
+        renewal_overdue_since: None,
         checked_against_seq: None,
         problems: Vec::new(),
     };
@@ -102,6 +118,17 @@ pub fn check(text: &str, charter: &Charter, replica: &impl Replica, now: Timesta
     if let Some((seq, att)) = &latest {
         verdict.status = Some(att.status.to_string());
         verdict.checked_against_seq = Some(*seq);
+        verdict.member_since = Some(att.member_since.secs());
+        verdict.valid_until = Some(att.valid_until.secs());
+        if claims
+            .membership_valid_until
+            .is_some_and(|at_issue| att.valid_until > at_issue)
+        {
+            verdict.renewed_until = Some(att.valid_until.secs());
+        }
+        if att.status == unionfed_protocol::MemberStatus::Active && att.valid_until <= now {
+            verdict.renewal_overdue_since = Some(att.valid_until.secs());
+        }
         if att.status == unionfed_protocol::MemberStatus::Revoked
             && replica.erased_at(&claims.issuer, &claims.member) == Some(*seq)
         {

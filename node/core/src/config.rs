@@ -74,13 +74,18 @@ pub struct Config {
     /// Default 10.
     #[serde(default = "defaults::startup_sync_grace_secs")]
     pub startup_sync_grace_secs: u64,
-    /// Days a newly issued card is valid, capped by the membership's own
-    /// validity. Default 365.
+    /// Days a newly issued card is valid. The membership's own validity is
+    /// checked apart, against the latest attestation, so that a renewal
+    /// keeps the card the member carries good. Default 365.
     #[serde(default = "defaults::card_validity_days")]
     pub card_validity_days: u32,
     /// Days a new membership is valid before renewal. Default 365.
     #[serde(default = "defaults::membership_validity_days")]
     pub membership_validity_days: u32,
+    /// Days after a membership's validity ends before it lapses, when no
+    /// dues were recorded to renew it. Default 60.
+    #[serde(default = "defaults::membership_grace_days")]
+    pub membership_grace_days: u32,
     /// Requests per minute per client address on the public endpoints.
     /// Default 120.
     #[serde(default = "defaults::public_rate_limit_per_minute")]
@@ -198,6 +203,9 @@ mod defaults {
     pub(super) fn membership_validity_days() -> u32 {
         365
     }
+    pub(super) fn membership_grace_days() -> u32 {
+        60
+    }
     pub(super) fn public_rate_limit_per_minute() -> u32 {
         120
     }
@@ -269,6 +277,7 @@ impl Config {
             startup_sync_grace_secs: defaults::startup_sync_grace_secs(),
             card_validity_days: defaults::card_validity_days(),
             membership_validity_days: defaults::membership_validity_days(),
+            membership_grace_days: defaults::membership_grace_days(),
             public_rate_limit_per_minute: defaults::public_rate_limit_per_minute(),
             trusted_proxies: defaults::trusted_proxies(),
             max_body_bytes: defaults::max_body_bytes(),
@@ -469,8 +478,9 @@ const FIELD_DOCS: &[(&str, &str)] = &[
     ("idle_timeout_secs", "Seconds an idle connection stays open. Default 3600."),
     ("max_connections", "Most connections in total. Default 128."),
     ("startup_sync_grace_secs", "Seconds to wait at start for a peer to confirm this node's log head before appending. Default 10."),
-    ("card_validity_days", "Days a new card is valid, capped by the membership. Default 365."),
+    ("card_validity_days", "Days a new card is valid; the membership's own validity is checked apart, so a renewal keeps the card good. Default 365."),
     ("membership_validity_days", "Days a new membership runs before renewal. Default 365."),
+    ("membership_grace_days", "Days after a membership's validity ends before it lapses when no dues renewed it. Default 60."),
     ("public_rate_limit_per_minute", "Requests per minute per address on the public endpoints. Default 120."),
     ("trusted_proxies", "Reverse proxies whose X-Forwarded-For names the client for rate limits. Default [\"127.0.0.1\", \"::1\"]; [] if clients connect directly."),
     ("max_body_bytes", "Largest HTTP request body in bytes. Default 65536."),

@@ -222,6 +222,7 @@ pub async fn launch(data_dir: &Path, config: Config) -> Result<Launched> {
     tasks.spawn(crate::handoffs::run(state.clone(), shutdown.clone()));
     tasks.spawn(crate::timers::expiry(state.clone(), shutdown.clone()));
     tasks.spawn(crate::timers::retention(state.clone(), shutdown.clone()));
+    tasks.spawn(crate::timers::lapses(state.clone(), shutdown.clone()));
     tasks.spawn(crate::replication::run(
         state.clone(),
         events,

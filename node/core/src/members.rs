@@ -2,6 +2,7 @@
 //! Personal fields live only in this node's store; what replicates is the
 //! attestation, which carries a salted hash instead of the holder's name.
 
+pub mod dues;
 pub mod store;
 
 use crate::access::{Action, Principal};
@@ -58,6 +59,9 @@ pub struct MemberRecord {
     #[serde(default)]
     #[schema(value_type = Option<String>)]
     pub home: Option<unionfed_protocol::AffiliateId>,
+    /// Dues paid, period by period, oldest first.
+    #[serde(default)]
+    pub dues: Vec<dues::DuesPeriod>,
 }
 
 impl MemberRecord {
@@ -74,6 +78,7 @@ impl MemberRecord {
             work: WorkDetails::default(),
             status_reason: None,
             salt: String::new(),
+            dues: Vec::new(),
             ..self
         }
     }
@@ -104,6 +109,7 @@ impl MemberRecord {
             updated_at: at,
             attestation_seq: 0,
             home: Some(home),
+            dues: Vec::new(),
         }
     }
 }
@@ -396,6 +402,7 @@ impl MemberRecord {
         self.work = WorkDetails::default();
         self.origin_country = None;
         self.destination_country = None;
+        self.dues.clear();
         self.salt = fresh_salt();
     }
 }
@@ -507,6 +514,7 @@ impl Members<'_> {
             updated_at: at,
             attestation_seq: 0,
             home: None,
+            dues: Vec::new(),
         };
         let body = record.attestation(&self)?;
         self.append_attested(body, &mut record).await?;
@@ -897,8 +905,9 @@ impl Members<'_> {
             )));
         }
         let at = now();
-        let expires = (at.secs() + u64::from(self.config.card_validity_days) * DAY)
-            .min(record.valid_until.secs());
+        // The card's own lifetime; the membership's validity is checked
+        // against the latest attestation, so a renewal keeps it good.
+        let expires = at.secs() + u64::from(self.config.card_validity_days) * DAY;
         let representing = self
             .store
             .representations(id)?
@@ -914,6 +923,7 @@ impl Members<'_> {
             issued_at: at,
             expires_at: Timestamp(expires),
             representing,
+            membership_valid_until: Some(record.valid_until),
         };
         Ok((
             card::issue(&claims, &self.keys.signing)?,

@@ -14,6 +14,8 @@ use tokio_util::sync::CancellationToken;
 pub const EXPIRY_CHECK: Duration = Duration::from_secs(10);
 /// How often data past its retention period is purged.
 pub const RETENTION_CHECK: Duration = Duration::from_secs(3600);
+/// How often memberships past their grace period are lapsed.
+pub const LAPSE_CHECK: Duration = Duration::from_secs(3600);
 
 /// Runs `job` now and then every `period` until shutdown; a failure is
 /// logged as `what` and the next round comes as planned.
@@ -60,6 +62,24 @@ pub async fn retention(state: Arc<NodeState>, shutdown: CancellationToken) {
         shutdown,
         || async {
             crate::retention::run(&state, &Principal::Node)
+                .await
+                .map(|_| ())
+        },
+    )
+    .await;
+}
+
+/// Lapses the memberships whose validity ended longer ago than the grace
+/// period, with no dues recorded to renew them.
+pub async fn lapses(state: Arc<NodeState>, shutdown: CancellationToken) {
+    every(
+        LAPSE_CHECK,
+        "lapsing memberships past their grace period",
+        shutdown,
+        || async {
+            state
+                .members()
+                .lapse_overdue(&Principal::Node, crate::node::now())
                 .await
                 .map(|_| ())
         },

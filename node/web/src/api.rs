@@ -221,7 +221,7 @@ pub(crate) fn parse_member_id(id: &str) -> Result<unionfed_protocol::MemberId, A
 #[openapi(
     info(title = "unionfed node API", version = "1", description = "A unionfed node's JSON API. Endpoints marked with a lock need `Authorization: Bearer <token>`."),
     paths(
-        members::create, members::read, members::update, members::set_status, members::export, members::erase, members::card,
+        members::create, members::read, members::update, members::set_status, members::record_dues, members::renewals, members::export, members::erase, members::card,
         members::card_svg, members::card_png, cards::verify, federation::federation,
         federation::status_snapshot, federation::charter_file, federation::submit_charter, federation::backup, federation::healthz, federation::metrics,
         transfers::record_consent, transfers::consents, transfers::create, transfers::list, transfers::read,
@@ -238,7 +238,8 @@ pub(crate) fn parse_member_id(id: &str) -> Result<unionfed_protocol::MemberId, A
     ),
     components(schemas(
         ErrorBody, unionfed_core::members::MemberRecord, unionfed_core::members::MemberView, unionfed_core::members::RepresentedBy, unionfed_core::members::WorkDetails, unionfed_core::members::NewMember, unionfed_core::members::MemberPatch,
-        unionfed_core::members::StatusChange, unionfed_core::card_check::CardVerdict, unionfed_core::card_check::Problem,
+        unionfed_core::members::StatusChange, unionfed_core::members::dues::DuesPayment,
+        unionfed_core::members::dues::DuesPeriod, unionfed_core::members::dues::RenewalDue, unionfed_core::card_check::CardVerdict, unionfed_core::card_check::Problem,
         members::CardText, cards::VerifyRequest, federation::Federation, federation::AffiliateView,
         federation::HeadView, federation::CharterSubmission, federation::CharterOutcome, federation::Health,
         unionfed_core::transfers::Consent, unionfed_core::transfers::NewConsent, unionfed_core::transfers::ConsentGiven,
@@ -342,7 +343,9 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/members/{id}",
             get(members::read).patch(members::update),
         )
+        .route("/api/v1/members/renewals", get(members::renewals))
         .route("/api/v1/members/{id}/status", post(members::set_status))
+        .route("/api/v1/members/{id}/dues", post(members::record_dues))
         .route("/api/v1/members/{id}/export", get(members::export))
         .route("/api/v1/members/{id}/erase", post(members::erase))
         .route("/api/v1/members/{id}/card", get(members::card))

@@ -18,6 +18,7 @@ fn claims() -> CardClaims {
         issued_at: T0,
         expires_at: Timestamp(T0.0 + 365 * DAY),
         representing: vec!["MTUC".parse().unwrap()],
+        membership_valid_until: Some(Timestamp(T0.0 + 365 * DAY)),
     }
 }
 
@@ -60,6 +61,20 @@ fn a_valid_card_verifies_and_fits_a_qr_code() {
     assert!(svg.contains("<svg"));
     let png = unionfed_protocol::qr::png(&text, 4).unwrap();
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+}
+
+/// A card of release 0.1 has no "membership valid until" claim; it still
+/// verifies, and says nothing about renewal.
+#[test]
+fn a_card_without_the_membership_claim_verifies() {
+    let fed = Federation::new(3);
+    let old = CardClaims {
+        membership_valid_until: None,
+        ..claims()
+    };
+    let text = card::issue(&old, &fed.get("KSPI").key).unwrap();
+    let decoded = DecodedCard::decode(&text).unwrap();
+    assert_eq!(decoded.verify(&fed.charter, now()).unwrap(), old);
 }
 
 #[test]

@@ -7,6 +7,7 @@ use axum::response::IntoResponse;
 use axum::Json;
 use serde::Serialize;
 use unionfed_core::access::Action;
+use unionfed_core::members::dues::{DuesPayment, RenewalDue};
 use unionfed_core::members::{
     MemberErased, MemberErasure, MemberPatch, MemberView, NewMember, StatusChange,
 };
@@ -80,6 +81,42 @@ pub(crate) async fn set_status(
         .set_status(&who, &parse_member_id(&id)?, change)
         .await?;
     Ok(Json(state.members().view(record)?))
+}
+
+/// Records dues paid for a period; one that runs past the membership's
+/// validity renews it (and makes a lapsed membership active again), with
+/// a new attestation.
+#[utoipa::path(post, path = "/api/v1/members/{id}/dues", request_body = DuesPayment, params(("id" = String, Path)),
+    responses((status = 200, body = MemberView), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)),
+    security(("token" = [])))]
+pub(crate) async fn record_dues(
+    Caller(who): Caller,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    payment: Body<DuesPayment>,
+) -> Result<Json<MemberView>, ApiError> {
+    let payment = payment.allowed(&state, &who, Action::ChangeMember)?;
+    let record = state
+        .members()
+        .record_dues(&who, &parse_member_id(&id)?, payment)
+        .await?;
+    Ok(Json(state.members().view(record)?))
+}
+
+/// Active members whose membership runs out within 30 days or already has
+/// (in their grace period), soonest first, with when each lapses.
+#[utoipa::path(get, path = "/api/v1/members/renewals",
+    responses((status = 200, body = Vec<RenewalDue>), (status = 401, body = super::ErrorBody), (status = 403, body = super::ErrorBody)),
+    security(("token" = [])))]
+pub(crate) async fn renewals(
+    Caller(who): Caller,
+    State(state): State<AppState>,
+) -> Result<Json<Vec<RenewalDue>>, ApiError> {
+    Ok(Json(
+        state
+            .members()
+            .renewals_due(&who, unionfed_core::node::now())?,
+    ))
 }
 
 /// Everything this node holds about a member: record, consents, transfers,
