@@ -828,3 +828,189 @@ async fn a_node_started_with_the_next_signed_version_in_its_folder_adopts_it() {
     assert_eq!(charter_version(&net, 2).await, 2);
     net.shutdown().await;
 }
+
+/// Members over time. A member whose dues are recorded for the next year
+/// is renewed: the card she already carries stays good and its verdict at
+/// another affiliate says until when she is now a member. Dues that
+/// overlap what was paid, or that end before they start, are refused and
+/// change nothing. A member who pays nothing is listed as due, stays
+/// active through the grace period (the verdict says the renewal is
+/// overdue), lapses once it is over on a moved clock, with a verdict that
+/// says so at the other node, and is active again when she pays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_membership_renewed_by_dues_and_one_lapsed_after_its_grace_show_so_at_another_node() {
+    use reqwest::Method;
+    use unionfed_node::access::Principal;
+    use unionfed_protocol::Timestamp;
+    const DAY: u64 = 86_400;
+    let net = TestNet::new(2).await;
+    net.wait_connected().await;
+    let siti = enrol(&net, 0, "Siti Rahayu").await;
+    let dewi = enrol(&net, 0, "Dewi Lestari").await;
+    let siti_card = card(&net, 0, &siti).await;
+    let dewi_card = card(&net, 0, &dewi).await;
+    let (_, record) = net
+        .call(0, Method::GET, &format!("/api/v1/members/{siti}"), None)
+        .await;
+    let valid_until = record["valid_until"].as_u64().unwrap();
+    let since = record["member_since"].as_u64().unwrap();
+    let (_, record) = net
+        .call(0, Method::GET, &format!("/api/v1/members/{dewi}"), None)
+        .await;
+    let dewi_until = record["valid_until"].as_u64().unwrap();
+
+    let first = wait_for(60, "Siti's attestation at MTUC", || async {
+        let v = verify(&net, 1, &siti_card).await;
+        (v["valid"] == true).then_some(v)
+    })
+    .await;
+    assert_eq!(first["member_since"], since);
+    assert_eq!(first["valid_until"], valid_until);
+    assert!(first["renewed_until"].is_null(), "{first}");
+
+    // Siti pays for the year after her membership runs out.
+    let day = |t: u64| unionfed_node::cases::reports::day_string(Timestamp(t));
+    let from = day(valid_until);
+    let until = day(valid_until + 364 * DAY);
+    let dues = |from: &str, until: &str| json!({ "from": from, "until": until, "amount": "MYR 60", "receipt": "R-2027-0113" });
+    let (status, renewed) = net
+        .call(
+            0,
+            Method::POST,
+            &format!("/api/v1/members/{siti}/dues"),
+            Some(dues(&from, &until)),
+        )
+        .await;
+    assert_eq!(status, 200, "{renewed}");
+    let new_until = valid_until / DAY * DAY + 365 * DAY;
+    assert_eq!(renewed["valid_until"], new_until, "{renewed}");
+    assert_eq!(renewed["status"], "active");
+    assert_eq!(renewed["dues_paid_until"], until.as_str());
+    assert_eq!(renewed["dues"][0]["receipt"], "R-2027-0113");
+    let v = wait_for(60, "the renewal at MTUC", || async {
+        let v = verify(&net, 1, &siti_card).await;
+        (v["renewed_until"] == new_until).then_some(v)
+    })
+    .await;
+    assert_eq!(v["valid"], true, "{v}");
+    assert_eq!(v["valid_until"], new_until);
+    assert_eq!(v["member_since"], since, "renewal keeps \"member since\"");
+
+    // Refused, and nothing changes.
+    let overlap = day(valid_until + 100 * DAY);
+    for (body, says) in [
+        (
+            dues(&overlap, &day(valid_until + 400 * DAY)),
+            "overlaps the one paid",
+        ),
+        (dues(&until, &from), "before it starts"),
+        (dues("2027-02-30", &until), "is not a day"),
+        (
+            json!({ "from": from, "until": until, "amout": "1" }),
+            "amout",
+        ),
+    ] {
+        let (status, e) = net
+            .call(
+                0,
+                Method::POST,
+                &format!("/api/v1/members/{siti}/dues"),
+                Some(body),
+            )
+            .await;
+        assert_eq!(status, 422, "{e}");
+        assert!(e["message"].as_str().unwrap().contains(says), "{e}");
+    }
+    let (_, after) = net
+        .call(0, Method::GET, &format!("/api/v1/members/{siti}"), None)
+        .await;
+    assert_eq!(after["dues"].as_array().unwrap().len(), 1);
+    assert_eq!(after["valid_until"], new_until);
+
+    // Dewi pays nothing. Ten days before her membership runs out she is
+    // due for renewal; Siti is not.
+    let kspi = net.node(0).state().clone();
+    let mtuc = net.node(1).state().clone();
+    let due = kspi
+        .members()
+        .renewals_due(&Principal::AdminToken, Timestamp(valid_until - 10 * DAY))
+        .unwrap();
+    let listed: Vec<String> = due.iter().map(|d| d.member.id.to_string()).collect();
+    assert_eq!(listed, vec![dewi.clone()]);
+    assert_eq!(due[0].lapses_at, Timestamp(dewi_until + 60 * DAY));
+    // In her grace period she is still a member, overdue.
+    let at = |t: u64| Timestamp(t);
+    let charter = mtuc.charter().charter.clone();
+    let check = |text: &str, t: u64| {
+        serde_json::to_value(unionfed_node::card_check::check(
+            text,
+            &charter,
+            mtuc.as_ref(),
+            at(t),
+        ))
+        .unwrap()
+    };
+    let grace = check(&dewi_card, dewi_until + 30 * DAY);
+    assert_eq!(grace["valid"], true, "{grace}");
+    assert_eq!(grace["renewal_overdue_since"], dewi_until);
+    let lapsing = |t: u64| {
+        let kspi = kspi.clone();
+        async move {
+            kspi.members()
+                .lapse_overdue(&Principal::Node, at(t))
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(
+        lapsing(dewi_until + 59 * DAY).await,
+        0,
+        "still in her grace"
+    );
+    assert_eq!(lapsing(dewi_until + 60 * DAY).await, 1, "Dewi lapses");
+    assert_eq!(lapsing(dewi_until + 61 * DAY).await, 0, "once only");
+    let (_, lapsed) = net
+        .call(0, Method::GET, &format!("/api/v1/members/{dewi}"), None)
+        .await;
+    assert_eq!(lapsed["status"], "lapsed");
+    assert!(
+        lapsed["status_reason"]
+            .as_str()
+            .unwrap()
+            .contains("grace of 60 days"),
+        "{lapsed}"
+    );
+    let (_, siti_now) = net
+        .call(0, Method::GET, &format!("/api/v1/members/{siti}"), None)
+        .await;
+    assert_eq!(siti_now["status"], "active", "Siti renewed and stays");
+    wait_for(60, "the lapse at MTUC", || async {
+        let v = verify(&net, 1, &dewi_card).await;
+        (v["status"] == "lapsed").then_some(())
+    })
+    .await;
+    let v = check(&dewi_card, dewi_until + 61 * DAY);
+    assert_eq!(v["valid"], false, "{v}");
+    assert_eq!(v["problems"][0]["code"], "card_status");
+    assert_eq!(v["valid_until"], dewi_until);
+
+    // She pays from today: active again, and her card with her.
+    let today = unionfed_node::node::now().secs();
+    let (status, back) = net
+        .call(
+            0,
+            Method::POST,
+            &format!("/api/v1/members/{dewi}/dues"),
+            Some(dues(&day(today), &day(today + 364 * DAY))),
+        )
+        .await;
+    assert_eq!(status, 200, "{back}");
+    assert_eq!(back["status"], "active");
+    let v = wait_for(60, "Dewi active again at MTUC", || async {
+        let v = verify(&net, 1, &dewi_card).await;
+        (v["valid"] == true).then_some(v)
+    })
+    .await;
+    assert_eq!(v["status"], "active");
+    net.shutdown().await;
+}

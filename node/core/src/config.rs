@@ -76,7 +76,7 @@ pub struct Config {
     pub startup_sync_grace_secs: u64,
     /// Days a newly issued card is valid. The membership's own validity is
     /// checked apart, against the latest attestation, so that a renewal
-    /// keeps the card the member carries good. Default 365.
+    /// keeps the card the member carries good. Default 1095 (three years).
     #[serde(default = "defaults::card_validity_days")]
     pub card_validity_days: u32,
     /// Days a new membership is valid before renewal. Default 365.
@@ -198,7 +198,7 @@ mod defaults {
         10
     }
     pub(super) fn card_validity_days() -> u32 {
-        365
+        1095
     }
     pub(super) fn membership_validity_days() -> u32 {
         365
@@ -478,7 +478,7 @@ const FIELD_DOCS: &[(&str, &str)] = &[
     ("idle_timeout_secs", "Seconds an idle connection stays open. Default 3600."),
     ("max_connections", "Most connections in total. Default 128."),
     ("startup_sync_grace_secs", "Seconds to wait at start for a peer to confirm this node's log head before appending. Default 10."),
-    ("card_validity_days", "Days a new card is valid; the membership's own validity is checked apart, so a renewal keeps the card good. Default 365."),
+    ("card_validity_days", "Days a new card is valid; the membership's own validity is checked apart, so a renewal keeps the card good. Default 1095."),
     ("membership_validity_days", "Days a new membership runs before renewal. Default 365."),
     ("membership_grace_days", "Days after a membership's validity ends before it lapses when no dues renewed it. Default 60."),
     ("public_rate_limit_per_minute", "Requests per minute per address on the public endpoints. Default 120."),

@@ -277,6 +277,7 @@ pub(crate) fn staff_routes(max_file_bytes: usize) -> Router<AppState> {
         .route("/members/new", get(members::new_form).post(members::enrol))
         .route("/members/{id}", get(members::show))
         .route("/members/{id}/status", post(members::set_status))
+        .route("/members/{id}/dues", post(members::record_dues))
         .route("/members/{id}/export", get(members::export))
         .route("/members/{id}/export/print", get(members::export_print))
         .route("/members/{id}/erase", post(members::erase))

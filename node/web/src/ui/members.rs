@@ -58,6 +58,17 @@ struct MembersPage {
     q: String,
     rows: Vec<Row>,
     may_enrol: bool,
+    renewals: Vec<RenewalRow>,
+}
+
+/// A member whose renewal is due, on the members page.
+struct RenewalRow {
+    id: String,
+    name: String,
+    valid_until: String,
+    lapses_on: String,
+    /// The membership has run out; it is in its grace period.
+    overdue: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -89,6 +100,20 @@ pub(crate) async fn list(
             since: unionfed_core::cases::reports::day_string(m.member_since),
         })
         .collect();
+    let at = unionfed_core::node::now();
+    let renewals = match state.members().renewals_due(&staff.who, at) {
+        Ok(due) => due
+            .iter()
+            .map(|d| RenewalRow {
+                id: d.member.id.to_string(),
+                name: shown_name(staff.t, &d.member),
+                valid_until: unionfed_core::cases::reports::day_string(d.member.valid_until),
+                lapses_on: unionfed_core::cases::reports::day_string(d.lapses_at),
+                overdue: d.member.valid_until <= at,
+            })
+            .collect(),
+        Err(e) => return staff.error_page(e),
+    };
     page(
         StatusCode::OK,
         MembersPage {
@@ -98,6 +123,7 @@ pub(crate) async fn list(
             q,
             rows,
             may_enrol: staff.who.may(Action::ChangeMember),
+            renewals,
         }
         .render(),
     )
@@ -251,6 +277,80 @@ struct MemberPage {
     consents: Vec<ConsentRow>,
     /// Everything the consent and transfer forms offer.
     moves: super::member_moves::MoveChoices,
+    dues: DuesSection,
+}
+
+/// What the member page says about dues and renewal.
+struct DuesSection {
+    /// Shown: a member of this union, to a reader of personal fields.
+    shown: bool,
+    /// "Lapses on ... unless dues renew it", for an active membership.
+    lapses: Option<String>,
+    /// The renewal form's hint, naming the day the membership runs to.
+    hint: String,
+    /// (from, until, amount, receipt, recorded) of each period paid.
+    periods: Vec<[String; 5]>,
+    /// The form's first and last day: what was entered, else the day
+    /// after the membership runs out (today if that has passed) and one
+    /// membership period on.
+    from: String,
+    until: String,
+    amount: String,
+    receipt: String,
+}
+
+fn dues_section(
+    state: &AppState,
+    t: Tr,
+    r: &MemberRecord,
+    shown: bool,
+    entered: &super::Fields,
+) -> DuesSection {
+    use unionfed_core::cases::reports::day_string as day;
+    let now = unionfed_core::node::now();
+    const DAY: u64 = 86_400;
+    let start = r
+        .valid_until
+        .max(unionfed_protocol::Timestamp(now.secs() / DAY * DAY));
+    let end = unionfed_protocol::Timestamp(
+        start.secs() + (u64::from(state.config.membership_validity_days) - 1) * DAY,
+    );
+    let or = |field: &str, default: String| {
+        let v = entered.one(field);
+        if v.trim().is_empty() {
+            default
+        } else {
+            v
+        }
+    };
+    let lapses = (r.status == MemberStatus::Active).then(|| {
+        t.with(
+            "dues-lapses",
+            &[("day", &day(state.members().lapses_at(r)))],
+        )
+    });
+    DuesSection {
+        shown: shown && r.home.is_none(),
+        lapses,
+        hint: t.with("dues-hint", &[("day", &day(r.valid_until))]),
+        periods: r
+            .dues
+            .iter()
+            .map(|p| {
+                [
+                    p.from.clone(),
+                    p.until.clone(),
+                    p.amount.clone().unwrap_or_else(|| "—".into()),
+                    p.receipt.clone().unwrap_or_else(|| "—".into()),
+                    day(p.recorded_at),
+                ]
+            })
+            .collect(),
+        from: or("dues_from", day(start)),
+        until: or("dues_until", day(end)),
+        amount: entered.one("dues_amount"),
+        receipt: entered.one("dues_receipt"),
+    }
 }
 
 /// One consent as the member page lists it.
@@ -268,6 +368,8 @@ pub(crate) struct ConsentRow {
 pub(crate) struct Shown {
     #[serde(default)]
     enrolled: Option<String>,
+    #[serde(default)]
+    dues: Option<String>,
 }
 
 /// When a consent was recorded, and withdrawn if it was.
@@ -372,6 +474,7 @@ fn member_page_with(
         })
         .collect();
     let entered = entered.cloned().unwrap_or_default();
+    let dues = dues_section(state, t, r, sees_personal, &entered);
     let moves = super::member_moves::choices(state, t, &recorded, &moved, entered);
     page(
         StatusCode::OK,
@@ -417,6 +520,7 @@ fn member_page_with(
             sees_personal,
             consents,
             moves,
+            dues,
         }
         .render(),
     )
@@ -431,8 +535,14 @@ pub(crate) async fn show(
     let Some(id) = parse_id(&id) else {
         return message_page(staff.t, StatusCode::NOT_FOUND, "members-none");
     };
-    let enrolled = shown.ok().and_then(|Query(s)| s.enrolled).is_some();
-    let notice = enrolled.then(|| staff.t.get("member-enrolled"));
+    let shown = shown.ok().map(|Query(s)| s);
+    let notice = match shown {
+        Some(Shown {
+            enrolled: Some(_), ..
+        }) => Some(staff.t.get("member-enrolled")),
+        Some(Shown { dues: Some(_), .. }) => Some(staff.t.get("dues-saved")),
+        _ => None,
+    };
     member_page(&state, &staff, &id, notice, None)
 }
 
@@ -458,6 +568,37 @@ pub(crate) async fn set_status(
         Ok(_) => Redirect::to(&format!("/members/{id}")).into_response(),
         Err(NodeError::Invalid(m)) => {
             member_page(&state, &staff, &id, None, Some(staff.input_error(&m)))
+        }
+        Err(NodeError::NotFound { .. }) => {
+            message_page(staff.t, StatusCode::NOT_FOUND, "members-none")
+        }
+        Err(e) => staff.error_page(e),
+    }
+}
+
+/// Records dues paid for a period (which may renew the membership).
+pub(crate) async fn record_dues(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    StaffForm { staff, fields: f }: StaffForm,
+) -> Response {
+    let Some(id) = parse_id(&id) else {
+        return message_page(staff.t, StatusCode::NOT_FOUND, "members-none");
+    };
+    if let Some(r) = staff.unless_may(&state, Action::ChangeMember, &id.to_string()) {
+        return r;
+    }
+    let optional = |name: &str| Some(f.one(name)).filter(|v| !v.trim().is_empty());
+    let payment = unionfed_core::members::dues::DuesPayment {
+        from: f.one("dues_from"),
+        until: f.one("dues_until"),
+        amount: optional("dues_amount"),
+        receipt: optional("dues_receipt"),
+    };
+    match state.members().record_dues(&staff.who, &id, payment).await {
+        Ok(_) => Redirect::to(&format!("/members/{id}?dues=1#dues-h")).into_response(),
+        Err(NodeError::Invalid(m)) => {
+            member_page_entered(&state, &staff, &id, Some(staff.input_error(&m)), Some(&f))
         }
         Err(NodeError::NotFound { .. }) => {
             message_page(staff.t, StatusCode::NOT_FOUND, "members-none")

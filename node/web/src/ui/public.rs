@@ -189,6 +189,12 @@ pub(crate) struct VerdictView {
     /// Each representing union: its name, code and country.
     pub representing: Vec<String>,
     pub valid_until: Option<String>,
+    /// Since when the holder is a member, and until when the membership
+    /// runs, as the issuer last signed it.
+    pub member_since: Option<String>,
+    pub membership_until: Option<String>,
+    /// Renewed since the card was issued; renewal overdue.
+    pub notes: Vec<String>,
     pub problems: Vec<String>,
     /// What was pasted, to correct when it could not be read.
     pub entered: String,
@@ -223,6 +229,14 @@ pub(crate) fn check_card(
             None => code.to_owned(),
         }
     };
+    let day = |s: u64| unionfed_core::cases::reports::day_string(unionfed_protocol::Timestamp(s));
+    let mut notes = Vec::new();
+    if let Some(until) = v.renewed_until {
+        notes.push(t.with("card-renewed", &[("day", &day(until))]));
+    }
+    if let Some(since) = v.renewal_overdue_since {
+        notes.push(t.with("card-renewal-due", &[("day", &day(since))]));
+    }
     let view = VerdictView {
         readable: v.issuer.is_some() || v.member_id.is_some(),
         valid: v.valid,
@@ -230,9 +244,10 @@ pub(crate) fn check_card(
         holder: v.holder_name.clone(),
         status: t.get(&status_key),
         representing: v.representing.iter().map(|r| union(r)).collect(),
-        valid_until: v
-            .expires_at
-            .map(|s| unionfed_core::cases::reports::day_string(unionfed_protocol::Timestamp(s))),
+        valid_until: v.expires_at.map(day),
+        member_since: v.member_since.map(day),
+        membership_until: v.valid_until.map(day),
+        notes,
         problems,
         entered: text.trim().chars().take(4000).collect(),
     };
