@@ -213,6 +213,10 @@ fn table() -> Vec<Row> {
         api(M::POST, "/api/v1/members/{status_member}/status", A::ChangeMember).body(|_| {
             Body::Json(json!({ "status": "suspended", "reason": "dues unpaid since March" }))
         }),
+        api(M::POST, "/api/v1/members/{dues_member}/dues", A::ChangeMember).body(|_| {
+            Body::Json(json!({ "from": "2031-01-01", "until": "2031-12-31", "amount": "MYR 60" }))
+        }),
+        api(M::GET, "/api/v1/members/renewals", A::ListMembers),
         api(M::GET, "/api/v1/members/{member}/export", A::ExportMember).shows(MEMBER),
         api(M::POST, "/api/v1/members/{erasable_member}/erase", A::EraseMember)
             .body(|_| Body::Json(json!({ "reason": "asked in writing at the office" }))),
@@ -428,6 +432,9 @@ fn table() -> Vec<Row> {
         page(M::GET, "/members/{member}", A::ReadMember).shows(MEMBER),
         page(M::POST, "/members/{status_member}/status", A::ChangeMember)
             .body(|_| form(&[("status", "suspended"), ("reason", "dues unpaid")])),
+        page(M::POST, "/members/{dues_member}/dues", A::ChangeMember).body(|_| {
+            form(&[("dues_from", "2031-01-01"), ("dues_until", "2031-12-31")])
+        }),
         page(M::POST, "/members/{edit_member}/edit", A::ChangeMember)
             .body(|_| form(&[("sector", "fishing")])),
         page(M::GET, "/members/{member}/card", A::IssueCard).shows(&[MEMBER_NAME]),
@@ -530,8 +537,9 @@ fn table() -> Vec<Row> {
 }
 
 /// Fixtures of which each caller the table lets change one gets its own.
-const POOLS: [&str; 11] = [
+const POOLS: [&str; 12] = [
     "breach",
+    "dues_member",
     "consent",
     "erasable_member",
     "transferable",
@@ -1046,6 +1054,11 @@ async fn make_fixtures(
         pool.push(vec![enrol(net, 0, "Wulan Sari").await]);
     }
     fx.pool("erasable_member", pool);
+    let mut pool = Vec::new();
+    for _ in 0..n("dues_member") {
+        pool.push(vec![enrol(net, 0, "Rini Susanti").await]);
+    }
+    fx.pool("dues_member", pool);
     let mut pool = Vec::new();
     for _ in 0..n("consent") {
         pool.push(vec![

@@ -326,7 +326,8 @@ try {
     const text = await page.textContent('main');
     expect(text.includes('KSPI') && text.includes('MTUC'), `the verdict lacks the issuer or MTUC: ${text}`);
     await accessible(page, 'card verdict');
-    expect(text.includes('Valid until') && text.includes('(MTUC), Malaysia'), `the verdict lacks the dates or MTUC's country: ${text}`);
+    expect(['Member since', 'Membership runs until', 'Card valid until'].every((d) => text.includes(d)) && text.includes('(MTUC), Malaysia'),
+      `the verdict lacks the dates or MTUC's country: ${text}`);
     await shot(page, 'public-card-verdict');
 
     // Half a code, on a phone in Burmese: not called false, kept to correct.
@@ -566,6 +567,57 @@ try {
     const there = await page.textContent('main');
     expect(there.includes(until) && there.includes('+62 812 7777 1234'), `MTUC's member page lacks valid until ${until} or the contact: ${there}`);
     await context.close();
+  });
+
+  await check('an organiser records a year of dues on the member page, which renews the membership; the page reads at 360 px in Burmese', async () => {
+    const made = await fetch(`${kspi.url}/api/v1/members`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${kspi.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ holder_name: 'Ayu Kartika', origin_country: 'ID', destination_country: 'MY' }),
+    }).then((r) => r.json());
+    const before = new Date(made.valid_until * 1000).toISOString().slice(0, 10);
+    const context = await browser.newContext({ locale: 'en-GB', bypassCSP: true, viewport: { width: 1366, height: 900 } });
+    const page = await context.newPage();
+    await login(page, kspi, 'admin', kspi.password);
+    await page.goto(`${kspi.url}/members/${made.id}`);
+    await page.getByRole('heading', { name: 'Dues and renewal' }).waitFor();
+    expect(await page.getByLabel('First day paid for').inputValue() === before,
+      `the form does not start the day the membership runs out (${before})`);
+    await page.getByLabel('Amount').fill('MYR 60');
+    await page.getByLabel('Receipt or how it was paid').fill('R-2027-0042, cash at the Batam office');
+    await page.getByRole('button', { name: 'Record the payment' }).click();
+    await page.getByText('Dues recorded.').waitFor();
+    const after = await fetch(`${kspi.url}/api/v1/members/${made.id}`, { headers: { authorization: `Bearer ${kspi.token}` } }).then((r) => r.json());
+    expect(after.valid_until > made.valid_until, `the membership was not renewed: ${JSON.stringify(after)}`);
+    const main = await page.textContent('main');
+    expect(main.includes('R-2027-0042') && main.includes(new Date(after.valid_until * 1000).toISOString().slice(0, 10)),
+      `the member page lacks the payment or the new validity: ${main}`);
+    // The same period again is refused and says why; what was typed stays.
+    await page.getByLabel('First day paid for').fill(before);
+    await page.getByLabel('Amount').fill('MYR 60');
+    await page.getByRole('button', { name: 'Record the payment' }).click();
+    await page.getByText('overlaps the one paid').waitFor();
+    expect(await page.getByLabel('Amount').inputValue() === 'MYR 60', 'the amount typed was lost');
+    await accessible(page, 'member dues');
+    await page.goto(`${kspi.url}/members/${made.id}#dues-h`);
+    await shot(page, 'staff-member-dues');
+    await page.goto(`${kspi.url}/members`);
+    await page.getByRole('heading', { name: 'Due for renewal' }).waitFor();
+    await accessible(page, 'members with renewals');
+    await shot(page, 'staff-members-renewals');
+    await context.close();
+
+    const phone = await browser.newContext({ locale: 'en-GB', bypassCSP: true, viewport: { width: 360, height: 740 }, isMobile: true });
+    const small = await phone.newPage();
+    await login(small, kspi, 'admin', kspi.password);
+    await phone.addCookies([{ name: 'uf_lang', value: 'my', url: kspi.url }]);
+    await small.goto(`${kspi.url}/members/${made.id}`);
+    await small.getByRole('heading', { name: 'လစဉ်ကြေးနှင့် သက်တမ်းတိုးခြင်း' }).waitFor();
+    const wide = await small.evaluate(() => document.documentElement.scrollWidth);
+    expect(wide <= 360, `the Burmese member page is ${wide} px wide on a 360 px phone`);
+    await accessible(small, 'member dues (my, phone)');
+    await shot(small, 'staff-member-dues-my-phone');
+    await phone.close();
   });
 
   await check('staff check a card, add a payslip photo and the contract to a case, and make an API token', async () => {

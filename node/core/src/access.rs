@@ -285,7 +285,7 @@ impl Action {
         match self {
             Action::ReadMember => "read a member's record, consents and transfer log",
             Action::ListMembers => "list and search members",
-            Action::ChangeMember => "enrol a member, change their fields or status",
+            Action::ChangeMember => "enrol a member, change their fields or status, record their dues",
             Action::ExportMember => {
                 "export everything this node holds about a member (their access request)"
             }

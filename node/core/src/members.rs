@@ -587,6 +587,41 @@ impl Members<'_> {
         limit: usize,
     ) -> Result<Vec<MemberRecord>> {
         let grant = self.allow(who, Action::ListMembers, "members")?;
+        let (members, detail) = self.list_unchecked(&grant, needle, limit)?;
+        grant.done(&self, "members", Some(detail));
+        Ok(grant.shown_all(members, MemberRecord::masked))
+    }
+
+    /// What the members page shows, read and recorded once: the members
+    /// [`Self::list_members`] finds and those whose renewal is due at `at`.
+    pub fn members_page(
+        self,
+        who: &Principal,
+        needle: &str,
+        limit: usize,
+        at: Timestamp,
+    ) -> Result<(Vec<MemberRecord>, Vec<dues::RenewalDue>)> {
+        let grant = self.allow(who, Action::ListMembers, "members")?;
+        let (members, detail) = self.list_unchecked(&grant, needle, limit)?;
+        let due = self.renewals_due_unchecked(at)?;
+        grant.done(
+            &self,
+            "members",
+            Some(format!("{detail}; {} due for renewal", due.len())),
+        );
+        Ok((
+            grant.shown_all(members, MemberRecord::masked),
+            grant.shown_all(due, dues::RenewalDue::masked),
+        ))
+    }
+
+    /// The members a list shows, and what the audit record says of it.
+    fn list_unchecked(
+        self,
+        grant: &crate::access::Grant,
+        needle: &str,
+        limit: usize,
+    ) -> Result<(Vec<MemberRecord>, String)> {
         let mut members = store::members(&self.store)?;
         let needle = needle.trim().to_lowercase();
         if grant.masked() {
@@ -603,8 +638,7 @@ impl Members<'_> {
             Some(q) => format!("{q}; {} shown", members.len()),
             None => format!("{} shown", members.len()),
         };
-        grant.done(&self, "members", Some(detail));
-        Ok(grant.shown_all(members, MemberRecord::masked))
+        Ok((members, detail))
     }
 
     /// `record` with who represents the member now.

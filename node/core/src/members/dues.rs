@@ -237,6 +237,12 @@ impl Members<'_> {
     /// their grace period), soonest first.
     pub fn renewals_due(self, who: &Principal, at: Timestamp) -> Result<Vec<RenewalDue>> {
         let grant = self.allow(who, Action::ListMembers, "renewals")?;
+        let due = self.renewals_due_unchecked(at)?;
+        grant.done(&self, "renewals", Some(format!("{} shown", due.len())));
+        Ok(grant.shown_all(due, RenewalDue::masked))
+    }
+
+    pub(super) fn renewals_due_unchecked(self, at: Timestamp) -> Result<Vec<RenewalDue>> {
         let horizon = Timestamp(at.secs() + RENEWAL_DUE_WITHIN_DAYS * DAY);
         let mut due: Vec<RenewalDue> = store::members(&self.store)?
             .into_iter()
@@ -252,11 +258,17 @@ impl Members<'_> {
             })
             .collect();
         due.sort_by_key(|d| (d.member.valid_until, d.member.id));
-        grant.done(&self, "renewals", Some(format!("{} shown", due.len())));
-        Ok(grant.shown_all(due, |d| RenewalDue {
-            member: d.member.masked(),
-            ..d
-        }))
+        Ok(due)
+    }
+}
+
+impl RenewalDue {
+    /// Without the member's personal fields.
+    pub fn masked(self) -> RenewalDue {
+        RenewalDue {
+            member: self.member.masked(),
+            ..self
+        }
     }
 }
 

@@ -47,6 +47,8 @@ struct Row {
     status: String,
     home: String,
     since: String,
+    /// For a member of this union; another union's member runs as it signs.
+    valid_until: String,
 }
 
 #[derive(Template)]
@@ -83,7 +85,8 @@ pub(crate) async fn list(
     search: Result<Query<Search>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
     let q = search.map(|Query(s)| s.q).unwrap_or_default();
-    let members = match state.members().list_members(&staff.who, &q, 500) {
+    let at = unionfed_core::node::now();
+    let (members, due) = match state.members().members_page(&staff.who, &q, 500, at) {
         Ok(m) => m,
         Err(e) => return staff.error_page(e),
     };
@@ -98,22 +101,23 @@ pub(crate) async fn list(
                 .as_ref()
                 .map_or(staff.t.get("member-this-union"), ToString::to_string),
             since: unionfed_core::cases::reports::day_string(m.member_since),
+            valid_until: if m.home.is_none() {
+                unionfed_core::cases::reports::day_string(m.valid_until)
+            } else {
+                "—".into()
+            },
         })
         .collect();
-    let at = unionfed_core::node::now();
-    let renewals = match state.members().renewals_due(&staff.who, at) {
-        Ok(due) => due
-            .iter()
-            .map(|d| RenewalRow {
-                id: d.member.id.to_string(),
-                name: shown_name(staff.t, &d.member),
-                valid_until: unionfed_core::cases::reports::day_string(d.member.valid_until),
-                lapses_on: unionfed_core::cases::reports::day_string(d.lapses_at),
-                overdue: d.member.valid_until <= at,
-            })
-            .collect(),
-        Err(e) => return staff.error_page(e),
-    };
+    let renewals = due
+        .iter()
+        .map(|d| RenewalRow {
+            id: d.member.id.to_string(),
+            name: shown_name(staff.t, &d.member),
+            valid_until: unionfed_core::cases::reports::day_string(d.member.valid_until),
+            lapses_on: unionfed_core::cases::reports::day_string(d.lapses_at),
+            overdue: d.member.valid_until <= at,
+        })
+        .collect();
     page(
         StatusCode::OK,
         MembersPage {
@@ -340,8 +344,8 @@ fn dues_section(
                 [
                     p.from.clone(),
                     p.until.clone(),
-                    p.amount.clone().unwrap_or_else(|| "—".into()),
-                    p.receipt.clone().unwrap_or_else(|| "—".into()),
+                    p.amount.clone().unwrap_or_default(),
+                    p.receipt.clone().unwrap_or_default(),
                     day(p.recorded_at),
                 ]
             })
