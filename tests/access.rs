@@ -214,7 +214,7 @@ fn table() -> Vec<Row> {
             Body::Json(json!({ "status": "suspended", "reason": "dues unpaid since March" }))
         }),
         api(M::POST, "/api/v1/members/{dues_member}/dues", A::ChangeMember).body(|_| {
-            Body::Json(json!({ "from": "2031-01-01", "until": "2031-12-31", "amount": "MYR 60" }))
+            Body::Json(json!({ "from": "2029-01-01", "until": "2029-12-31", "amount": "MYR 60" }))
         }),
         api(M::GET, "/api/v1/members/renewals", A::ListMembers),
         api(M::GET, "/api/v1/members/{member}/export", A::ExportMember).shows(MEMBER),
@@ -433,7 +433,7 @@ fn table() -> Vec<Row> {
         page(M::POST, "/members/{status_member}/status", A::ChangeMember)
             .body(|_| form(&[("status", "suspended"), ("reason", "dues unpaid")])),
         page(M::POST, "/members/{dues_member}/dues", A::ChangeMember).body(|_| {
-            form(&[("dues_from", "2031-01-01"), ("dues_until", "2031-12-31")])
+            form(&[("dues_from", "2029-01-01"), ("dues_until", "2029-12-31")])
         }),
         page(M::POST, "/members/{edit_member}/edit", A::ChangeMember)
             .body(|_| form(&[("sector", "fishing")])),

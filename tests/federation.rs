@@ -994,14 +994,14 @@ async fn a_membership_renewed_by_dues_and_one_lapsed_after_its_grace_show_so_at_
     assert_eq!(v["problems"][0]["code"], "card_status");
     assert_eq!(v["valid_until"], dewi_until);
 
-    // She pays from today: active again, and her card with her.
-    let today = unionfed_node::node::now().secs();
+    // She pays for the year after her membership ran out: active again,
+    // and her card with her.
     let (status, back) = net
         .call(
             0,
             Method::POST,
             &format!("/api/v1/members/{dewi}/dues"),
-            Some(dues(&day(today), &day(today + 364 * DAY))),
+            Some(dues(&day(dewi_until), &day(dewi_until + 364 * DAY))),
         )
         .await;
     assert_eq!(status, 200, "{back}");
@@ -1012,5 +1012,80 @@ async fn a_membership_renewed_by_dues_and_one_lapsed_after_its_grace_show_so_at_
     })
     .await;
     assert_eq!(v["status"], "active");
+    net.shutdown().await;
+}
+
+/// A store from before renewals existed holds memberships whose validity
+/// ran out with no way to renew them: they get their full grace period
+/// from the day this release first ran, not a lapse at the first start.
+/// A membership lapsed for another reason (it moved to another union) is
+/// not brought back by dues.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn memberships_that_ran_out_before_renewals_existed_get_their_grace_from_then() {
+    use reqwest::Method;
+    use unionfed_node::access::Principal;
+    use unionfed_protocol::Timestamp;
+    const DAY: u64 = 86_400;
+    let mut net = TestNet::new(2).await;
+    let old = enrol(&net, 0, "Ratna Sari").await;
+    let moved = enrol(&net, 0, "Yuni Astuti").await;
+    let now = unionfed_node::node::now().secs();
+    // As release 0.1 left her: enrolled 400 days ago, never renewed.
+    let id: unionfed_protocol::MemberId = old.parse().unwrap();
+    let mut record = net
+        .node(0)
+        .state()
+        .members()
+        .member_view(&Principal::Node, &id)
+        .unwrap()
+        .record;
+    record.valid_until = Timestamp(now - 35 * DAY);
+    record.updated_at = Timestamp(now - 400 * DAY);
+    net.stop(0).await;
+    {
+        let store = unionfed_node::storage::Store::open(&net.dir(0).join("store")).unwrap();
+        unionfed_node::members::store::put_member(&store, &record).unwrap();
+        store.flush_blocking().unwrap();
+    }
+    net.start(0).await;
+    let state = net.node(0).state().clone();
+    let lapse = |days: u64| {
+        let state = state.clone();
+        async move {
+            state
+                .members()
+                .lapse_overdue(&Principal::Node, Timestamp(now + days * DAY))
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(lapse(0).await, 0, "not lapsed at the first start");
+    let due = state
+        .members()
+        .renewals_due(&Principal::AdminToken, Timestamp(now))
+        .unwrap();
+    assert_eq!(due.len(), 1, "she is listed as overdue");
+    assert_eq!(lapse(59).await, 0);
+    assert_eq!(
+        lapse(61).await,
+        1,
+        "lapsed when the grace from the upgrade ends"
+    );
+
+    // Lapsed because the membership moved: dues are refused, and say why.
+    set_status(&net, 0, &moved, "lapsed").await;
+    let (status, e) = net
+        .call(
+            0,
+            Method::POST,
+            &format!("/api/v1/members/{moved}/dues"),
+            Some(json!({ "from": "2029-01-01", "until": "2029-12-31" })),
+        )
+        .await;
+    assert_eq!(status, 422, "{e}");
+    assert!(
+        e["message"].as_str().unwrap().contains("another reason"),
+        "{e}"
+    );
     net.shutdown().await;
 }

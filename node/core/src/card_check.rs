@@ -118,24 +118,37 @@ pub fn check(text: &str, charter: &Charter, replica: &impl Replica, now: Timesta
     if let Some((seq, att)) = &latest {
         verdict.status = Some(att.status.to_string());
         verdict.checked_against_seq = Some(*seq);
-        verdict.member_since = Some(att.member_since.secs());
-        verdict.valid_until = Some(att.valid_until.secs());
-        if claims
-            .membership_valid_until
-            .is_some_and(|at_issue| att.valid_until > at_issue)
-        {
-            verdict.renewed_until = Some(att.valid_until.secs());
-        }
-        if att.status == unionfed_protocol::MemberStatus::Active && att.valid_until <= now {
-            verdict.renewal_overdue_since = Some(att.valid_until.secs());
-        }
         if att.status == unionfed_protocol::MemberStatus::Revoked
             && replica.erased_at(&claims.issuer, &claims.member) == Some(*seq)
         {
             verdict.reason = Some("erased".into());
         }
     }
-    if let Err(e) = claims.check_attestation(latest.as_ref().map(|(_, a)| a)) {
+    let attested = claims.check_attestation(latest.as_ref().map(|(_, a)| a));
+    if let Some((_, att)) = &latest {
+        // The membership's dates, for a card that is the member's (not for
+        // someone else's, nor once the member was erased); the notes on
+        // renewal only for a card that is good otherwise.
+        let theirs = att.member == claims.member
+            && att.holder_commitment == claims.holder_commitment()
+            && verdict.reason.is_none();
+        if theirs {
+            verdict.member_since = Some(att.member_since.secs());
+            verdict.valid_until = Some(att.valid_until.secs());
+        }
+        if theirs && attested.is_ok() && verdict.problems.is_empty() {
+            if claims
+                .membership_valid_until
+                .is_some_and(|at_issue| att.valid_until > at_issue)
+            {
+                verdict.renewed_until = Some(att.valid_until.secs());
+            }
+            if att.valid_until <= now {
+                verdict.renewal_overdue_since = Some(att.valid_until.secs());
+            }
+        }
+    }
+    if let Err(e) = attested {
         verdict.problems.push(problem(&e));
     }
     let records = replica.representations(&claims.member);

@@ -32,6 +32,7 @@
 //! | `s` | SHA-256 of the session id | JSON `Session` | `accounts::store` |
 //! | `w` | SHA-256 of a personal API token | JSON `ApiToken` (its id, user and label) | `accounts::store` |
 //! | `m` | member id | JSON `MemberRecord` (personal data, never replicated) | `members::store` |
+//! | `R` | (empty) | JSON `Timestamp`: when this store first ran a release that renews memberships | `members::store` |
 //! | `o` | handoff id | postcard `OutboxItem` (sealed, with its receipt once it arrives) | `handoffs::store` |
 //! | `i` | handoff id | postcard `InboxItem` (sealed, as received, with the receipt sent) | `handoffs::store` |
 //! | `x` | handoff id | postcard `RelayItem` (sealed, held for an affiliate that was away) | `handoffs::store` |
@@ -91,6 +92,7 @@ pub const SPACES: &[(u8, &str)] = &[
     (b's', "session"),
     (b'w', "API token"),
     (b'm', "member record"),
+    (b'R', "renewals start"),
     (b'o', "outbox item"),
     (b'i', "inbox item"),
     (b'x', "relayed handoff"),

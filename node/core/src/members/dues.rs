@@ -13,8 +13,12 @@ use unionfed_protocol::Timestamp;
 use utoipa::ToSchema;
 
 const DAY: u64 = 86_400;
-/// Longest period one payment may cover.
+/// Longest period one payment may cover, and how far ahead it may end.
 const MAX_PERIOD_DAYS: u64 = 5 * 366;
+/// How the reason of a lapse for unpaid dues starts: only such a lapse
+/// is undone by paying (a membership that moved to another union, or one
+/// staff lapsed for a reason of their own, is not).
+const LAPSE_REASON: &str = "dues not renewed";
 const MAX_AMOUNT: usize = 60;
 const MAX_RECEIPT: usize = 200;
 /// How far ahead the renewals list looks.
@@ -48,8 +52,8 @@ pub struct DuesPayment {
 }
 
 impl DuesPayment {
-    /// The first and last day, checked.
-    fn days(&self) -> Result<(Timestamp, Timestamp)> {
+    /// The first and last day, checked against today `now`.
+    fn days(&self, now: Timestamp) -> Result<(Timestamp, Timestamp)> {
         let day = |field: &str, text: &str| {
             parse_day(text.trim()).ok_or_else(|| {
                 NodeError::Invalid(format!("{field} {text:?} is not a day like 2027-01-31"))
@@ -66,6 +70,12 @@ impl DuesPayment {
             return Err(NodeError::Invalid(
                 "one payment covers at most five years; record longer periods as several".into(),
             ));
+        }
+        if until.secs() > now.secs() + MAX_PERIOD_DAYS * DAY {
+            return Err(NodeError::Invalid(format!(
+                "the period ends on {}, more than five years from today; check the year",
+                self.until.trim()
+            )));
         }
         for (field, value, max) in [
             ("amount", &self.amount, MAX_AMOUNT),
@@ -94,9 +104,15 @@ fn period_days(p: &DuesPeriod) -> Option<(Timestamp, Timestamp)> {
 }
 
 impl Members<'_> {
-    /// When `record`'s membership lapses if nothing renews it.
+    /// When `record`'s membership lapses if nothing renews it: its grace
+    /// period after the validity ends, or after this node could first renew
+    /// memberships (a store of release 0.1 held no renewals), if later.
     pub fn lapses_at(self, record: &MemberRecord) -> Timestamp {
-        Timestamp(record.valid_until.secs() + u64::from(self.config.membership_grace_days) * DAY)
+        let since = store::renewals_since(&self.store, now()).unwrap_or(record.valid_until);
+        Timestamp(
+            record.valid_until.max(since).secs()
+                + u64::from(self.config.membership_grace_days) * DAY,
+        )
     }
 
     /// Records dues paid for a period. A period that runs past the
@@ -122,13 +138,27 @@ impl Members<'_> {
         id: &unionfed_protocol::MemberId,
         payment: DuesPayment,
     ) -> Result<MemberRecord> {
-        let (from, until) = payment.days()?;
+        let at = now();
+        let (from, until) = payment.days(at)?;
         let _guard = self.member_lock.lock().await;
         let mut record = self.member(id)?;
         record.check_home("recording dues")?;
+        let lapsed_otherwise = record.status == MemberStatus::Lapsed
+            && !record
+                .status_reason
+                .as_deref()
+                .is_some_and(|r| r.starts_with(LAPSE_REASON));
+        if lapsed_otherwise {
+            return Err(NodeError::Invalid(format!(
+                "member {id} lapsed for another reason than unpaid dues ({}); \
+                 dues do not bring that membership back, change its status first",
+                record.status_reason.as_deref().unwrap_or("no reason given")
+            )));
+        }
         if record.holder_name == ERASED_NAME || record.status == MemberStatus::Revoked {
             return Err(NodeError::Invalid(format!(
-                "member {id} is {}; dues cannot renew a revoked membership, enrol them again",
+                "member {id} is {} or their data was removed; dues cannot renew that \
+                 membership, enrol them again",
                 record.status
             )));
         }
@@ -147,7 +177,6 @@ impl Members<'_> {
                 day_string(p.recorded_at)
             )));
         }
-        let at = now();
         record.dues.push(DuesPeriod {
             from: day_string(from),
             until: day_string(until),
@@ -163,7 +192,7 @@ impl Members<'_> {
         });
         record.dues.sort_by(|a, b| a.from.cmp(&b.from));
         let paid_to = record.dues.iter().map(|p| p.until.clone()).max();
-        record.work.dues_paid_until = paid_to;
+        record.work.dues_paid_until = paid_to.max(record.work.dues_paid_until.take());
         record.updated_at = at;
         // Paid to the end of the last day.
         let runs_to = Timestamp(until.secs() + DAY);
@@ -171,7 +200,8 @@ impl Members<'_> {
         if renewed {
             record.valid_until = runs_to;
         }
-        let reactivated = record.status == MemberStatus::Lapsed && record.valid_until > at;
+        let reactivated =
+            record.status == MemberStatus::Lapsed && renewed && record.valid_until > at;
         if reactivated {
             record.status = MemberStatus::Active;
             record.status_reason = Some(format!("renewed: dues paid until {}", day_string(until)));
@@ -192,7 +222,6 @@ impl Members<'_> {
     /// `now()`, and a test with a clock moved ahead.
     pub async fn lapse_overdue(self, who: &Principal, at: Timestamp) -> Result<usize> {
         let grant = self.allow(who, Action::ChangeMember, "renewals")?;
-        let grace = self.config.membership_grace_days;
         let due: Vec<_> = store::members(&self.store)?
             .into_iter()
             .filter(|m| {
@@ -205,31 +234,44 @@ impl Members<'_> {
             .collect();
         let mut lapsed = 0;
         for id in due {
-            let _guard = self.member_lock.lock().await;
-            let mut record = self.member(&id)?;
-            // Renewed or changed since the list was made.
-            if record.status != MemberStatus::Active || self.lapses_at(&record) > at {
-                continue;
+            match self.lapse_one(&id, at).await {
+                Ok(true) => {
+                    grant.done_as(
+                        &self,
+                        "member_status",
+                        &id.to_string(),
+                        Some("lapsed".into()),
+                    );
+                    lapsed += 1;
+                }
+                Ok(false) => {}
+                // One unreadable record does not hold up the others.
+                Err(e) => tracing::warn!(%e, member = %id, "could not lapse a membership"),
             }
-            record.status = MemberStatus::Lapsed;
-            record.status_reason = Some(format!(
-                "dues not renewed: the membership ran until {}, and its grace of {grace} days \
-                 ended on {}",
-                day_string(record.valid_until),
-                day_string(self.lapses_at(&record))
-            ));
-            record.updated_at = at;
-            let body = record.attestation(&self)?;
-            self.append_attested(body, &mut record).await?;
-            grant.done_as(
-                &self,
-                "member_status",
-                &id.to_string(),
-                Some("lapsed".into()),
-            );
-            lapsed += 1;
         }
         Ok(lapsed)
+    }
+
+    /// Lapses `id` as of `at` unless it was renewed or changed since the
+    /// grace ended (staff who made it active again after that decided so).
+    async fn lapse_one(self, id: &unionfed_protocol::MemberId, at: Timestamp) -> Result<bool> {
+        let _guard = self.member_lock.lock().await;
+        let mut record = self.member(id)?;
+        let ends = self.lapses_at(&record);
+        if record.status != MemberStatus::Active || ends > at || record.updated_at > ends {
+            return Ok(false);
+        }
+        record.status = MemberStatus::Lapsed;
+        record.status_reason = Some(format!(
+            "{LAPSE_REASON}: the membership ran until {}, and its grace of {} days ended on {}",
+            day_string(record.valid_until),
+            self.config.membership_grace_days,
+            day_string(ends)
+        ));
+        record.updated_at = at;
+        let body = record.attestation(&self)?;
+        self.append_attested(body, &mut record).await?;
+        Ok(true)
     }
 
     /// Active members of this union whose membership runs out within
@@ -286,18 +328,21 @@ mod tests {
 
     #[test]
     fn a_payment_names_real_days_in_order() {
-        assert!(payment("2027-01-01", "2027-12-31").days().is_ok());
-        assert!(payment("2027-01-01", "2027-01-01").days().is_ok());
-        let e = payment("2027-02-30", "2027-12-31").days().unwrap_err();
+        let now = parse_day("2027-01-01").unwrap();
+        assert!(payment("2027-01-01", "2027-12-31").days(now).is_ok());
+        assert!(payment("2027-01-01", "2027-01-01").days(now).is_ok());
+        let e = payment("2027-02-30", "2027-12-31").days(now).unwrap_err();
         assert!(e.to_string().contains("from \"2027-02-30\""), "{e}");
-        let e = payment("2027-12-31", "2027-01-01").days().unwrap_err();
+        let e = payment("2027-12-31", "2027-01-01").days(now).unwrap_err();
         assert!(e.to_string().contains("ends (2027-01-01) before"), "{e}");
-        let e = payment("2027-01-01", "2033-01-01").days().unwrap_err();
+        let e = payment("2027-01-01", "2033-01-01").days(now).unwrap_err();
         assert!(e.to_string().contains("five years"), "{e}");
         let long = DuesPayment {
             receipt: Some("x".repeat(300)),
             ..payment("2027-01-01", "2027-12-31")
         };
-        assert!(long.days().unwrap_err().to_string().contains("receipt"));
+        assert!(long.days(now).unwrap_err().to_string().contains("receipt"));
+        let e = payment("2031-06-01", "2032-05-31").days(now).unwrap_err();
+        assert!(e.to_string().contains("five years from today"), "{e}");
     }
 }

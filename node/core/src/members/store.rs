@@ -8,6 +8,23 @@ use unionfed_protocol::MemberId;
 
 /// By member id. Counted: `/metrics` reads the number of members.
 const MEMBERS: Space = Space::json(b'm', "member record").counted();
+/// One record, under an empty key: when this store first ran a release
+/// that renews memberships (see [`renewals_since`]).
+const RENEWALS: Space = Space::json(b'R', "renewals start");
+
+/// When this store first ran a release that renews memberships: set on
+/// the first call. A membership whose validity ended before then had no
+/// way to be renewed, so its grace period counts from this time.
+pub(crate) fn renewals_since(
+    store: &Store,
+    at: unionfed_protocol::Timestamp,
+) -> Result<unionfed_protocol::Timestamp> {
+    if let Some(t) = store.get(RENEWALS, &[])? {
+        return Ok(t);
+    }
+    store.put(RENEWALS, &[], &at)?;
+    Ok(at)
+}
 
 pub(crate) fn member(store: &Store, id: &MemberId) -> Result<Option<MemberRecord>> {
     store.get(MEMBERS, id.as_bytes())

@@ -290,6 +290,8 @@ struct DuesSection {
     shown: bool,
     /// "Lapses on ... unless dues renew it", for an active membership.
     lapses: Option<String>,
+    /// Dues may be recorded: not for a revoked or erased membership.
+    payable: bool,
     /// The renewal form's hint, naming the day the membership runs to.
     hint: String,
     /// (from, until, amount, receipt, recorded) of each period paid.
@@ -336,6 +338,8 @@ fn dues_section(
     DuesSection {
         shown: shown && r.home.is_none(),
         lapses,
+        payable: r.status != MemberStatus::Revoked
+            && r.holder_name != unionfed_core::members::ERASED_NAME,
         hint: t.with("dues-hint", &[("day", &day(r.valid_until))]),
         periods: r
             .dues
@@ -787,6 +791,26 @@ pub(crate) async fn export_print(
         if value.is_some() {
             fields.push((t.get(key), opt(value)));
         }
+    }
+    // Each period paid, as the member page lists them.
+    for p in &r.dues {
+        let paid = [p.amount.as_deref(), p.receipt.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · ");
+        fields.push((
+            t.get("dues-heading"),
+            format!(
+                "{} – {}{}{} ({} {})",
+                p.from,
+                p.until,
+                if paid.is_empty() { "" } else { " · " },
+                paid,
+                t.get("dues-recorded"),
+                unionfed_core::cases::reports::day_string(p.recorded_at)
+            ),
+        ));
     }
     let consents = export
         .consents
