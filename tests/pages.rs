@@ -310,10 +310,12 @@ async fn a_card_is_checked_on_the_public_page_of_another_affiliate() {
         "the name is escaped: {html}"
     );
     assert!(html.contains("aktif"));
-    // The verdict names the issuing union with its country, and the date
-    // the card is valid until.
+    // The verdict names the issuing union with its country, the dates of
+    // the membership, and the date the card is valid until.
     assert!(html.contains("(KSPI), Indonesia"), "{html}");
-    assert!(html.contains("Sah sehingga"), "{html}");
+    for said in ["Ahli sejak", "Keahlian sah sehingga", "Kad sah sehingga"] {
+        assert!(html.contains(said), "{said}: {html}");
+    }
     // A code that cannot be read is not called false: shown to a police
     // officer, that would harm the worker. The text stays to correct.
     for unreadable in ["UF1:NOT-A-CARD", &card[..card.len() / 2]] {
